@@ -1,0 +1,301 @@
+//! `ritme.yaml`: the site's settings.
+//!
+//! Every field has a safe default, so an empty file (or none at all, for
+//! `check` on a bare folder) gives a working aggregate-only site. Unknown
+//! fields are errors: a misspelt `privcy:` must not silently fall back to a
+//! default that publishes more than intended.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+/// The whole of `ritme.yaml`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the header, the browser tab and every report.
+    pub title: String,
+    /// One line under the title on the home page and in `<meta name=description>`.
+    pub description: String,
+    /// Language of the interface strings and of number formatting (`nl` or `en`).
+    pub language: Language,
+    /// Built-in theme name; only `default` ships with ritme. A folder
+    /// `themes/NAME/` in the site replaces files of the built-in theme.
+    pub theme: String,
+    /// Optional absolute URL where the site is published. Links stay relative
+    /// either way; this is only used where an absolute address is required
+    /// (the canonical link of the mailed report).
+    pub base_url: Option<String>,
+    /// Team consistency rate that counts as "winning" on the scoreboard (0–1).
+    pub goal: f64,
+    /// How consistency and habit strength are computed.
+    pub consistency: Consistency,
+    /// Coaching targets.
+    pub coaching: Coaching,
+    /// Who may be identified in this build; see DESIGN.md section 4.
+    pub privacy: Privacy,
+    /// Named audiences, each built with `ritme build --audience NAME`.
+    pub audiences: BTreeMap<String, Audience>,
+    /// Markdown rendering options.
+    pub markdown: MarkdownOptions,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Ritme".into(),
+            description: String::new(),
+            language: Language::Nl,
+            theme: "default".into(),
+            base_url: None,
+            goal: 0.8,
+            consistency: Consistency::default(),
+            coaching: Coaching::default(),
+            privacy: Privacy::default(),
+            audiences: BTreeMap::new(),
+            markdown: MarkdownOptions::default(),
+        }
+    }
+}
+
+/// Interface language.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Nl,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Nl => "nl",
+            Language::En => "en",
+        }
+    }
+}
+
+/// Knobs of the consistency metrics (DESIGN.md section 2).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Consistency {
+    /// Calendar weeks in the rolling window of the consistency rate, ending at `as_of`.
+    pub window_weeks: u32,
+    /// Fewest eligible weeks in the window for the rate to be defined.
+    pub min_weeks: u32,
+    /// Default half-life of habit strength, in weeks, for behaviours that set none.
+    pub half_life: f64,
+    /// Lower bounds of the levels.
+    pub levels: Levels,
+}
+
+impl Default for Consistency {
+    fn default() -> Self {
+        Consistency {
+            window_weeks: 13,
+            min_weeks: 6,
+            half_life: 2.0,
+            levels: Levels::default(),
+        }
+    }
+}
+
+/// Level thresholds: `consistent` ≥ consistent, `developing` ≥ developing,
+/// `incidental` above zero, `absent` at zero.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Levels {
+    pub consistent: f64,
+    pub developing: f64,
+}
+
+impl Default for Levels {
+    fn default() -> Self {
+        Levels {
+            consistent: 0.80,
+            developing: 0.50,
+        }
+    }
+}
+
+/// Coaching targets.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Coaching {
+    /// Coaching minutes per rep per month that count as enough.
+    pub target_minutes: f64,
+}
+
+impl Default for Coaching {
+    fn default() -> Self {
+        Coaching {
+            target_minutes: 180.0,
+        }
+    }
+}
+
+/// Privacy of a build.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    /// `aggregate` (default), `pseudonymous` or `named`.
+    pub mode: PrivacyMode,
+    /// Groups with fewer reps than this show no figures.
+    pub min_group_size: usize,
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            mode: PrivacyMode::Aggregate,
+            min_group_size: 5,
+        }
+    }
+}
+
+/// How identifiable people are in a build.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PrivacyMode {
+    /// No individual is identifiable anywhere in the output.
+    #[default]
+    Aggregate,
+    /// People appear under stable keyed pseudonyms.
+    Pseudonymous,
+    /// People appear by name, with their own pages.
+    Named,
+}
+
+/// One audience: a privacy mode and, optionally, the teams it may see.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    pub mode: PrivacyMode,
+    /// Team ids this audience may see; all teams when absent.
+    #[serde(default)]
+    pub teams: Option<Vec<String>>,
+}
+
+/// Markdown options.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownOptions {
+    /// Pass raw HTML in Markdown through. Off by default: content is written
+    /// by many hands and a stray `<script>` must not reach the intranet.
+    pub raw_html: bool,
+}
+
+pub const FILE: &str = "ritme.yaml";
+
+impl Config {
+    /// Parses `ritme.yaml` text and checks value ranges, collecting every problem.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            crate::yaml::parse(text, FILE, 1).map_err(|d| vec![d])?
+        };
+        let problems = config.range_problems(text);
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn range_problems(&self, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let mut check = |ok: bool, key: &str, message: &str, hint: &str| {
+            if !ok {
+                let pos = crate::yaml::locate(text, None, key, 1);
+                out.push(Diagnostic::error(FILE, message).at_pos(pos).with_hint(hint));
+            }
+        };
+        let c = &self.consistency;
+        check(
+            (0.0..=1.0).contains(&self.goal),
+            "goal",
+            "`goal` must be between 0 and 1",
+            "write the goal as a share, e.g. `goal: 0.75` for 75%",
+        );
+        check(c.window_weeks >= 1, "window_weeks", "`window_weeks` must be at least 1", "13 weeks (a quarter) is the default");
+        check(
+            c.min_weeks >= 1 && c.min_weeks <= c.window_weeks,
+            "min_weeks",
+            "`min_weeks` must be between 1 and `window_weeks`",
+            "6 is the default",
+        );
+        check(
+            c.half_life.is_finite() && c.half_life > 0.0,
+            "half_life",
+            "`half_life` must be a positive number of weeks",
+            "2 is the default",
+        );
+        check(
+            0.0 < c.levels.developing && c.levels.developing < c.levels.consistent && c.levels.consistent <= 1.0,
+            "levels",
+            "level thresholds must satisfy 0 < developing < consistent ≤ 1",
+            "the defaults are consistent: 0.8 and developing: 0.5",
+        );
+        check(
+            self.coaching.target_minutes.is_finite() && self.coaching.target_minutes >= 0.0,
+            "target_minutes",
+            "`coaching.target_minutes` must be zero or more",
+            "180 minutes a month is the default",
+        );
+        check(
+            self.privacy.min_group_size >= 1,
+            "min_group_size",
+            "`privacy.min_group_size` must be at least 1",
+            "5 is the default",
+        );
+        for name in self.audiences.keys() {
+            check(
+                crate::slug::is_valid_id(name),
+                name,
+                &format!("audience name `{name}` can not be used as a folder name"),
+                "use lowercase letters, digits and `-`",
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_gives_safe_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.privacy.mode, PrivacyMode::Aggregate);
+        assert_eq!(c.privacy.min_group_size, 5);
+        assert_eq!(c.consistency.window_weeks, 13);
+        assert_eq!(c.consistency.min_weeks, 6);
+        assert_eq!(c.coaching.target_minutes, 180.0);
+    }
+
+    #[test]
+    fn misspelt_section_is_an_error_with_suggestion() {
+        let err = Config::parse("title: x\nprivcy:\n  mode: named\n").unwrap_err();
+        assert_eq!(err[0].line, Some(2));
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `privacy`?"));
+    }
+
+    #[test]
+    fn out_of_range_values_are_all_reported() {
+        let err = Config::parse("goal: 75\nconsistency:\n  min_weeks: 20\n").unwrap_err();
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert_eq!(err[0].line, Some(1));
+        assert_eq!(err[1].line, Some(3));
+    }
+
+    #[test]
+    fn audiences_parse_with_teams() {
+        let c = Config::parse("audiences:\n  team-noord: { mode: named, teams: [noord] }\n").unwrap();
+        assert_eq!(c.audiences["team-noord"].teams.as_deref(), Some(&["noord".to_string()][..]));
+    }
+}

@@ -1,0 +1,13 @@
+//! ritme: a static-site generator for sales-behaviour-change programmes.
+//!
+//! A build is a pipeline of stages that take data and return data:
+//! `source` (read the folder) → `content` / `teamdata` (parse) → `validate`
+//! → `metrics` → `render` → `output` (write). Only `source`, the theme
+//! loader and `output` touch the disk; `serve` and `build` share the same
+//! pipeline.
+
+pub mod config;
+pub mod diagnostics;
+pub mod slug;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,285 @@
+//! Discovery: the only stage that reads the site folder.
+//!
+//! It walks the known folders of a site (DESIGN.md section 1), reads every
+//! file into memory and classifies it. Everything after this works on
+//! [`Sources`] alone, which keeps the later stages pure and lets `serve`
+//! rebuild from memory. Files that cannot be trusted — symlinks that lead
+//! out of the site, text that is not UTF-8, absurdly large inputs — become
+//! diagnostics here, before any parser sees them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Largest text input accepted. Playbook pages and a year of logs are a few
+/// hundred kilobytes; this bound keeps a mistaken 100 MB file from eating
+/// time and memory.
+pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
+/// Largest static file copied to the output.
+pub const MAX_STATIC_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A text file of the site, relative to the site folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the site folder, `/`-separated (also the name used in diagnostics).
+    pub rel: String,
+    pub text: String,
+}
+
+/// A binary file copied as-is (site `static/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Path relative to `static/`, `/`-separated.
+    pub rel: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Every input of a build, read and classified.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    pub root: PathBuf,
+    pub config: Option<SourceFile>,
+    pub index: Option<SourceFile>,
+    pub behaviours: Vec<SourceFile>,
+    pub guides: Vec<SourceFile>,
+    pub stories: Vec<SourceFile>,
+    pub reports: Vec<SourceFile>,
+    pub pages: Vec<SourceFile>,
+    pub data: DataSources,
+    /// Site template overrides, by template name (`behaviour.html`, …).
+    pub templates: Vec<SourceFile>,
+    /// Theme overrides from `themes/NAME/` when the config names a theme other than the built-in.
+    pub theme_dirs: Vec<PathBuf>,
+    pub static_files: Vec<StaticFile>,
+}
+
+/// The YAML files under `data/`.
+#[derive(Debug, Clone, Default)]
+pub struct DataSources {
+    pub team: Option<SourceFile>,
+    pub logs: Vec<SourceFile>,
+    pub coaching: Vec<SourceFile>,
+    pub outcomes: Option<SourceFile>,
+}
+
+/// Reads the site folder. Problems with individual files are collected; a
+/// folder that is not a site at all is one error.
+pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    if !root.is_dir() {
+        diags.push(
+            Diagnostic::error(root.display().to_string(), "site folder not found")
+                .with_hint("pass the folder that holds ritme.yaml, or create one with `ritme new DIR`"),
+        );
+        return Err(diags);
+    }
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let reader = Reader {
+        root,
+        canonical_root: &canonical_root,
+    };
+    let mut s = Sources {
+        root: root.to_path_buf(),
+        ..Sources::default()
+    };
+
+    s.config = reader.optional_text(crate::config::FILE, &mut diags);
+    if s.config.is_none() && !root.join(crate::config::FILE).exists() {
+        diags.push(
+            Diagnostic::error(crate::config::FILE, "no ritme.yaml in the site folder")
+                .with_hint("is this a ritme site? `ritme new DIR` writes a working example"),
+        );
+    }
+    s.index = reader.optional_text("index.md", &mut diags);
+    s.behaviours = reader.texts("behaviours", &["md"], &mut diags);
+    s.guides = reader.texts("coaching", &["md"], &mut diags);
+    s.stories = reader.texts("stories", &["md"], &mut diags);
+    s.reports = reader.texts("reports", &["md"], &mut diags);
+    s.pages = reader.texts("pages", &["md"], &mut diags);
+    s.templates = reader.texts("templates", &["html", "xml", "txt", "css", "js", "svg"], &mut diags);
+
+    s.data.team = reader.optional_text("data/team.yaml", &mut diags);
+    if s.data.team.is_none() && !root.join("data/team.yaml").exists() {
+        diags.push(
+            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder")
+                .with_hint("list the teams and people of the programme there; see the README's data formats"),
+        );
+    }
+    s.data.logs = reader.texts("data/logs", &["yaml", "yml"], &mut diags);
+    s.data.coaching = reader.texts("data/coaching", &["yaml", "yml"], &mut diags);
+    if let Some(single) = reader.optional_text("data/coaching.yaml", &mut diags) {
+        s.data.coaching.push(single);
+    }
+    s.data.outcomes = reader.optional_text("data/outcomes.yaml", &mut diags);
+    s.static_files = reader.binaries("static", &mut diags);
+
+    if diags.has_errors() { Err(diags) } else { Ok(s) }
+}
+
+struct Reader<'a> {
+    root: &'a Path,
+    canonical_root: &'a Path,
+}
+
+impl Reader<'_> {
+    fn optional_text(&self, rel: &str, diags: &mut Diagnostics) -> Option<SourceFile> {
+        let path = self.root.join(rel);
+        if fs::symlink_metadata(&path).is_err() {
+            return None;
+        }
+        self.read_text(&path, rel.to_string(), diags)
+    }
+
+    /// Text files under `dir` with one of `exts`, sorted by path so that
+    /// every later stage sees them in the same order on every machine.
+    fn texts(&self, dir: &str, exts: &[&str], diags: &mut Diagnostics) -> Vec<SourceFile> {
+        self.walk(dir, diags)
+            .into_iter()
+            .filter(|(_, rel)| has_ext(rel, exts))
+            .filter_map(|(path, rel)| self.read_text(&path, rel, diags))
+            .collect()
+    }
+
+    fn binaries(&self, dir: &str, diags: &mut Diagnostics) -> Vec<StaticFile> {
+        let prefix = format!("{dir}/");
+        self.walk(dir, diags)
+            .into_iter()
+            .filter_map(|(path, rel)| {
+                let bytes = self.read_bounded(&path, &rel, MAX_STATIC_BYTES, diags)?;
+                Some(StaticFile {
+                    rel: rel.strip_prefix(&prefix).unwrap_or(&rel).to_string(),
+                    bytes,
+                })
+            })
+            .collect()
+    }
+
+    /// Files under `dir` (recursively), as (path, site-relative name).
+    /// Hidden files (`.git`, editor swap files) are skipped.
+    fn walk(&self, dir: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
+        let base = self.root.join(dir);
+        if !base.is_dir() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let walker = WalkDir::new(&base)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let rel = e
+                        .path()
+                        .map(|p| self.rel_name(p))
+                        .unwrap_or_else(|| dir.to_string());
+                    diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            let rel = self.rel_name(entry.path());
+            if entry.path_is_symlink() {
+                match fs::canonicalize(entry.path()) {
+                    Ok(target) if target.starts_with(self.canonical_root) => {
+                        if target.is_file() {
+                            out.push((entry.path().to_path_buf(), rel));
+                        }
+                    }
+                    Ok(_) => diags.push(
+                        Diagnostic::error(rel, "symbolic link points outside the site folder")
+                            .with_hint("ritme never reads files outside the site; copy the file in instead"),
+                    ),
+                    Err(_) => diags.push(Diagnostic::error(rel, "symbolic link points to nothing")),
+                }
+                continue;
+            }
+            if entry.file_type().is_file() {
+                out.push((entry.path().to_path_buf(), rel));
+            }
+        }
+        out
+    }
+
+    fn read_text(&self, path: &Path, rel: String, diags: &mut Diagnostics) -> Option<SourceFile> {
+        if let Ok(meta) = fs::symlink_metadata(path) {
+            if meta.file_type().is_symlink() {
+                match fs::canonicalize(path) {
+                    Ok(t) if t.starts_with(self.canonical_root) => {}
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(rel, "symbolic link points outside the site folder")
+                                .with_hint("ritme never reads files outside the site; copy the file in instead"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        let bytes = self.read_bounded(path, &rel, MAX_TEXT_BYTES, diags)?;
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                // A byte-order mark from Windows editors is not content.
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Some(SourceFile { rel, text })
+            }
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+                diags.push(
+                    Diagnostic::error(rel, "file is not valid UTF-8 text")
+                        .at(line, column)
+                        .with_hint("save the file as UTF-8 in your editor"),
+                );
+                None
+            }
+        }
+    }
+
+    fn read_bounded(&self, path: &Path, rel: &str, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+        match fs::metadata(path) {
+            Ok(meta) if meta.len() > limit => {
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        format!("file is too large ({} MB; the limit is {} MB)", meta.len() / 1_000_000, limit / 1_000_000),
+                    )
+                    .with_hint("split it into smaller files, or move it out of the site folder"),
+                );
+                return None;
+            }
+            Err(e) => {
+                diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
+                return None;
+            }
+            Ok(_) => {}
+        }
+        match fs::read(path) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
+                None
+            }
+        }
+    }
+
+    fn rel_name(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(self.root).unwrap_or(path);
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+fn has_ext(rel: &str, exts: &[&str]) -> bool {
+    rel.rsplit_once('.')
+        .is_some_and(|(_, ext)| exts.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
