@@ -221,7 +221,12 @@ impl Config {
             "`goal` must be between 0 and 1",
             "write the goal as a share, e.g. `goal: 0.75` for 75%",
         );
-        check(c.window_weeks >= 1, "window_weeks", "`window_weeks` must be at least 1", "13 weeks (a quarter) is the default");
+        check(
+            c.window_weeks >= 1,
+            "window_weeks",
+            "`window_weeks` must be at least 1",
+            "13 weeks (a quarter) is the default",
+        );
         check(
             c.min_weeks >= 1 && c.min_weeks <= c.window_weeks,
             "min_weeks",
@@ -235,7 +240,9 @@ impl Config {
             "2 is the default",
         );
         check(
-            0.0 < c.levels.developing && c.levels.developing < c.levels.consistent && c.levels.consistent <= 1.0,
+            0.0 < c.levels.developing
+                && c.levels.developing < c.levels.consistent
+                && c.levels.consistent <= 1.0,
             "levels",
             "level thresholds must satisfy 0 < developing < consistent ≤ 1",
             "the defaults are consistent: 0.8 and developing: 0.5",
@@ -295,7 +302,11 @@ mod tests {
 
     #[test]
     fn audiences_parse_with_teams() {
-        let c = Config::parse("audiences:\n  team-noord: { mode: named, teams: [noord] }\n").unwrap();
-        assert_eq!(c.audiences["team-noord"].teams.as_deref(), Some(&["noord".to_string()][..]));
+        let c =
+            Config::parse("audiences:\n  team-noord: { mode: named, teams: [noord] }\n").unwrap();
+        assert_eq!(
+            c.audiences["team-noord"].teams.as_deref(),
+            Some(&["noord".to_string()][..])
+        );
     }
 }

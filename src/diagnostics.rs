@@ -220,7 +220,10 @@ mod tests {
     fn nearest_finds_typos_but_not_strangers() {
         let known = ["tijdig-opvolgen", "gesprek-voorbereiden", "eva"];
         assert_eq!(nearest("tijdig-opvolen", known), Some("tijdig-opvolgen"));
-        assert_eq!(nearest("Gesprek-Voorbereiden", known), Some("gesprek-voorbereiden"));
+        assert_eq!(
+            nearest("Gesprek-Voorbereiden", known),
+            Some("gesprek-voorbereiden")
+        );
         assert_eq!(nearest("zzzzzz", known), None);
     }
 
@@ -232,6 +235,13 @@ mod tests {
         ds.push(Diagnostic::error("b.md", "x").at(3, 1));
         ds.push(Diagnostic::error("b.md", "z").at(1, 1));
         let out: Vec<String> = ds.into_sorted().iter().map(|d| d.to_string()).collect();
-        assert_eq!(out, ["a.md:9:1: error: y", "b.md:1:1: error: z", "b.md:3:1: error: x"]);
+        assert_eq!(
+            out,
+            [
+                "a.md:9:1: error: y",
+                "b.md:1:1: error: z",
+                "b.md:3:1: error: x"
+            ]
+        );
     }
 }

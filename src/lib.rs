@@ -7,7 +7,10 @@
 //! pipeline.
 
 pub mod config;
+pub mod content;
 pub mod diagnostics;
+pub mod frontmatter;
+pub mod markdown;
 pub mod slug;
 pub mod source;
 pub mod yaml;

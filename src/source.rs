@@ -71,8 +71,9 @@ pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
         diags.push(
-            Diagnostic::error(root.display().to_string(), "site folder not found")
-                .with_hint("pass the folder that holds ritme.yaml, or create one with `ritme new DIR`"),
+            Diagnostic::error(root.display().to_string(), "site folder not found").with_hint(
+                "pass the folder that holds ritme.yaml, or create one with `ritme new DIR`",
+            ),
         );
         return Err(diags);
     }
@@ -99,13 +100,18 @@ pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
     s.stories = reader.texts("stories", &["md"], &mut diags);
     s.reports = reader.texts("reports", &["md"], &mut diags);
     s.pages = reader.texts("pages", &["md"], &mut diags);
-    s.templates = reader.texts("templates", &["html", "xml", "txt", "css", "js", "svg"], &mut diags);
+    s.templates = reader.texts(
+        "templates",
+        &["html", "xml", "txt", "css", "js", "svg"],
+        &mut diags,
+    );
 
     s.data.team = reader.optional_text("data/team.yaml", &mut diags);
     if s.data.team.is_none() && !root.join("data/team.yaml").exists() {
         diags.push(
-            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder")
-                .with_hint("list the teams and people of the programme there; see the README's data formats"),
+            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder").with_hint(
+                "list the teams and people of the programme there; see the README's data formats",
+            ),
         );
     }
     s.data.logs = reader.texts("data/logs", &["yaml", "yml"], &mut diags);
@@ -116,7 +122,11 @@ pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
     s.data.outcomes = reader.optional_text("data/outcomes.yaml", &mut diags);
     s.static_files = reader.binaries("static", &mut diags);
 
-    if diags.has_errors() { Err(diags) } else { Ok(s) }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(s)
+    }
 }
 
 struct Reader<'a> {
@@ -243,13 +253,23 @@ impl Reader<'_> {
         }
     }
 
-    fn read_bounded(&self, path: &Path, rel: &str, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    fn read_bounded(
+        &self,
+        path: &Path,
+        rel: &str,
+        limit: u64,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<u8>> {
         match fs::metadata(path) {
             Ok(meta) if meta.len() > limit => {
                 diags.push(
                     Diagnostic::error(
                         rel,
-                        format!("file is too large ({} MB; the limit is {} MB)", meta.len() / 1_000_000, limit / 1_000_000),
+                        format!(
+                            "file is too large ({} MB; the limit is {} MB)",
+                            meta.len() / 1_000_000,
+                            limit / 1_000_000
+                        ),
                     )
                     .with_hint("split it into smaller files, or move it out of the site folder"),
                 );

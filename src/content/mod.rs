@@ -1,0 +1,516 @@
+//! The playbook: behaviours, coaching guides, stories, report commentary,
+//! free pages and the home page, parsed from Markdown with front matter.
+//!
+//! Parsing decides each document's id and output path (its *route*), so
+//! that link resolution, navigation and rendering all agree on one map.
+
+pub mod meta;
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter;
+use crate::slug;
+use crate::source::{SourceFile, Sources};
+pub use meta::*;
+
+/// Kinds of document, each with its own folder and schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Home,
+    Behaviour,
+    Guide,
+    Story,
+    Report,
+    Page,
+}
+
+/// Output folders that free pages may not take, because generated sections live there.
+pub const RESERVED: &[&str] = &[
+    "behaviours",
+    "coaching",
+    "stories",
+    "reports",
+    "teams",
+    "people",
+    "assets",
+    "search",
+    "data-health",
+    "changes",
+    "404.html",
+    "index.html",
+    "metrics.json",
+];
+
+/// One parsed Markdown document.
+#[derive(Debug, Clone)]
+pub struct Doc<M> {
+    pub kind: Kind,
+    /// Source path relative to the site folder.
+    pub rel: String,
+    /// The id other files use to refer to it (behaviours) or its slug.
+    pub id: String,
+    /// Output path relative to the output root, e.g. `behaviours/x/index.html`.
+    pub route: String,
+    pub meta: M,
+    /// The front-matter text, kept to locate values in validation errors.
+    pub yaml: String,
+    pub yaml_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl<M> Doc<M> {
+    /// An error about the front-matter value `token` of field `key`, placed
+    /// on the line where it is written (or the opening `---` when absent).
+    pub fn error_at(&self, key: &str, token: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = crate::yaml::locate(&self.yaml, Some(key), token, self.yaml_line);
+        Diagnostic::error(&self.rel, message).at_pos(pos.or(Some(crate::diagnostics::Pos {
+            line: self.yaml_line.saturating_sub(1).max(1),
+            column: 1,
+        })))
+    }
+}
+
+/// A month's report commentary (`reports/YYYY-MM.md`).
+pub type ReportDoc = Doc<ReportMeta>;
+
+/// Every document of the site.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub home: Option<Doc<PageMeta>>,
+    pub behaviours: Vec<Doc<BehaviourMeta>>,
+    pub guides: Vec<Doc<GuideMeta>>,
+    pub stories: Vec<Doc<StoryMeta>>,
+    pub reports: Vec<ReportDoc>,
+    pub pages: Vec<Doc<PageMeta>>,
+}
+
+impl Content {
+    /// Source path → output path for every document, for resolving Markdown links.
+    pub fn routes(&self) -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        if let Some(h) = &self.home {
+            map.insert(h.rel.clone(), h.route.clone());
+        }
+        fn add<M>(map: &mut BTreeMap<String, String>, docs: &[Doc<M>]) {
+            for d in docs {
+                map.insert(d.rel.clone(), d.route.clone());
+            }
+        }
+        add(&mut map, &self.behaviours);
+        add(&mut map, &self.guides);
+        add(&mut map, &self.stories);
+        add(&mut map, &self.reports);
+        add(&mut map, &self.pages);
+        map
+    }
+
+    pub fn behaviour(&self, id: &str) -> Option<&Doc<BehaviourMeta>> {
+        self.behaviours.iter().find(|b| b.id == id)
+    }
+}
+
+/// Parses every Markdown source. Documents with errors are left out and
+/// their problems collected, so one run reports everything.
+pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut content = Content {
+        home: sources.index.as_ref().and_then(|f| {
+            let mut doc = parse_doc::<PageMeta>(
+                f,
+                Kind::Home,
+                "index".into(),
+                "index.html".into(),
+                false,
+                &mut diags,
+            )?;
+            doc.id = "index".into();
+            Some(doc)
+        }),
+        ..Content::default()
+    };
+
+    for f in &sources.behaviours {
+        let stem = stem(&f.rel, "behaviours/");
+        let Some(mut doc) = parse_doc::<BehaviourMeta>(
+            f,
+            Kind::Behaviour,
+            stem.clone(),
+            String::new(),
+            true,
+            &mut diags,
+        ) else {
+            continue;
+        };
+        let id = doc.meta.id.clone().unwrap_or(stem);
+        if !slug::is_valid_id(&id) {
+            let what = if doc.meta.id.is_some() {
+                "the `id`"
+            } else {
+                "the file name"
+            };
+            diags.push(
+                doc.error_at("id", &id, format!("{what} `{id}` is not a valid behaviour id"))
+                    .with_hint("ids use lowercase letters, digits, `-` and `_`, e.g. `tijdig-opvolgen`; set `id:` in the front matter or rename the file"),
+            );
+            continue;
+        }
+        if doc.meta.target < 1 {
+            diags.push(
+                doc.error_at("target", "0", "`target` must be at least 1")
+                    .with_hint("the target is how many times per week counts as a hit: 1 or more"),
+            );
+            continue;
+        }
+        if let Some(h) = doc.meta.half_life
+            && !(h.is_finite() && h > 0.0)
+        {
+            diags.push(
+                doc.error_at(
+                    "half_life",
+                    &h.to_string(),
+                    "`half_life` must be a positive number of weeks",
+                )
+                .with_hint("a number of weeks above 0, e.g. `half_life: 3`"),
+            );
+            continue;
+        }
+        doc.route = format!("behaviours/{id}/index.html");
+        doc.id = id;
+        content.behaviours.push(doc);
+    }
+    for f in &sources.guides {
+        let id = slug_for(&stem(&f.rel, "coaching/"));
+        let route = format!("coaching/{id}/index.html");
+        if let Some(doc) = parse_doc(f, Kind::Guide, id, route, true, &mut diags) {
+            content.guides.push(doc);
+        }
+    }
+    for f in &sources.stories {
+        let id = slug_for(&stem(&f.rel, "stories/"));
+        let route = format!("stories/{id}/index.html");
+        if let Some(doc) = parse_doc(f, Kind::Story, id, route, true, &mut diags) {
+            content.stories.push(doc);
+        }
+    }
+    for f in &sources.reports {
+        let id = stem(&f.rel, "reports/");
+        if !is_month(&id) {
+            diags.push(
+                Diagnostic::error(
+                    &f.rel,
+                    format!("report commentary `{id}` is not named after a month"),
+                )
+                .with_hint("name the file `reports/YYYY-MM.md`, e.g. `reports/2026-03.md`"),
+            );
+            continue;
+        }
+        let route = format!("reports/{id}/index.html");
+        if let Some(doc) = parse_doc(f, Kind::Report, id, route, false, &mut diags) {
+            content.reports.push(doc);
+        }
+    }
+    for f in &sources.pages {
+        let path = f.rel.strip_prefix("pages/").unwrap_or(&f.rel);
+        let path = path.strip_suffix(".md").unwrap_or(path);
+        let segments: Vec<String> = path.split('/').map(slug_for).collect();
+        let segments: Vec<&str> = match segments.split_last() {
+            Some((last, rest)) if last == "index" => rest.iter().map(String::as_str).collect(),
+            _ => segments.iter().map(String::as_str).collect(),
+        };
+        if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
+            diags.push(
+                Diagnostic::error(&f.rel, "this page would have no output path")
+                    .with_hint("give the file a name with letters or digits"),
+            );
+            continue;
+        }
+        if RESERVED.contains(&segments[0]) {
+            diags.push(
+                Diagnostic::error(
+                    &f.rel,
+                    format!(
+                        "the page would be written to `{}/`, which ritme uses for its own pages",
+                        segments[0]
+                    ),
+                )
+                .with_hint("rename the file or the folder under pages/"),
+            );
+            continue;
+        }
+        let id = segments.join("/");
+        let route = format!("{id}/index.html");
+        if let Some(doc) = parse_doc::<PageMeta>(f, Kind::Page, id, route, true, &mut diags) {
+            if doc.meta.title.is_none() {
+                diags.push(
+                    Diagnostic::error(&doc.rel, "missing field `title`")
+                        .at_line(doc.yaml_line.saturating_sub(1))
+                        .with_hint("every page needs a `title` in its front matter"),
+                );
+                continue;
+            }
+            content.pages.push(doc);
+        }
+    }
+
+    check_unique(
+        &mut diags,
+        content.behaviours.iter().map(|d| (&d.id, &d.rel)),
+        "behaviour id",
+    );
+    check_unique(
+        &mut diags,
+        content.guides.iter().map(|d| (&d.id, &d.rel)),
+        "coaching guide",
+    );
+    check_unique(
+        &mut diags,
+        content.stories.iter().map(|d| (&d.id, &d.rel)),
+        "story",
+    );
+    check_unique(
+        &mut diags,
+        content.pages.iter().map(|d| (&d.id, &d.rel)),
+        "page",
+    );
+
+    sort_docs(&mut content);
+    (content, diags)
+}
+
+/// Navigation and index order: by weight, then title, then id — stable on every machine.
+fn sort_docs(c: &mut Content) {
+    c.behaviours.sort_by(|a, b| {
+        (
+            a.meta.category.as_deref().unwrap_or("~"),
+            a.meta.weight.unwrap_or(0),
+            &a.meta.title,
+            &a.id,
+        )
+            .cmp(&(
+                b.meta.category.as_deref().unwrap_or("~"),
+                b.meta.weight.unwrap_or(0),
+                &b.meta.title,
+                &b.id,
+            ))
+    });
+    c.guides.sort_by(|a, b| {
+        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(
+            b.meta.weight.unwrap_or(0),
+            &b.meta.title,
+            &b.id,
+        ))
+    });
+    // Newest story first.
+    c.stories
+        .sort_by(|a, b| (b.meta.date, &a.id).cmp(&(a.meta.date, &b.id)));
+    c.reports.sort_by(|a, b| b.id.cmp(&a.id));
+    c.pages.sort_by(|a, b| {
+        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(
+            b.meta.weight.unwrap_or(0),
+            &b.meta.title,
+            &b.id,
+        ))
+    });
+}
+
+fn check_unique<'a>(
+    diags: &mut Diagnostics,
+    items: impl Iterator<Item = (&'a String, &'a String)>,
+    what: &str,
+) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (id, rel) in items {
+        if let Some(first) = seen.insert(id, rel) {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    format!("duplicate {what} `{id}`: also used by {first}"),
+                )
+                .with_hint("ids must be unique; rename one of the files or change its `id`"),
+            );
+        }
+    }
+}
+
+fn parse_doc<M: DeserializeOwned>(
+    f: &SourceFile,
+    kind: Kind,
+    id: String,
+    route: String,
+    front_matter_required: bool,
+    diags: &mut Diagnostics,
+) -> Option<Doc<M>> {
+    let split = match frontmatter::split(&f.text, &f.rel) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if front_matter_required && !split.has_front_matter {
+        diags.push(
+            Diagnostic::error(&f.rel, "missing front matter")
+                .at(1, 1)
+                .with_hint("start the file with a `---` line, the fields (at least `title:`), and another `---` line"),
+        );
+        return None;
+    }
+    // An empty block (`---\n---`) means "all defaults", which serde sees as null.
+    let yaml_text = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    let meta = match crate::yaml::parse::<M>(yaml_text, &f.rel, split.yaml_line) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    Some(Doc {
+        kind,
+        rel: f.rel.clone(),
+        id,
+        route,
+        meta,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+fn stem(rel: &str, prefix: &str) -> String {
+    let name = rel.strip_prefix(prefix).unwrap_or(rel);
+    name.strip_suffix(".md").unwrap_or(name).to_string()
+}
+
+/// Ids from file names: kept as they are when valid, slugified otherwise
+/// (so `Mijn verhaal.md` still gets a safe folder name).
+fn slug_for(stem: &str) -> String {
+    if slug::is_valid_id(stem) {
+        stem.to_string()
+    } else {
+        slug::slugify(stem)
+    }
+}
+
+fn is_month(s: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d").is_ok() && s.len() == 7
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(rel: &str, text: &str) -> SourceFile {
+        SourceFile {
+            rel: rel.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn behaviour_id_defaults_to_stem_and_routes() {
+        let s = Sources {
+            behaviours: vec![src(
+                "behaviours/tijdig-opvolgen.md",
+                "---\ntitle: Tijdig\ntarget: 5\n---\nBody\n",
+            )],
+            ..Sources::default()
+        };
+        let (c, d) = parse(&s);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.behaviours[0].id, "tijdig-opvolgen");
+        assert_eq!(
+            c.behaviours[0].route,
+            "behaviours/tijdig-opvolgen/index.html"
+        );
+        assert_eq!(c.behaviours[0].body_line, 5);
+    }
+
+    #[test]
+    fn escaping_id_is_refused() {
+        let s = Sources {
+            behaviours: vec![src(
+                "behaviours/x.md",
+                "---\ntitle: X\nid: ../../x\ntarget: 1\n---\n",
+            )],
+            ..Sources::default()
+        };
+        let (c, d) = parse(&s);
+        assert!(c.behaviours.is_empty());
+        let d = d.into_sorted();
+        assert_eq!(d[0].line, Some(3), "{}", d[0]);
+        assert!(
+            d[0].message.contains("not a valid behaviour id"),
+            "{}",
+            d[0]
+        );
+    }
+
+    #[test]
+    fn all_errors_are_collected() {
+        let s = Sources {
+            behaviours: vec![
+                src("behaviours/a.md", "---\ntitle: A\ntarget: 0\n---\n"),
+                src("behaviours/b.md", "---\ntitle: B\ntarget: -2\n---\n"),
+                src("behaviours/c.md", "no front matter"),
+            ],
+            stories: vec![src(
+                "stories/s.md",
+                "---\ntitle: S\ndate: 2026-02-30\n---\n",
+            )],
+            ..Sources::default()
+        };
+        let (_, d) = parse(&s);
+        let d = d.into_sorted();
+        assert_eq!(d.len(), 4, "{d:#?}");
+        assert_eq!(
+            (d[0].file.as_str(), d[0].line),
+            ("behaviours/a.md", Some(3))
+        );
+        assert_eq!(
+            (d[1].file.as_str(), d[1].line),
+            ("behaviours/b.md", Some(3))
+        );
+        assert_eq!(d[3].file, "stories/s.md");
+        assert_eq!(d[3].line, Some(3));
+    }
+
+    #[test]
+    fn pages_route_by_path_and_reserved_names_are_refused() {
+        let s = Sources {
+            pages: vec![
+                src("pages/Over Ritme.md", "---\ntitle: Over\n---\n"),
+                src("pages/hulp/index.md", "---\ntitle: Hulp\n---\n"),
+                src("pages/behaviours.md", "---\ntitle: Clash\n---\n"),
+            ],
+            ..Sources::default()
+        };
+        let (c, d) = parse(&s);
+        let routes: Vec<&str> = c.pages.iter().map(|p| p.route.as_str()).collect();
+        assert_eq!(routes, ["hulp/index.html", "over-ritme/index.html"]);
+        assert_eq!(d.error_count(), 1);
+    }
+
+    #[test]
+    fn report_names_must_be_months() {
+        let s = Sources {
+            reports: vec![
+                src("reports/2026-13.md", "x"),
+                src("reports/2026-03.md", "Tekst"),
+            ],
+            ..Sources::default()
+        };
+        let (c, d) = parse(&s);
+        assert_eq!(c.reports.len(), 1);
+        assert_eq!(d.error_count(), 1);
+    }
+}

@@ -1,0 +1,489 @@
+//! Markdown to HTML for one page, with the site's rules applied:
+//! heading anchors and a table of contents, links between Markdown files
+//! resolved to output URLs (relative, so the site works from any folder),
+//! and raw HTML left out unless the config allows it.
+//!
+//! Pure: it reads nothing but its arguments and returns the HTML together
+//! with what it found (anchors, links to verify, problems).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Diagnostic;
+use crate::slug;
+
+/// What the renderer needs to know about the page and the site.
+pub struct PageContext<'a> {
+    /// Source path of the Markdown file (for diagnostics and relative links).
+    pub rel: &'a str,
+    /// Line of the file on which the Markdown body starts.
+    pub body_line: usize,
+    /// Output path of the page being rendered.
+    pub route: &'a str,
+    /// Source path → output path of every document in the site.
+    pub routes: &'a BTreeMap<String, String>,
+    pub raw_html: bool,
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to an `#anchor` in some page, checked once every page's anchors are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    pub target_route: String,
+    pub anchor: String,
+    pub line: usize,
+    pub column: usize,
+    pub written: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub anchors: BTreeSet<String>,
+    pub anchor_links: Vec<AnchorLink>,
+    /// The first paragraph as plain text, for summaries and search.
+    pub first_paragraph: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders `markdown` (the body of `ctx.rel`).
+pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
+    let lines = LineIndex::new(markdown, ctx.body_line);
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut raw_html_warned = false;
+
+    // Heading state: events of the heading being read, and its plain text.
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
+    let mut in_first_paragraph = 0u8; // 0 = not yet, 1 = inside, 2 = done
+    let mut used_ids: BTreeMap<String, usize> = BTreeMap::new();
+
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let event = match event {
+            Event::Html(_) | Event::InlineHtml(_) if !ctx.raw_html => {
+                if !raw_html_warned {
+                    let (line, column) = lines.pos(range.start);
+                    out.diagnostics.push(
+                        Diagnostic::warning(ctx.rel, "raw HTML is left out of the page")
+                            .at(line, column)
+                            .with_hint("write it in Markdown, or set `markdown.raw_html: true` in ritme.yaml if you trust every author"),
+                    );
+                    raw_html_warned = true;
+                }
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_link(&dest_url, range.start, ctx, &lines, &mut out);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = resolve_link(&dest_url, range.start, ctx, &lines, &mut out);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+
+        match (&event, in_first_paragraph) {
+            (Event::Start(Tag::Paragraph), 0) => in_first_paragraph = 1,
+            (Event::End(TagEnd::Paragraph), 1) => in_first_paragraph = 2,
+            (Event::Text(t) | Event::Code(t), 1) => out.first_paragraph.push_str(t),
+            (Event::SoftBreak, 1) => out.first_paragraph.push(' '),
+            _ => {}
+        }
+
+        if let Some((level, explicit, buf, text)) = &mut heading {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let base = explicit.clone().unwrap_or_else(|| slug::slugify(text));
+                    let base = if base.is_empty() {
+                        "section".to_string()
+                    } else {
+                        base
+                    };
+                    let id = unique_id(&mut used_ids, base);
+                    let level = *level;
+                    out.anchors.insert(id.clone());
+                    if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                        out.toc.push(TocEntry {
+                            level: level as u8,
+                            id: id.clone(),
+                            title: text.trim().to_string(),
+                        });
+                    }
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id.clone())),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    }));
+                    events.append(buf);
+                    events.push(Event::InlineHtml(CowStr::from(format!(
+                        "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\">#</a>"
+                    ))));
+                    events.push(Event::End(TagEnd::Heading(level)));
+                    heading = None;
+                }
+                other => {
+                    if let Event::Text(t) | Event::Code(t) = &other {
+                        text.push_str(t);
+                    }
+                    buf.push(other);
+                }
+            }
+            continue;
+        }
+        if let Event::Start(Tag::Heading { level, id, .. }) = &event {
+            heading = Some((
+                *level,
+                id.as_ref().map(|s| s.to_string()),
+                Vec::new(),
+                String::new(),
+            ));
+            continue;
+        }
+        events.push(event);
+    }
+
+    out.html.reserve(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.first_paragraph = out.first_paragraph.trim().to_string();
+    out
+}
+
+fn unique_id(used: &mut BTreeMap<String, usize>, base: String) -> String {
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{}", *n - 1)
+    }
+}
+
+/// Turns a link as written into the link as published.
+fn resolve_link<'a>(
+    dest: &CowStr<'a>,
+    offset: usize,
+    ctx: &PageContext,
+    lines: &LineIndex,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    let written = dest.as_ref();
+    let (line, column) = lines.pos(offset);
+    if written.is_empty() || has_scheme(written) || written.starts_with("//") {
+        return dest.clone();
+    }
+    let (path, anchor) = match written.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (written, None),
+    };
+    if path.is_empty() {
+        // `#anchor` on this page.
+        if let Some(a) = anchor {
+            out.anchor_links.push(AnchorLink {
+                target_route: ctx.route.to_string(),
+                anchor: a.to_string(),
+                line,
+                column,
+                written: written.to_string(),
+            });
+        }
+        return dest.clone();
+    }
+    if let Some(from_root) = path.strip_prefix('/') {
+        // Root-absolute links would break under a sub-path or file://; make them relative.
+        let mut href = format!("{}{}", slug::root_prefix(ctx.route), from_root);
+        if let Some(a) = anchor {
+            href.push('#');
+            href.push_str(a);
+        }
+        return CowStr::from(href);
+    }
+    if !path.ends_with(".md") {
+        return dest.clone();
+    }
+    let Some(target_rel) = join_relative(ctx.rel, path) else {
+        out.diagnostics.push(
+            Diagnostic::error(
+                ctx.rel,
+                format!("link `{written}` leads outside the site folder"),
+            )
+            .at(line, column)
+            .with_hint("link to Markdown files inside the site, relative to this file"),
+        );
+        return dest.clone();
+    };
+    let Some(target_route) = ctx.routes.get(&target_rel) else {
+        let hint =
+            match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().map(String::as_str)) {
+                Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
+                None => "check the file name; links are relative to this file".to_string(),
+            };
+        out.diagnostics.push(
+            Diagnostic::error(
+                ctx.rel,
+                format!("broken link: `{written}` (no file {target_rel})"),
+            )
+            .at(line, column)
+            .with_hint(hint),
+        );
+        return dest.clone();
+    };
+    let mut href = slug::relative(ctx.route, target_route);
+    if let Some(a) = anchor {
+        out.anchor_links.push(AnchorLink {
+            target_route: target_route.clone(),
+            anchor: a.to_string(),
+            line,
+            column,
+            written: written.to_string(),
+        });
+        href.push('#');
+        href.push_str(a);
+    }
+    CowStr::from(href)
+}
+
+fn has_scheme(link: &str) -> bool {
+    match link.find(':') {
+        Some(i) => {
+            let scheme = &link[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && !link[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// `from` is a source path (`coaching/a.md`); `link` a path relative to its
+/// folder. Returns the site-relative path, or `None` if it climbs out.
+fn join_relative(from: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The way to write a link from source `from` to source `to`.
+fn relative_source(from: &str, to: &str) -> String {
+    slug::relative(from, to)
+}
+
+/// Byte offset → (line, column) in the original file.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str, first_line: usize) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            text,
+            starts,
+            first_line,
+        }
+    }
+
+    fn pos(&self, offset: usize) -> (usize, usize) {
+        let idx = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts[idx];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (idx + self.first_line, column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn routes() -> BTreeMap<String, String> {
+        [
+            (
+                "behaviours/tijdig-opvolgen.md",
+                "behaviours/tijdig-opvolgen/index.html",
+            ),
+            (
+                "coaching/spiegelgesprek.md",
+                "coaching/spiegelgesprek/index.html",
+            ),
+            ("index.md", "index.html"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+    }
+
+    fn render_in(md: &str, raw_html: bool) -> Rendered {
+        let routes = routes();
+        let ctx = PageContext {
+            rel: "behaviours/tijdig-opvolgen.md",
+            body_line: 10,
+            route: "behaviours/tijdig-opvolgen/index.html",
+            routes: &routes,
+            raw_html,
+        };
+        render(md, &ctx)
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_toc() {
+        let r = render_in(
+            "## Waarom dit ertoe doet\n\n### Voorbeeld\n\n### Voorbeeld\n",
+            false,
+        );
+        assert!(
+            r.html.contains("<h2 id=\"waarom-dit-ertoe-doet\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"voorbeeld-1\""));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].title, "Waarom dit ertoe doet");
+    }
+
+    #[test]
+    fn md_links_become_relative_output_links() {
+        let r = render_in(
+            "Zie [het gesprek](../coaching/spiegelgesprek.md#stap-1).",
+            false,
+        );
+        assert!(
+            r.html
+                .contains("href=\"../../coaching/spiegelgesprek/index.html#stap-1\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.anchor_links[0].anchor, "stap-1");
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn broken_link_names_line_and_suggests() {
+        let r = render_in(
+            "Eerste regel\n\nZie [gesprek](../coaching/spiegelgesprk.md).",
+            false,
+        );
+        let d = &r.diagnostics[0];
+        assert_eq!((d.line, d.column), (Some(12), Some(5)));
+        assert!(d.message.contains("broken link"));
+        assert_eq!(
+            d.hint.as_deref(),
+            Some("did you mean `../coaching/spiegelgesprek.md`?")
+        );
+    }
+
+    #[test]
+    fn root_absolute_links_are_made_relative() {
+        let r = render_in("![logo](/img/logo.png) [home](/)", false);
+        assert!(r.html.contains("src=\"../../img/logo.png\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../../\""), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_left_out_by_default() {
+        let r = render_in(
+            "Hallo <script>alert(1)</script> daar\n\n<div>blok</div>\n",
+            false,
+        );
+        assert!(
+            !r.html.contains("<script>") && !r.html.contains("<div>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.diagnostics.len(), 1);
+        let r = render_in("<div>blok</div>\n", true);
+        assert!(r.html.contains("<div>blok</div>"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render_in(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] klaar\n\n~~weg~~ en voetnoot[^1]\n\n[^1]: noot\n",
+            false,
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn links_out_of_the_site_are_errors() {
+        let r = render_in("[x](../../../etc/passwd.md)", false);
+        assert!(r.diagnostics[0].message.contains("outside the site"));
+    }
+
+    #[test]
+    fn external_links_are_untouched() {
+        let r = render_in("[a](https://example.org/x.md) [m](mailto:a@b.nl)", false);
+        assert!(r.html.contains("href=\"https://example.org/x.md\""));
+        assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn first_paragraph_is_plain_text() {
+        let r = render_in(
+            "# Titel\n\nDit is **de** kern\nvan het verhaal.\n\nMeer.",
+            false,
+        );
+        assert_eq!(r.first_paragraph, "Dit is de kern van het verhaal.");
+    }
+}
