@@ -65,9 +65,9 @@ pub struct DataSources {
     pub outcomes: Option<SourceFile>,
 }
 
-/// Reads the site folder. Problems with individual files are collected; a
-/// folder that is not a site at all is one error.
-pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
+/// Reads the site folder. Problems with individual files are collected and
+/// returned beside what could be read, so later stages can report theirs too.
+pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
         diags.push(
@@ -75,7 +75,7 @@ pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
                 "pass the folder that holds ritme.yaml, or create one with `ritme new DIR`",
             ),
         );
-        return Err(diags);
+        return (Sources::default(), diags);
     }
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let reader = Reader {
@@ -122,11 +122,7 @@ pub fn discover(root: &Path) -> Result<Sources, Diagnostics> {
     s.data.outcomes = reader.optional_text("data/outcomes.yaml", &mut diags);
     s.static_files = reader.binaries("static", &mut diags);
 
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(s)
-    }
+    (s, diags)
 }
 
 struct Reader<'a> {

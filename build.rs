@@ -1,0 +1,57 @@
+//! Embeds the built-in theme (`themes/default/`) and the example programme
+//! (`content/`) in the binary, so that `ritme` works on any folder and
+//! `ritme new` can scaffold without the repository around it.
+//!
+//! A generated list of `include_bytes!` rather than a directory-embedding
+//! crate: the example's own build output (`content/public/`, or any folder
+//! holding a `.ritme-output` marker) must be left out, and cargo must be
+//! told about new files without being woken by every example build.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let mut code = String::new();
+    for (name, dir) in [("THEME", root.join("themes/default")), ("EXAMPLE", root.join("content"))] {
+        let mut files = Vec::new();
+        collect(&dir, &dir, &mut files);
+        files.sort();
+        writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
+        for (rel, abs) in &files {
+            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+        }
+        writeln!(code, "];").unwrap();
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo")).join("embedded.rs");
+    fs::write(out, code).expect("write embedded.rs");
+}
+
+/// Files under `dir`, skipping hidden entries and build-output folders. Each
+/// visited folder is registered with cargo so that added files trigger a rebuild.
+fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+    if dir.join(".ritme-output").exists() || (dir != base && dir.parent() == Some(base) && dir.ends_with("public")) {
+        return;
+    }
+    // Cargo scans a registered folder recursively; registering the base
+    // itself would include the example's build output.
+    if dir != base {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            collect(base, &path, out);
+        } else if path.is_file() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            out.push((rel, path));
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The command line: parse, run one command, print every problem once,
+//! exit with a code that says whose fault it was (0 ok, 1 input, 2 internal).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::Diagnostic;
+use crate::output::{self, WriteError};
+use crate::pipeline::{self, Error};
+use crate::scaffold;
+
+/// ritme: one folder of behaviour definitions, coaching guides, stories and
+/// weekly logs becomes a static intranet site with consistency charts and
+/// monthly reports.
+#[derive(Debug, Parser)]
+#[command(name = "ritme", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into an output folder (default SITE/public).
+    Build {
+        /// The site folder (holds ritme.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output folder; replaced as a whole on success.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Replace the output folder even if ritme did not create it.
+        #[arg(long)]
+        force: bool,
+        /// Absolute URL the site is published at (links stay relative).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Validate everything a build would, without writing anything.
+    Check {
+        /// The site folder (holds ritme.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Output format of the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a new site folder from the built-in example programme.
+    New {
+        /// Folder to create; must not exist or be empty.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Entry point used by `main`.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+fn run(cli: Cli) -> Result<(), ExitCode> {
+    match cli.command {
+        Command::Build { site, output, force, base_url } => build(&site, output, force, base_url),
+        Command::Check { site, format, strict } => check(&site, format, strict),
+        Command::New { dir } => new(&dir),
+    }
+}
+
+fn build(site: &Path, output: Option<PathBuf>, force: bool, base_url: Option<String>) -> Result<(), ExitCode> {
+    let started = Instant::now();
+    let out = output.unwrap_or_else(|| pipeline::default_output(site));
+    // Refuse before the work, not after it.
+    if let Err(d) = output::check_replaceable(&out, force) {
+        return Err(report(&[d]));
+    }
+    let opts = pipeline::Options { site: site.to_path_buf(), base_url };
+    let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
+    print_diagnostics(&built.warnings);
+    match output::write_site(&out, &built.files, force) {
+        Ok(()) => {}
+        Err(WriteError::Refused(d)) => return Err(report(&[d])),
+        Err(WriteError::Io(e)) => return Err(internal(&e)),
+    }
+    let took = started.elapsed();
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "Built {} pages ({} files) into {} in {:.2} s{}",
+        built.pages,
+        built.files.len(),
+        out.display(),
+        took.as_secs_f64(),
+        if built.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", built.warnings.len()) },
+    );
+    if std::env::var_os("RITME_TIMINGS").is_some() {
+        for (stage, d) in &built.timings {
+            let _ = writeln!(stdout, "  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(())
+}
+
+fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
+    let opts = pipeline::Options { site: site.to_path_buf(), base_url: None };
+    let findings = match pipeline::build(&opts) {
+        Ok(built) => built.warnings,
+        Err(Error::Input(d)) => d,
+        Err(Error::Internal(e)) => return Err(internal(&e)),
+    };
+    let errors = findings.iter().filter(|d| d.is_error()).count();
+    let warnings = findings.len() - errors;
+    match format {
+        Format::Json => {
+            let json = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": findings });
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        Format::Text => {
+            print_diagnostics(&findings);
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+        }
+    }
+    if errors > 0 || (strict && warnings > 0) { Err(ExitCode::from(1)) } else { Ok(()) }
+}
+
+fn new(dir: &Path) -> Result<(), ExitCode> {
+    match scaffold::create(dir) {
+        Ok(n) => {
+            println!("Created {} with the example programme ({n} files).", dir.display());
+            println!("Next: ritme build {}   (then open {}/public/index.html)", dir.display(), dir.display());
+            Ok(())
+        }
+        Err(scaffold::Error::Refused(d)) => Err(report(&[d])),
+        Err(scaffold::Error::Io(e)) => Err(internal(&e)),
+    }
+}
+
+fn fail(e: &Error) -> ExitCode {
+    match e {
+        Error::Input(d) => report(d),
+        Error::Internal(e) => internal(e),
+    }
+}
+
+fn report(diags: &[Diagnostic]) -> ExitCode {
+    print_diagnostics(diags);
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: {errors} problem(s) found; nothing was written");
+    ExitCode::from(1)
+}
+
+fn internal(e: &anyhow::Error) -> ExitCode {
+    eprintln!("internal error: {e:#}");
+    eprintln!("  this is a fault in ritme or the machine, not in your site; please report it");
+    ExitCode::from(2)
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+}

@@ -1,0 +1,124 @@
+//! The build pipeline: load → validate → (metrics) → render, in memory.
+//!
+//! `build`, `check` and `serve` all run this; only the caller decides
+//! whether the files are written. Each stage is timed so slow ones show.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::OutputFile;
+use crate::{content, render, source, theme, validate};
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub site: PathBuf,
+    /// Overrides `base_url` of the config.
+    pub base_url: Option<String>,
+}
+
+/// A site built in memory.
+#[derive(Debug)]
+pub struct Built {
+    pub files: Vec<OutputFile>,
+    /// HTML pages among `files`.
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Why a build failed: the user's input (exit 1) or ritme itself (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} error(s) in the site", .0.iter().filter(|d| d.is_error()).count())]
+    Input(Vec<Diagnostic>),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+struct Timer {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer { last: Instant::now(), laps: Vec::new() }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Runs every stage and returns the site's files, or every problem found.
+pub fn build(opts: &Options) -> Result<Built, Error> {
+    let mut timer = Timer::new();
+    let mut diags = Diagnostics::new();
+
+    let (sources, found) = source::discover(&opts.site);
+    diags.extend(found);
+    timer.lap("read");
+
+    let mut config = match sources.config.as_ref().map(|f| Config::parse(&f.text)) {
+        Some(Ok(c)) => c,
+        Some(Err(problems)) => {
+            diags.extend(problems);
+            Config::default()
+        }
+        None => Config::default(),
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = Some(url.clone());
+    }
+
+    let (content, found) = content::parse(&sources);
+    diags.extend(found);
+    diags.extend(validate::references(&content));
+    let theme = match theme::load(&sources, &config) {
+        Ok(t) => Some(t),
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
+    };
+    timer.lap("parse");
+
+    let rendered_md = render::render_markdown(&content, config.markdown.raw_html);
+    for r in rendered_md.values() {
+        diags.extend(r.diagnostics.iter().cloned());
+    }
+    diags.extend(render::check_anchors(&rendered_md, &content));
+    timer.lap("markdown");
+
+    if diags.has_errors() {
+        return Err(Error::Input(diags.into_sorted()));
+    }
+    let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
+    let input = render::Input {
+        config: &config,
+        content: &content,
+        sources: &sources,
+        theme: &theme,
+    };
+    let rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    timer.lap("render");
+
+    let mut warnings: Vec<Diagnostic> = diags.into_sorted();
+    warnings.extend(rendering.warnings);
+    let pages = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    Ok(Built {
+        files: rendering.files,
+        pages,
+        warnings,
+        timings: timer.laps,
+    })
+}
+
+/// The default output folder of a site.
+pub fn default_output(site: &Path) -> PathBuf {
+    site.join("public")
+}

@@ -1,0 +1,464 @@
+//! Rendering: the parsed site (and, later, its metrics) to output files.
+//!
+//! Markdown is rendered once per document, in parallel; then view models
+//! are assembled and every page is rendered through the theme, in parallel.
+//! Pure: no disk access; the caller writes the returned files.
+
+pub mod views;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rayon::prelude::*;
+use tera::Context;
+
+use crate::config::Config;
+use crate::content::{BehaviourMeta, Content, Doc, GuideMeta, Reviewed, StoryMeta};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::locale;
+use crate::markdown::{self, PageContext, Rendered};
+use crate::output::OutputFile;
+use crate::source::Sources;
+use crate::theme::{self, Theme};
+use views::*;
+
+/// Everything the renderer reads.
+pub struct Input<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub sources: &'a Sources,
+    pub theme: &'a Theme,
+}
+
+/// The rendered site and the warnings found while rendering it.
+pub struct Rendering {
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Renders every Markdown document of the site, keyed by source path.
+pub fn render_markdown(content: &Content, raw_html: bool) -> BTreeMap<String, Rendered> {
+    let routes = content.routes();
+    let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
+    if let Some(h) = &content.home {
+        docs.push((&h.rel, &h.body, h.body_line, &h.route));
+    }
+    fn push<'a, M>(docs: &mut Vec<(&'a str, &'a str, usize, &'a str)>, list: &'a [Doc<M>]) {
+        docs.extend(list.iter().map(|d| (d.rel.as_str(), d.body.as_str(), d.body_line, d.route.as_str())));
+    }
+    push(&mut docs, &content.behaviours);
+    push(&mut docs, &content.guides);
+    push(&mut docs, &content.stories);
+    push(&mut docs, &content.reports);
+    push(&mut docs, &content.pages);
+    docs.par_iter()
+        .map(|(rel, body, body_line, route)| {
+            let ctx = PageContext {
+                rel,
+                body_line: *body_line,
+                route,
+                routes: &routes,
+                raw_html,
+            };
+            (rel.to_string(), markdown::render(body, &ctx))
+        })
+        .collect()
+}
+
+/// Links to `#anchors` that name no heading on their target page.
+pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -> Vec<Diagnostic> {
+    let routes = content.routes();
+    let by_route: BTreeMap<&str, &BTreeSet<String>> = rendered
+        .iter()
+        .filter_map(|(rel, r)| routes.get(rel).map(|route| (route.as_str(), &r.anchors)))
+        .collect();
+    let mut out = Vec::new();
+    for (rel, r) in rendered {
+        for link in &r.anchor_links {
+            let Some(anchors) = by_route.get(link.target_route.as_str()) else {
+                continue;
+            };
+            if !anchors.contains(&link.anchor) {
+                let mut d = Diagnostic::error(rel, format!("broken link: `{}` names no heading `#{}`", link.written, link.anchor))
+                    .at(link.line, link.column);
+                d = match crate::diagnostics::nearest(&link.anchor, anchors.iter().map(String::as_str)) {
+                    Some(near) => d.with_hint(format!("did you mean `#{near}`?")),
+                    None => d.with_hint("anchors are the heading text in lowercase with `-` for spaces"),
+                };
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// Renders every page of the site.
+pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
+    let jobs = page_jobs(input, rendered);
+    let base = base_context(input);
+    let theme = input.theme;
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut ctx = base.clone();
+            let root = if job.route == "404.html" {
+                // The 404 page is served at any depth; only an absolute base works there.
+                input.config.base_url.as_deref().map(|b| format!("{}/", b.trim_end_matches('/'))).unwrap_or_default()
+            } else {
+                crate::slug::root_prefix(&job.route)
+            };
+            ctx.insert("root", &root);
+            ctx.insert("route", &job.route);
+            ctx.insert("section", job.section);
+            ctx.insert("title", &job.title);
+            ctx.insert("description", &job.description);
+            ctx.insert("review", &job.review);
+            ctx.insert("page", &job.body);
+            theme
+                .tera
+                .render(job.template, &ctx)
+                .map(|html| OutputFile::new(job.route.clone(), html))
+                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
+        })
+        .collect();
+
+    let mut diags = Diagnostics::new();
+    let mut files = Vec::with_capacity(results.len() + theme.assets.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
+    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    let mut warnings = Vec::new();
+    for s in &input.sources.static_files {
+        if generated.contains(&s.rel) {
+            warnings.push(Diagnostic::warning(
+                format!("static/{}", s.rel),
+                "this file has the same path as a generated page and is not copied",
+            ));
+            continue;
+        }
+        files.push(OutputFile::new(s.rel.clone(), s.bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendering { files, warnings })
+}
+
+/// The context every page shares, built once.
+fn base_context(input: &Input) -> Context {
+    let mut ctx = Context::new();
+    let c = input.config;
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            lang: c.language.code(),
+        },
+    );
+    ctx.insert("t", &input.theme.strings);
+    ctx.insert("nav", &nav(input));
+    ctx
+}
+
+fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
+    input.theme.strings.get(key).map(String::as_str).unwrap_or(key)
+}
+
+fn nav(input: &Input) -> NavView {
+    let content = input.content;
+    let mut groups: Vec<NavGroup> = Vec::new();
+    for b in &content.behaviours {
+        let name = b.meta.category.clone().unwrap_or_else(|| t(input, "other").to_string());
+        let link = Link {
+            title: b.meta.title.clone(),
+            route: b.route.clone(),
+        };
+        match groups.last_mut() {
+            Some(g) if g.name == name => g.items.push(link),
+            _ => groups.push(NavGroup { name, items: vec![link] }),
+        }
+    }
+    let mut sections = vec![NavSection {
+        key: "behaviours",
+        title: t(input, "behaviours").to_string(),
+        route: "behaviours/index.html".into(),
+    }];
+    if !content.guides.is_empty() {
+        sections.push(NavSection {
+            key: "coaching",
+            title: t(input, "coaching").to_string(),
+            route: "coaching/index.html".into(),
+        });
+    }
+    if !content.stories.is_empty() {
+        sections.push(NavSection {
+            key: "stories",
+            title: t(input, "stories").to_string(),
+            route: "stories/index.html".into(),
+        });
+    }
+    NavView {
+        behaviour_groups: groups,
+        guides: content.guides.iter().map(|g| Link { title: g.meta.title.clone(), route: g.route.clone() }).collect(),
+        // Only top-level free pages: deeper ones are reached from their section's page.
+        pages: content
+            .pages
+            .iter()
+            .filter(|p| !p.id.contains('/'))
+            .map(|p| Link { title: p.meta.title.clone().unwrap_or_default(), route: p.route.clone() })
+            .collect(),
+        sections,
+    }
+}
+
+fn review_view<M: Reviewed>(input: &Input, meta: &M) -> ReviewView {
+    let r = meta.review();
+    ReviewView {
+        draft: r.status == crate::content::Status::Draft,
+        owner: r.owner,
+        review_by: r.review_by.map(|d| locale::date(input.config.language, d)),
+    }
+}
+
+fn behaviour_card(b: &Doc<BehaviourMeta>) -> BehaviourCard {
+    BehaviourCard {
+        id: b.id.clone(),
+        title: b.meta.title.clone(),
+        route: b.route.clone(),
+        category: b.meta.category.clone(),
+        summary: b.meta.summary.clone(),
+        target: b.meta.target,
+        roles: b.meta.roles.clone().unwrap_or_default(),
+        draft: b.meta.status == crate::content::Status::Draft,
+    }
+}
+
+fn behaviour_links(content: &Content, ids: &[String]) -> Vec<Link> {
+    ids.iter()
+        .filter_map(|id| content.behaviour(id))
+        .map(|b| Link { title: b.meta.title.clone(), route: b.route.clone() })
+        .collect()
+}
+
+fn guide_card(content: &Content, g: &Doc<GuideMeta>) -> GuideCard {
+    GuideCard {
+        title: g.meta.title.clone(),
+        route: g.route.clone(),
+        summary: g.meta.summary.clone(),
+        behaviours: behaviour_links(content, &g.meta.behaviours),
+    }
+}
+
+fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<StoryMeta>) -> StoryCard {
+    StoryCard {
+        title: s.meta.title.clone(),
+        route: s.route.clone(),
+        date: locale::date(input.config.language, s.meta.date),
+        outcome: s.meta.outcome.clone(),
+        summary: s
+            .meta
+            .summary
+            .clone()
+            .or_else(|| rendered.get(&s.rel).map(|r| r.first_paragraph.clone()))
+            .unwrap_or_default(),
+        team: None,
+        behaviours: behaviour_links(input.content, &s.meta.behaviours),
+    }
+}
+
+fn html_of(rendered: &BTreeMap<String, Rendered>, rel: &str) -> (String, Vec<crate::markdown::TocEntry>) {
+    rendered.get(rel).map(|r| (r.html.clone(), r.toc.clone())).unwrap_or_default()
+}
+
+fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
+    summary.cloned().unwrap_or_else(|| rendered.get(rel).map(|r| r.first_paragraph.clone()).unwrap_or_default())
+}
+
+/// Every page of the site, as (route, template, view).
+fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJob> {
+    let content = input.content;
+    let config = input.config;
+    let mut jobs = Vec::new();
+    let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
+    let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
+    let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
+
+    // Home.
+    let (home_html, _) = content.home.as_ref().map(|h| html_of(rendered, &h.rel)).unwrap_or_default();
+    let home_title = content
+        .home
+        .as_ref()
+        .and_then(|h| h.meta.title.clone())
+        .unwrap_or_else(|| config.title.clone());
+    jobs.push(PageJob {
+        route: "index.html".into(),
+        template: "home.html",
+        section: "home",
+        title: home_title.clone(),
+        description: config.description.clone(),
+        review: None,
+        body: Body::Home(HomeView {
+            title: home_title,
+            html: home_html,
+            behaviours: behaviours.clone(),
+            guides: guides.clone(),
+            stories: stories.iter().take(3).cloned().collect(),
+        }),
+    });
+
+    // Behaviours.
+    let mut groups: Vec<BehaviourGroup> = Vec::new();
+    for card in &behaviours {
+        let name = card.category.clone().unwrap_or_else(|| t(input, "other").to_string());
+        match groups.last_mut() {
+            Some(g) if g.name == name => g.items.push(card.clone()),
+            _ => groups.push(BehaviourGroup { name, items: vec![card.clone()] }),
+        }
+    }
+    jobs.push(PageJob {
+        route: "behaviours/index.html".into(),
+        template: "behaviours.html",
+        section: "behaviours",
+        title: t(input, "behaviours").into(),
+        description: t(input, "behaviours_intro").into(),
+        review: None,
+        body: Body::BehaviourIndex(BehaviourIndexView { groups }),
+    });
+    for (b, card) in content.behaviours.iter().zip(&behaviours) {
+        let (html, toc) = html_of(rendered, &b.rel);
+        let view = BehaviourView {
+            card: card.clone(),
+            half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
+            indicators: b.meta.indicators.clone(),
+            html,
+            toc,
+            guides: content
+                .guides
+                .iter()
+                .zip(&guides)
+                .filter(|(g, _)| g.meta.behaviours.contains(&b.id))
+                .map(|(_, c)| c.clone())
+                .collect(),
+            stories: content
+                .stories
+                .iter()
+                .zip(&stories)
+                .filter(|(s, _)| s.meta.behaviours.contains(&b.id))
+                .map(|(_, c)| c.clone())
+                .collect(),
+        };
+        jobs.push(PageJob {
+            route: b.route.clone(),
+            template: "behaviour.html",
+            section: "behaviours",
+            title: b.meta.title.clone(),
+            description: description_of(rendered, &b.rel, b.meta.summary.as_ref()),
+            review: Some(review_view(input, &b.meta)),
+            body: Body::Behaviour(Box::new(view)),
+        });
+    }
+
+    // Coaching guides.
+    if !content.guides.is_empty() {
+        jobs.push(PageJob {
+            route: "coaching/index.html".into(),
+            template: "guides.html",
+            section: "coaching",
+            title: t(input, "coaching").into(),
+            description: t(input, "coaching_intro").into(),
+            review: None,
+            body: Body::GuideIndex(GuideIndexView { items: guides.clone() }),
+        });
+    }
+    for (g, card) in content.guides.iter().zip(&guides) {
+        let (html, toc) = html_of(rendered, &g.rel);
+        jobs.push(PageJob {
+            route: g.route.clone(),
+            template: "guide.html",
+            section: "coaching",
+            title: g.meta.title.clone(),
+            description: description_of(rendered, &g.rel, g.meta.summary.as_ref()),
+            review: Some(review_view(input, &g.meta)),
+            body: Body::Guide(GuideView {
+                card: card.clone(),
+                html,
+                toc,
+                stories: content
+                    .stories
+                    .iter()
+                    .zip(&stories)
+                    .filter(|(s, _)| s.meta.behaviours.iter().any(|b| g.meta.behaviours.contains(b)))
+                    .map(|(_, c)| c.clone())
+                    .collect(),
+            }),
+        });
+    }
+
+    // Stories.
+    if !content.stories.is_empty() {
+        jobs.push(PageJob {
+            route: "stories/index.html".into(),
+            template: "stories.html",
+            section: "stories",
+            title: t(input, "stories").into(),
+            description: t(input, "stories_intro").into(),
+            review: None,
+            body: Body::StoryIndex(StoryIndexView { items: stories.clone() }),
+        });
+    }
+    for (s, card) in content.stories.iter().zip(&stories) {
+        let (html, _) = html_of(rendered, &s.rel);
+        jobs.push(PageJob {
+            route: s.route.clone(),
+            template: "story.html",
+            section: "stories",
+            title: s.meta.title.clone(),
+            description: card.summary.clone(),
+            review: Some(review_view(input, &s.meta)),
+            body: Body::Story(StoryView {
+                card: card.clone(),
+                people: Vec::new(),
+                html,
+            }),
+        });
+    }
+
+    // Free pages.
+    for p in &content.pages {
+        let (html, toc) = html_of(rendered, &p.rel);
+        let title = p.meta.title.clone().unwrap_or_default();
+        jobs.push(PageJob {
+            route: p.route.clone(),
+            template: "page.html",
+            section: "pages",
+            title: title.clone(),
+            description: description_of(rendered, &p.rel, p.meta.summary.as_ref()),
+            review: Some(review_view(input, &p.meta)),
+            body: Body::Page(PageView {
+                title,
+                summary: p.meta.summary.clone(),
+                html,
+                toc,
+            }),
+        });
+    }
+
+    jobs.push(PageJob {
+        route: "404.html".into(),
+        template: "404.html",
+        section: "",
+        title: t(input, "not_found_title").into(),
+        description: String::new(),
+        review: None,
+        body: Body::Empty {},
+    });
+    debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
+    jobs
+}

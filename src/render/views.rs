@@ -1,0 +1,179 @@
+//! Typed view models: exactly what templates may use, nothing ad hoc.
+//!
+//! Links are stored as routes from the output root (`behaviours/x/index.html`);
+//! templates prefix them with `root`, the way back to the root from the page
+//! being rendered. That keeps one view valid for every page that shows it.
+
+use serde::Serialize;
+
+use crate::markdown::TocEntry;
+
+/// The site as every page sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub lang: &'static str,
+}
+
+/// A titled link to another page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub route: String,
+}
+
+/// The navigation, shared by every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavView {
+    pub behaviour_groups: Vec<NavGroup>,
+    pub guides: Vec<Link>,
+    pub pages: Vec<Link>,
+    pub sections: Vec<NavSection>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavGroup {
+    pub name: String,
+    pub items: Vec<Link>,
+}
+
+/// A top-level section: its key (for the active state), title and index route.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavSection {
+    pub key: &'static str,
+    pub title: String,
+    pub route: String,
+}
+
+/// Review state of a playbook page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    pub draft: bool,
+    pub owner: Option<String>,
+    pub review_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourCard {
+    pub id: String,
+    pub title: String,
+    pub route: String,
+    pub category: Option<String>,
+    pub summary: Option<String>,
+    pub target: u32,
+    pub roles: Vec<String>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideCard {
+    pub title: String,
+    pub route: String,
+    pub summary: Option<String>,
+    pub behaviours: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryCard {
+    pub title: String,
+    pub route: String,
+    pub date: String,
+    pub outcome: Option<String>,
+    pub summary: String,
+    pub team: Option<Link>,
+    pub behaviours: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomeView {
+    pub title: String,
+    pub html: String,
+    pub behaviours: Vec<BehaviourCard>,
+    pub guides: Vec<GuideCard>,
+    pub stories: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourIndexView {
+    pub groups: Vec<BehaviourGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourGroup {
+    pub name: String,
+    pub items: Vec<BehaviourCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourView {
+    pub card: BehaviourCard,
+    pub half_life: f64,
+    pub indicators: Vec<String>,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub guides: Vec<GuideCard>,
+    pub stories: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideIndexView {
+    pub items: Vec<GuideCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideView {
+    pub card: GuideCard,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub stories: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryIndexView {
+    pub items: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryView {
+    pub card: StoryCard,
+    /// Display names of the people featured (consenting stories only in anonymous builds).
+    pub people: Vec<String>,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    pub title: String,
+    pub summary: Option<String>,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+}
+
+/// Every kind of page body, serialised as `page` in the template context.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    Home(HomeView),
+    BehaviourIndex(BehaviourIndexView),
+    Behaviour(Box<BehaviourView>),
+    GuideIndex(GuideIndexView),
+    Guide(GuideView),
+    StoryIndex(StoryIndexView),
+    Story(StoryView),
+    Page(PageView),
+    Empty {},
+}
+
+/// One page to render: where, with which template, and what.
+#[derive(Debug, Clone)]
+pub struct PageJob {
+    pub route: String,
+    pub template: &'static str,
+    /// Section key for the navigation's active state.
+    pub section: &'static str,
+    pub title: String,
+    pub description: String,
+    pub review: Option<ReviewView>,
+    pub body: Body,
+}

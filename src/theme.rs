@@ -1,0 +1,150 @@
+//! The theme: Tera templates, interface strings and static assets.
+//!
+//! The built-in theme is embedded in the binary; a site's own
+//! `templates/` replace built-in templates file by file. Template errors are
+//! reported against the file that holds them, built-in or the site's.
+
+use std::collections::BTreeMap;
+
+use tera::{Kwargs, State, Tera};
+
+use crate::config::{Config, Language};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::embedded;
+use crate::locale;
+use crate::source::Sources;
+
+/// Where built-in theme files are said to live in messages.
+const BUILTIN_PREFIX: &str = "themes/default/";
+
+/// A loaded theme, ready to render.
+pub struct Theme {
+    pub tera: Tera,
+    /// Template name → the path shown in error messages.
+    pub origins: BTreeMap<String, String>,
+    /// Interface strings in the site's language.
+    pub strings: BTreeMap<String, String>,
+    /// Static assets: output path (under `assets/`) → bytes.
+    pub assets: Vec<(String, Vec<u8>)>,
+}
+
+/// Loads the built-in theme with the site's overrides applied.
+pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (path, bytes) in embedded::THEME {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            templates.insert(name.to_string(), (format!("{BUILTIN_PREFIX}{path}"), text));
+        }
+    }
+    for f in &sources.templates {
+        let name = f.rel.strip_prefix("templates/").unwrap_or(&f.rel);
+        templates.insert(name.to_string(), (f.rel.clone(), f.text.clone()));
+    }
+
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    register_filters(&mut tera, config.language);
+    let origins: BTreeMap<String, String> = templates.iter().map(|(n, (o, _))| (n.clone(), o.clone())).collect();
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
+        diags.push(template_error(&e, &origins, None));
+        return Err(diags);
+    }
+
+    let strings = match load_strings(config.language) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return Err(diags);
+        }
+    };
+    let assets = embedded::THEME
+        .iter()
+        .filter_map(|(path, bytes)| path.strip_prefix("static/").map(|p| (format!("assets/{p}"), bytes.to_vec())))
+        .collect();
+    Ok(Theme {
+        tera,
+        origins,
+        strings,
+        assets,
+    })
+}
+
+/// Interface strings of the built-in theme for `lang`.
+pub fn load_strings(lang: Language) -> Result<BTreeMap<String, String>, Diagnostic> {
+    let path = format!("i18n/{}.yaml", lang.code());
+    let bytes = embedded::theme_file(&path)
+        .ok_or_else(|| Diagnostic::error(format!("{BUILTIN_PREFIX}{path}"), "interface strings missing"))?;
+    crate::yaml::parse(&String::from_utf8_lossy(bytes), &format!("{BUILTIN_PREFIX}{path}"), 1)
+}
+
+/// Filters for the site's locale, so templates never format numbers themselves.
+fn register_filters(tera: &mut Tera, lang: Language) {
+    tera.register_filter("pct", move |x: f64, _: Kwargs, _: &State| locale::percent(lang, x));
+    tera.register_filter("points", move |x: f64, _: Kwargs, _: &State| locale::points(lang, x));
+    tera.register_filter("num", move |x: f64, kwargs: Kwargs, _: &State| {
+        let digits = kwargs.get::<i64>("digits").ok().flatten().unwrap_or(0).clamp(0, 6) as usize;
+        locale::decimal(lang, x, digits)
+    });
+    tera.register_filter("month", move |ym: &str, _: Kwargs, _: &State| locale::month(lang, ym));
+}
+
+/// A Tera error as a diagnostic pointing into the template file, naming
+/// the page being rendered when there is one.
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>, page: Option<&str>) -> Diagnostic {
+    let while_rendering = page.map(|p| format!(" (while rendering {p})")).unwrap_or_default();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = origins.get(r.filename()).cloned().unwrap_or_else(|| r.filename().to_string());
+            Diagnostic::error(file, format!("template: {}{while_rendering}", r.message()))
+                .at(r.span().start_line, r.span().start_col + 1)
+                .with_hint("fix the template, or delete the site's copy to use the built-in one")
+        }
+        other => {
+            let mut source = String::new();
+            let mut next: Option<&dyn std::error::Error> = std::error::Error::source(e);
+            while let Some(s) = next {
+                source.push_str(&format!(": {s}"));
+                next = s.source();
+            }
+            Diagnostic::error("templates", format!("template: {other}{source}{while_rendering}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let nl = load_strings(Language::Nl).unwrap();
+        let en = load_strings(Language::En).unwrap();
+        let nl_keys: Vec<_> = nl.keys().collect();
+        let en_keys: Vec<_> = en.keys().collect();
+        assert_eq!(nl_keys, en_keys);
+        assert!(nl.len() > 20);
+    }
+
+    #[test]
+    fn builtin_theme_compiles() {
+        let t = load(&Sources::default(), &Config::default()).unwrap();
+        assert!(t.tera.get_template_names().any(|n| n == "base.html"));
+        assert!(t.assets.iter().any(|(p, _)| p == "assets/style.css"));
+    }
+
+    #[test]
+    fn site_template_errors_point_into_the_site_file() {
+        let s = Sources {
+            templates: vec![crate::source::SourceFile {
+                rel: "templates/page.html".into(),
+                text: "{% extends \"base.html\" %}\n{% block main %}{{ page.title }{% endblock %}".into(),
+            }],
+            ..Sources::default()
+        };
+        let err = load(&s, &Config::default()).err().unwrap().into_sorted();
+        assert_eq!(err[0].file, "templates/page.html");
+        assert_eq!(err[0].line, Some(2), "{}", err[0]);
+    }
+}
