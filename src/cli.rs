@@ -76,20 +76,37 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), ExitCode> {
     match cli.command {
-        Command::Build { site, output, force, base_url } => build(&site, output, force, base_url),
-        Command::Check { site, format, strict } => check(&site, format, strict),
+        Command::Build {
+            site,
+            output,
+            force,
+            base_url,
+        } => build(&site, output, force, base_url),
+        Command::Check {
+            site,
+            format,
+            strict,
+        } => check(&site, format, strict),
         Command::New { dir } => new(&dir),
     }
 }
 
-fn build(site: &Path, output: Option<PathBuf>, force: bool, base_url: Option<String>) -> Result<(), ExitCode> {
+fn build(
+    site: &Path,
+    output: Option<PathBuf>,
+    force: bool,
+    base_url: Option<String>,
+) -> Result<(), ExitCode> {
     let started = Instant::now();
     let out = output.unwrap_or_else(|| pipeline::default_output(site));
     // Refuse before the work, not after it.
     if let Err(d) = output::check_replaceable(&out, force) {
         return Err(report(&[d]));
     }
-    let opts = pipeline::Options { site: site.to_path_buf(), base_url };
+    let opts = pipeline::Options {
+        site: site.to_path_buf(),
+        base_url,
+    };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
     match output::write_site(&out, &built.files, force) {
@@ -106,7 +123,11 @@ fn build(site: &Path, output: Option<PathBuf>, force: bool, base_url: Option<Str
         built.files.len(),
         out.display(),
         took.as_secs_f64(),
-        if built.warnings.is_empty() { String::new() } else { format!(", {} warning(s)", built.warnings.len()) },
+        if built.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(", {} warning(s)", built.warnings.len())
+        },
     );
     if std::env::var_os("RITME_TIMINGS").is_some() {
         for (stage, d) in &built.timings {
@@ -117,7 +138,10 @@ fn build(site: &Path, output: Option<PathBuf>, force: bool, base_url: Option<Str
 }
 
 fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
-    let opts = pipeline::Options { site: site.to_path_buf(), base_url: None };
+    let opts = pipeline::Options {
+        site: site.to_path_buf(),
+        base_url: None,
+    };
     let findings = match pipeline::build(&opts) {
         Ok(built) => built.warnings,
         Err(Error::Input(d)) => d,
@@ -128,21 +152,35 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
     match format {
         Format::Json => {
             let json = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": findings });
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
         Format::Text => {
             print_diagnostics(&findings);
             eprintln!("{errors} error(s), {warnings} warning(s)");
         }
     }
-    if errors > 0 || (strict && warnings > 0) { Err(ExitCode::from(1)) } else { Ok(()) }
+    if errors > 0 || (strict && warnings > 0) {
+        Err(ExitCode::from(1))
+    } else {
+        Ok(())
+    }
 }
 
 fn new(dir: &Path) -> Result<(), ExitCode> {
     match scaffold::create(dir) {
         Ok(n) => {
-            println!("Created {} with the example programme ({n} files).", dir.display());
-            println!("Next: ritme build {}   (then open {}/public/index.html)", dir.display(), dir.display());
+            println!(
+                "Created {} with the example programme ({n} files).",
+                dir.display()
+            );
+            println!(
+                "Next: ritme build {}   (then open {}/public/index.html)",
+                dir.display(),
+                dir.display()
+            );
             Ok(())
         }
         Err(scaffold::Error::Refused(d)) => Err(report(&[d])),

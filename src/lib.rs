@@ -6,20 +6,20 @@
 //! loader and `output` touch the disk; `serve` and `build` share the same
 //! pipeline.
 
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod embedded;
 pub mod frontmatter;
+pub mod locale;
 pub mod markdown;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
 pub mod slug;
 pub mod source;
-pub mod yaml;
-pub mod embedded;
-pub mod locale;
 pub mod theme;
-pub mod output;
-pub mod render;
-pub mod pipeline;
 pub mod validate;
-pub mod cli;
-pub mod scaffold;
+pub mod yaml;

@@ -7,11 +7,31 @@ use chrono::{Datelike, NaiveDate};
 use crate::config::Language;
 
 const MONTHS_NL: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
     "december",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -38,7 +58,9 @@ pub fn decimal(lang: Language, x: f64, digits: usize) -> String {
         grouped.push(c);
     }
     // "-0" after rounding reads as a sign error.
-    let sign = if grouped.chars().all(|c| c == '0' || c == group) && frac.is_none_or(|f| f.chars().all(|c| c == '0')) {
+    let sign = if grouped.chars().all(|c| c == '0' || c == group)
+        && frac.is_none_or(|f| f.chars().all(|c| c == '0'))
+    {
         ""
     } else {
         sign

@@ -45,7 +45,10 @@ struct Timer {
 
 impl Timer {
     fn new() -> Self {
-        Timer { last: Instant::now(), laps: Vec::new() }
+        Timer {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
     }
     fn lap(&mut self, name: &'static str) {
         let now = Instant::now();
@@ -97,19 +100,25 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     if diags.has_errors() {
         return Err(Error::Input(diags.into_sorted()));
     }
-    let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
+    let theme =
+        theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let input = render::Input {
         config: &config,
         content: &content,
         sources: &sources,
         theme: &theme,
     };
-    let rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    let rendering =
+        render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     timer.lap("render");
 
     let mut warnings: Vec<Diagnostic> = diags.into_sorted();
     warnings.extend(rendering.warnings);
-    let pages = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let pages = rendering
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
     Ok(Built {
         files: rendering.files,
         pages,

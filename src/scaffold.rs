@@ -25,14 +25,21 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
         ));
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Refused(Diagnostic::error(dir.display().to_string(), "a file with this name exists")));
+        return Err(Error::Refused(Diagnostic::error(
+            dir.display().to_string(),
+            "a file with this name exists",
+        )));
     }
     for (rel, bytes) in embedded::EXAMPLE {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display())).map_err(Error::Io)?;
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))
+                .map_err(Error::Io)?;
         }
-        fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display())).map_err(Error::Io)?;
+        fs::write(&path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))
+            .map_err(Error::Io)?;
     }
     Ok(embedded::EXAMPLE.len())
 }

@@ -21,13 +21,7 @@ pub fn slugify(text: &str) -> String {
     let mut dash = false;
     for c in text.chars().flat_map(char::to_lowercase) {
         let c = fold_accent(c);
-        if c.is_ascii_alphanumeric() || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else if c.is_alphanumeric() {
+        if c.is_alphanumeric() || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');
             }

@@ -10,16 +10,37 @@ pub fn references(content: &Content) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let behaviour_ids: Vec<&str> = content.behaviours.iter().map(|b| b.id.as_str()).collect();
     for g in &content.guides {
-        check_ids(&mut diags, g, "behaviours", &g.meta.behaviours, &behaviour_ids, "behaviour");
+        check_ids(
+            &mut diags,
+            g,
+            "behaviours",
+            &g.meta.behaviours,
+            &behaviour_ids,
+            "behaviour",
+        );
     }
     for s in &content.stories {
-        check_ids(&mut diags, s, "behaviours", &s.meta.behaviours, &behaviour_ids, "behaviour");
+        check_ids(
+            &mut diags,
+            s,
+            "behaviours",
+            &s.meta.behaviours,
+            &behaviour_ids,
+            "behaviour",
+        );
     }
     diags
 }
 
 /// Reports each id in `ids` (field `key` of `doc`) that is not in `known`.
-pub fn check_ids<M>(diags: &mut Diagnostics, doc: &Doc<M>, key: &str, ids: &[String], known: &[&str], what: &str) {
+pub fn check_ids<M>(
+    diags: &mut Diagnostics,
+    doc: &Doc<M>,
+    key: &str,
+    ids: &[String],
+    known: &[&str],
+    what: &str,
+) {
     for id in ids {
         if !known.contains(&id.as_str()) {
             diags.push(

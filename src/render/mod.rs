@@ -43,7 +43,14 @@ pub fn render_markdown(content: &Content, raw_html: bool) -> BTreeMap<String, Re
         docs.push((&h.rel, &h.body, h.body_line, &h.route));
     }
     fn push<'a, M>(docs: &mut Vec<(&'a str, &'a str, usize, &'a str)>, list: &'a [Doc<M>]) {
-        docs.extend(list.iter().map(|d| (d.rel.as_str(), d.body.as_str(), d.body_line, d.route.as_str())));
+        docs.extend(list.iter().map(|d| {
+            (
+                d.rel.as_str(),
+                d.body.as_str(),
+                d.body_line,
+                d.route.as_str(),
+            )
+        }));
     }
     push(&mut docs, &content.behaviours);
     push(&mut docs, &content.guides);
@@ -78,11 +85,22 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
                 continue;
             };
             if !anchors.contains(&link.anchor) {
-                let mut d = Diagnostic::error(rel, format!("broken link: `{}` names no heading `#{}`", link.written, link.anchor))
-                    .at(link.line, link.column);
-                d = match crate::diagnostics::nearest(&link.anchor, anchors.iter().map(String::as_str)) {
+                let mut d = Diagnostic::error(
+                    rel,
+                    format!(
+                        "broken link: `{}` names no heading `#{}`",
+                        link.written, link.anchor
+                    ),
+                )
+                .at(link.line, link.column);
+                d = match crate::diagnostics::nearest(
+                    &link.anchor,
+                    anchors.iter().map(String::as_str),
+                ) {
                     Some(near) => d.with_hint(format!("did you mean `#{near}`?")),
-                    None => d.with_hint("anchors are the heading text in lowercase with `-` for spaces"),
+                    None => {
+                        d.with_hint("anchors are the heading text in lowercase with `-` for spaces")
+                    }
                 };
                 out.push(d);
             }
@@ -92,18 +110,26 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
 }
 
 /// Renders every page of the site.
-pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
+pub fn render(
+    input: &Input,
+    rendered: &BTreeMap<String, Rendered>,
+) -> Result<Rendering, Diagnostics> {
     let jobs = page_jobs(input, rendered);
     let base = base_context(input);
     let theme = input.theme;
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
             let mut ctx = base.clone();
             let root = if job.route == "404.html" {
                 // The 404 page is served at any depth; only an absolute base works there.
-                input.config.base_url.as_deref().map(|b| format!("{}/", b.trim_end_matches('/'))).unwrap_or_default()
+                input
+                    .config
+                    .base_url
+                    .as_deref()
+                    .map(|b| format!("{}/", b.trim_end_matches('/')))
+                    .unwrap_or_default()
             } else {
                 crate::slug::root_prefix(&job.route)
             };
@@ -127,13 +153,18 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     for r in results {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+            Err(d) => diags.extend(d),
         }
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
+    files.extend(
+        theme
+            .assets
+            .iter()
+            .map(|(p, b)| OutputFile::new(p.clone(), b.clone())),
+    );
     let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
@@ -168,21 +199,33 @@ fn base_context(input: &Input) -> Context {
 }
 
 fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
-    input.theme.strings.get(key).map(String::as_str).unwrap_or(key)
+    input
+        .theme
+        .strings
+        .get(key)
+        .map(String::as_str)
+        .unwrap_or(key)
 }
 
 fn nav(input: &Input) -> NavView {
     let content = input.content;
     let mut groups: Vec<NavGroup> = Vec::new();
     for b in &content.behaviours {
-        let name = b.meta.category.clone().unwrap_or_else(|| t(input, "other").to_string());
+        let name = b
+            .meta
+            .category
+            .clone()
+            .unwrap_or_else(|| t(input, "other").to_string());
         let link = Link {
             title: b.meta.title.clone(),
             route: b.route.clone(),
         };
         match groups.last_mut() {
             Some(g) if g.name == name => g.items.push(link),
-            _ => groups.push(NavGroup { name, items: vec![link] }),
+            _ => groups.push(NavGroup {
+                name,
+                items: vec![link],
+            }),
         }
     }
     let mut sections = vec![NavSection {
@@ -206,13 +249,23 @@ fn nav(input: &Input) -> NavView {
     }
     NavView {
         behaviour_groups: groups,
-        guides: content.guides.iter().map(|g| Link { title: g.meta.title.clone(), route: g.route.clone() }).collect(),
+        guides: content
+            .guides
+            .iter()
+            .map(|g| Link {
+                title: g.meta.title.clone(),
+                route: g.route.clone(),
+            })
+            .collect(),
         // Only top-level free pages: deeper ones are reached from their section's page.
         pages: content
             .pages
             .iter()
             .filter(|p| !p.id.contains('/'))
-            .map(|p| Link { title: p.meta.title.clone().unwrap_or_default(), route: p.route.clone() })
+            .map(|p| Link {
+                title: p.meta.title.clone().unwrap_or_default(),
+                route: p.route.clone(),
+            })
             .collect(),
         sections,
     }
@@ -243,7 +296,10 @@ fn behaviour_card(b: &Doc<BehaviourMeta>) -> BehaviourCard {
 fn behaviour_links(content: &Content, ids: &[String]) -> Vec<Link> {
     ids.iter()
         .filter_map(|id| content.behaviour(id))
-        .map(|b| Link { title: b.meta.title.clone(), route: b.route.clone() })
+        .map(|b| Link {
+            title: b.meta.title.clone(),
+            route: b.route.clone(),
+        })
         .collect()
 }
 
@@ -256,7 +312,11 @@ fn guide_card(content: &Content, g: &Doc<GuideMeta>) -> GuideCard {
     }
 }
 
-fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<StoryMeta>) -> StoryCard {
+fn story_card(
+    input: &Input,
+    rendered: &BTreeMap<String, Rendered>,
+    s: &Doc<StoryMeta>,
+) -> StoryCard {
     StoryCard {
         title: s.meta.title.clone(),
         route: s.route.clone(),
@@ -273,12 +333,27 @@ fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<Stor
     }
 }
 
-fn html_of(rendered: &BTreeMap<String, Rendered>, rel: &str) -> (String, Vec<crate::markdown::TocEntry>) {
-    rendered.get(rel).map(|r| (r.html.clone(), r.toc.clone())).unwrap_or_default()
+fn html_of(
+    rendered: &BTreeMap<String, Rendered>,
+    rel: &str,
+) -> (String, Vec<crate::markdown::TocEntry>) {
+    rendered
+        .get(rel)
+        .map(|r| (r.html.clone(), r.toc.clone()))
+        .unwrap_or_default()
 }
 
-fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
-    summary.cloned().unwrap_or_else(|| rendered.get(rel).map(|r| r.first_paragraph.clone()).unwrap_or_default())
+fn description_of(
+    rendered: &BTreeMap<String, Rendered>,
+    rel: &str,
+    summary: Option<&String>,
+) -> String {
+    summary.cloned().unwrap_or_else(|| {
+        rendered
+            .get(rel)
+            .map(|r| r.first_paragraph.clone())
+            .unwrap_or_default()
+    })
 }
 
 /// Every page of the site, as (route, template, view).
@@ -286,12 +361,24 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let content = input.content;
     let config = input.config;
     let mut jobs = Vec::new();
-    let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
-    let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
+    let stories: Vec<StoryCard> = content
+        .stories
+        .iter()
+        .map(|s| story_card(input, rendered, s))
+        .collect();
+    let guides: Vec<GuideCard> = content
+        .guides
+        .iter()
+        .map(|g| guide_card(content, g))
+        .collect();
     let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
 
     // Home.
-    let (home_html, _) = content.home.as_ref().map(|h| html_of(rendered, &h.rel)).unwrap_or_default();
+    let (home_html, _) = content
+        .home
+        .as_ref()
+        .map(|h| html_of(rendered, &h.rel))
+        .unwrap_or_default();
     let home_title = content
         .home
         .as_ref()
@@ -316,10 +403,16 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     // Behaviours.
     let mut groups: Vec<BehaviourGroup> = Vec::new();
     for card in &behaviours {
-        let name = card.category.clone().unwrap_or_else(|| t(input, "other").to_string());
+        let name = card
+            .category
+            .clone()
+            .unwrap_or_else(|| t(input, "other").to_string());
         match groups.last_mut() {
             Some(g) if g.name == name => g.items.push(card.clone()),
-            _ => groups.push(BehaviourGroup { name, items: vec![card.clone()] }),
+            _ => groups.push(BehaviourGroup {
+                name,
+                items: vec![card.clone()],
+            }),
         }
     }
     jobs.push(PageJob {
@@ -374,7 +467,9 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             title: t(input, "coaching").into(),
             description: t(input, "coaching_intro").into(),
             review: None,
-            body: Body::GuideIndex(GuideIndexView { items: guides.clone() }),
+            body: Body::GuideIndex(GuideIndexView {
+                items: guides.clone(),
+            }),
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
@@ -394,7 +489,12 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                     .stories
                     .iter()
                     .zip(&stories)
-                    .filter(|(s, _)| s.meta.behaviours.iter().any(|b| g.meta.behaviours.contains(b)))
+                    .filter(|(s, _)| {
+                        s.meta
+                            .behaviours
+                            .iter()
+                            .any(|b| g.meta.behaviours.contains(b))
+                    })
                     .map(|(_, c)| c.clone())
                     .collect(),
             }),
@@ -410,7 +510,9 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             title: t(input, "stories").into(),
             description: t(input, "stories_intro").into(),
             review: None,
-            body: Body::StoryIndex(StoryIndexView { items: stories.clone() }),
+            body: Body::StoryIndex(StoryIndexView {
+                items: stories.clone(),
+            }),
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
@@ -459,6 +561,9 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         review: None,
         body: Body::Empty {},
     });
-    debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
+    debug_assert!(
+        jobs.iter()
+            .all(|j| crate::output::is_safe_relative(&j.route))
+    );
     jobs
 }

@@ -1,0 +1,358 @@
+//! `ritme build`, `check` and `new` on real folders, through the real binary.
+
+mod support;
+
+use std::fs;
+
+use predicates::prelude::*;
+use support::*;
+
+#[test]
+fn example_builds_identically_twice() {
+    let site = TestSite::example();
+    site.build(&[])
+        .success()
+        .stdout(predicate::str::contains("Built"));
+    let first = tree(&site.out());
+    let again = site.tmp.path().join("again");
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(&again)
+        .assert()
+        .success();
+    let second = tree(&again);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &first {
+        assert!(bytes == &second[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn example_has_a_page_for_every_document() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    for (dir, out) in [
+        ("behaviours", "behaviours"),
+        ("coaching", "coaching"),
+        ("stories", "stories"),
+    ] {
+        let mut n = 0;
+        for entry in fs::read_dir(site.site().join(dir)).unwrap() {
+            let name = entry
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .replace(".md", "");
+            let page = site.output(&format!("{out}/{name}/index.html"));
+            assert!(page.contains("<h1>"), "{out}/{name} has no heading");
+            n += 1;
+        }
+        assert!(n >= 3, "{dir} has only {n} documents");
+        assert!(site.out().join(format!("{out}/index.html")).is_file());
+    }
+    for p in [
+        "index.html",
+        "404.html",
+        "over-ritme/index.html",
+        "gedrag-loggen/index.html",
+        "assets/style.css",
+    ] {
+        assert!(site.out().join(p).is_file(), "{p} missing");
+    }
+}
+
+#[test]
+fn html_has_only_relative_references() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let attr = regex_lite_refs();
+    for (path, bytes) in tree(&site.out()) {
+        if !path.ends_with(".html") && !path.ends_with(".css") {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{path} has an absolute URL"
+        );
+        for value in attr(&text) {
+            assert!(
+                !value.starts_with('/'),
+                "{path} has a root-absolute reference {value}"
+            );
+        }
+    }
+}
+
+/// Values of href= and src= attributes and CSS url(...) references.
+fn regex_lite_refs() -> impl Fn(&str) -> Vec<String> {
+    |text: &str| {
+        let mut out = Vec::new();
+        for key in ["href=\"", "src=\"", "url(\""] {
+            let mut rest = text;
+            while let Some(i) = rest.find(key) {
+                rest = &rest[i + key.len()..];
+                let end = rest.find('"').unwrap_or(rest.len());
+                out.push(rest[..end].to_string());
+            }
+        }
+        out
+    }
+}
+
+#[test]
+fn links_between_pages_resolve_to_existing_files() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let attr = regex_lite_refs();
+    let files = tree(&site.out());
+    for (path, bytes) in &files {
+        if !path.ends_with(".html") || path == "404.html" {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let dir: Vec<&str> =
+            path.split('/').collect::<Vec<_>>()[..path.matches('/').count()].to_vec();
+        for value in attr(&text) {
+            let target = value.split('#').next().unwrap();
+            if target.is_empty() || target.contains(':') {
+                continue;
+            }
+            let mut parts: Vec<&str> = dir.clone();
+            for seg in target.split('/') {
+                match seg {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            let resolved = parts.join("/");
+            assert!(
+                files.contains_key(&resolved),
+                "{path}: link {value} → {resolved} does not exist"
+            );
+        }
+    }
+}
+
+#[test]
+fn new_then_build_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("programma");
+    ritme().arg("new").arg(&dir).assert().success();
+    assert!(dir.join("ritme.yaml").is_file());
+    assert!(
+        !dir.join("public").exists(),
+        "the example's build output must not be scaffolded"
+    );
+    ritme().arg("build").arg(&dir).assert().success();
+    assert!(dir.join("public/index.html").is_file());
+    // A second `new` into the same folder is refused.
+    ritme()
+        .arg("new")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("not empty"));
+}
+
+#[test]
+fn refuses_to_replace_a_foreign_folder() {
+    let site = TestSite::fixture("minimal");
+    fs::create_dir_all(site.out()).unwrap();
+    fs::write(site.out().join("thesis.docx"), "precious").unwrap();
+    site.build(&[])
+        .code(1)
+        .stderr(predicate::str::contains("did not create"));
+    assert_eq!(
+        fs::read_to_string(site.out().join("thesis.docx")).unwrap(),
+        "precious"
+    );
+    // With --force the user takes responsibility.
+    site.build(&["--force"]).success();
+    assert!(site.out().join("index.html").is_file());
+}
+
+#[test]
+fn failed_build_leaves_last_good_output_untouched() {
+    let site = TestSite::fixture("minimal");
+    site.build(&[]).success();
+    let before = tree(&site.out());
+    site.write("behaviours/bellen.md", "---\ntitle: [unclosed\n---\n");
+    site.build(&[]).code(1);
+    assert_eq!(before, tree(&site.out()));
+}
+
+#[test]
+fn broken_link_is_exit_1_with_file_and_line() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over\n---\nEerste regel.\n\nZie [gids](../coaching/gidz.md).\n",
+    );
+    let a = site.build(&[]).code(1);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("pages/over.md:6:5: error: broken link"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `../coaching/gids.md`?"), "{err}");
+    assert!(!site.out().exists(), "nothing may be written");
+}
+
+#[test]
+fn broken_anchor_is_an_error() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over\n---\n[x](../coaching/gids.md#stapen)\n",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(
+        err.contains("pages/over.md:4:1") && err.contains("did you mean `#stappen`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_id_in_front_matter_suggests_the_nearest() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "coaching/gids.md",
+        "---\ntitle: De gids\nbehaviours:\n  - luisteren\n  - belen\n---\nTekst\n",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(
+        err.contains("coaching/gids.md:5:5: error: unknown behaviour `belen`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `bellen`?"), "{err}");
+}
+
+#[test]
+fn yaml_syntax_error_names_file_and_line() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "behaviours/luisteren.md",
+        "---\ntitle: Luisteren\ntarget: 2\nroles: [rep\n---\nTekst\n",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(err.contains("behaviours/luisteren.md:"), "{err}");
+    let line: usize = err
+        .split("behaviours/luisteren.md:")
+        .nth(1)
+        .and_then(|s| s.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!((4..=5).contains(&line), "line {line}: {err}");
+}
+
+#[test]
+fn all_problems_are_reported_in_one_run() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "behaviours/luisteren.md",
+        "---\ntitle: Luisteren\ntarget: 0\n---\n",
+    );
+    site.write("pages/over.md", "---\ntitel: Over\n---\n");
+    site.write(
+        "coaching/gids.md",
+        "---\ntitle: G\nbehaviours: [onbekend]\n---\n[x](nergens.md)\n",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    for needle in [
+        "behaviours/luisteren.md:3",
+        "pages/over.md:2",
+        "coaching/gids.md:3",
+        "coaching/gids.md:5",
+    ] {
+        assert!(err.contains(needle), "missing {needle} in:\n{err}");
+    }
+}
+
+#[test]
+fn missing_config_is_an_input_error() {
+    let site = TestSite::fixture("minimal");
+    site.remove("ritme.yaml");
+    site.build(&[])
+        .code(1)
+        .stderr(predicate::str::contains("ritme.yaml"));
+}
+
+#[test]
+fn check_reports_without_writing() {
+    let site = TestSite::fixture("minimal");
+    site.check(&[]).success();
+    assert!(!site.site().join("public").exists());
+    site.write("pages/over.md", "---\ntitle: Over\n---\n[x](nergens.md)\n");
+    let a = site.check(&["--format", "json"]).code(1);
+    let json: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(json["errors"], 1);
+    assert_eq!(json["diagnostics"][0]["file"], "pages/over.md");
+    assert_eq!(json["diagnostics"][0]["line"], 4);
+}
+
+#[test]
+fn raw_html_is_dropped_unless_enabled() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over\n---\nHallo <script>alert(1)</script>\n",
+    );
+    site.build(&[])
+        .success()
+        .stderr(predicate::str::contains("raw HTML is left out"));
+    assert!(!site.output("over/index.html").contains("<script>alert"));
+    site.write("ritme.yaml", "title: T\nmarkdown:\n  raw_html: true\n");
+    site.build(&[]).success();
+    assert!(
+        site.output("over/index.html")
+            .contains("<script>alert(1)</script>")
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<h1 class=\"eigen\">{{ page.title }}</h1>{% endblock main %}",
+    );
+    site.write("static/logo.txt", "logo");
+    site.build(&[]).success();
+    assert!(
+        site.output("over/index.html")
+            .contains("<h1 class=\"eigen\">Over ons</h1>")
+    );
+    assert_eq!(site.output("logo.txt"), "logo");
+}
+
+#[test]
+fn template_error_names_template_and_page() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block main %}{{ page.title | nosuchfilter }}{% endblock main %}",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(err.contains("templates/page.html:2"), "{err}");
+}
+
+#[test]
+fn english_sites_get_english_interface() {
+    let site = TestSite::fixture("minimal");
+    site.write("ritme.yaml", "title: Test\nlanguage: en\n");
+    site.build(&[]).success();
+    let html = site.output("behaviours/bellen/index.html");
+    assert!(
+        html.contains("lang=\"en\"") && html.contains("times a week"),
+        "{html}"
+    );
+}

@@ -1,0 +1,131 @@
+//! Shared harness for the integration tests: a site folder in a temp dir,
+//! built from a fixture, and the real `ritme` binary run on it.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// A temporary working folder holding a site at `site/`.
+pub struct TestSite {
+    pub tmp: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Self {
+        Self::copy_of(&fixtures().join(name))
+    }
+
+    /// A copy of the example programme in `content/` (never its build output).
+    pub fn example() -> Self {
+        Self::copy_of(&example())
+    }
+
+    pub fn copy_of(from: &Path) -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        copy_dir(from, &tmp.path().join("site"));
+        TestSite { tmp }
+    }
+
+    pub fn site(&self) -> PathBuf {
+        self.tmp.path().join("site")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.site().join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    pub fn remove(&self, rel: &str) {
+        let p = self.site().join(rel);
+        if p.is_dir() {
+            fs::remove_dir_all(p).unwrap();
+        } else {
+            fs::remove_file(p).unwrap();
+        }
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.site().join(rel)).unwrap()
+    }
+
+    /// `ritme build SITE -o OUT` plus `extra` arguments.
+    pub fn build(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        ritme()
+            .arg("build")
+            .arg(self.site())
+            .arg("-o")
+            .arg(self.out())
+            .args(extra)
+            .assert()
+    }
+
+    pub fn check(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        ritme().arg("check").arg(self.site()).args(extra).assert()
+    }
+
+    pub fn output(&self, rel: &str) -> String {
+        fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("output {rel}: {e}"))
+    }
+}
+
+pub fn ritme() -> Command {
+    Command::cargo_bin("ritme").expect("binary built")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        // The example's own build output is not part of the site.
+        if name == "public" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&name));
+        } else {
+            fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`: relative path → bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
