@@ -14,13 +14,21 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let mut code = String::new();
-    for (name, dir) in [("THEME", root.join("themes/default")), ("EXAMPLE", root.join("content"))] {
+    for (name, dir) in [
+        ("THEME", root.join("themes/default")),
+        ("EXAMPLE", root.join("content")),
+    ] {
         let mut files = Vec::new();
         collect(&dir, &dir, &mut files);
         files.sort();
         writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for (rel, abs) in &files {
-            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+            writeln!(
+                code,
+                "    ({rel:?}, include_bytes!({:?})),",
+                abs.display().to_string()
+            )
+            .unwrap();
         }
         writeln!(code, "];").unwrap();
     }
@@ -31,7 +39,9 @@ fn main() {
 /// Files under `dir`, skipping hidden entries and build-output folders. Each
 /// visited folder is registered with cargo so that added files trigger a rebuild.
 fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    if dir.join(".ritme-output").exists() || (dir != base && dir.parent() == Some(base) && dir.ends_with("public")) {
+    if dir.join(".ritme-output").exists()
+        || (dir != base && dir.parent() == Some(base) && dir.ends_with("public"))
+    {
         return;
     }
     // Cargo scans a registered folder recursively; registering the base
@@ -39,7 +49,9 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
     if dir != base {
         println!("cargo:rerun-if-changed={}", dir.display());
     }
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().to_string();
@@ -50,7 +62,11 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
             collect(base, &path, out);
         } else if path.is_file() {
             println!("cargo:rerun-if-changed={}", path.display());
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, path));
         }
     }
