@@ -23,3 +23,4 @@ pub mod source;
 pub mod theme;
 pub mod validate;
 pub mod yaml;
+pub mod privacy;
