@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
-use crate::{content, render, source, theme, validate};
+use crate::{content, history, render, source, theme, validate};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -64,6 +64,8 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     let (sources, found) = source::discover(&opts.site);
     diags.extend(found);
+    let (history, history_warning) = history::read(&opts.site);
+    diags.extend(history_warning);
     timer.lap("read");
 
     let mut config = match sources.config.as_ref().map(|f| Config::parse(&f.text)) {
@@ -104,6 +106,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let input = render::Input {
         config: &config,
+        history: &history,
         content: &content,
         sources: &sources,
         theme: &theme,

@@ -38,7 +38,8 @@ pub fn key_from_env() -> Result<String, Diagnostic> {
 /// `P-` and the first 8 hex digits. Without the key the mapping cannot be
 /// recomputed or reversed.
 pub fn pseudonym(key: &str, person_id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes keys of any length");
     mac.update(person_id.as_bytes());
     let digest = mac.finalize().into_bytes();
     let hex: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
@@ -54,7 +55,11 @@ pub struct Identities {
 
 impl Identities {
     /// `people` are (id, full name) pairs.
-    pub fn new<'a>(mode: PrivacyMode, people: impl IntoIterator<Item = (&'a str, &'a str)>, key: Option<&str>) -> Self {
+    pub fn new<'a>(
+        mode: PrivacyMode,
+        people: impl IntoIterator<Item = (&'a str, &'a str)>,
+        key: Option<&str>,
+    ) -> Self {
         let shown = people
             .into_iter()
             .filter_map(|(id, name)| match mode {
@@ -81,9 +86,16 @@ impl Identities {
 /// sibling is suppressed — also the smallest remaining sibling, so that the
 /// hidden value cannot be derived from the parent total by subtraction.
 /// `groups` are (id, number of members).
-pub fn suppressed<'a>(groups: impl IntoIterator<Item = (&'a str, usize)>, min_size: usize) -> BTreeSet<String> {
+pub fn suppressed<'a>(
+    groups: impl IntoIterator<Item = (&'a str, usize)>,
+    min_size: usize,
+) -> BTreeSet<String> {
     let groups: Vec<(&str, usize)> = groups.into_iter().collect();
-    let mut hidden: BTreeSet<String> = groups.iter().filter(|(_, n)| *n < min_size).map(|(id, _)| id.to_string()).collect();
+    let mut hidden: BTreeSet<String> = groups
+        .iter()
+        .filter(|(_, n)| *n < min_size)
+        .map(|(id, _)| id.to_string())
+        .collect();
     if hidden.len() == 1 {
         let partner = groups
             .iter()
@@ -128,7 +140,10 @@ pub fn leaks(
         .match_kind(MatchKind::LeftmostLongest)
         .build(patterns.iter().map(|(p, _, _)| p.as_str()));
     let Ok(ac) = names_ac else {
-        return vec![Diagnostic::error("(output)", "internal: cannot build the leak scanner")];
+        return vec![Diagnostic::error(
+            "(output)",
+            "internal: cannot build the leak scanner",
+        )];
     };
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_text(&f.path)) {
@@ -137,7 +152,10 @@ pub fn leaks(
             && !secret.is_empty()
             && text.contains(secret)
         {
-            out.push(Diagnostic::error(&f.path, "the pseudonym key appears in the output").with_hint("remove it from templates and content"));
+            out.push(
+                Diagnostic::error(&f.path, "the pseudonym key appears in the output")
+                    .with_hint("remove it from templates and content"),
+            );
         }
         let ok = allowed.get(&f.path);
         let mut reported: BTreeSet<usize> = BTreeSet::new();
@@ -174,7 +192,9 @@ pub fn leaks(
 }
 
 fn is_text(path: &str) -> bool {
-    const TEXT: &[&str] = &[".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"];
+    const TEXT: &[&str] = &[
+        ".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv",
+    ];
     TEXT.iter().any(|ext| path.ends_with(ext))
 }
 
@@ -191,9 +211,18 @@ mod tests {
 
     #[test]
     fn pseudonyms_are_stable_and_key_dependent() {
-        assert_eq!(pseudonym("geheim-1234", "bram"), pseudonym("geheim-1234", "bram"));
-        assert_ne!(pseudonym("geheim-1234", "bram"), pseudonym("ander-5678", "bram"));
-        assert_ne!(pseudonym("geheim-1234", "bram"), pseudonym("geheim-1234", "carla"));
+        assert_eq!(
+            pseudonym("geheim-1234", "bram"),
+            pseudonym("geheim-1234", "bram")
+        );
+        assert_ne!(
+            pseudonym("geheim-1234", "bram"),
+            pseudonym("ander-5678", "bram")
+        );
+        assert_ne!(
+            pseudonym("geheim-1234", "bram"),
+            pseudonym("geheim-1234", "carla")
+        );
         let p = pseudonym("geheim-1234", "bram");
         assert!(p.starts_with("P-") && p.len() == 10, "{p}");
     }
@@ -209,7 +238,16 @@ mod tests {
 
     #[test]
     fn leak_scan_finds_names_and_ids_as_words() {
-        let people = [Person { id: "bram", name: "Bram Jansen" }, Person { id: "ed", name: "Ed Kok" }];
+        let people = [
+            Person {
+                id: "bram",
+                name: "Bram Jansen",
+            },
+            Person {
+                id: "ed",
+                name: "Ed Kok",
+            },
+        ];
         let files = vec![
             OutputFile::new("a/index.html", "<p>Goed gedaan, bram jansen!</p>"),
             OutputFile::new("b/index.html", "<p>bramen en abraham</p>"),
@@ -224,10 +262,19 @@ mod tests {
 
     #[test]
     fn consenting_story_may_name_its_people() {
-        let people = [Person { id: "bram", name: "Bram Jansen" }];
-        let files = vec![OutputFile::new("stories/x/index.html", "Bram Jansen belde terug")];
+        let people = [Person {
+            id: "bram",
+            name: "Bram Jansen",
+        }];
+        let files = vec![OutputFile::new(
+            "stories/x/index.html",
+            "Bram Jansen belde terug",
+        )];
         let mut allowed = BTreeMap::new();
-        allowed.insert("stories/x/index.html".to_string(), BTreeSet::from(["bram".to_string()]));
+        allowed.insert(
+            "stories/x/index.html".to_string(),
+            BTreeSet::from(["bram".to_string()]),
+        );
         assert!(leaks(&files, &people, &allowed, None).is_empty());
         assert_eq!(leaks(&files, &people, &BTreeMap::new(), None).len(), 1);
     }
@@ -235,6 +282,9 @@ mod tests {
     #[test]
     fn the_key_never_reaches_the_output() {
         let files = vec![OutputFile::new("index.html", "sleutel: s3cr3t-key")];
-        assert_eq!(leaks(&files, &[], &BTreeMap::new(), Some("s3cr3t-key")).len(), 1);
+        assert_eq!(
+            leaks(&files, &[], &BTreeMap::new(), Some("s3cr3t-key")).len(),
+            1
+        );
     }
 }

@@ -14,6 +14,7 @@ use tera::Context;
 use crate::config::Config;
 use crate::content::{BehaviourMeta, Content, Doc, GuideMeta, Reviewed, StoryMeta};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::history::History;
 use crate::locale;
 use crate::markdown::{self, PageContext, Rendered};
 use crate::output::OutputFile;
@@ -24,6 +25,7 @@ use views::*;
 /// Everything the renderer reads.
 pub struct Input<'a> {
     pub config: &'a Config,
+    pub history: &'a History,
     pub content: &'a Content,
     pub sources: &'a Sources,
     pub theme: &'a Theme,
@@ -247,6 +249,13 @@ fn nav(input: &Input) -> NavView {
             route: "stories/index.html".into(),
         });
     }
+    if !input.history.commits.is_empty() {
+        sections.push(NavSection {
+            key: "changes",
+            title: t(input, "changes").to_string(),
+            route: "changes/index.html".into(),
+        });
+    }
     NavView {
         behaviour_groups: groups,
         guides: content
@@ -271,13 +280,65 @@ fn nav(input: &Input) -> NavView {
     }
 }
 
-fn review_view<M: Reviewed>(input: &Input, meta: &M) -> ReviewView {
-    let r = meta.review();
+fn review_view<M: Reviewed>(input: &Input, doc: &Doc<M>) -> ReviewView {
+    let r = doc.meta.review();
     ReviewView {
         draft: r.status == crate::content::Status::Draft,
         owner: r.owner,
         review_by: r.review_by.map(|d| locale::date(input.config.language, d)),
+        changed: input
+            .history
+            .commits
+            .iter()
+            .find(|c| c.files.iter().any(|f| f == &doc.rel))
+            .map(|c| locale::date(input.config.language, c.date)),
     }
+}
+
+/// The playbook's change log: commits that touched pages, newest first.
+fn changes_view(input: &Input) -> ChangesView {
+    let routes = input.content.routes();
+    let titles = titles_by_source(input.content);
+    let items = input
+        .history
+        .commits
+        .iter()
+        .filter_map(|c| {
+            let pages: Vec<Link> = c
+                .files
+                .iter()
+                .filter_map(|f| {
+                    Some(Link {
+                        title: titles.get(f.as_str())?.clone(),
+                        route: routes.get(f)?.clone(),
+                    })
+                })
+                .collect();
+            (!pages.is_empty()).then(|| ChangeView {
+                date: locale::date(input.config.language, c.date),
+                subject: c.subject.clone(),
+                pages,
+            })
+        })
+        .collect();
+    ChangesView { items }
+}
+
+fn titles_by_source(content: &Content) -> BTreeMap<&str, String> {
+    let mut out = BTreeMap::new();
+    for b in &content.behaviours {
+        out.insert(b.rel.as_str(), b.meta.title.clone());
+    }
+    for g in &content.guides {
+        out.insert(g.rel.as_str(), g.meta.title.clone());
+    }
+    for s in &content.stories {
+        out.insert(s.rel.as_str(), s.meta.title.clone());
+    }
+    for p in &content.pages {
+        out.insert(p.rel.as_str(), p.meta.title.clone().unwrap_or_default());
+    }
+    out
 }
 
 fn behaviour_card(b: &Doc<BehaviourMeta>) -> BehaviourCard {
@@ -453,7 +514,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             section: "behaviours",
             title: b.meta.title.clone(),
             description: description_of(rendered, &b.rel, b.meta.summary.as_ref()),
-            review: Some(review_view(input, &b.meta)),
+            review: Some(review_view(input, b)),
             body: Body::Behaviour(Box::new(view)),
         });
     }
@@ -480,7 +541,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             section: "coaching",
             title: g.meta.title.clone(),
             description: description_of(rendered, &g.rel, g.meta.summary.as_ref()),
-            review: Some(review_view(input, &g.meta)),
+            review: Some(review_view(input, g)),
             body: Body::Guide(GuideView {
                 card: card.clone(),
                 html,
@@ -523,7 +584,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             section: "stories",
             title: s.meta.title.clone(),
             description: card.summary.clone(),
-            review: Some(review_view(input, &s.meta)),
+            review: Some(review_view(input, s)),
             body: Body::Story(StoryView {
                 card: card.clone(),
                 people: Vec::new(),
@@ -542,7 +603,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             section: "pages",
             title: title.clone(),
             description: description_of(rendered, &p.rel, p.meta.summary.as_ref()),
-            review: Some(review_view(input, &p.meta)),
+            review: Some(review_view(input, p)),
             body: Body::Page(PageView {
                 title,
                 summary: p.meta.summary.clone(),
@@ -552,6 +613,17 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
 
+    if !input.history.commits.is_empty() {
+        jobs.push(PageJob {
+            route: "changes/index.html".into(),
+            template: "changes.html",
+            section: "changes",
+            title: t(input, "changes").into(),
+            description: t(input, "changes_intro").into(),
+            review: None,
+            body: Body::Changes(changes_view(input)),
+        });
+    }
     jobs.push(PageJob {
         route: "404.html".into(),
         template: "404.html",

@@ -52,6 +52,21 @@ pub struct ReviewView {
     pub draft: bool,
     pub owner: Option<String>,
     pub review_by: Option<String>,
+    /// Date of the last commit that changed the page's source, from git.
+    pub changed: Option<String>,
+}
+
+/// A commit in the playbook's change log.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub date: String,
+    pub subject: String,
+    pub pages: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesView {
+    pub items: Vec<ChangeView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,6 +177,7 @@ pub enum Body {
     StoryIndex(StoryIndexView),
     Story(StoryView),
     Page(PageView),
+    Changes(ChangesView),
     Empty {},
 }
 
