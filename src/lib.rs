@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod privacy;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod slug;
 pub mod source;
 pub mod theme;

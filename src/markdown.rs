@@ -50,8 +50,10 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     pub anchors: BTreeSet<String>,
     pub anchor_links: Vec<AnchorLink>,
-    /// The first paragraph as plain text, for summaries and search.
+    /// The first paragraph as plain text, for summaries.
     pub first_paragraph: String,
+    /// All text of the page, for the search index.
+    pub text: String,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -121,6 +123,11 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
             other => other,
         };
 
+        match &event {
+            Event::Text(t) | Event::Code(t) => out.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.text.push(' '),
+            _ => {}
+        }
         match (&event, in_first_paragraph) {
             (Event::Start(Tag::Paragraph), 0) => in_first_paragraph = 1,
             (Event::End(TagEnd::Paragraph), 1) => in_first_paragraph = 2,

@@ -107,6 +107,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let input = render::Input {
         config: &config,
         history: &history,
+        search_exclude: &Default::default(),
         content: &content,
         sources: &sources,
         theme: &theme,

@@ -295,8 +295,12 @@ fn check_reports_without_writing() {
     let a = site.check(&["--format", "json"]).code(1);
     let json: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(json["errors"], 1);
-    let errors: Vec<&serde_json::Value> =
-        json["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    let errors: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
     assert_eq!(errors[0]["file"], "pages/over.md");
     assert_eq!(errors[0]["line"], 4);
 }
@@ -357,4 +361,23 @@ fn english_sites_get_english_interface() {
         html.contains("lang=\"en\"") && html.contains("times a week"),
         "{html}"
     );
+}
+
+#[test]
+fn search_index_holds_every_page_title() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let index = site.output("assets/search-index.js");
+    assert!(index.starts_with("window.RITME_SEARCH = {"));
+    for b in [
+        "Tijdig opvolgen",
+        "Gesprek voorbereiden",
+        "Het spiegelgesprek",
+    ] {
+        assert!(index.contains(&format!("\"{b}\"")), "{b} not in the index");
+    }
+    // Every page loads the client, relative to its own depth.
+    let page = site.output("behaviours/tijdig-opvolgen/index.html");
+    assert!(page.contains("src=\"../../assets/search.js\""));
+    assert!(page.contains("data-index=\"../../assets/search-index.js\""));
 }

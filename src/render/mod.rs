@@ -18,6 +18,7 @@ use crate::history::History;
 use crate::locale;
 use crate::markdown::{self, PageContext, Rendered};
 use crate::output::OutputFile;
+use crate::search::SearchDoc;
 use crate::source::Sources;
 use crate::theme::{self, Theme};
 use views::*;
@@ -29,6 +30,9 @@ pub struct Input<'a> {
     pub content: &'a Content,
     pub sources: &'a Sources,
     pub theme: &'a Theme,
+    /// Lowercase words the search index must never contain (people's names
+    /// and ids in builds that may not identify anyone).
+    pub search_exclude: &'a BTreeSet<String>,
 }
 
 /// The rendered site and the warnings found while rendering it.
@@ -167,6 +171,10 @@ pub fn render(
             .iter()
             .map(|(p, b)| OutputFile::new(p.clone(), b.clone())),
     );
+    files.push(OutputFile::new(
+        "assets/search-index.js",
+        search_index(input, &jobs),
+    ));
     let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
@@ -459,6 +467,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             guides: guides.clone(),
             stories: stories.iter().take(3).cloned().collect(),
         }),
+        search_text: String::new(),
     });
 
     // Behaviours.
@@ -484,6 +493,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: t(input, "behaviours_intro").into(),
         review: None,
         body: Body::BehaviourIndex(BehaviourIndexView { groups }),
+        search_text: String::new(),
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(rendered, &b.rel);
@@ -516,6 +526,14 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: description_of(rendered, &b.rel, b.meta.summary.as_ref()),
             review: Some(review_view(input, b)),
             body: Body::Behaviour(Box::new(view)),
+            search_text: search_text(
+                rendered,
+                &b.rel,
+                &[
+                    b.meta.summary.as_deref().unwrap_or(""),
+                    &b.meta.indicators.join(" "),
+                ],
+            ),
         });
     }
 
@@ -531,6 +549,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             body: Body::GuideIndex(GuideIndexView {
                 items: guides.clone(),
             }),
+            search_text: String::new(),
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
@@ -559,6 +578,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                     .map(|(_, c)| c.clone())
                     .collect(),
             }),
+            search_text: String::new(),
         });
     }
 
@@ -574,6 +594,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             body: Body::StoryIndex(StoryIndexView {
                 items: stories.clone(),
             }),
+            search_text: String::new(),
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
@@ -590,6 +611,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 people: Vec::new(),
                 html,
             }),
+            search_text: search_text(rendered, &s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
         });
     }
 
@@ -610,6 +632,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 html,
                 toc,
             }),
+            search_text: search_text(rendered, &p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
         });
     }
 
@@ -622,6 +645,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "changes_intro").into(),
             review: None,
             body: Body::Changes(changes_view(input)),
+            search_text: String::new(),
         });
     }
     jobs.push(PageJob {
@@ -632,10 +656,40 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: String::new(),
         review: None,
         body: Body::Empty {},
+        search_text: String::new(),
     });
     debug_assert!(
         jobs.iter()
             .all(|j| crate::output::is_safe_relative(&j.route))
     );
     jobs
+}
+
+/// The search index over every page but the 404.
+fn search_index(input: &Input, jobs: &[PageJob]) -> String {
+    let docs: Vec<SearchDoc> = jobs
+        .iter()
+        .filter(|j| j.route != "404.html")
+        .map(|j| SearchDoc {
+            title: j.title.clone(),
+            route: j.route.clone(),
+            section: t(input, j.section).to_string(),
+            text: if j.search_text.is_empty() {
+                j.description.clone()
+            } else {
+                j.search_text.clone()
+            },
+        })
+        .collect();
+    crate::search::index_script(&docs, input.config.language, input.search_exclude)
+}
+
+/// Text of a Markdown page plus extra front-matter text, for the search index.
+fn search_text(rendered: &BTreeMap<String, Rendered>, rel: &str, extra: &[&str]) -> String {
+    let mut text = extra.join(" ");
+    if let Some(r) = rendered.get(rel) {
+        text.push(' ');
+        text.push_str(&r.text);
+    }
+    text
 }

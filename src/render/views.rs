@@ -192,4 +192,6 @@ pub struct PageJob {
     pub description: String,
     pub review: Option<ReviewView>,
     pub body: Body,
+    /// Plain text for the search index (empty: only the title is indexed).
+    pub search_text: String,
 }
