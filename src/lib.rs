@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod embedded;
 pub mod frontmatter;
 pub mod history;
+pub mod import;
 pub mod locale;
 pub mod markdown;
 pub mod output;
