@@ -23,12 +23,7 @@ fn main() {
         files.sort();
         writeln!(code, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
         for (rel, abs) in &files {
-            writeln!(
-                code,
-                "    ({rel:?}, include_bytes!({:?})),",
-                abs.display().to_string()
-            )
-            .unwrap();
+            writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
         }
         writeln!(code, "];").unwrap();
     }
@@ -39,9 +34,7 @@ fn main() {
 /// Files under `dir`, skipping hidden entries and build-output folders. Each
 /// visited folder is registered with cargo so that added files trigger a rebuild.
 fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
-    if dir.join(".ritme-output").exists()
-        || (dir != base && dir.parent() == Some(base) && dir.ends_with("public"))
-    {
+    if dir.join(".ritme-output").exists() || (dir != base && dir.parent() == Some(base) && dir.ends_with("public")) {
         return;
     }
     // Cargo scans a registered folder recursively; registering the base
@@ -62,11 +55,7 @@ fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
             collect(base, &path, out);
         } else if path.is_file() {
             println!("cargo:rerun-if-changed={}", path.display());
-            let rel = path
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
             out.push((rel, path));
         }
     }

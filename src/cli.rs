@@ -39,6 +39,9 @@ pub enum Command {
         /// Absolute URL the site is published at (links stay relative).
         #[arg(long)]
         base_url: Option<String>,
+        /// Build for one audience of ritme.yaml (default output SITE/public/NAME).
+        #[arg(long)]
+        audience: Option<String>,
     },
     /// Validate everything a build would, without writing anything.
     Check {
@@ -81,12 +84,9 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
             output,
             force,
             base_url,
-        } => build(&site, output, force, base_url),
-        Command::Check {
-            site,
-            format,
-            strict,
-        } => check(&site, format, strict),
+            audience,
+        } => build(&site, output, force, base_url, audience),
+        Command::Check { site, format, strict } => check(&site, format, strict),
         Command::New { dir } => new(&dir),
     }
 }
@@ -96,9 +96,10 @@ fn build(
     output: Option<PathBuf>,
     force: bool,
     base_url: Option<String>,
+    audience: Option<String>,
 ) -> Result<(), ExitCode> {
     let started = Instant::now();
-    let out = output.unwrap_or_else(|| pipeline::default_output(site));
+    let out = output.unwrap_or_else(|| pipeline::default_output(site, audience.as_deref()));
     // Refuse before the work, not after it.
     if let Err(d) = output::check_replaceable(&out, force) {
         return Err(report(&[d]));
@@ -106,6 +107,7 @@ fn build(
     let opts = pipeline::Options {
         site: site.to_path_buf(),
         base_url,
+        audience,
     };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
@@ -141,6 +143,7 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
     let opts = pipeline::Options {
         site: site.to_path_buf(),
         base_url: None,
+        audience: None,
     };
     let findings = match pipeline::build(&opts) {
         Ok(built) => built.warnings,
@@ -152,10 +155,7 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
     match format {
         Format::Json => {
             let json = serde_json::json!({ "errors": errors, "warnings": warnings, "diagnostics": findings });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
         }
         Format::Text => {
             print_diagnostics(&findings);
@@ -172,10 +172,7 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
 fn new(dir: &Path) -> Result<(), ExitCode> {
     match scaffold::create(dir) {
         Ok(n) => {
-            println!(
-                "Created {} with the example programme ({n} files).",
-                dir.display()
-            );
+            println!("Created {} with the example programme ({n} files).", dir.display());
             println!(
                 "Next: ritme build {}   (then open {}/public/index.html)",
                 dir.display(),

@@ -131,9 +131,7 @@ pub struct Coaching {
 
 impl Default for Coaching {
     fn default() -> Self {
-        Coaching {
-            target_minutes: 180.0,
-        }
+        Coaching { target_minutes: 180.0 }
     }
 }
 
@@ -199,11 +197,7 @@ impl Config {
             crate::yaml::parse(text, FILE, 1).map_err(|d| vec![d])?
         };
         let problems = config.range_problems(text);
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
     }
 
     fn range_problems(&self, text: &str) -> Vec<Diagnostic> {
@@ -240,9 +234,7 @@ impl Config {
             "2 is the default",
         );
         check(
-            0.0 < c.levels.developing
-                && c.levels.developing < c.levels.consistent
-                && c.levels.consistent <= 1.0,
+            0.0 < c.levels.developing && c.levels.developing < c.levels.consistent && c.levels.consistent <= 1.0,
             "levels",
             "level thresholds must satisfy 0 < developing < consistent ≤ 1",
             "the defaults are consistent: 0.8 and developing: 0.5",
@@ -302,8 +294,7 @@ mod tests {
 
     #[test]
     fn audiences_parse_with_teams() {
-        let c =
-            Config::parse("audiences:\n  team-noord: { mode: named, teams: [noord] }\n").unwrap();
+        let c = Config::parse("audiences:\n  team-noord: { mode: named, teams: [noord] }\n").unwrap();
         assert_eq!(
             c.audiences["team-noord"].teams.as_deref(),
             Some(&["noord".to_string()][..])

@@ -183,10 +183,7 @@ pub fn nearest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
 
 /// The hint for an unknown id: the nearest known one, or the list of known
 /// ids when there are few, so the author always learns what *is* valid.
-pub fn unknown_id_hint<'a>(
-    wanted: &str,
-    known: impl IntoIterator<Item = &'a str> + Clone,
-) -> String {
+pub fn unknown_id_hint<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> String {
     if let Some(near) = nearest(wanted, known.clone()) {
         return format!("did you mean `{near}`?");
     }
@@ -220,10 +217,7 @@ mod tests {
     fn nearest_finds_typos_but_not_strangers() {
         let known = ["tijdig-opvolgen", "gesprek-voorbereiden", "eva"];
         assert_eq!(nearest("tijdig-opvolen", known), Some("tijdig-opvolgen"));
-        assert_eq!(
-            nearest("Gesprek-Voorbereiden", known),
-            Some("gesprek-voorbereiden")
-        );
+        assert_eq!(nearest("Gesprek-Voorbereiden", known), Some("gesprek-voorbereiden"));
         assert_eq!(nearest("zzzzzz", known), None);
     }
 
@@ -235,13 +229,6 @@ mod tests {
         ds.push(Diagnostic::error("b.md", "x").at(3, 1));
         ds.push(Diagnostic::error("b.md", "z").at(1, 1));
         let out: Vec<String> = ds.into_sorted().iter().map(|d| d.to_string()).collect();
-        assert_eq!(
-            out,
-            [
-                "a.md:9:1: error: y",
-                "b.md:1:1: error: z",
-                "b.md:3:1: error: x"
-            ]
-        );
+        assert_eq!(out, ["a.md:9:1: error: y", "b.md:1:1: error: z", "b.md:3:1: error: x"]);
     }
 }

@@ -5,8 +5,5 @@ include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 
 /// A file of the built-in theme, by path relative to `themes/default/`.
 pub fn theme_file(path: &str) -> Option<&'static [u8]> {
-    THEME
-        .binary_search_by(|(p, _)| (*p).cmp(path))
-        .ok()
-        .map(|i| THEME[i].1)
+    THEME.binary_search_by(|(p, _)| (*p).cmp(path)).ok().map(|i| THEME[i].1)
 }

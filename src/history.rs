@@ -46,11 +46,7 @@ impl History {
         self.commits
             .iter()
             .filter(|c| c.date.format("%Y-%m").to_string() == ym)
-            .filter(|c| {
-                c.files
-                    .iter()
-                    .any(|f| dirs.iter().any(|d| f.starts_with(d)))
-            })
+            .filter(|c| c.files.iter().any(|f| dirs.iter().any(|d| f.starts_with(d))))
             .collect()
     }
 }
@@ -67,22 +63,18 @@ pub fn read(site: &Path) -> (History, Option<Diagnostic>) {
         _ => {
             return (
                 History::default(),
-                Some(Diagnostic::warning(".", "the site is not in a git repository: pages show no change dates")
-                    .with_hint("keep the programme in git to get \"last changed\" dates and the playbook's change log")),
+                Some(
+                    Diagnostic::warning(".", "the site is not in a git repository: pages show no change dates")
+                        .with_hint(
+                            "keep the programme in git to get \"last changed\" dates and the playbook's change log",
+                        ),
+                ),
             );
         }
     };
     let shallow = matches!(git(&["rev-parse", "--is-shallow-repository"]), Ok(o) if String::from_utf8_lossy(&o.stdout).trim() == "true");
     let format = format!("--format={RECORD}%ct{FIELD}%s");
-    let log = git(&[
-        "log",
-        "--no-merges",
-        "--name-only",
-        "--no-renames",
-        &format,
-        "--",
-        ".",
-    ]);
+    let log = git(&["log", "--no-merges", "--name-only", "--no-renames", &format, "--", "."]);
     let history = match log {
         Ok(o) if o.status.success() => parse(&String::from_utf8_lossy(&o.stdout), &prefix),
         _ => History::default(),
@@ -142,16 +134,9 @@ mod tests {
         assert_eq!(h.commits.len(), 2);
         assert_eq!(h.commits[0].files, ["behaviours/tijdig-opvolgen.md"]);
         let last = h.last_changed();
-        assert_eq!(
-            last["behaviours/tijdig-opvolgen.md"].to_string(),
-            "2026-03-05"
-        );
+        assert_eq!(last["behaviours/tijdig-opvolgen.md"].to_string(), "2026-03-05");
         assert_eq!(last["coaching/spiegelgesprek.md"].to_string(), "2026-02-02");
-        assert_eq!(
-            h.changes_in_month("2026-03", &["behaviours/", "coaching/"])
-                .len(),
-            1
-        );
+        assert_eq!(h.changes_in_month("2026-03", &["behaviours/", "coaching/"]).len(), 1);
         assert!(h.changes_in_month("2026-04", &["behaviours/"]).is_empty());
     }
 

@@ -38,18 +38,15 @@ pub fn parse_mapping(maps: &[String]) -> Result<BTreeMap<String, String>, Diagno
     let mut out = BTreeMap::new();
     for m in maps {
         let Some((column, field)) = m.split_once('=') else {
-            return Err(Diagnostic::error(
-                "--map",
-                format!("`{m}` is not of the form column=field"),
-            )
-            .with_hint("e.g. --map Medewerker=person --map Activiteit=behaviour"));
+            return Err(
+                Diagnostic::error("--map", format!("`{m}` is not of the form column=field"))
+                    .with_hint("e.g. --map Medewerker=person --map Activiteit=behaviour"),
+            );
         };
         let field = field.trim().to_lowercase();
         if !FIELDS.contains(&field.as_str()) {
-            return Err(
-                Diagnostic::error("--map", format!("unknown field `{field}`"))
-                    .with_hint(format!("fields are {}", FIELDS.join(", "))),
-            );
+            return Err(Diagnostic::error("--map", format!("unknown field `{field}`"))
+                .with_hint(format!("fields are {}", FIELDS.join(", "))));
         }
         out.insert(field, column.trim().to_string());
     }
@@ -99,9 +96,7 @@ pub fn plan(
         errors.push(
             Diagnostic::error(csv_name, "no column for `date` or `week`")
                 .at_line(1)
-                .with_hint(
-                    "map one with --map COLUMN=date (YYYY-MM-DD) or --map COLUMN=week (YYYY-Www)",
-                ),
+                .with_hint("map one with --map COLUMN=date (YYYY-MM-DD) or --map COLUMN=week (YYYY-Www)"),
         );
     }
     if !errors.is_empty() {
@@ -119,9 +114,7 @@ pub fn plan(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(
-                    Diagnostic::error(csv_name, format!("unreadable row: {e}")).at_line(line),
-                );
+                errors.push(Diagnostic::error(csv_name, format!("unreadable row: {e}")).at_line(line));
                 continue;
             }
         };
@@ -146,10 +139,7 @@ pub fn plan(
                     .with_hint(unknown_id_hint(behaviour, known.behaviours.iter().copied())),
             );
         }
-        let week = match (
-            week_col.map(|_| get(week_col)),
-            date_col.map(|_| get(date_col)),
-        ) {
+        let week = match (week_col.map(|_| get(week_col)), date_col.map(|_| get(date_col))) {
             (Some(w), _) if !w.is_empty() => valid_week(w),
             (_, Some(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().map(iso_week),
             _ => None,
@@ -168,11 +158,8 @@ pub fn plan(
                 Ok(n) => n,
                 Err(_) => {
                     errors.push(
-                        Diagnostic::error(
-                            csv_name,
-                            format!("count `{c}` is not a whole number of 0 or more"),
-                        )
-                        .at_line(line),
+                        Diagnostic::error(csv_name, format!("count `{c}` is not a whole number of 0 or more"))
+                            .at_line(line),
                     );
                     continue;
                 }
@@ -196,20 +183,21 @@ pub fn plan(
         let path = format!("data/logs/{}/{week}.yaml", &week[..4]);
         let clashes: Vec<(&String, &String)> = people
             .keys()
-            .filter_map(|p| {
-                known
-                    .logged
-                    .get(&(p.clone(), week.clone()))
-                    .map(|file| (p, file))
-            })
+            .filter_map(|p| known.logged.get(&(p.clone(), week.clone())).map(|file| (p, file)))
             .collect();
         if let Some((_, file)) = clashes.first() {
             let own_file = clashes.iter().all(|(_, f)| **f == path);
             if !(force && own_file) {
                 if !own_file {
                     errors.push(
-                        Diagnostic::error(csv_name, format!("{week} is already logged for {} in {file}", clashes.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", ")))
-                            .with_hint("remove those entries from that file first; import never edits other log files"),
+                        Diagnostic::error(
+                            csv_name,
+                            format!(
+                                "{week} is already logged for {} in {file}",
+                                clashes.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                        .with_hint("remove those entries from that file first; import never edits other log files"),
                     );
                 } else {
                     plan.skipped.push(week.clone());
@@ -219,11 +207,7 @@ pub fn plan(
         }
         plan.files.push((path, yaml_for_week(week, people)));
     }
-    if errors.is_empty() {
-        Ok(plan)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(plan) } else { Err(errors) }
 }
 
 fn valid_week(w: &str) -> Option<String> {
@@ -310,10 +294,8 @@ mod tests {
         let p = plan(csv, "x.csv", &BTreeMap::new(), &k, true).unwrap();
         assert_eq!(p.files.len(), 1);
         // A week logged in another file is never touched, forced or not.
-        k.logged.insert(
-            ("bram".into(), "2026-W10".into()),
-            "data/logs/hand.yaml".into(),
-        );
+        k.logged
+            .insert(("bram".into(), "2026-W10".into()), "data/logs/hand.yaml".into());
         assert!(plan(csv, "x.csv", &BTreeMap::new(), &k, true).is_err());
     }
 

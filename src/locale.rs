@@ -58,9 +58,7 @@ pub fn decimal(lang: Language, x: f64, digits: usize) -> String {
         grouped.push(c);
     }
     // "-0" after rounding reads as a sign error.
-    let sign = if grouped.chars().all(|c| c == '0' || c == group)
-        && frac.is_none_or(|f| f.chars().all(|c| c == '0'))
-    {
+    let sign = if grouped.chars().all(|c| c == '0' || c == group) && frac.is_none_or(|f| f.chars().all(|c| c == '0')) {
         ""
     } else {
         sign

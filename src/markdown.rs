@@ -140,11 +140,7 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
             match event {
                 Event::End(TagEnd::Heading(_)) => {
                     let base = explicit.clone().unwrap_or_else(|| slug::slugify(text));
-                    let base = if base.is_empty() {
-                        "section".to_string()
-                    } else {
-                        base
-                    };
+                    let base = if base.is_empty() { "section".to_string() } else { base };
                     let id = unique_id(&mut used_ids, base);
                     let level = *level;
                     out.anchors.insert(id.clone());
@@ -178,12 +174,7 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
             continue;
         }
         if let Event::Start(Tag::Heading { level, id, .. }) = &event {
-            heading = Some((
-                *level,
-                id.as_ref().map(|s| s.to_string()),
-                Vec::new(),
-                String::new(),
-            ));
+            heading = Some((*level, id.as_ref().map(|s| s.to_string()), Vec::new(), String::new()));
             continue;
         }
         events.push(event);
@@ -198,11 +189,7 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
 fn unique_id(used: &mut BTreeMap<String, usize>, base: String) -> String {
     let n = used.entry(base.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{}", *n - 1)
-    }
+    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
 }
 
 /// Turns a link as written into the link as published.
@@ -249,28 +236,21 @@ fn resolve_link<'a>(
     }
     let Some(target_rel) = join_relative(ctx.rel, path) else {
         out.diagnostics.push(
-            Diagnostic::error(
-                ctx.rel,
-                format!("link `{written}` leads outside the site folder"),
-            )
-            .at(line, column)
-            .with_hint("link to Markdown files inside the site, relative to this file"),
+            Diagnostic::error(ctx.rel, format!("link `{written}` leads outside the site folder"))
+                .at(line, column)
+                .with_hint("link to Markdown files inside the site, relative to this file"),
         );
         return dest.clone();
     };
     let Some(target_route) = ctx.routes.get(&target_rel) else {
-        let hint =
-            match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().map(String::as_str)) {
-                Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
-                None => "check the file name; links are relative to this file".to_string(),
-            };
+        let hint = match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().map(String::as_str)) {
+            Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
+            None => "check the file name; links are relative to this file".to_string(),
+        };
         out.diagnostics.push(
-            Diagnostic::error(
-                ctx.rel,
-                format!("broken link: `{written}` (no file {target_rel})"),
-            )
-            .at(line, column)
-            .with_hint(hint),
+            Diagnostic::error(ctx.rel, format!("broken link: `{written}` (no file {target_rel})"))
+                .at(line, column)
+                .with_hint(hint),
         );
         return dest.clone();
     };
@@ -344,15 +324,9 @@ impl<'a> LineIndex<'a> {
     }
 
     fn pos(&self, offset: usize) -> (usize, usize) {
-        let idx = self
-            .starts
-            .partition_point(|&s| s <= offset)
-            .saturating_sub(1);
+        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let start = self.starts[idx];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (idx + self.first_line, column)
     }
 }
@@ -363,14 +337,8 @@ mod tests {
 
     fn routes() -> BTreeMap<String, String> {
         [
-            (
-                "behaviours/tijdig-opvolgen.md",
-                "behaviours/tijdig-opvolgen/index.html",
-            ),
-            (
-                "coaching/spiegelgesprek.md",
-                "coaching/spiegelgesprek/index.html",
-            ),
+            ("behaviours/tijdig-opvolgen.md", "behaviours/tijdig-opvolgen/index.html"),
+            ("coaching/spiegelgesprek.md", "coaching/spiegelgesprek/index.html"),
             ("index.md", "index.html"),
         ]
         .into_iter()
@@ -392,15 +360,8 @@ mod tests {
 
     #[test]
     fn headings_get_unique_anchors_and_toc() {
-        let r = render_in(
-            "## Waarom dit ertoe doet\n\n### Voorbeeld\n\n### Voorbeeld\n",
-            false,
-        );
-        assert!(
-            r.html.contains("<h2 id=\"waarom-dit-ertoe-doet\">"),
-            "{}",
-            r.html
-        );
+        let r = render_in("## Waarom dit ertoe doet\n\n### Voorbeeld\n\n### Voorbeeld\n", false);
+        assert!(r.html.contains("<h2 id=\"waarom-dit-ertoe-doet\">"), "{}", r.html);
         assert!(r.html.contains("id=\"voorbeeld-1\""));
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[0].title, "Waarom dit ertoe doet");
@@ -408,10 +369,7 @@ mod tests {
 
     #[test]
     fn md_links_become_relative_output_links() {
-        let r = render_in(
-            "Zie [het gesprek](../coaching/spiegelgesprek.md#stap-1).",
-            false,
-        );
+        let r = render_in("Zie [het gesprek](../coaching/spiegelgesprek.md#stap-1).", false);
         assert!(
             r.html
                 .contains("href=\"../../coaching/spiegelgesprek/index.html#stap-1\""),
@@ -424,17 +382,11 @@ mod tests {
 
     #[test]
     fn broken_link_names_line_and_suggests() {
-        let r = render_in(
-            "Eerste regel\n\nZie [gesprek](../coaching/spiegelgesprk.md).",
-            false,
-        );
+        let r = render_in("Eerste regel\n\nZie [gesprek](../coaching/spiegelgesprk.md).", false);
         let d = &r.diagnostics[0];
         assert_eq!((d.line, d.column), (Some(12), Some(5)));
         assert!(d.message.contains("broken link"));
-        assert_eq!(
-            d.hint.as_deref(),
-            Some("did you mean `../coaching/spiegelgesprek.md`?")
-        );
+        assert_eq!(d.hint.as_deref(), Some("did you mean `../coaching/spiegelgesprek.md`?"));
     }
 
     #[test]
@@ -446,15 +398,8 @@ mod tests {
 
     #[test]
     fn raw_html_is_left_out_by_default() {
-        let r = render_in(
-            "Hallo <script>alert(1)</script> daar\n\n<div>blok</div>\n",
-            false,
-        );
-        assert!(
-            !r.html.contains("<script>") && !r.html.contains("<div>"),
-            "{}",
-            r.html
-        );
+        let r = render_in("Hallo <script>alert(1)</script> daar\n\n<div>blok</div>\n", false);
+        assert!(!r.html.contains("<script>") && !r.html.contains("<div>"), "{}", r.html);
         assert_eq!(r.diagnostics.len(), 1);
         let r = render_in("<div>blok</div>\n", true);
         assert!(r.html.contains("<div>blok</div>"));
@@ -487,10 +432,7 @@ mod tests {
 
     #[test]
     fn first_paragraph_is_plain_text() {
-        let r = render_in(
-            "# Titel\n\nDit is **de** kern\nvan het verhaal.\n\nMeer.",
-            false,
-        );
+        let r = render_in("# Titel\n\nDit is **de** kern\nvan het verhaal.\n\nMeer.", false);
         assert_eq!(r.first_paragraph, "Dit is de kern van het verhaal.");
     }
 }

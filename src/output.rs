@@ -49,17 +49,13 @@ pub fn check_replaceable(out: &Path, force: bool) -> Result<(), Diagnostic> {
     };
     let shown = out.display().to_string();
     if !meta.is_dir() {
-        return Err(
-            Diagnostic::error(shown, "the output path exists and is not a folder")
-                .with_hint("choose another output folder with -o"),
-        );
+        return Err(Diagnostic::error(shown, "the output path exists and is not a folder")
+            .with_hint("choose another output folder with -o"));
     }
     if force || out.join(MARKER).is_file() {
         return Ok(());
     }
-    let empty = fs::read_dir(out)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
+    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
     if empty {
         return Ok(());
     }
@@ -110,8 +106,7 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         {
             fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
         }
-        let mut file =
-            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
         file.write_all(&f.bytes)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -125,18 +120,15 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Res
     if fs::symlink_metadata(out).is_ok() {
         let old = parent.join(format!(".{name}.ritme-old-{}", std::process::id()));
         let _ = fs::remove_dir_all(&old);
-        fs::rename(out, &old)
-            .with_context(|| format!("cannot move the previous build {} aside", out.display()))?;
+        fs::rename(out, &old).with_context(|| format!("cannot move the previous build {} aside", out.display()))?;
         if let Err(e) = fs::rename(staging, out) {
             // Put the last good build back before giving up.
             let _ = fs::rename(&old, out);
-            return Err(e)
-                .with_context(|| format!("cannot move the new build into {}", out.display()));
+            return Err(e).with_context(|| format!("cannot move the new build into {}", out.display()));
         }
         let _ = fs::remove_dir_all(&old);
     } else {
-        fs::rename(staging, out)
-            .with_context(|| format!("cannot move the new build into {}", out.display()))?;
+        fs::rename(staging, out).with_context(|| format!("cannot move the new build into {}", out.display()))?;
     }
     Ok(())
 }
@@ -147,9 +139,7 @@ pub fn is_safe_relative(path: &str) -> bool {
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains(':')
-        && path
-            .split('/')
-            .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 #[cfg(test)]
@@ -183,10 +173,7 @@ mod tests {
             write_site(&foreign, &[OutputFile::new("index.html", "x")], false),
             Err(WriteError::Refused(_))
         ));
-        assert_eq!(
-            fs::read_to_string(foreign.join("thesis.docx")).unwrap(),
-            "precious"
-        );
+        assert_eq!(fs::read_to_string(foreign.join("thesis.docx")).unwrap(), "precious");
         // No staging folders are left behind.
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()

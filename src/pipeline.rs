@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
-use crate::{content, history, render, source, theme, validate};
+use crate::{content, history, privacy, render, source, theme, validate};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +17,8 @@ pub struct Options {
     pub site: PathBuf,
     /// Overrides `base_url` of the config.
     pub base_url: Option<String>,
+    /// Build for this audience of `ritme.yaml` instead of the default scope.
+    pub audience: Option<String>,
 }
 
 /// A site built in memory.
@@ -80,9 +82,24 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         config.base_url = Some(url.clone());
     }
 
-    let (content, found) = content::parse(&sources);
+    let scope = match privacy::scope(&config, opts.audience.as_deref()) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            privacy::Scope {
+                audience: None,
+                mode: config.privacy.mode,
+                teams: None,
+            }
+        }
+    };
+
+    let (mut content, found) = content::parse(&sources);
     diags.extend(found);
     diags.extend(validate::references(&content));
+    content
+        .stories
+        .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
     let theme = match theme::load(&sources, &config) {
         Ok(t) => Some(t),
         Err(found) => {
@@ -102,8 +119,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     if diags.has_errors() {
         return Err(Error::Input(diags.into_sorted()));
     }
-    let theme =
-        theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
+    let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let input = render::Input {
         config: &config,
         history: &history,
@@ -112,17 +128,12 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         sources: &sources,
         theme: &theme,
     };
-    let rendering =
-        render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    let rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     timer.lap("render");
 
     let mut warnings: Vec<Diagnostic> = diags.into_sorted();
     warnings.extend(rendering.warnings);
-    let pages = rendering
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
+    let pages = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Built {
         files: rendering.files,
         pages,
@@ -131,7 +142,11 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     })
 }
 
-/// The default output folder of a site.
-pub fn default_output(site: &Path) -> PathBuf {
-    site.join("public")
+/// The default output folder of a site: `SITE/public`, or
+/// `SITE/public/AUDIENCE` for an audience's build.
+pub fn default_output(site: &Path, audience: Option<&str>) -> PathBuf {
+    match audience {
+        Some(a) => site.join("public").join(a),
+        None => site.join("public"),
+    }
 }

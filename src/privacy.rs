@@ -38,8 +38,7 @@ pub fn key_from_env() -> Result<String, Diagnostic> {
 /// `P-` and the first 8 hex digits. Without the key the mapping cannot be
 /// recomputed or reversed.
 pub fn pseudonym(key: &str, person_id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
-        .expect("HMAC takes keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).expect("HMAC takes keys of any length");
     mac.update(person_id.as_bytes());
     let digest = mac.finalize().into_bytes();
     let hex: String = digest.iter().take(4).map(|b| format!("{b:02X}")).collect();
@@ -55,11 +54,7 @@ pub struct Identities {
 
 impl Identities {
     /// `people` are (id, full name) pairs.
-    pub fn new<'a>(
-        mode: PrivacyMode,
-        people: impl IntoIterator<Item = (&'a str, &'a str)>,
-        key: Option<&str>,
-    ) -> Self {
+    pub fn new<'a>(mode: PrivacyMode, people: impl IntoIterator<Item = (&'a str, &'a str)>, key: Option<&str>) -> Self {
         let shown = people
             .into_iter()
             .filter_map(|(id, name)| match mode {
@@ -86,10 +81,7 @@ impl Identities {
 /// sibling is suppressed — also the smallest remaining sibling, so that the
 /// hidden value cannot be derived from the parent total by subtraction.
 /// `groups` are (id, number of members).
-pub fn suppressed<'a>(
-    groups: impl IntoIterator<Item = (&'a str, usize)>,
-    min_size: usize,
-) -> BTreeSet<String> {
+pub fn suppressed<'a>(groups: impl IntoIterator<Item = (&'a str, usize)>, min_size: usize) -> BTreeSet<String> {
     let groups: Vec<(&str, usize)> = groups.into_iter().collect();
     let mut hidden: BTreeSet<String> = groups
         .iter()
@@ -140,10 +132,7 @@ pub fn leaks(
         .match_kind(MatchKind::LeftmostLongest)
         .build(patterns.iter().map(|(p, _, _)| p.as_str()));
     let Ok(ac) = names_ac else {
-        return vec![Diagnostic::error(
-            "(output)",
-            "internal: cannot build the leak scanner",
-        )];
+        return vec![Diagnostic::error("(output)", "internal: cannot build the leak scanner")];
     };
     let mut out = Vec::new();
     for f in files.iter().filter(|f| is_text(&f.path)) {
@@ -182,9 +171,14 @@ pub fn leaks(
             let line = text[..m.start()].matches('\n').count() + 1;
             let what = if *is_name { "name" } else { "id" };
             out.push(
-                Diagnostic::error(&f.path, format!("privacy: the {what} of person `{}` appears in the output", p.id))
-                    .at_line(line)
-                    .with_hint("this build may not identify people; remove the name from the template or page that prints it"),
+                Diagnostic::error(
+                    &f.path,
+                    format!("privacy: the {what} of person `{}` appears in the output", p.id),
+                )
+                .at_line(line)
+                .with_hint(
+                    "this build may not identify people; remove the name from the template or page that prints it",
+                ),
             );
         }
     }
@@ -192,9 +186,7 @@ pub fn leaks(
 }
 
 fn is_text(path: &str) -> bool {
-    const TEXT: &[&str] = &[
-        ".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv",
-    ];
+    const TEXT: &[&str] = &[".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv"];
     TEXT.iter().any(|ext| path.ends_with(ext))
 }
 
@@ -211,18 +203,9 @@ mod tests {
 
     #[test]
     fn pseudonyms_are_stable_and_key_dependent() {
-        assert_eq!(
-            pseudonym("geheim-1234", "bram"),
-            pseudonym("geheim-1234", "bram")
-        );
-        assert_ne!(
-            pseudonym("geheim-1234", "bram"),
-            pseudonym("ander-5678", "bram")
-        );
-        assert_ne!(
-            pseudonym("geheim-1234", "bram"),
-            pseudonym("geheim-1234", "carla")
-        );
+        assert_eq!(pseudonym("geheim-1234", "bram"), pseudonym("geheim-1234", "bram"));
+        assert_ne!(pseudonym("geheim-1234", "bram"), pseudonym("ander-5678", "bram"));
+        assert_ne!(pseudonym("geheim-1234", "bram"), pseudonym("geheim-1234", "carla"));
         let p = pseudonym("geheim-1234", "bram");
         assert!(p.starts_with("P-") && p.len() == 10, "{p}");
     }
@@ -266,15 +249,9 @@ mod tests {
             id: "bram",
             name: "Bram Jansen",
         }];
-        let files = vec![OutputFile::new(
-            "stories/x/index.html",
-            "Bram Jansen belde terug",
-        )];
+        let files = vec![OutputFile::new("stories/x/index.html", "Bram Jansen belde terug")];
         let mut allowed = BTreeMap::new();
-        allowed.insert(
-            "stories/x/index.html".to_string(),
-            BTreeSet::from(["bram".to_string()]),
-        );
+        allowed.insert("stories/x/index.html".to_string(), BTreeSet::from(["bram".to_string()]));
         assert!(leaks(&files, &people, &allowed, None).is_empty());
         assert_eq!(leaks(&files, &people, &BTreeMap::new(), None).len(), 1);
     }
@@ -282,9 +259,52 @@ mod tests {
     #[test]
     fn the_key_never_reaches_the_output() {
         let files = vec![OutputFile::new("index.html", "sleutel: s3cr3t-key")];
-        assert_eq!(
-            leaks(&files, &[], &BTreeMap::new(), Some("s3cr3t-key")).len(),
-            1
-        );
+        assert_eq!(leaks(&files, &[], &BTreeMap::new(), Some("s3cr3t-key")).len(), 1);
+    }
+}
+
+/// Who a build is for: its privacy mode and the teams it may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// The audience name, when built with `--audience`.
+    pub audience: Option<String>,
+    pub mode: PrivacyMode,
+    /// Team ids the build may show; `None` for all teams.
+    pub teams: Option<BTreeSet<String>>,
+}
+
+impl Scope {
+    pub fn sees_team(&self, team: &str) -> bool {
+        self.teams.as_ref().is_none_or(|t| t.contains(team))
+    }
+
+    /// Stories without consent stay out of aggregate builds; a build limited
+    /// to some teams shows only their stories (and stories of no team).
+    pub fn may_show_story(&self, consent: bool, team: Option<&str>) -> bool {
+        (consent || self.mode != PrivacyMode::Aggregate) && team.is_none_or(|t| self.sees_team(t))
+    }
+}
+
+/// The scope of a build: the named audience from `ritme.yaml`, or the
+/// site's default privacy mode for every team.
+pub fn scope(config: &crate::config::Config, audience: Option<&str>) -> Result<Scope, Diagnostic> {
+    let Some(name) = audience else {
+        return Ok(Scope {
+            audience: None,
+            mode: config.privacy.mode,
+            teams: None,
+        });
+    };
+    match config.audiences.get(name) {
+        Some(a) => Ok(Scope {
+            audience: Some(name.to_string()),
+            mode: a.mode,
+            teams: a.teams.as_ref().map(|t| t.iter().cloned().collect()),
+        }),
+        None => Err(
+            Diagnostic::error(crate::config::FILE, format!("no audience `{name}` in ritme.yaml")).with_hint(
+                crate::diagnostics::unknown_id_hint(name, config.audiences.keys().map(String::as_str)),
+            ),
+        ),
     }
 }

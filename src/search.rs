@@ -63,27 +63,14 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
         docs: docs
             .iter()
             .zip(&snippets)
-            .map(|(d, s)| {
-                [
-                    d.title.as_str(),
-                    d.route.as_str(),
-                    d.section.as_str(),
-                    s.as_str(),
-                ]
-            })
+            .map(|(d, s)| [d.title.as_str(), d.route.as_str(), d.section.as_str(), s.as_str()])
             .collect(),
         terms: terms
             .into_iter()
-            .map(|(stem, postings)| {
-                (
-                    stem,
-                    postings.into_iter().flat_map(|(d, s)| [d, s]).collect(),
-                )
-            })
+            .map(|(stem, postings)| (stem, postings.into_iter().flat_map(|(d, s)| [d, s]).collect()))
             .collect(),
     };
-    let json =
-        serde_json::to_string(&index).unwrap_or_else(|_| "{\"docs\":[],\"terms\":{}}".into());
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"docs\":[],\"terms\":{}}".into());
     // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
     format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/"))
 }

@@ -91,10 +91,7 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slugify("Waarom dit ertoe doet"), "waarom-dit-ertoe-doet");
-        assert_eq!(
-            slugify("Eén keer per week: de review!"),
-            "een-keer-per-week-de-review"
-        );
+        assert_eq!(slugify("Eén keer per week: de review!"), "een-keer-per-week-de-review");
         assert_eq!(slugify("  --a--b  "), "a-b");
         assert_eq!(slugify("Wat's nieuw?"), "wats-nieuw");
     }
@@ -113,10 +110,7 @@ mod tests {
             relative("behaviours/a/index.html", "behaviours/b/index.html"),
             "../b/index.html"
         );
-        assert_eq!(
-            relative("behaviours/a/index.html", "index.html"),
-            "../../index.html"
-        );
+        assert_eq!(relative("behaviours/a/index.html", "index.html"), "../../index.html");
         assert_eq!(
             relative("behaviours/a/index.html", "behaviours/a/index.html"),
             "index.html"

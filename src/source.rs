@@ -71,9 +71,8 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
         diags.push(
-            Diagnostic::error(root.display().to_string(), "site folder not found").with_hint(
-                "pass the folder that holds ritme.yaml, or create one with `ritme new DIR`",
-            ),
+            Diagnostic::error(root.display().to_string(), "site folder not found")
+                .with_hint("pass the folder that holds ritme.yaml, or create one with `ritme new DIR`"),
         );
         return (Sources::default(), diags);
     }
@@ -100,18 +99,13 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     s.stories = reader.texts("stories", &["md"], &mut diags);
     s.reports = reader.texts("reports", &["md"], &mut diags);
     s.pages = reader.texts("pages", &["md"], &mut diags);
-    s.templates = reader.texts(
-        "templates",
-        &["html", "xml", "txt", "css", "js", "svg"],
-        &mut diags,
-    );
+    s.templates = reader.texts("templates", &["html", "xml", "txt", "css", "js", "svg"], &mut diags);
 
     s.data.team = reader.optional_text("data/team.yaml", &mut diags);
     if s.data.team.is_none() && !root.join("data/team.yaml").exists() {
         diags.push(
-            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder").with_hint(
-                "list the teams and people of the programme there; see the README's data formats",
-            ),
+            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder")
+                .with_hint("list the teams and people of the programme there; see the README's data formats"),
         );
     }
     s.data.logs = reader.texts("data/logs", &["yaml", "yml"], &mut diags);
@@ -180,10 +174,7 @@ impl Reader<'_> {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let rel = e
-                        .path()
-                        .map(|p| self.rel_name(p))
-                        .unwrap_or_else(|| dir.to_string());
+                    let rel = e.path().map(|p| self.rel_name(p)).unwrap_or_else(|| dir.to_string());
                     diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
                     continue;
                 }
@@ -249,13 +240,7 @@ impl Reader<'_> {
         }
     }
 
-    fn read_bounded(
-        &self,
-        path: &Path,
-        rel: &str,
-        limit: u64,
-        diags: &mut Diagnostics,
-    ) -> Option<Vec<u8>> {
+    fn read_bounded(&self, path: &Path, rel: &str, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
         match fs::metadata(path) {
             Ok(meta) if meta.len() > limit => {
                 diags.push(

@@ -46,13 +46,8 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     register_filters(&mut tera, config.language);
-    let origins: BTreeMap<String, String> = templates
-        .iter()
-        .map(|(n, (o, _))| (n.clone(), o.clone()))
-        .collect();
-    if let Err(e) =
-        tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str())))
-    {
+    let origins: BTreeMap<String, String> = templates.iter().map(|(n, (o, _))| (n.clone(), o.clone())).collect();
+    if let Err(e) = tera.add_raw_templates(templates.iter().map(|(n, (_, t))| (n.as_str(), t.as_str()))) {
         diags.extend(template_error(&e, &origins, None));
         return Err(diags);
     }
@@ -82,57 +77,27 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
 /// Interface strings of the built-in theme for `lang`.
 pub fn load_strings(lang: Language) -> Result<BTreeMap<String, String>, Diagnostic> {
     let path = format!("i18n/{}.yaml", lang.code());
-    let bytes = embedded::theme_file(&path).ok_or_else(|| {
-        Diagnostic::error(
-            format!("{BUILTIN_PREFIX}{path}"),
-            "interface strings missing",
-        )
-    })?;
-    crate::yaml::parse(
-        &String::from_utf8_lossy(bytes),
-        &format!("{BUILTIN_PREFIX}{path}"),
-        1,
-    )
+    let bytes = embedded::theme_file(&path)
+        .ok_or_else(|| Diagnostic::error(format!("{BUILTIN_PREFIX}{path}"), "interface strings missing"))?;
+    crate::yaml::parse(&String::from_utf8_lossy(bytes), &format!("{BUILTIN_PREFIX}{path}"), 1)
 }
 
 /// Filters for the site's locale, so templates never format numbers themselves.
 fn register_filters(tera: &mut Tera, lang: Language) {
-    tera.register_filter("pct", move |x: f64, _: Kwargs, _: &State| {
-        locale::percent(lang, x)
-    });
-    tera.register_filter("points", move |x: f64, _: Kwargs, _: &State| {
-        locale::points(lang, x)
-    });
+    tera.register_filter("pct", move |x: f64, _: Kwargs, _: &State| locale::percent(lang, x));
+    tera.register_filter("points", move |x: f64, _: Kwargs, _: &State| locale::points(lang, x));
     tera.register_filter("num", move |x: f64, kwargs: Kwargs, _: &State| {
-        let digits = kwargs
-            .get::<i64>("digits")
-            .ok()
-            .flatten()
-            .unwrap_or(0)
-            .clamp(0, 6) as usize;
+        let digits = kwargs.get::<i64>("digits").ok().flatten().unwrap_or(0).clamp(0, 6) as usize;
         locale::decimal(lang, x, digits)
     });
-    tera.register_filter("month", move |ym: &str, _: Kwargs, _: &State| {
-        locale::month(lang, ym)
-    });
+    tera.register_filter("month", move |ym: &str, _: Kwargs, _: &State| locale::month(lang, ym));
 }
 
 /// A Tera error as diagnostics pointing into the template file(s), naming
 /// the page being rendered when there is one.
-pub fn template_error(
-    e: &tera::Error,
-    origins: &BTreeMap<String, String>,
-    page: Option<&str>,
-) -> Vec<Diagnostic> {
-    let while_rendering = page
-        .map(|p| format!(" (while rendering {p})"))
-        .unwrap_or_default();
-    let origin = |name: &str| {
-        origins
-            .get(name)
-            .cloned()
-            .unwrap_or_else(|| name.to_string())
-    };
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>, page: Option<&str>) -> Vec<Diagnostic> {
+    let while_rendering = page.map(|p| format!(" (while rendering {p})")).unwrap_or_default();
+    let origin = |name: &str| origins.get(name).cloned().unwrap_or_else(|| name.to_string());
     let hint = "fix the template, or delete the site's copy to use the built-in one";
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => vec![
@@ -152,20 +117,15 @@ pub fn template_error(
             for line in text.lines() {
                 if let Some(m) = line.strip_prefix("error: ") {
                     message = Some(m);
-                } else if let (Some(m), Some(loc)) =
-                    (message, line.trim_start().strip_prefix("--> "))
-                {
+                } else if let (Some(m), Some(loc)) = (message, line.trim_start().strip_prefix("--> ")) {
                     let mut parts = loc.rsplitn(3, ':');
                     let col = parts.next().and_then(|c| c.parse().ok());
                     let line_no = parts.next().and_then(|l| l.parse().ok());
                     if let (Some(col), Some(line_no), Some(name)) = (col, line_no, parts.next()) {
                         out.push(
-                            Diagnostic::error(
-                                origin(name),
-                                format!("template: {m}{while_rendering}"),
-                            )
-                            .at(line_no, col)
-                            .with_hint(hint),
+                            Diagnostic::error(origin(name), format!("template: {m}{while_rendering}"))
+                                .at(line_no, col)
+                                .with_hint(hint),
                         );
                     }
                     message = None;
@@ -179,11 +139,8 @@ pub fn template_error(
                     next = s.source();
                 }
                 out.push(
-                    Diagnostic::error(
-                        "templates",
-                        format!("template: {text}{source}{while_rendering}"),
-                    )
-                    .with_hint(hint),
+                    Diagnostic::error("templates", format!("template: {text}{source}{while_rendering}"))
+                        .with_hint(hint),
                 );
             }
             out
@@ -217,8 +174,7 @@ mod tests {
         let s = Sources {
             templates: vec![crate::source::SourceFile {
                 rel: "templates/page.html".into(),
-                text: "{% extends \"base.html\" %}\n{% block main %}{{ page.title }{% endblock %}"
-                    .into(),
+                text: "{% extends \"base.html\" %}\n{% block main %}{{ page.title }{% endblock %}".into(),
             }],
             ..Sources::default()
         };

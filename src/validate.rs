@@ -33,14 +33,7 @@ pub fn references(content: &Content) -> Diagnostics {
 }
 
 /// Reports each id in `ids` (field `key` of `doc`) that is not in `known`.
-pub fn check_ids<M>(
-    diags: &mut Diagnostics,
-    doc: &Doc<M>,
-    key: &str,
-    ids: &[String],
-    known: &[&str],
-    what: &str,
-) {
+pub fn check_ids<M>(diags: &mut Diagnostics, doc: &Doc<M>, key: &str, ids: &[String], known: &[&str], what: &str) {
     for id in ids {
         if !known.contains(&id.as_str()) {
             diags.push(

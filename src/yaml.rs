@@ -12,11 +12,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 
 /// Parses one YAML document. `first_line` is the 1-based line in `file` at
 /// which `text` starts (front matter starts below its `---`).
-pub fn parse<T: DeserializeOwned>(
-    text: &str,
-    file: &str,
-    first_line: usize,
-) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
     backend::from_str(text).map_err(|e| to_diagnostic(&e, text, file, first_line))
 }
 
@@ -81,16 +77,14 @@ fn hint_for(raw: &str, text: &str, line_in_text: Option<usize>) -> Option<String
         }
     }
     if raw.contains("missing field") {
-        return Some(
-            "add the field; see the README's content model for the required fields".into(),
-        );
+        return Some("add the field; see the README's content model for the required fields".into());
     }
     if raw.contains("did not find expected key") || raw.contains("mapping values are not allowed") {
-        return Some("check the indentation of this line against the lines above it, and quote text that contains `: `".into());
+        return Some(
+            "check the indentation of this line against the lines above it, and quote text that contains `: `".into(),
+        );
     }
-    if raw.contains("found unexpected end of stream")
-        || raw.contains("while scanning a quoted scalar")
-    {
+    if raw.contains("found unexpected end of stream") || raw.contains("while scanning a quoted scalar") {
         return Some("a quote is opened but never closed".into());
     }
     if raw.contains("repetition limit") || raw.contains("recursion limit") {
@@ -137,10 +131,7 @@ fn find_word(line: &str, token: &str) -> Option<usize> {
     while let Some(i) = line[from..].find(token) {
         let start = from + i;
         let end = start + token.len();
-        let before_ok = line[..start]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !is_word(c));
+        let before_ok = line[..start].chars().next_back().is_none_or(|c| !is_word(c));
         let after_ok = line[end..].chars().next().is_none_or(|c| !is_word(c));
         if before_ok && after_ok {
             return Some(start);

@@ -10,9 +10,7 @@ use support::*;
 #[test]
 fn example_builds_identically_twice() {
     let site = TestSite::example();
-    site.build(&[])
-        .success()
-        .stdout(predicate::str::contains("Built"));
+    site.build(&[]).success().stdout(predicate::str::contains("Built"));
     let first = tree(&site.out());
     let again = site.tmp.path().join("again");
     ritme()
@@ -23,10 +21,7 @@ fn example_builds_identically_twice() {
         .assert()
         .success();
     let second = tree(&again);
-    assert_eq!(
-        first.keys().collect::<Vec<_>>(),
-        second.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());
     for (path, bytes) in &first {
         assert!(bytes == &second[path], "{path} differs between two builds");
     }
@@ -43,11 +38,7 @@ fn example_has_a_page_for_every_document() {
     ] {
         let mut n = 0;
         for entry in fs::read_dir(site.site().join(dir)).unwrap() {
-            let name = entry
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .replace(".md", "");
+            let name = entry.unwrap().file_name().to_string_lossy().replace(".md", "");
             let page = site.output(&format!("{out}/{name}/index.html"));
             assert!(page.contains("<h1>"), "{out}/{name} has no heading");
             n += 1;
@@ -81,10 +72,7 @@ fn html_has_only_relative_references() {
             "{path} has an absolute URL"
         );
         for value in attr(&text) {
-            assert!(
-                !value.starts_with('/'),
-                "{path} has a root-absolute reference {value}"
-            );
+            assert!(!value.starts_with('/'), "{path} has a root-absolute reference {value}");
         }
     }
 }
@@ -116,8 +104,7 @@ fn links_between_pages_resolve_to_existing_files() {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
-        let dir: Vec<&str> =
-            path.split('/').collect::<Vec<_>>()[..path.matches('/').count()].to_vec();
+        let dir: Vec<&str> = path.split('/').collect::<Vec<_>>()[..path.matches('/').count()].to_vec();
         for value in attr(&text) {
             let target = value.split('#').next().unwrap();
             if target.is_empty() || target.contains(':') {
@@ -171,10 +158,7 @@ fn refuses_to_replace_a_foreign_folder() {
     site.build(&[])
         .code(1)
         .stderr(predicate::str::contains("did not create"));
-    assert_eq!(
-        fs::read_to_string(site.out().join("thesis.docx")).unwrap(),
-        "precious"
-    );
+    assert_eq!(fs::read_to_string(site.out().join("thesis.docx")).unwrap(), "precious");
     // With --force the user takes responsibility.
     site.build(&["--force"]).success();
     assert!(site.out().join("index.html").is_file());
@@ -199,10 +183,7 @@ fn broken_link_is_exit_1_with_file_and_line() {
     );
     let a = site.build(&[]).code(1);
     let err = stderr_of(&a);
-    assert!(
-        err.contains("pages/over.md:6:5: error: broken link"),
-        "{err}"
-    );
+    assert!(err.contains("pages/over.md:6:5: error: broken link"), "{err}");
     assert!(err.contains("did you mean `../coaching/gids.md`?"), "{err}");
     assert!(!site.out().exists(), "nothing may be written");
 }
@@ -257,10 +238,7 @@ fn yaml_syntax_error_names_file_and_line() {
 #[test]
 fn all_problems_are_reported_in_one_run() {
     let site = TestSite::fixture("minimal");
-    site.write(
-        "behaviours/luisteren.md",
-        "---\ntitle: Luisteren\ntarget: 0\n---\n",
-    );
+    site.write("behaviours/luisteren.md", "---\ntitle: Luisteren\ntarget: 0\n---\n");
     site.write("pages/over.md", "---\ntitel: Over\n---\n");
     site.write(
         "coaching/gids.md",
@@ -281,9 +259,7 @@ fn all_problems_are_reported_in_one_run() {
 fn missing_config_is_an_input_error() {
     let site = TestSite::fixture("minimal");
     site.remove("ritme.yaml");
-    site.build(&[])
-        .code(1)
-        .stderr(predicate::str::contains("ritme.yaml"));
+    site.build(&[]).code(1).stderr(predicate::str::contains("ritme.yaml"));
 }
 
 #[test]
@@ -318,10 +294,7 @@ fn raw_html_is_dropped_unless_enabled() {
     assert!(!site.output("over/index.html").contains("<script>alert"));
     site.write("ritme.yaml", "title: T\nmarkdown:\n  raw_html: true\n");
     site.build(&[]).success();
-    assert!(
-        site.output("over/index.html")
-            .contains("<script>alert(1)</script>")
-    );
+    assert!(site.output("over/index.html").contains("<script>alert(1)</script>"));
 }
 
 #[test]
@@ -357,10 +330,7 @@ fn english_sites_get_english_interface() {
     site.write("ritme.yaml", "title: Test\nlanguage: en\n");
     site.build(&[]).success();
     let html = site.output("behaviours/bellen/index.html");
-    assert!(
-        html.contains("lang=\"en\"") && html.contains("times a week"),
-        "{html}"
-    );
+    assert!(html.contains("lang=\"en\"") && html.contains("times a week"), "{html}");
 }
 
 #[test]
@@ -369,11 +339,7 @@ fn search_index_holds_every_page_title() {
     site.build(&[]).success();
     let index = site.output("assets/search-index.js");
     assert!(index.starts_with("window.RITME_SEARCH = {"));
-    for b in [
-        "Tijdig opvolgen",
-        "Gesprek voorbereiden",
-        "Het spiegelgesprek",
-    ] {
+    for b in ["Tijdig opvolgen", "Gesprek voorbereiden", "Het spiegelgesprek"] {
         assert!(index.contains(&format!("\"{b}\"")), "{b} not in the index");
     }
     // Every page loads the client, relative to its own depth.

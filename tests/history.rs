@@ -56,9 +56,7 @@ fn pages_show_git_dates_and_the_change_log_lists_commits() {
     let other = site.output("behaviours/luisteren/index.html");
     assert!(other.contains("Laatst gewijzigd: 1 maart 2026"));
     let changes = site.output("changes/index.html");
-    let newer = changes
-        .find("Bellen scherper uitgelegd")
-        .expect("newest commit listed");
+    let newer = changes.find("Bellen scherper uitgelegd").expect("newest commit listed");
     let older = changes
         .find("Eerste versie van het playbook")
         .expect("first commit listed");
@@ -70,10 +68,6 @@ fn without_git_the_site_builds_with_a_warning() {
     let site = TestSite::fixture("minimal");
     let out = site.build(&[]).success();
     assert!(stderr_of(&out).contains("not in a git repository"));
-    assert!(
-        !site
-            .output("behaviours/bellen/index.html")
-            .contains("Laatst gewijzigd")
-    );
+    assert!(!site.output("behaviours/bellen/index.html").contains("Laatst gewijzigd"));
     assert!(!site.out().join("changes/index.html").exists());
 }

@@ -120,14 +120,7 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut content = Content {
         home: sources.index.as_ref().and_then(|f| {
-            let mut doc = parse_doc::<PageMeta>(
-                f,
-                Kind::Home,
-                "index".into(),
-                "index.html".into(),
-                false,
-                &mut diags,
-            )?;
+            let mut doc = parse_doc::<PageMeta>(f, Kind::Home, "index".into(), "index.html".into(), false, &mut diags)?;
             doc.id = "index".into();
             Some(doc)
         }),
@@ -136,14 +129,9 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
 
     for f in &sources.behaviours {
         let stem = stem(&f.rel, "behaviours/");
-        let Some(mut doc) = parse_doc::<BehaviourMeta>(
-            f,
-            Kind::Behaviour,
-            stem.clone(),
-            String::new(),
-            true,
-            &mut diags,
-        ) else {
+        let Some(mut doc) =
+            parse_doc::<BehaviourMeta>(f, Kind::Behaviour, stem.clone(), String::new(), true, &mut diags)
+        else {
             continue;
         };
         let id = doc.meta.id.clone().unwrap_or(stem);
@@ -201,11 +189,8 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
         let id = stem(&f.rel, "reports/");
         if !is_month(&id) {
             diags.push(
-                Diagnostic::error(
-                    &f.rel,
-                    format!("report commentary `{id}` is not named after a month"),
-                )
-                .with_hint("name the file `reports/YYYY-MM.md`, e.g. `reports/2026-03.md`"),
+                Diagnostic::error(&f.rel, format!("report commentary `{id}` is not named after a month"))
+                    .with_hint("name the file `reports/YYYY-MM.md`, e.g. `reports/2026-03.md`"),
             );
             continue;
         }
@@ -267,16 +252,8 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
         content.guides.iter().map(|d| (&d.id, &d.rel)),
         "coaching guide",
     );
-    check_unique(
-        &mut diags,
-        content.stories.iter().map(|d| (&d.id, &d.rel)),
-        "story",
-    );
-    check_unique(
-        &mut diags,
-        content.pages.iter().map(|d| (&d.id, &d.rel)),
-        "page",
-    );
+    check_unique(&mut diags, content.stories.iter().map(|d| (&d.id, &d.rel)), "story");
+    check_unique(&mut diags, content.pages.iter().map(|d| (&d.id, &d.rel)), "page");
 
     sort_docs(&mut content);
     (content, diags)
@@ -299,39 +276,24 @@ fn sort_docs(c: &mut Content) {
             ))
     });
     c.guides.sort_by(|a, b| {
-        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(
-            b.meta.weight.unwrap_or(0),
-            &b.meta.title,
-            &b.id,
-        ))
+        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(b.meta.weight.unwrap_or(0), &b.meta.title, &b.id))
     });
     // Newest story first.
     c.stories
         .sort_by(|a, b| (b.meta.date, &a.id).cmp(&(a.meta.date, &b.id)));
     c.reports.sort_by(|a, b| b.id.cmp(&a.id));
     c.pages.sort_by(|a, b| {
-        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(
-            b.meta.weight.unwrap_or(0),
-            &b.meta.title,
-            &b.id,
-        ))
+        (a.meta.weight.unwrap_or(0), &a.meta.title, &a.id).cmp(&(b.meta.weight.unwrap_or(0), &b.meta.title, &b.id))
     });
 }
 
-fn check_unique<'a>(
-    diags: &mut Diagnostics,
-    items: impl Iterator<Item = (&'a String, &'a String)>,
-    what: &str,
-) {
+fn check_unique<'a>(diags: &mut Diagnostics, items: impl Iterator<Item = (&'a String, &'a String)>, what: &str) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, rel) in items {
         if let Some(first) = seen.insert(id, rel) {
             diags.push(
-                Diagnostic::error(
-                    rel,
-                    format!("duplicate {what} `{id}`: also used by {first}"),
-                )
-                .with_hint("ids must be unique; rename one of the files or change its `id`"),
+                Diagnostic::error(rel, format!("duplicate {what} `{id}`: also used by {first}"))
+                    .with_hint("ids must be unique; rename one of the files or change its `id`"),
             );
         }
     }
@@ -361,11 +323,7 @@ fn parse_doc<M: DeserializeOwned>(
         return None;
     }
     // An empty block (`---\n---`) means "all defaults", which serde sees as null.
-    let yaml_text = if split.yaml.trim().is_empty() {
-        "{}"
-    } else {
-        split.yaml
-    };
+    let yaml_text = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
     let meta = match crate::yaml::parse::<M>(yaml_text, &f.rel, split.yaml_line) {
         Ok(m) => m,
         Err(d) => {
@@ -428,31 +386,21 @@ mod tests {
         let (c, d) = parse(&s);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.behaviours[0].id, "tijdig-opvolgen");
-        assert_eq!(
-            c.behaviours[0].route,
-            "behaviours/tijdig-opvolgen/index.html"
-        );
+        assert_eq!(c.behaviours[0].route, "behaviours/tijdig-opvolgen/index.html");
         assert_eq!(c.behaviours[0].body_line, 5);
     }
 
     #[test]
     fn escaping_id_is_refused() {
         let s = Sources {
-            behaviours: vec![src(
-                "behaviours/x.md",
-                "---\ntitle: X\nid: ../../x\ntarget: 1\n---\n",
-            )],
+            behaviours: vec![src("behaviours/x.md", "---\ntitle: X\nid: ../../x\ntarget: 1\n---\n")],
             ..Sources::default()
         };
         let (c, d) = parse(&s);
         assert!(c.behaviours.is_empty());
         let d = d.into_sorted();
         assert_eq!(d[0].line, Some(3), "{}", d[0]);
-        assert!(
-            d[0].message.contains("not a valid behaviour id"),
-            "{}",
-            d[0]
-        );
+        assert!(d[0].message.contains("not a valid behaviour id"), "{}", d[0]);
     }
 
     #[test]
@@ -463,23 +411,14 @@ mod tests {
                 src("behaviours/b.md", "---\ntitle: B\ntarget: -2\n---\n"),
                 src("behaviours/c.md", "no front matter"),
             ],
-            stories: vec![src(
-                "stories/s.md",
-                "---\ntitle: S\ndate: 2026-02-30\n---\n",
-            )],
+            stories: vec![src("stories/s.md", "---\ntitle: S\ndate: 2026-02-30\n---\n")],
             ..Sources::default()
         };
         let (_, d) = parse(&s);
         let d = d.into_sorted();
         assert_eq!(d.len(), 4, "{d:#?}");
-        assert_eq!(
-            (d[0].file.as_str(), d[0].line),
-            ("behaviours/a.md", Some(3))
-        );
-        assert_eq!(
-            (d[1].file.as_str(), d[1].line),
-            ("behaviours/b.md", Some(3))
-        );
+        assert_eq!((d[0].file.as_str(), d[0].line), ("behaviours/a.md", Some(3)));
+        assert_eq!((d[1].file.as_str(), d[1].line), ("behaviours/b.md", Some(3)));
         assert_eq!(d[3].file, "stories/s.md");
         assert_eq!(d[3].line, Some(3));
     }
@@ -503,10 +442,7 @@ mod tests {
     #[test]
     fn report_names_must_be_months() {
         let s = Sources {
-            reports: vec![
-                src("reports/2026-13.md", "x"),
-                src("reports/2026-03.md", "Tekst"),
-            ],
+            reports: vec![src("reports/2026-13.md", "x"), src("reports/2026-03.md", "Tekst")],
             ..Sources::default()
         };
         let (c, d) = parse(&s);

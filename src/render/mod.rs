@@ -49,14 +49,10 @@ pub fn render_markdown(content: &Content, raw_html: bool) -> BTreeMap<String, Re
         docs.push((&h.rel, &h.body, h.body_line, &h.route));
     }
     fn push<'a, M>(docs: &mut Vec<(&'a str, &'a str, usize, &'a str)>, list: &'a [Doc<M>]) {
-        docs.extend(list.iter().map(|d| {
-            (
-                d.rel.as_str(),
-                d.body.as_str(),
-                d.body_line,
-                d.route.as_str(),
-            )
-        }));
+        docs.extend(
+            list.iter()
+                .map(|d| (d.rel.as_str(), d.body.as_str(), d.body_line, d.route.as_str())),
+        );
     }
     push(&mut docs, &content.behaviours);
     push(&mut docs, &content.guides);
@@ -93,20 +89,12 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
             if !anchors.contains(&link.anchor) {
                 let mut d = Diagnostic::error(
                     rel,
-                    format!(
-                        "broken link: `{}` names no heading `#{}`",
-                        link.written, link.anchor
-                    ),
+                    format!("broken link: `{}` names no heading `#{}`", link.written, link.anchor),
                 )
                 .at(link.line, link.column);
-                d = match crate::diagnostics::nearest(
-                    &link.anchor,
-                    anchors.iter().map(String::as_str),
-                ) {
+                d = match crate::diagnostics::nearest(&link.anchor, anchors.iter().map(String::as_str)) {
                     Some(near) => d.with_hint(format!("did you mean `#{near}`?")),
-                    None => {
-                        d.with_hint("anchors are the heading text in lowercase with `-` for spaces")
-                    }
+                    None => d.with_hint("anchors are the heading text in lowercase with `-` for spaces"),
                 };
                 out.push(d);
             }
@@ -116,10 +104,7 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
 }
 
 /// Renders every page of the site.
-pub fn render(
-    input: &Input,
-    rendered: &BTreeMap<String, Rendered>,
-) -> Result<Rendering, Diagnostics> {
+pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
     let jobs = page_jobs(input, rendered);
     let base = base_context(input);
     let theme = input.theme;
@@ -165,16 +150,8 @@ pub fn render(
     if diags.has_errors() {
         return Err(diags);
     }
-    files.extend(
-        theme
-            .assets
-            .iter()
-            .map(|(p, b)| OutputFile::new(p.clone(), b.clone())),
-    );
-    files.push(OutputFile::new(
-        "assets/search-index.js",
-        search_index(input, &jobs),
-    ));
+    files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
+    files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
     let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
@@ -209,23 +186,14 @@ fn base_context(input: &Input) -> Context {
 }
 
 fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
-    input
-        .theme
-        .strings
-        .get(key)
-        .map(String::as_str)
-        .unwrap_or(key)
+    input.theme.strings.get(key).map(String::as_str).unwrap_or(key)
 }
 
 fn nav(input: &Input) -> NavView {
     let content = input.content;
     let mut groups: Vec<NavGroup> = Vec::new();
     for b in &content.behaviours {
-        let name = b
-            .meta
-            .category
-            .clone()
-            .unwrap_or_else(|| t(input, "other").to_string());
+        let name = b.meta.category.clone().unwrap_or_else(|| t(input, "other").to_string());
         let link = Link {
             title: b.meta.title.clone(),
             route: b.route.clone(),
@@ -381,11 +349,7 @@ fn guide_card(content: &Content, g: &Doc<GuideMeta>) -> GuideCard {
     }
 }
 
-fn story_card(
-    input: &Input,
-    rendered: &BTreeMap<String, Rendered>,
-    s: &Doc<StoryMeta>,
-) -> StoryCard {
+fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<StoryMeta>) -> StoryCard {
     StoryCard {
         title: s.meta.title.clone(),
         route: s.route.clone(),
@@ -402,27 +366,17 @@ fn story_card(
     }
 }
 
-fn html_of(
-    rendered: &BTreeMap<String, Rendered>,
-    rel: &str,
-) -> (String, Vec<crate::markdown::TocEntry>) {
+fn html_of(rendered: &BTreeMap<String, Rendered>, rel: &str) -> (String, Vec<crate::markdown::TocEntry>) {
     rendered
         .get(rel)
         .map(|r| (r.html.clone(), r.toc.clone()))
         .unwrap_or_default()
 }
 
-fn description_of(
-    rendered: &BTreeMap<String, Rendered>,
-    rel: &str,
-    summary: Option<&String>,
-) -> String {
-    summary.cloned().unwrap_or_else(|| {
-        rendered
-            .get(rel)
-            .map(|r| r.first_paragraph.clone())
-            .unwrap_or_default()
-    })
+fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
+    summary
+        .cloned()
+        .unwrap_or_else(|| rendered.get(rel).map(|r| r.first_paragraph.clone()).unwrap_or_default())
 }
 
 /// Every page of the site, as (route, template, view).
@@ -430,16 +384,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let content = input.content;
     let config = input.config;
     let mut jobs = Vec::new();
-    let stories: Vec<StoryCard> = content
-        .stories
-        .iter()
-        .map(|s| story_card(input, rendered, s))
-        .collect();
-    let guides: Vec<GuideCard> = content
-        .guides
-        .iter()
-        .map(|g| guide_card(content, g))
-        .collect();
+    let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
+    let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
     let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
 
     // Home.
@@ -473,10 +419,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     // Behaviours.
     let mut groups: Vec<BehaviourGroup> = Vec::new();
     for card in &behaviours {
-        let name = card
-            .category
-            .clone()
-            .unwrap_or_else(|| t(input, "other").to_string());
+        let name = card.category.clone().unwrap_or_else(|| t(input, "other").to_string());
         match groups.last_mut() {
             Some(g) if g.name == name => g.items.push(card.clone()),
             _ => groups.push(BehaviourGroup {
@@ -529,10 +472,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             search_text: search_text(
                 rendered,
                 &b.rel,
-                &[
-                    b.meta.summary.as_deref().unwrap_or(""),
-                    &b.meta.indicators.join(" "),
-                ],
+                &[b.meta.summary.as_deref().unwrap_or(""), &b.meta.indicators.join(" ")],
             ),
         });
     }
@@ -546,9 +486,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             title: t(input, "coaching").into(),
             description: t(input, "coaching_intro").into(),
             review: None,
-            body: Body::GuideIndex(GuideIndexView {
-                items: guides.clone(),
-            }),
+            body: Body::GuideIndex(GuideIndexView { items: guides.clone() }),
             search_text: String::new(),
         });
     }
@@ -569,12 +507,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                     .stories
                     .iter()
                     .zip(&stories)
-                    .filter(|(s, _)| {
-                        s.meta
-                            .behaviours
-                            .iter()
-                            .any(|b| g.meta.behaviours.contains(b))
-                    })
+                    .filter(|(s, _)| s.meta.behaviours.iter().any(|b| g.meta.behaviours.contains(b)))
                     .map(|(_, c)| c.clone())
                     .collect(),
             }),
@@ -591,9 +524,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             title: t(input, "stories").into(),
             description: t(input, "stories_intro").into(),
             review: None,
-            body: Body::StoryIndex(StoryIndexView {
-                items: stories.clone(),
-            }),
+            body: Body::StoryIndex(StoryIndexView { items: stories.clone() }),
             search_text: String::new(),
         });
     }
@@ -658,10 +589,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         body: Body::Empty {},
         search_text: String::new(),
     });
-    debug_assert!(
-        jobs.iter()
-            .all(|j| crate::output::is_safe_relative(&j.route))
-    );
+    debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
     jobs
 }
 
