@@ -114,7 +114,13 @@ fn build(
     match output::write_site(&out, &built.files, force) {
         Ok(()) => {}
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
-        Err(WriteError::Io(e)) => return Err(internal(&e)),
+        Err(WriteError::Io(e)) => {
+            // Not ritme's fault and not the site's: the place we were asked to write to.
+            let d = Diagnostic::error(out.display().to_string(), format!("cannot write the site: {e:#}")).with_hint(
+                "check that the output folder is writable and the disk has room; the previous build is untouched",
+            );
+            return Err(report(&[d]));
+        }
     }
     let took = started.elapsed();
     let mut stdout = std::io::stdout().lock();

@@ -67,7 +67,9 @@ pub fn check_replaceable(out: &Path, force: bool) -> Result<(), Diagnostic> {
 }
 
 /// Writes `files` as the new content of `out`, atomically from the reader's
-/// point of view: `out` holds either the old site or the new one.
+/// point of view: `out` holds either the old site or the new one, also when
+/// the process is killed halfway. Concurrent builds into the same folder
+/// take turns on a lock next to it.
 pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<(), WriteError> {
     check_replaceable(out, force).map_err(WriteError::Refused)?;
     let parent = match out.parent() {
@@ -81,12 +83,62 @@ pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<(), W
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
+    let _lock = lock(&parent, &name).map_err(WriteError::Io)?;
+    recover(out, &parent, &name).map_err(WriteError::Io)?;
+    // Another build may have written the folder while we waited for the lock.
+    check_replaceable(out, force).map_err(WriteError::Refused)?;
+
     let staging = parent.join(format!(".{name}.ritme-new-{}", std::process::id()));
     let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result.map_err(WriteError::Io)
+}
+
+/// An exclusive lock on `.NAME.ritme-lock` beside the output folder, held
+/// until dropped. The operating system releases it if the process dies.
+fn lock(parent: &Path, name: &str) -> anyhow::Result<fs::File> {
+    let path = parent.join(format!(".{name}.ritme-lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(file)
+}
+
+/// Cleans up after a build that was killed: puts back a last good output
+/// that was moved aside, and removes half-written staging folders.
+fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    let new_prefix = format!(".{name}.ritme-new-");
+    let old_prefix = format!(".{name}.ritme-old-");
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let mut leftovers: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&new_prefix) || n.starts_with(&old_prefix)
+        })
+        .map(|e| e.path())
+        .collect();
+    leftovers.sort();
+    if fs::symlink_metadata(out).is_err()
+        && let Some(old) = leftovers.iter().find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&old_prefix))
+        })
+    {
+        fs::rename(old, out).with_context(|| format!("cannot restore the previous build {}", old.display()))?;
+    }
+    for p in leftovers.iter().filter(|p| p.exists()) {
+        fs::remove_dir_all(p).with_context(|| format!("cannot remove the leftover {}", p.display()))?;
+    }
+    Ok(())
 }
 
 fn write_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
@@ -115,22 +167,55 @@ fn write_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Replaces `out` by `staging` with two renames; the old tree is removed last.
+/// Replaces `out` by `staging`. On Linux the two folders are exchanged in
+/// one atomic rename, so there is no moment without an output folder;
+/// elsewhere the old one is moved aside first (and restored by the next
+/// build if the process dies in between).
 fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
-    if fs::symlink_metadata(out).is_ok() {
-        let old = parent.join(format!(".{name}.ritme-old-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&old);
-        fs::rename(out, &old).with_context(|| format!("cannot move the previous build {} aside", out.display()))?;
-        if let Err(e) = fs::rename(staging, out) {
-            // Put the last good build back before giving up.
-            let _ = fs::rename(&old, out);
-            return Err(e).with_context(|| format!("cannot move the new build into {}", out.display()));
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        fs::rename(staging, out).with_context(|| format!("cannot move the new build into {}", out.display()))?;
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(staging, out).with_context(|| format!("cannot move the new build into {}", out.display()));
     }
+    if exchange(staging, out).is_ok() {
+        // `staging` now holds the previous build.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = parent.join(format!(".{name}.ritme-old-{}", std::process::id()));
+    fs::rename(out, &old).with_context(|| format!("cannot move the previous build {} aside", out.display()))?;
+    if let Err(e) = fs::rename(staging, out) {
+        let _ = fs::rename(&old, out);
+        return Err(e).with_context(|| format!("cannot move the new build into {}", out.display()));
+    }
+    let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths; renameat2 only reads them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 /// A relative path that stays inside the folder it is joined to.
@@ -145,6 +230,45 @@ pub fn is_safe_relative(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_build_killed_between_renames_is_recovered() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&out, &[OutputFile::new("index.html", "good")], false).unwrap();
+        // What a kill between "move aside" and "move in" leaves behind.
+        fs::rename(&out, tmp.path().join(".public.ritme-old-999")).unwrap();
+        fs::create_dir(tmp.path().join(".public.ritme-new-998")).unwrap();
+        fs::write(tmp.path().join(".public.ritme-new-998/half.html"), "x").unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "next")], false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "next");
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names
+                .iter()
+                .all(|n| !n.contains("ritme-new") && !n.contains("ritme-old")),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn concurrent_writes_take_turns() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files: Vec<OutputFile> = (0..200)
+            .map(|i| OutputFile::new(format!("p{i}/index.html"), format!("page {i}")))
+            .collect();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| write_site(&out, &files, false).map_err(|e| format!("{e:?}")).unwrap());
+            }
+        });
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 201);
+    }
 
     #[test]
     fn safe_paths() {
@@ -174,11 +298,14 @@ mod tests {
             Err(WriteError::Refused(_))
         ));
         assert_eq!(fs::read_to_string(foreign.join("thesis.docx")).unwrap(), "precious");
-        // No staging folders are left behind.
+        // No staging folders are left behind (only the lock file).
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .flatten()
-            .filter(|e| e.file_name().to_string_lossy().contains("ritme-"))
+            .filter(|e| {
+                e.file_name().to_string_lossy().contains("ritme-")
+                    && !e.file_name().to_string_lossy().ends_with("ritme-lock")
+            })
             .collect();
         assert!(leftovers.is_empty());
     }

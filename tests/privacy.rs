@@ -17,11 +17,22 @@ fn stories_without_consent_stay_out_of_aggregate_builds() {
 #[test]
 fn an_audience_gets_its_own_folder_and_only_its_teams_stories() {
     let site = TestSite::example();
-    ritme().arg("build").arg(site.site()).args(["--audience", "team-west"]).assert().success();
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .args(["--audience", "team-west"])
+        .assert()
+        .success();
     let out = site.site().join("public/team-west");
-    assert!(out.join("stories/netbeheerder-eerlijk/index.html").is_file(), "named audience sees its team's story");
+    assert!(
+        out.join("stories/netbeheerder-eerlijk/index.html").is_file(),
+        "named audience sees its team's story"
+    );
     let index = std::fs::read_to_string(out.join("stories/index.html")).unwrap();
-    assert!(!index.contains("offertes-nabellen-zuid"), "a Zuid story leaked into West's site");
+    assert!(
+        !index.contains("offertes-nabellen-zuid"),
+        "a Zuid story leaked into West's site"
+    );
 }
 
 #[test]
@@ -33,5 +44,7 @@ fn unknown_audience_is_an_input_error_with_a_suggestion() {
         .args(["--audience", "directe"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("no audience `directe`").and(predicate::str::contains("did you mean `directie`?")));
+        .stderr(
+            predicate::str::contains("no audience `directe`").and(predicate::str::contains("did you mean `directie`?")),
+        );
 }
