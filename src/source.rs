@@ -203,19 +203,14 @@ impl Reader<'_> {
     }
 
     fn read_text(&self, path: &Path, rel: String, diags: &mut Diagnostics) -> Option<SourceFile> {
-        if let Ok(meta) = fs::symlink_metadata(path) {
-            if meta.file_type().is_symlink() {
-                match fs::canonicalize(path) {
-                    Ok(t) if t.starts_with(self.canonical_root) => {}
-                    _ => {
-                        diags.push(
-                            Diagnostic::error(rel, "symbolic link points outside the site folder")
-                                .with_hint("ritme never reads files outside the site; copy the file in instead"),
-                        );
-                        return None;
-                    }
-                }
-            }
+        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+        let inside = || fs::canonicalize(path).is_ok_and(|t| t.starts_with(self.canonical_root));
+        if is_link && !inside() {
+            diags.push(
+                Diagnostic::error(rel, "symbolic link points outside the site folder")
+                    .with_hint("ritme never reads files outside the site; copy the file in instead"),
+            );
+            return None;
         }
         let bytes = self.read_bounded(path, &rel, MAX_TEXT_BYTES, diags)?;
         match String::from_utf8(bytes) {

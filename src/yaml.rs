@@ -101,12 +101,9 @@ pub fn locate(text: &str, after: Option<&str>, token: &str, first_line: usize) -
     let mut started = after.is_none();
     for (i, line) in text.lines().enumerate() {
         if !started {
-            if let Some(key) = after {
-                if line.trim_start().starts_with(key) {
-                    started = true;
-                } else {
-                    continue;
-                }
+            match after {
+                Some(key) if line.trim_start().starts_with(key) => started = true,
+                _ => continue,
             }
         }
         if let Some(col) = find_word(line, token) {
