@@ -108,6 +108,7 @@ fn build(
         site: site.to_path_buf(),
         base_url,
         audience,
+        review_date: None,
     };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
@@ -150,6 +151,7 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
         site: site.to_path_buf(),
         base_url: None,
         audience: None,
+        review_date: Some(chrono::Local::now().date_naive()),
     };
     let findings = match pipeline::build(&opts) {
         Ok(built) => built.warnings,

@@ -19,6 +19,9 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Build for this audience of `ritme.yaml` instead of the default scope.
     pub audience: Option<String>,
+    /// `check` passes today's date to get review-date and draft warnings;
+    /// builds leave it out so that their output never depends on the clock.
+    pub review_date: Option<chrono::NaiveDate>,
 }
 
 /// A site built in memory.
@@ -97,6 +100,9 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let (mut content, found) = content::parse(&sources);
     diags.extend(found);
     diags.extend(validate::references(&content));
+    if let Some(today) = opts.review_date {
+        diags.extend(validate::review_findings(&content, today));
+    }
     content
         .stories
         .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));

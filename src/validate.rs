@@ -43,3 +43,47 @@ pub fn check_ids<M>(diags: &mut Diagnostics, doc: &Doc<M>, key: &str, ids: &[Str
         }
     }
 }
+
+/// Warnings for `check`: pages past their `review_by` date on `today`, and drafts.
+pub fn review_findings(content: &Content, today: chrono::NaiveDate) -> Diagnostics {
+    use crate::content::{Reviewed, Status};
+    let mut diags = Diagnostics::new();
+    let mut look = |doc_rel: &str, yaml: &str, yaml_line: usize, review: crate::content::Review| {
+        if let Some(by) = review.review_by
+            && by < today
+        {
+            let pos = crate::yaml::locate(yaml, Some("review_by"), &by.to_string(), yaml_line);
+            let owner = review
+                .owner
+                .as_deref()
+                .map(|o| format!(" (owner: {o})"))
+                .unwrap_or_default();
+            diags.push(
+                crate::diagnostics::Diagnostic::warning(doc_rel, format!("past its review date {by}{owner}"))
+                    .at_pos(pos)
+                    .with_hint("review the page and set a new `review_by` date"),
+            );
+        }
+        if review.status == Status::Draft {
+            let pos = crate::yaml::locate(yaml, Some("status"), "draft", yaml_line);
+            diags.push(
+                crate::diagnostics::Diagnostic::warning(doc_rel, "draft: not yet approved")
+                    .at_pos(pos)
+                    .with_hint("set `status: approved` once the page is agreed"),
+            );
+        }
+    };
+    for d in &content.behaviours {
+        look(&d.rel, &d.yaml, d.yaml_line, d.meta.review());
+    }
+    for d in &content.guides {
+        look(&d.rel, &d.yaml, d.yaml_line, d.meta.review());
+    }
+    for d in &content.stories {
+        look(&d.rel, &d.yaml, d.yaml_line, d.meta.review());
+    }
+    for d in &content.pages {
+        look(&d.rel, &d.yaml, d.yaml_line, d.meta.review());
+    }
+    diags
+}

@@ -352,3 +352,23 @@ fn search_index_holds_every_page_title() {
     assert!(page.contains("src=\"../../assets/search.js\""));
     assert!(page.contains("data-index=\"../../assets/search-index.js\""));
 }
+
+#[test]
+fn check_warns_about_overdue_reviews_and_drafts_and_strict_fails() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over\nowner: HR\nstatus: draft\nreview_by: 2020-01-31\n---\nTekst\n",
+    );
+    let a = site.check(&[]).success();
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("pages/over.md:5:12: warning: past its review date 2020-01-31 (owner: HR)"),
+        "{err}"
+    );
+    assert!(err.contains("pages/over.md:4:9: warning: draft"), "{err}");
+    site.check(&["--strict"]).code(1);
+    // The build marks the draft but does not depend on today's date.
+    site.build(&[]).success();
+    assert!(site.output("over/index.html").contains("banner-draft"));
+}
