@@ -112,6 +112,7 @@ fn build(
     };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
+    let write_started = Instant::now();
     match output::write_site(&out, &built.files, force) {
         Ok(()) => {}
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
@@ -139,7 +140,8 @@ fn build(
         },
     );
     if std::env::var_os("RITME_TIMINGS").is_some() {
-        for (stage, d) in &built.timings {
+        let write = ("write", write_started.elapsed());
+        for (stage, d) in built.timings.iter().chain([&write]) {
             let _ = writeln!(stdout, "  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
     }

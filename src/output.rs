@@ -1,10 +1,14 @@
 //! Writing a finished site to disk without ever losing the last good one.
 //!
-//! The build is written to a fresh sibling folder and swapped in with
-//! renames only when every file is written; a failed or killed build leaves
-//! the previous output untouched. A marker file proves a folder is ours:
-//! ritme refuses to replace a non-empty folder that lacks it, so a mistyped
-//! `-o ~/Documents` cannot empty someone's documents.
+//! Two real folders take turns: the output (`public/`) and a hidden sibling
+//! holding the build before it (`.public.ritme-prev/`). A build brings the
+//! sibling up to date — writing only the files that differ, which is what
+//! makes rebuilds of large sites fast — and then the two are exchanged in
+//! one atomic rename. A failed or killed build therefore never shows a
+//! half-written site. A marker file (which also lists every file with its
+//! hash) proves a folder is ours: ritme refuses to replace a non-empty
+//! folder that lacks it, so a mistyped `-o ~/Documents` cannot empty
+//! someone's documents.
 
 use std::fs;
 use std::io::Write;
@@ -16,7 +20,7 @@ use crate::diagnostics::Diagnostic;
 
 /// Name of the marker file in every output folder ritme writes.
 pub const MARKER: &str = ".ritme-output";
-const MARKER_TEXT: &[u8] = b"This folder is written by ritme. It is replaced on every build.\n";
+const MARKER_HEAD: &str = "This folder is written by ritme. It is replaced on every build.\n";
 
 /// One file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,12 +92,12 @@ pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<(), W
     // Another build may have written the folder while we waited for the lock.
     check_replaceable(out, force).map_err(WriteError::Refused)?;
 
-    let staging = parent.join(format!(".{name}.ritme-new-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap_in(&staging, out, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result.map_err(WriteError::Io)
+    let prev = parent.join(format!(".{name}.ritme-prev"));
+    update_tree(&prev, files).map_err(WriteError::Io)?;
+    swap_in(&prev, out, &parent, &name).map_err(WriteError::Io)?;
+    // The sibling now holds the previous build; keep it out of version control.
+    let _ = fs::write(prev.join(".gitignore"), "*\n");
+    Ok(())
 }
 
 /// An exclusive lock on `.NAME.ritme-lock` beside the output folder, held
@@ -141,52 +145,159 @@ fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+/// Brings `dir` to exactly `files` (plus the marker), writing only what
+/// differs. The marker's manifest says what `dir` holds; it is removed
+/// before any change, so a folder left by a killed update is compared file
+/// by file instead of trusted.
+fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    if let Some(bad) = files.iter().find(|f| !is_safe_relative(&f.path)) {
+        anyhow::bail!("internal error: unsafe output path {:?}", bad.path);
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut made: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
-    for f in files {
-        debug_assert!(is_safe_relative(&f.path), "unsafe output path {}", f.path);
-        if !is_safe_relative(&f.path) {
-            anyhow::bail!("internal error: unsafe output path {:?}", f.path);
+    let manifest = read_manifest(&dir.join(MARKER));
+    let _ = fs::remove_file(dir.join(MARKER));
+    let _ = fs::remove_file(dir.join(".gitignore"));
+
+    let hashes: Vec<u64> = files.par_iter().map(|f| content_hash(&f.bytes)).collect();
+    let wanted: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+
+    // Remove what the new build no longer has.
+    let present: Vec<String> = match &manifest {
+        Some(m) => m.keys().cloned().collect(),
+        None => list_files(dir),
+    };
+    let stale: Vec<&String> = present.iter().filter(|p| !wanted.contains(p.as_str())).collect();
+    stale.par_iter().try_for_each(|p| -> anyhow::Result<()> {
+        let path = dir.join(p);
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) if path.is_dir() => fs::remove_dir_all(&path)
+                .map_err(|_| e)
+                .with_context(|| format!("cannot remove {}", path.display())),
+            Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
         }
-        let path = dir.join(&f.path);
-        if let Some(p) = path.parent()
-            && made.insert(p.to_path_buf())
-        {
-            fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+    })?;
+
+    // Folders first (in order, each once), then the changed files in parallel.
+    let folders: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    for folder in folders {
+        let p = dir.join(folder);
+        if !p.is_dir() {
+            if p.exists() {
+                fs::remove_file(&p).with_context(|| format!("cannot replace {}", p.display()))?;
+            }
+            fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
         }
-        let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-        file.write_all(&f.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    fs::write(dir.join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("cannot write the marker in {}", dir.display()))?;
+    files
+        .par_iter()
+        .zip(&hashes)
+        .try_for_each(|(f, hash)| -> anyhow::Result<()> {
+            let path = dir.join(&f.path);
+            let same = match &manifest {
+                Some(m) => m.get(&f.path) == Some(hash) && path.is_file(),
+                None => fs::read(&path).is_ok_and(|old| old == f.bytes),
+            };
+            if same {
+                return Ok(());
+            }
+            if path.is_dir() {
+                fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
+            }
+            let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
+            file.write_all(&f.bytes)
+                .with_context(|| format!("cannot write {}", path.display()))
+        })?;
+    remove_empty_folders(dir);
+
+    let mut marker = String::from(MARKER_HEAD);
+    let mut listed: Vec<(&str, u64)> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .zip(hashes.iter().copied())
+        .collect();
+    listed.sort_unstable();
+    for (path, hash) in listed {
+        marker.push_str(&format!("{hash:016x} {path}\n"));
+    }
+    fs::write(dir.join(MARKER), marker).with_context(|| format!("cannot write the marker in {}", dir.display()))?;
     Ok(())
 }
 
-/// Replaces `out` by `staging`. On Linux the two folders are exchanged in
-/// one atomic rename, so there is no moment without an output folder;
-/// elsewhere the old one is moved aside first (and restored by the next
-/// build if the process dies in between).
-fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
-    if fs::symlink_metadata(out).is_err() {
-        return fs::rename(staging, out).with_context(|| format!("cannot move the new build into {}", out.display()));
+/// A stable hash of file contents, to skip writing unchanged files.
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // SipHash with fixed keys: stable for a given ritme binary, which is all
+    // the manifest needs (a different binary at worst rewrites files).
+    let mut h = std::hash::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+fn read_manifest(path: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
+    let text = fs::read_to_string(path).ok()?;
+    let body = text.strip_prefix(MARKER_HEAD)?;
+    body.lines()
+        .map(|l| {
+            let (hash, path) = l.split_once(' ')?;
+            Some((path.to_string(), u64::from_str_radix(hash, 16).ok()?))
+        })
+        .collect()
+}
+
+/// Every file under `dir`, relative, `/`-separated.
+fn list_files(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(dir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
+}
+
+/// Removes folders left empty by removed pages, deepest first.
+fn remove_empty_folders(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir)
+        .contents_first(true)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            let _ = fs::remove_dir(entry.path());
+        }
     }
-    if exchange(staging, out).is_ok() {
-        // `staging` now holds the previous build.
-        let _ = fs::remove_dir_all(staging);
+}
+
+/// Makes `next` the output and keeps the previous output as `next`. On
+/// Linux the two folders are exchanged in one atomic rename, so there is no
+/// moment without an output folder; elsewhere the old one is moved aside
+/// first (and restored by the next build if the process dies in between).
+fn swap_in(next: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    if fs::symlink_metadata(out).is_err() {
+        return fs::rename(next, out).with_context(|| format!("cannot move the new build into {}", out.display()));
+    }
+    if exchange(next, out).is_ok() {
         return Ok(());
     }
     let old = parent.join(format!(".{name}.ritme-old-{}", std::process::id()));
     fs::rename(out, &old).with_context(|| format!("cannot move the previous build {} aside", out.display()))?;
-    if let Err(e) = fs::rename(staging, out) {
+    if let Err(e) = fs::rename(next, out) {
         let _ = fs::rename(&old, out);
         return Err(e).with_context(|| format!("cannot move the new build into {}", out.display()));
     }
-    let _ = fs::remove_dir_all(&old);
+    let _ = fs::rename(&old, next);
     Ok(())
 }
 
@@ -256,6 +367,51 @@ mod tests {
     }
 
     #[test]
+    fn unchanged_files_are_not_rewritten_and_stale_ones_go() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let v1 = vec![
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("b/index.html", "B"),
+        ];
+        write_site(&out, &v1, false).unwrap();
+        write_site(&out, &v1, false).unwrap();
+        let inode = fs::metadata(out.join("a/index.html")).unwrap().ino();
+        let v2 = vec![
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("c/index.html", "C"),
+        ];
+        write_site(&out, &v2, false).unwrap();
+        write_site(&out, &v2, false).unwrap();
+        // Same file, untouched across four builds (two folders take turns).
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), inode);
+        assert!(!out.join("b").exists(), "a removed page and its folder are gone");
+        assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "C");
+        assert!(!out.join(".gitignore").exists());
+    }
+
+    #[test]
+    fn a_half_updated_sibling_is_compared_not_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let v1 = vec![
+            OutputFile::new("a/index.html", "A1"),
+            OutputFile::new("b/index.html", "B1"),
+        ];
+        write_site(&out, &v1, false).unwrap();
+        write_site(&out, &v1, false).unwrap();
+        // A killed update: the manifest is gone and a file is half-written.
+        let prev = tmp.path().join(".public.ritme-prev");
+        fs::remove_file(prev.join(MARKER)).unwrap();
+        fs::write(prev.join("a/index.html"), "A").unwrap();
+        fs::write(prev.join("junk.html"), "x").unwrap();
+        write_site(&out, &v1, false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A1");
+        assert!(!out.join("junk.html").exists());
+    }
+
+    #[test]
     fn concurrent_writes_take_turns() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
@@ -298,15 +454,13 @@ mod tests {
             Err(WriteError::Refused(_))
         ));
         assert_eq!(fs::read_to_string(foreign.join("thesis.docx")).unwrap(), "precious");
-        // No staging folders are left behind (only the lock file).
+        // Only the lock file and the previous build's folder are left beside it.
         let leftovers: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .flatten()
-            .filter(|e| {
-                e.file_name().to_string_lossy().contains("ritme-")
-                    && !e.file_name().to_string_lossy().ends_with("ritme-lock")
-            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("ritme-") && !n.ends_with("ritme-lock") && !n.ends_with("ritme-prev"))
             .collect();
-        assert!(leftovers.is_empty());
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 }

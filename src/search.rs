@@ -40,34 +40,70 @@ const SNIPPET_CHARS: usize = 180;
 /// names in builds that may not identify anyone) are never indexed, and a
 /// snippet that contains one is left out.
 pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> String {
-    let stemmer = Stemmer::create(match lang {
+    use rayon::prelude::*;
+    let algorithm = match lang {
         Language::Nl => Algorithm::Dutch,
         Language::En => Algorithm::English,
-    });
-    let snippets: Vec<String> = docs.iter().map(|d| snippet(&d.text, excluded)).collect();
-    let mut terms: BTreeMap<String, BTreeMap<u32, u32>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let i = i as u32;
-        for (text, weight) in [(&d.title, TITLE_WEIGHT), (&d.text, 1)] {
-            for word in words(text) {
-                if excluded.contains(&word) {
-                    continue;
+    };
+    // Count words per document in parallel, then stem each distinct word
+    // once: prose repeats its vocabulary, and stemming is the costly part.
+    let counted: Vec<(String, BTreeMap<String, u32>)> = docs
+        .par_iter()
+        .map(|d| {
+            let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+            for (text, weight) in [(&d.title, TITLE_WEIGHT), (&d.text, 1)] {
+                for word in words(text) {
+                    if !excluded.contains(&word) {
+                        *counts.entry(word).or_insert(0) += weight;
+                    }
                 }
-                let stem = stemmer.stem(&word).into_owned();
-                let score = terms.entry(stem).or_default().entry(i).or_insert(0);
-                *score = (*score + weight).min(MAX_BODY_SCORE + TITLE_WEIGHT * 2);
             }
+            (snippet(&d.text, excluded), counts)
+        })
+        .collect();
+    let vocabulary: BTreeSet<&str> = counted.iter().flat_map(|(_, c)| c.keys().map(String::as_str)).collect();
+    let vocabulary: Vec<&str> = vocabulary.into_iter().collect();
+    let stems: Vec<String> = vocabulary
+        .par_chunks(1024)
+        .flat_map_iter(|chunk| {
+            let stemmer = Stemmer::create(algorithm);
+            chunk
+                .iter()
+                .map(move |w| stemmer.stem(w).into_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let stem_of: BTreeMap<&str, &str> = vocabulary
+        .iter()
+        .copied()
+        .zip(stems.iter().map(String::as_str))
+        .collect();
+
+    let mut terms: BTreeMap<&str, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (i, (_, counts)) in counted.iter().enumerate() {
+        for (word, score) in counts {
+            let slot = terms
+                .entry(stem_of[word.as_str()])
+                .or_default()
+                .entry(i as u32)
+                .or_insert(0);
+            *slot = (*slot + score).min(MAX_BODY_SCORE + TITLE_WEIGHT * 2);
         }
     }
     let index = Index {
         docs: docs
             .iter()
-            .zip(&snippets)
-            .map(|(d, s)| [d.title.as_str(), d.route.as_str(), d.section.as_str(), s.as_str()])
+            .zip(&counted)
+            .map(|(d, (s, _))| [d.title.as_str(), d.route.as_str(), d.section.as_str(), s.as_str()])
             .collect(),
         terms: terms
             .into_iter()
-            .map(|(stem, postings)| (stem, postings.into_iter().flat_map(|(d, s)| [d, s]).collect()))
+            .map(|(stem, postings)| {
+                (
+                    stem.to_string(),
+                    postings.into_iter().flat_map(|(d, s)| [d, s]).collect(),
+                )
+            })
             .collect(),
     };
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"docs\":[],\"terms\":{}}".into());

@@ -195,3 +195,41 @@ pub struct PageJob {
     /// Plain text for the search index (empty: only the title is indexed).
     pub search_text: String,
 }
+
+/// A consistency figure with its level, ready to show: CR beside its label, always.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Figure {
+    /// The rate (0–1); `None` when undefined or suppressed.
+    pub value: Option<f64>,
+    /// `consistent`, `developing`, `incidental`, `absent` or `insufficient`.
+    pub level: String,
+    /// Change against the comparison point (0–1 scale); `None` when either side is undefined.
+    pub change: Option<f64>,
+    /// `up`, `down` or `flat` (changes within half a point are flat).
+    pub trend: &'static str,
+    /// The group is too small to show in this build.
+    pub suppressed: bool,
+}
+
+/// The players' scoreboard: are we winning?
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreboardView {
+    pub as_of: String,
+    pub overall: Figure,
+    pub goal: f64,
+    pub winning: bool,
+    /// Reps per level now: (level, count).
+    pub levels: Vec<(String, usize)>,
+    pub teams: Vec<TeamCard>,
+    /// The plain-language sentence under the scoreboard.
+    pub sentence: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamCard {
+    pub id: String,
+    pub name: String,
+    pub route: String,
+    pub figure: Figure,
+    pub reps: usize,
+}
