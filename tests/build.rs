@@ -372,3 +372,21 @@ fn check_warns_about_overdue_reviews_and_drafts_and_strict_fails() {
     site.build(&[]).success();
     assert!(site.output("over/index.html").contains("banner-draft"));
 }
+
+#[test]
+fn folders_of_pages_get_an_index_and_a_menu_entry() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/hulp-bij-loggen/eerste-keer.md",
+        "---\ntitle: De eerste keer\nsummary: Zo begin je.\n---\nTekst\n",
+    );
+    site.write("pages/hulp-bij-loggen/vragen.md", "---\ntitle: Vragen\n---\nTekst\n");
+    site.build(&[]).success();
+    let index = site.output("hulp-bij-loggen/index.html");
+    assert!(index.contains("<h1>Hulp bij loggen</h1>"), "{index}");
+    assert!(index.contains("href=\"../hulp-bij-loggen/eerste-keer/index.html\"") && index.contains("Zo begin je."));
+    assert!(
+        site.output("index.html")
+            .contains("href=\"hulp-bij-loggen/index.html\"")
+    );
+}

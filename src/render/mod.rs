@@ -242,16 +242,8 @@ fn nav(input: &Input) -> NavView {
                 route: g.route.clone(),
             })
             .collect(),
-        // Only top-level free pages: deeper ones are reached from their section's page.
-        pages: content
-            .pages
-            .iter()
-            .filter(|p| !p.id.contains('/'))
-            .map(|p| Link {
-                title: p.meta.title.clone().unwrap_or_default(),
-                route: p.route.clone(),
-            })
-            .collect(),
+        // Only top-level free pages and folders: deeper pages are listed on their folder's page.
+        pages: top_level_pages(content),
         sections,
     }
 }
@@ -546,7 +538,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
 
-    // Free pages.
+    // Free pages, and an index for every folder of pages that has none of its own.
+    let children = page_children(content);
     for p in &content.pages {
         let (html, toc) = html_of(rendered, &p.rel);
         let title = p.meta.title.clone().unwrap_or_default();
@@ -562,8 +555,31 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 summary: p.meta.summary.clone(),
                 html,
                 toc,
+                children: children.get(p.id.as_str()).cloned().unwrap_or_default(),
             }),
             search_text: search_text(rendered, &p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
+        });
+    }
+    for (folder, cards) in &children {
+        if content.pages.iter().any(|p| p.id == *folder) {
+            continue;
+        }
+        let title = folder_title(folder);
+        jobs.push(PageJob {
+            route: format!("{folder}/index.html"),
+            template: "page.html",
+            section: "pages",
+            title: title.clone(),
+            description: String::new(),
+            review: None,
+            body: Body::Page(PageView {
+                title,
+                summary: None,
+                html: String::new(),
+                toc: Vec::new(),
+                children: cards.clone(),
+            }),
+            search_text: String::new(),
         });
     }
 
@@ -620,4 +636,57 @@ fn search_text(rendered: &BTreeMap<String, Rendered>, rel: &str, extra: &[&str])
         text.push_str(&r.text);
     }
     text
+}
+
+/// Child pages per folder id (`hulp` → the pages in `pages/hulp/`), in page order.
+fn page_children(content: &Content) -> BTreeMap<&str, Vec<PageCard>> {
+    let mut out: BTreeMap<&str, Vec<PageCard>> = BTreeMap::new();
+    for p in &content.pages {
+        if let Some((folder, _)) = p.id.rsplit_once('/') {
+            out.entry(folder).or_default().push(PageCard {
+                title: p.meta.title.clone().unwrap_or_default(),
+                route: p.route.clone(),
+                summary: p.meta.summary.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Menu entries of the free pages: top-level pages, then folders of pages
+/// (by their own index page's title, or the folder name).
+fn top_level_pages(content: &Content) -> Vec<Link> {
+    let mut links: Vec<Link> = content
+        .pages
+        .iter()
+        .filter(|p| !p.id.contains('/'))
+        .map(|p| Link {
+            title: p.meta.title.clone().unwrap_or_default(),
+            route: p.route.clone(),
+        })
+        .collect();
+    let folders: std::collections::BTreeSet<&str> = content
+        .pages
+        .iter()
+        .filter_map(|p| p.id.split_once('/').map(|(f, _)| f))
+        .collect();
+    for folder in folders {
+        if !content.pages.iter().any(|p| p.id == folder) {
+            links.push(Link {
+                title: folder_title(folder),
+                route: format!("{folder}/index.html"),
+            });
+        }
+    }
+    links
+}
+
+/// `veelgestelde-vragen` → `Veelgestelde vragen`.
+fn folder_title(folder: &str) -> String {
+    let last = folder.rsplit('/').next().unwrap_or(folder).replace(['-', '_'], " ");
+    let mut chars = last.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

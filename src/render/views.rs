@@ -163,6 +163,15 @@ pub struct PageView {
     pub summary: Option<String>,
     pub html: String,
     pub toc: Vec<TocEntry>,
+    /// Pages in this page's folder (`pages/hulp/*.md` under `pages/hulp/index.md`).
+    pub children: Vec<PageCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageCard {
+    pub title: String,
+    pub route: String,
+    pub summary: Option<String>,
 }
 
 /// Every kind of page body, serialised as `page` in the template context.
