@@ -1,0 +1,235 @@
+//! Charts: pure drawing of the figures of DESIGN.md section 3 as inline SVG.
+//!
+//! Each chart function takes its own small input struct (filled by the
+//! caller from the metrics) and a [`ChartText`] with the site's words, and
+//! returns a [`Chart`]: the SVG, its title and description, the one
+//! plain-language sentence shown under it, and a table of the same numbers
+//! for screen readers and print. [`render_html`] wraps that into the
+//! `<figure>` a page shows. Nothing here reads files or the metrics module,
+//! so every chart is testable on a few numbers.
+//!
+//! Output is deterministic: the same input gives the same bytes (no hash
+//! maps, integer pixel coordinates, fixed number formatting).
+
+mod canvas;
+pub mod shortcode;
+mod text;
+
+mod heatmap;
+mod trend;
+
+pub use canvas::{escape, sanitize_id};
+pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, heatmap};
+pub use text::{ChartText, LevelNames, StateNames, fill};
+pub use trend::{StoryMarker, TrendInput, TrendSeries, trend};
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use crate::locale;
+
+/// A drawn chart and everything shown with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// The sanitised id of the `<figure>`; the SVG's `<title>` and `<desc>`
+    /// ids derive from it.
+    pub id: String,
+    /// `trend`, `heatmap`, … (also a CSS class).
+    pub kind: &'static str,
+    /// The inline `<svg>` element.
+    pub svg: String,
+    pub title: String,
+    pub desc: String,
+    /// One plain-language sentence of what the chart shows.
+    pub sentence: String,
+    /// The same numbers as the chart.
+    pub table: Table,
+    /// Summary of the collapsed `<details>` holding the table.
+    pub table_summary: String,
+}
+
+/// A plain table: header cells and rows of text (already formatted).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The figure block for a page: the SVG, the sentence as caption, and the
+/// numbers in a collapsed table. All text is HTML-escaped.
+pub fn render_html(chart: &Chart) -> String {
+    let mut out = String::with_capacity(chart.svg.len() + 1024);
+    out.push_str(&format!(
+        "<figure class=\"chart chart-{}\" id=\"{}\">\n",
+        chart.kind,
+        escape(&chart.id)
+    ));
+    out.push_str(&chart.svg);
+    if !chart.svg.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "<figcaption>{}</figcaption>\n",
+        escape(&chart.sentence)
+    ));
+    out.push_str(&format!(
+        "<details class=\"chart-data\"><summary>{}</summary>\n",
+        escape(&chart.table_summary)
+    ));
+    out.push_str(&render_table(&chart.table));
+    out.push_str("</details>\n</figure>\n");
+    out
+}
+
+/// The table alone (first column as row headers).
+pub fn render_table(table: &Table) -> String {
+    let mut out = String::from("<table>\n");
+    if !table.caption.is_empty() {
+        out.push_str(&format!("<caption>{}</caption>\n", escape(&table.caption)));
+    }
+    out.push_str("<thead><tr>");
+    for h in &table.headers {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", escape(h)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for (i, cell) in row.iter().enumerate() {
+            if i == 0 {
+                out.push_str(&format!("<th scope=\"row\">{}</th>", escape(cell)));
+            } else {
+                out.push_str(&format!("<td>{}</td>", escape(cell)));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// `(year, week)` of an ISO week key `YYYY-Www`.
+pub(crate) fn parse_week(key: &str) -> Option<(i32, u32)> {
+    let (y, w) = key.split_once("-W")?;
+    let (y, w) = (y.parse().ok()?, w.parse().ok()?);
+    NaiveDate::from_isoywd_opt(y, w, Weekday::Mon)?;
+    Some((y, w))
+}
+
+/// Short axis label of a week: `W10`; the key itself if it is not a week.
+pub(crate) fn week_short(text: &ChartText, key: &str) -> String {
+    match parse_week(key) {
+        Some((_, w)) => format!("{}{w}", text.week_prefix),
+        None => key.to_string(),
+    }
+}
+
+/// The month a week belongs to (the month of its Thursday), as `YYYY-MM`.
+pub(crate) fn week_month(key: &str) -> Option<(i32, u32)> {
+    let (y, w) = parse_week(key)?;
+    let thu = NaiveDate::from_isoywd_opt(y, w, Weekday::Thu)?;
+    Some((thu.year(), thu.month()))
+}
+
+/// Long month label `maart 2026` of a `YYYY-MM` key.
+pub(crate) fn month_long(text: &ChartText, key: &str) -> String {
+    locale::month(text.lang, key)
+}
+
+/// Month name alone (`maart`) for a `YYYY-MM` key; the key if malformed.
+pub(crate) fn month_name_of(text: &ChartText, key: &str) -> String {
+    match parse_month(key) {
+        Some((_, m)) => locale::month_name(text.lang, m).to_string(),
+        None => key.to_string(),
+    }
+}
+
+pub(crate) fn parse_month(key: &str) -> Option<(i32, u32)> {
+    let (y, m) = key.split_once('-')?;
+    let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some((y, m))
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::Chart;
+
+    /// Writes `html` into `$RITME_PREVIEW/NAME.html` (for screenshots) when set.
+    pub fn preview(name: &str, html: &str) {
+        let Ok(dir) = std::env::var("RITME_PREVIEW") else {
+            return;
+        };
+        let page = format!(
+            "<!doctype html><meta charset=utf-8><style>@font-face{{font-family:'DejaVu Sans';src:url('{font}')}}\
+             body{{font-family:'DejaVu Sans';max-width:760px;margin:1rem auto}}svg{{max-width:100%;height:auto}}</style>{html}",
+            font = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/fonts/DejaVuSans.ttf")
+        );
+        std::fs::write(format!("{dir}/{name}.html"), page).unwrap();
+    }
+
+    /// What every chart must carry, whatever its data.
+    pub fn assert_well_formed(c: &Chart) {
+        let svg = &c.svg;
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
+        let root = &svg[..svg.find('>').unwrap()];
+        assert!(root.contains("role=\"img\""));
+        assert!(!root.contains(" width=") && !root.contains(" height="), "{root}");
+        assert!(root.contains(&format!("aria-labelledby=\"{0}-title {0}-desc\"", c.id)));
+        let after_root = &svg[root.len() + 2..];
+        assert!(after_root.starts_with(&format!("<title id=\"{}-title\">", c.id)));
+        assert!(svg.contains(&format!("<desc id=\"{}-desc\">", c.id)));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        for bad in ["NaN", "\"inf", "-inf", ",inf", "font-family=\"sans-serif\""] {
+            assert!(!svg.contains(bad), "{bad} in SVG");
+            assert!(!c.sentence.contains(bad) && !c.desc.contains(bad));
+        }
+        assert!(!c.title.is_empty() || c.svg.contains("<title"));
+        assert!(!c.sentence.is_empty());
+        assert!(!c.table.headers.is_empty());
+        assert!(c.table.rows.iter().all(|r| r.len() == c.table.headers.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_and_months() {
+        assert_eq!(parse_week("2026-W10"), Some((2026, 10)));
+        assert_eq!(parse_week("2026-W54"), None);
+        assert_eq!(parse_week("nonsense"), None);
+        // 2026-W05 runs Mon 26 Jan – Sun 1 Feb; its Thursday is 29 January.
+        assert_eq!(week_month("2026-W05"), Some((2026, 1)));
+        assert_eq!(week_month("2026-W06"), Some((2026, 2)));
+        let t = ChartText::english();
+        assert_eq!(week_short(&t, "2026-W06"), "W6");
+        assert_eq!(month_long(&t, "2026-03"), "March 2026");
+        assert_eq!(month_name_of(&ChartText::dutch(), "2026-03"), "maart");
+    }
+
+    #[test]
+    fn html_is_escaped_and_details_collapsed() {
+        let chart = Chart {
+            id: "c1".into(),
+            kind: "trend",
+            svg: "<svg></svg>".into(),
+            title: "t".into(),
+            desc: "d".into(),
+            sentence: "A <b> & \"c\"".into(),
+            table: Table {
+                caption: "Cap & co".into(),
+                headers: vec!["Week".into(), "<CR>".into()],
+                rows: vec![vec!["W1".into(), "50%".into()]],
+            },
+            table_summary: "Show".into(),
+        };
+        let html = render_html(&chart);
+        assert!(html.starts_with("<figure class=\"chart chart-trend\" id=\"c1\">"));
+        assert!(html.contains("<figcaption>A &lt;b&gt; &amp; &quot;c&quot;</figcaption>"));
+        assert!(html.contains("<details class=\"chart-data\"><summary>Show</summary>"));
+        assert!(!html.contains("<details open"));
+        assert!(html.contains("<th scope=\"col\">&lt;CR&gt;</th>"));
+        assert!(html.contains("<th scope=\"row\">W1</th><td>50%</td>"));
+        assert!(html.contains("<caption>Cap &amp; co</caption>"));
+    }
+}

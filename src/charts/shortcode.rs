@@ -1,0 +1,1 @@
+//! Shortcode parser (stub).
