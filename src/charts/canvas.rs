@@ -102,6 +102,8 @@ pub(crate) fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle
 
 /// Width in pixels of `text` at `size` (an estimate if the font is missing).
 pub(crate) fn text_width(text: &str, size: f64) -> i32 {
+    // Measuring before the font is registered would silently estimate.
+    ensure_fonts();
     match (FAMILY, size).into_font().box_size(text) {
         Ok((w, _)) => w as i32,
         Err(_) => (text.chars().count() as f64 * size * 0.6) as i32,
@@ -307,7 +309,11 @@ pub(crate) fn legend(
             cy += row;
         }
         swatch(area, i, (cx, cy + 3))?;
-        area.draw(&Text::new(label.as_str(), (cx + 20, cy + 10), style.clone()))?;
+        area.draw(&Text::new(
+            label.as_str(),
+            (cx + 20, cy + 10),
+            style.clone(),
+        ))?;
         cx += w;
     }
     Ok(cy - y + row)
@@ -326,6 +332,53 @@ pub(crate) fn legend_height(x: i32, right: i32, labels: &[String]) -> i32 {
         cx += w;
     }
     rows * 20
+}
+
+/// Month labels under category slots centred at `centres`, `slot` pixels
+/// wide: the full month name when every one fits, else the short one; the
+/// year on a second line under the first month and where the year changes.
+pub(crate) fn month_axis(
+    area: &Area,
+    text: &super::ChartText,
+    months: &[String],
+    centres: &[i32],
+    slot: i32,
+    y: i32,
+) -> Drawn {
+    let parsed: Vec<Option<(i32, u32)>> = months.iter().map(|m| super::parse_month(m)).collect();
+    let long = |p: &Option<(i32, u32)>, key: &str| match p {
+        Some((_, m)) => locale::month_name(text.lang, *m).to_string(),
+        None => key.to_string(),
+    };
+    let fits = parsed
+        .iter()
+        .zip(months)
+        .all(|(p, k)| text_width(&long(p, k), SMALL) <= slot - 6);
+    let style = anchored(font(SMALL), HPos::Center, VPos::Top);
+    let year_style = anchored(font(SMALL), HPos::Center, VPos::Top).color(&MUTED);
+    let mut last_year = None;
+    for ((p, key), x) in parsed.iter().zip(months).zip(centres) {
+        let label = match p {
+            Some((_, m)) if !fits => text.month_abbr[(*m as usize - 1).min(11)].clone(),
+            _ => long(p, key),
+        };
+        area.draw(&Text::new(
+            truncate(&label, SMALL, slot.max(12)),
+            (*x, y),
+            style.clone(),
+        ))?;
+        if let Some((year, _)) = p {
+            if last_year != Some(*year) {
+                area.draw(&Text::new(
+                    year.to_string(),
+                    (*x, y + 16),
+                    year_style.clone(),
+                ))?;
+                last_year = Some(*year);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What the finished `<svg>` says about itself.

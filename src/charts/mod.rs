@@ -15,11 +15,21 @@ mod canvas;
 pub mod shortcode;
 mod text;
 
+mod bars;
+mod coverage;
 mod heatmap;
+mod levels;
+mod scatter;
+mod sparkline;
 mod trend;
 
+pub use bars::{BehaviourBar, BehaviourBarsInput, behaviour_bars};
 pub use canvas::{escape, sanitize_id};
+pub use coverage::{CoverageInput, CoverageMonth, coverage};
 pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, heatmap};
+pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
+pub use scatter::{ScatterInput, ScatterPoint, scatter};
+pub use sparkline::{SparklineInput, sparkline};
 pub use text::{ChartText, LevelNames, StateNames, fill};
 pub use trend::{StoryMarker, TrendInput, TrendSeries, trend};
 
@@ -161,7 +171,10 @@ pub(crate) mod tests_support {
         let page = format!(
             "<!doctype html><meta charset=utf-8><style>@font-face{{font-family:'DejaVu Sans';src:url('{font}')}}\
              body{{font-family:'DejaVu Sans';max-width:760px;margin:1rem auto}}svg{{max-width:100%;height:auto}}</style>{html}",
-            font = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/fonts/DejaVuSans.ttf")
+            font = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/themes/default/static/fonts/DejaVuSans.ttf"
+            )
         );
         std::fs::write(format!("{dir}/{name}.html"), page).unwrap();
     }
@@ -172,7 +185,10 @@ pub(crate) mod tests_support {
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
         let root = &svg[..svg.find('>').unwrap()];
         assert!(root.contains("role=\"img\""));
-        assert!(!root.contains(" width=") && !root.contains(" height="), "{root}");
+        assert!(
+            !root.contains(" width=") && !root.contains(" height="),
+            "{root}"
+        );
         assert!(root.contains(&format!("aria-labelledby=\"{0}-title {0}-desc\"", c.id)));
         let after_root = &svg[root.len() + 2..];
         assert!(after_root.starts_with(&format!("<title id=\"{}-title\">", c.id)));
@@ -185,7 +201,12 @@ pub(crate) mod tests_support {
         assert!(!c.title.is_empty() || c.svg.contains("<title"));
         assert!(!c.sentence.is_empty());
         assert!(!c.table.headers.is_empty());
-        assert!(c.table.rows.iter().all(|r| r.len() == c.table.headers.len()));
+        assert!(
+            c.table
+                .rows
+                .iter()
+                .all(|r| r.len() == c.table.headers.len())
+        );
     }
 }
 
