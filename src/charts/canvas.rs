@@ -289,6 +289,9 @@ pub(crate) fn dashed(
     Ok(())
 }
 
+/// Draws legend item `i`'s key in the 14×14 box whose top-left is given.
+pub(crate) type Swatch<'f> = dyn Fn(&Area, usize, (i32, i32)) -> Drawn + 'f;
+
 /// Lays out legend items left to right from `(x, y)`, wrapping at `right`;
 /// `swatch` draws item `i`'s key in the 14×14 box whose top-left is given.
 /// Returns the height used.
@@ -297,7 +300,7 @@ pub(crate) fn legend(
     (x, y): (i32, i32),
     right: i32,
     labels: &[String],
-    swatch: &dyn Fn(&Area, usize, (i32, i32)) -> Drawn,
+    swatch: &Swatch,
 ) -> Result<i32, Box<dyn Error>> {
     let style = anchored(font(SMALL), HPos::Left, VPos::Center);
     let row = 20;

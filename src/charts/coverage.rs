@@ -178,9 +178,15 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                 // Minutes: a line through the defined months, breaking at gaps.
                 let mut run: Vec<(i32, i32)> = Vec::new();
                 let style = ShapeStyle::from(&MINUTES).stroke_width(2);
-                for i in 0..=months.len() {
-                    match months.get(i).and_then(|(_, m)| *m) {
-                        Some(m) => run.push((centres[i], ym.px(m))),
+                let ends = std::iter::once((None, 0));
+                for (m, cx) in months
+                    .iter()
+                    .map(|(_, m)| *m)
+                    .zip(centres.iter().copied())
+                    .chain(ends)
+                {
+                    match m {
+                        Some(m) => run.push((cx, ym.px(m))),
                         None => {
                             if run.len() > 1 {
                                 area.draw(&PathElement::new(std::mem::take(&mut run), style))?;
