@@ -228,7 +228,7 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 

@@ -289,6 +289,28 @@ pub(crate) fn dashed(
     Ok(())
 }
 
+/// White diagonal hatching (`/`) over the box `(x0, y0)–(x1, y1)`, so that a
+/// segment differs from its neighbours in greyscale print too.
+pub(crate) fn hatch(
+    area: &Area,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    spacing: i32,
+) -> Drawn {
+    let style = ShapeStyle::from(&PAPER).stroke_width(1);
+    let mut c = x0 + y0 + spacing / 2;
+    while c < x1 + y1 {
+        // On the line x + y = c, inside the box.
+        let ya = y0.max(c - x1);
+        let yb = y1.min(c - x0);
+        if yb > ya {
+            area.draw(&PathElement::new(vec![(c - ya, ya), (c - yb, yb)], style))?;
+        }
+        c += spacing.max(2);
+    }
+    Ok(())
+}
+
 /// Draws legend item `i`'s key in the 14×14 box whose top-left is given.
 pub(crate) type Swatch<'f> = dyn Fn(&Area, usize, (i32, i32)) -> Drawn + 'f;
 

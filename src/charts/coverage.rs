@@ -259,7 +259,7 @@ fn diamond(area: &Area, (x, y): (i32, i32)) -> Drawn {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 

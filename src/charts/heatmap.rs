@@ -439,7 +439,7 @@ fn ramp(v: f64) -> RGBColor {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::CellState::*;
     use super::*;
     use crate::charts::tests_support::*;
@@ -480,7 +480,7 @@ mod tests {
         }
     }
 
-    fn aggregate() -> HeatmapInput {
+    pub(crate) fn aggregate() -> HeatmapInput {
         HeatmapInput {
             id: "teams".into(),
             title: "Teams".into(),

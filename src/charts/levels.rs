@@ -169,10 +169,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
                             continue;
                         }
                         let (y0, y1) = (y.px((base + count) as f64), y.px(base as f64));
-                        area.draw(&Rectangle::new(
-                            [(cx - bar / 2, y0), (cx + bar / 2, y1)],
-                            COLORS[k].filled(),
-                        ))?;
+                        segment(area, k, (cx - bar / 2, y0), (cx + bar / 2, y1))?;
                         // A white rule between segments keeps them apart in grey print.
                         area.draw(&PathElement::new(
                             vec![(cx - bar / 2, y0), (cx + bar / 2, y0)],
@@ -200,13 +197,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
                     (LEFT, 10),
                     RIGHT,
                     &legend_labels,
-                    &|a, i, (sx, sy)| {
-                        a.draw(&Rectangle::new(
-                            [(sx, sy), (sx + 14, sy + 14)],
-                            COLORS[i].filled(),
-                        ))?;
-                        Ok(())
-                    },
+                    &|a, i, (sx, sy)| segment(a, i, (sx, sy), (sx + 14, sy + 14)),
                 )?;
                 Ok(())
             },
@@ -225,6 +216,16 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
     }
 }
 
+/// One level's box; `incidental` is hatched so that it differs from
+/// `developing` (of similar lightness) without colour.
+fn segment(area: &Area, level: usize, from: (i32, i32), to: (i32, i32)) -> Drawn {
+    area.draw(&Rectangle::new([from, to], COLORS[level].filled()))?;
+    if level == 2 {
+        canvas::hatch(area, from, to, 6)?;
+    }
+    Ok(())
+}
+
 /// `november`, or `november 2025` when the other end lies in another year.
 fn month_in_span(text: &ChartText, key: &str, other: &str) -> String {
     match (parse_month(key), parse_month(other)) {
@@ -234,7 +235,7 @@ fn month_in_span(text: &ChartText, key: &str, other: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 

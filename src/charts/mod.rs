@@ -228,6 +228,163 @@ mod tests {
         assert_eq!(month_name_of(&ChartText::dutch(), "2026-03"), "maart");
     }
 
+    /// Every kind, on a little data: a title, a sentence, a table with
+    /// rows, and a figure whose ids match.
+    #[test]
+    fn every_chart_has_title_sentence_and_table() {
+        let t = ChartText::english();
+        let weeks: Vec<String> = vec!["2026-W01".into(), "2026-W02".into()];
+        let charts = vec![
+            trend(
+                &TrendInput {
+                    id: "a".into(),
+                    title: "Trend".into(),
+                    weeks: weeks.clone(),
+                    series: vec![TrendSeries {
+                        name: "Team".into(),
+                        values: vec![Some(0.5), Some(0.6)],
+                    }],
+                    ..TrendInput::default()
+                },
+                &t,
+            ),
+            heatmap(
+                &HeatmapInput {
+                    id: "b".into(),
+                    title: "Rhythm".into(),
+                    row_header: "Person".into(),
+                    weeks: weeks.clone(),
+                    data: HeatmapData::States(vec![HeatmapRow {
+                        label: "P".into(),
+                        cells: vec![CellState::Hit, CellState::Miss],
+                    }]),
+                },
+                &t,
+            ),
+            behaviour_bars(
+                &BehaviourBarsInput {
+                    id: "c".into(),
+                    title: "Per behaviour".into(),
+                    this_month: "2026-02".into(),
+                    last_month: "2026-01".into(),
+                    behaviours: vec![BehaviourBar {
+                        title: "B".into(),
+                        this_month: Some(0.7),
+                        last_month: Some(0.6),
+                    }],
+                },
+                &t,
+            ),
+            level_stack(
+                &LevelStackInput {
+                    id: "d".into(),
+                    title: "Levels".into(),
+                    months: vec![LevelMonth {
+                        month: "2026-01".into(),
+                        counts: LevelCounts {
+                            consistent: 2,
+                            developing: 1,
+                            ..LevelCounts::default()
+                        },
+                    }],
+                },
+                &t,
+            ),
+            scatter(
+                &ScatterInput {
+                    id: "e".into(),
+                    title: "Lead-lag".into(),
+                    points: vec![ScatterPoint {
+                        label: String::new(),
+                        x: 0.5,
+                        y: 0.4,
+                    }],
+                    rho: None,
+                    n: 1,
+                },
+                &t,
+            ),
+            coverage(
+                &CoverageInput {
+                    id: "f".into(),
+                    title: "Coaching".into(),
+                    months: vec![CoverageMonth {
+                        month: "2026-01".into(),
+                        coverage: Some(0.5),
+                        minutes_per_rep: Some(40.0),
+                    }],
+                    target_minutes: Some(180.0),
+                },
+                &t,
+            ),
+            sparkline(
+                &SparklineInput {
+                    id: "g".into(),
+                    title: "Strength".into(),
+                    weeks,
+                    values: vec![Some(0.2), Some(0.4)],
+                },
+                &t,
+            ),
+        ];
+        let kinds: Vec<&str> = charts.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "trend",
+                "heatmap",
+                "bars",
+                "levels",
+                "scatter",
+                "coverage",
+                "sparkline"
+            ]
+        );
+        for c in &charts {
+            tests_support::assert_well_formed(c);
+            assert!(!c.title.is_empty() && c.svg.contains(&format!(">{}", c.title)));
+            assert!(!c.table.rows.is_empty(), "{}", c.kind);
+            assert_ne!(c.sentence, t.no_data, "{}", c.kind);
+            let html = render_html(c);
+            assert!(html.contains(&format!(
+                "<figure class=\"chart chart-{}\" id=\"{}\">",
+                c.kind, c.id
+            )));
+            assert!(html.contains("<figcaption>") && html.contains("<table>"));
+        }
+    }
+
+    /// Every chart on its sample data, in colour and in greyscale, and the
+    /// empty state, into `$RITME_PREVIEW/gallery.html` for a look by eye.
+    #[test]
+    #[ignore = "writes a preview file; run by hand"]
+    fn gallery() {
+        let (en, nl) = (ChartText::english(), ChartText::dutch());
+        let mut same_week = trend::tests::sample();
+        same_week.markers.push(StoryMarker {
+            week: "2026-W09".into(),
+            label: "Second story that week".into(),
+        });
+        same_week.id = "trend-2".into();
+        let charts = [
+            trend(&same_week, &nl),
+            heatmap(&heatmap::tests::sample(), &nl),
+            heatmap(&heatmap::tests::aggregate(), &en),
+            behaviour_bars(&bars::tests::sample(), &en),
+            level_stack(&levels::tests::sample(), &en),
+            scatter(&scatter::tests::sample(), &nl),
+            coverage(&coverage::tests::sample(), &en),
+            trend(&TrendInput::default(), &nl),
+        ];
+        let html: Vec<String> = charts.iter().map(render_html).collect();
+        let grey = |s: &str| format!("<div style=\"filter:grayscale(1)\">{s}</div>");
+        let (a, b) = (html[..4].concat(), html[4..].concat());
+        tests_support::preview("gallery-1", &a);
+        tests_support::preview("gallery-2", &b);
+        tests_support::preview("gallery-grey-1", &grey(&a));
+        tests_support::preview("gallery-grey-2", &grey(&b));
+    }
+
     #[test]
     fn html_is_escaped_and_details_collapsed() {
         let chart = Chart {

@@ -174,7 +174,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 

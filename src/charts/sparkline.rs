@@ -116,7 +116,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 

@@ -221,11 +221,13 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             }
 
             // Story markers: a dashed rule and a numbered badge above the plot.
+            // Stories in the same week get badges side by side.
             for (k, (w, _)) in markers.iter().enumerate() {
                 if let Some(i) = w {
                     let px = x.px(*i as f64);
+                    let same_week_before = markers[..k].iter().filter(|(v, _)| v == w).count();
                     canvas::dashed(area, (px, top), (px, bottom), MUTED, 1)?;
-                    badge(area, (px, top - 10), k + 1)?;
+                    badge(area, (px + 18 * same_week_before as i32, top - 10), k + 1)?;
                 }
             }
 
@@ -356,7 +358,7 @@ fn mark(area: &Area, i: usize, (x, y): (i32, i32), color: RGBColor) -> Drawn {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::charts::tests_support::*;
 
