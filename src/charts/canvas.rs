@@ -23,10 +23,10 @@ use crate::locale;
 pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 pub(crate) type Drawn = Result<(), Box<dyn Error>>;
 
-/// The family charts are drawn and measured with (registered below).
-pub(crate) const FAMILY: &str = "sans-serif";
-/// What the SVG says, so that the page's `@font-face` applies.
-pub(crate) const SVG_FAMILY: &str = "DejaVu Sans, sans-serif";
+/// The family charts are drawn and measured with. It is registered with
+/// plotters under the CSS family list itself, so that plotters writes the
+/// page's font into every `<text>` and no rewriting of its output is needed.
+pub(crate) const FAMILY: &str = "DejaVu Sans, sans-serif";
 
 // Okabe–Ito, safe for colour-blind readers.
 pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -460,7 +460,7 @@ fn fallback_svg(size: (u32, u32), frame: &Frame, message: &str) -> String {
     let mut body = String::new();
     body.push_str(&format!(
         "<svg viewBox=\"0 0 {w} {h}\">\n<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n\
-         <text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"12\" fill=\"#555555\">{m}</text>\n</svg>\n",
+         <text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" font-family=\"{FAMILY}\" font-size=\"12\" fill=\"#555555\">{m}</text>\n</svg>\n",
         w = size.0,
         h = size.1,
         x = size.0 / 2,
@@ -472,15 +472,18 @@ fn fallback_svg(size: (u32, u32), frame: &Frame, message: &str) -> String {
 
 /// Rewrites plotters' SVG into the inline form the pages need: `role="img"`,
 /// a `viewBox` without fixed width and height (so it scales with the page),
-/// `<title>` and `<desc>` first with ids for `aria-labelledby`, the page's
-/// font family, and without attributes that only repeat SVG defaults.
+/// `<title>` and `<desc>` first with ids for `aria-labelledby`, and font
+/// sizes rounded to one decimal (plotters writes `size / 1.24` in full).
+///
+/// One pass over the lines (plotters writes one element per line) that
+/// only looks inside `<text` lines: a 40 × 104 heatmap is ~4,000 lines.
 pub(crate) fn finish(raw: &str, size: (u32, u32), frame: &Frame) -> String {
     let body = raw.split_once('\n').map_or("", |(_, rest)| rest);
     let mut out = String::with_capacity(raw.len() + 512);
     let id = frame.id;
     out.push_str(&format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" \
-         aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg chart-{}\" font-family=\"{SVG_FAMILY}\"",
+         aria-labelledby=\"{id}-title {id}-desc\" class=\"chart-svg chart-{}\" font-family=\"{FAMILY}\"",
         size.0, size.1, frame.kind
     ));
     if let Some(style) = frame.style {
@@ -492,38 +495,68 @@ pub(crate) fn finish(raw: &str, size: (u32, u32), frame: &Frame) -> String {
         escape(frame.title),
         escape(frame.desc)
     ));
-    let family = format!("font-family=\"{SVG_FAMILY}\"");
-    let body = body
-        .replace("font-family=\"sans-serif\"", &family)
-        .replace(" opacity=\"1\"", "")
-        .replace(" stroke=\"none\"", "");
-    round_font_sizes(&body, &mut out);
+    for line in body.split_inclusive('\n') {
+        if line.starts_with("<text ") {
+            round_font_size(line, &mut out);
+        } else if !compact_filled_rect(line, &mut out) {
+            out.push_str(line);
+        }
+    }
     out
 }
 
-/// Copies `body` into `out` with every `font-size="…"` rounded to one
-/// decimal (plotters writes `size / 1.24` at full precision).
-fn round_font_sizes(body: &str, out: &mut String) {
-    const KEY: &str = "font-size=\"";
-    let mut rest = body;
-    while let Some(at) = rest.find(KEY) {
-        let start = at + KEY.len();
-        out.push_str(&rest[..start]);
-        let Some(len) = rest[start..].find('"') else {
-            rest = &rest[start..];
-            break;
-        };
-        let value = &rest[start..start + len];
-        match value.parse::<f64>() {
-            Ok(v) if v.is_finite() => {
-                let r = format!("{v:.1}");
-                out.push_str(r.strip_suffix(".0").unwrap_or(&r));
-            }
-            _ => out.push_str(value),
-        }
-        rest = &rest[start + len..];
+/// Drops the attributes that only repeat SVG defaults from a filled,
+/// opaque `<rect>` (the bulk of a heatmap): plotters ends such a line with
+/// ` opacity="1" fill="#RRGGBB" stroke="none"/>`, a fixed-width tail that is
+/// compared in place rather than searched for. False: not such a line.
+fn compact_filled_rect(line: &str, out: &mut String) -> bool {
+    const TAIL: &str = " stroke=\"none\"/>\n";
+    const OPACITY: &str = " opacity=\"1\"";
+    const FILL: &str = " fill=\"#RRGGBB\"";
+    if !line.starts_with("<rect ") {
+        return false;
     }
-    out.push_str(rest);
+    let Some(head) = line.strip_suffix(TAIL) else {
+        return false;
+    };
+    let fill_at = head.len().saturating_sub(FILL.len());
+    let Some(opacity_at) = fill_at.checked_sub(OPACITY.len()) else {
+        return false;
+    };
+    if !head.is_char_boundary(opacity_at)
+        || !head.is_char_boundary(fill_at)
+        || &head[opacity_at..fill_at] != OPACITY
+        || !head[fill_at..].starts_with(" fill=\"#")
+    {
+        return false;
+    }
+    out.push_str(&head[..opacity_at]);
+    out.push_str(&head[fill_at..]);
+    out.push_str("/>\n");
+    true
+}
+
+/// Copies a `<text …>` line with its `font-size="…"` rounded to one decimal.
+fn round_font_size(line: &str, out: &mut String) {
+    const KEY: &str = "font-size=\"";
+    let Some(at) = line.find(KEY) else {
+        out.push_str(line);
+        return;
+    };
+    let start = at + KEY.len();
+    let Some(len) = line[start..].find('"') else {
+        out.push_str(line);
+        return;
+    };
+    out.push_str(&line[..start]);
+    match line[start..start + len].parse::<f64>() {
+        Ok(v) if v.is_finite() => {
+            let r = format!("{v:.1}");
+            out.push_str(r.strip_suffix(".0").unwrap_or(&r));
+        }
+        _ => out.push_str(&line[start..start + len]),
+    }
+    out.push_str(&line[start + len..]);
 }
 
 /// Escapes text for HTML and SVG content and attribute values.
@@ -576,7 +609,7 @@ mod tests {
         ensure_fonts();
         // Real metrics: "iiii" is much narrower than "MMMM" in DejaVu Sans.
         assert!(text_width("iiii", LABEL) * 2 < text_width("MMMM", LABEL));
-        assert!(("sans-serif", 12.0).into_font().box_size("x").is_ok());
+        assert!((FAMILY, 12.0).into_font().box_size("x").is_ok());
     }
 
     #[test]
@@ -591,6 +624,36 @@ mod tests {
         assert!(lines.iter().all(|l| text_width(l, LABEL) <= 160));
         assert_eq!(wrap("kort", LABEL, 160, 2), vec!["kort".to_string()]);
         assert_eq!(wrap("", LABEL, 160, 2), vec![String::new()]);
+    }
+
+    #[test]
+    fn finishing_compacts_opaque_rects_and_rounds_font_sizes() {
+        let raw = "<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+                   <rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" opacity=\"1\" fill=\"#009E73\" stroke=\"none\"/>\n\
+                   <rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" opacity=\"0.5\" fill=\"#009E73\" stroke=\"none\"/>\n\
+                   <rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" opacity=\"1\" fill=\"none\" stroke=\"#888888\"/>\n\
+                   <text x=\"1\" font-size=\"12.000000000000002\" fill=\"#222222\">\nA &amp; B\n</text>\n</svg>\n";
+        let frame = Frame {
+            id: "x",
+            kind: "k",
+            title: "T <1>",
+            desc: "D",
+            style: None,
+        };
+        let svg = finish(raw, (10, 10), &frame);
+        assert!(svg.starts_with(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\" role=\"img\""
+        ));
+        assert!(svg.contains(
+            "<title id=\"x-title\">T &lt;1&gt;</title>\n<desc id=\"x-desc\">D</desc>\n<rect"
+        ));
+        assert!(
+            svg.contains("<rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" fill=\"#009E73\"/>\n")
+        );
+        assert!(svg.contains("opacity=\"0.5\" fill=\"#009E73\" stroke=\"none\"/>"));
+        assert!(svg.contains("opacity=\"1\" fill=\"none\" stroke=\"#888888\"/>"));
+        assert!(svg.contains("font-size=\"12\" fill=\"#222222\">\nA &amp; B\n</text>\n</svg>\n"));
+        assert!(!svg.contains("width=\"10\""));
     }
 
     #[test]
