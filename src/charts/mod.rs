@@ -385,6 +385,89 @@ mod tests {
         tests_support::preview("gallery-grey-2", &grey(&b));
     }
 
+    fn odd_value() -> impl proptest::strategy::Strategy<Value = Option<f64>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(None),
+            Just(Some(f64::NAN)),
+            Just(Some(f64::INFINITY)),
+            Just(Some(-1.0)),
+            Just(Some(7.5)),
+            (0.0..=1.0f64).prop_map(Some),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Any mix of undefined, out-of-range and odd labels: a well-formed
+        /// chart every time, never a panic or a NaN.
+        #[test]
+        fn odd_input_never_breaks_a_chart(
+            values in proptest::collection::vec(odd_value(), 0..30),
+            weeks in 0usize..30,
+            label in "\\PC{0,40}",
+            goal in odd_value(),
+        ) {
+            let t = ChartText::english();
+            let week_keys: Vec<String> = (0..weeks)
+                .map(|i| if i % 7 == 3 { label.clone() } else { format!("2026-W{:02}", i + 1) })
+                .collect();
+            let months: Vec<String> = (0..values.len()).map(|i| format!("2026-{:02}", i % 14)).collect();
+            let states = [CellState::Hit, CellState::Partial, CellState::Miss, CellState::Skipped, CellState::NotLogged, CellState::Inactive];
+            let charts = [
+                trend(&TrendInput {
+                    id: label.clone(),
+                    title: label.clone(),
+                    weeks: week_keys.clone(),
+                    series: vec![TrendSeries { name: label.clone(), values: values.clone() }],
+                    goal,
+                    markers: vec![StoryMarker { week: week_keys.first().cloned().unwrap_or_default(), label: label.clone() }],
+                }, &t),
+                heatmap(&HeatmapInput {
+                    id: label.clone(),
+                    weeks: week_keys.clone(),
+                    data: HeatmapData::States(vec![HeatmapRow {
+                        label: label.clone(),
+                        cells: values.iter().enumerate().map(|(i, _)| states[i % 6]).collect(),
+                    }]),
+                    ..HeatmapInput::default()
+                }, &t),
+                heatmap(&HeatmapInput {
+                    weeks: week_keys.clone(),
+                    data: HeatmapData::Shares(vec![HeatmapRow { label: label.clone(), cells: values.clone() }]),
+                    ..HeatmapInput::default()
+                }, &t),
+                behaviour_bars(&BehaviourBarsInput {
+                    this_month: label.clone(),
+                    behaviours: values.iter().map(|v| BehaviourBar { title: label.clone(), this_month: *v, last_month: goal }).collect(),
+                    ..BehaviourBarsInput::default()
+                }, &t),
+                level_stack(&LevelStackInput {
+                    months: months.iter().enumerate().map(|(i, m)| LevelMonth {
+                        month: m.clone(),
+                        counts: LevelCounts { consistent: i as u32, incidental: 3, ..LevelCounts::default() },
+                    }).collect(),
+                    ..LevelStackInput::default()
+                }, &t),
+                scatter(&ScatterInput {
+                    points: values.iter().map(|v| ScatterPoint { label: label.clone(), x: v.unwrap_or(f64::NAN), y: goal.unwrap_or(0.5) }).collect(),
+                    rho: goal,
+                    n: values.len(),
+                    ..ScatterInput::default()
+                }, &t),
+                coverage(&CoverageInput {
+                    months: months.iter().zip(&values).map(|(m, v)| CoverageMonth { month: m.clone(), coverage: *v, minutes_per_rep: v.map(|x| x * 300.0) }).collect(),
+                    target_minutes: goal.map(|g| g * 200.0),
+                    ..CoverageInput::default()
+                }, &t),
+                sparkline(&SparklineInput { weeks: week_keys.clone(), values: values.clone(), ..SparklineInput::default() }, &t),
+            ];
+            for c in &charts {
+                tests_support::assert_well_formed(c);
+            }
+        }
+    }
+
     #[test]
     fn html_is_escaped_and_details_collapsed() {
         let chart = Chart {
