@@ -139,80 +139,63 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
         let top = 10 + legend_h + 6;
         let bottom = top + group_h * input.behaviours.len() as i32;
         let height = bottom + 26;
-        render(
-            (WIDTH as u32, height as u32),
-            &frame,
-            &text.no_data,
-            |area| {
-                let x = Scale::new(0.0, 1.0, BAR_LEFT, BAR_RIGHT);
-                // Vertical grid and percentages along the bottom.
-                let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
-                for (v, label) in percent_ticks(lang) {
-                    let px = x.px(v);
-                    area.draw(&PathElement::new(
-                        vec![(px, top - 2), (px, bottom)],
-                        ShapeStyle::from(&GRID).stroke_width(1),
-                    ))?;
-                    area.draw(&Text::new(label, (px, bottom + 6), tick.clone()))?;
-                }
-                let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
-                let value_style = anchored(font(SMALL), HPos::Left, VPos::Center);
-                for (i, ((t, l), lines)) in vals.iter().zip(&wrapped).enumerate() {
-                    let g = top + i as i32 * group_h + 8;
-                    let mid = g + BAR_H;
-                    let line_h = 15;
-                    let first = mid - (lines.len() as i32 - 1) * line_h / 2;
-                    for (k, line) in lines.iter().enumerate() {
-                        area.draw(&Text::new(
-                            line.as_str(),
-                            (BAR_LEFT - 14, first + k as i32 * line_h),
-                            label_style.clone(),
-                        ))?;
-                    }
-                    for (row, v, color) in [(0, t, THIS), (1, l, LAST)] {
-                        let y0 = g + row * BAR_H;
-                        let y1 = y0 + BAR_H - 1;
-                        let end = match v {
-                            Some(v) => {
-                                let px = x.px(*v);
-                                if px > BAR_LEFT {
-                                    area.draw(&Rectangle::new(
-                                        [(BAR_LEFT, y0), (px, y1)],
-                                        color.filled(),
-                                    ))?;
-                                }
-                                px
-                            }
-                            None => BAR_LEFT,
-                        };
-                        area.draw(&Text::new(
-                            fmt_share(text, *v),
-                            (end + 5, (y0 + y1) / 2),
-                            value_style.clone(),
-                        ))?;
-                    }
-                }
+        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+            let x = Scale::new(0.0, 1.0, BAR_LEFT, BAR_RIGHT);
+            // Vertical grid and percentages along the bottom.
+            let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
+            for (v, label) in percent_ticks(lang) {
+                let px = x.px(v);
                 area.draw(&PathElement::new(
-                    vec![(BAR_LEFT, top - 2), (BAR_LEFT, bottom)],
-                    ShapeStyle::from(&MUTED).stroke_width(1),
+                    vec![(px, top - 2), (px, bottom)],
+                    ShapeStyle::from(&GRID).stroke_width(1),
                 ))?;
-                canvas::legend(
-                    area,
-                    (BAR_LEFT, 10),
-                    BAR_RIGHT,
-                    &legend_labels,
-                    &|a, i, (sx, sy)| {
-                        let color = if i == 0 { THIS } else { LAST };
-                        a.draw(&Rectangle::new(
-                            [(sx, sy), (sx + 14, sy + 14)],
-                            color.filled(),
-                        ))?;
-                        Ok(())
-                    },
-                )?;
+                area.draw(&Text::new(label, (px, bottom + 6), tick.clone()))?;
+            }
+            let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
+            let value_style = anchored(font(SMALL), HPos::Left, VPos::Center);
+            for (i, ((t, l), lines)) in vals.iter().zip(&wrapped).enumerate() {
+                let g = top + i as i32 * group_h + 8;
+                let mid = g + BAR_H;
+                let line_h = 15;
+                let first = mid - (lines.len() as i32 - 1) * line_h / 2;
+                for (k, line) in lines.iter().enumerate() {
+                    area.draw(&Text::new(
+                        line.as_str(),
+                        (BAR_LEFT - 14, first + k as i32 * line_h),
+                        label_style.clone(),
+                    ))?;
+                }
+                for (row, v, color) in [(0, t, THIS), (1, l, LAST)] {
+                    let y0 = g + row * BAR_H;
+                    let y1 = y0 + BAR_H - 1;
+                    let end = match v {
+                        Some(v) => {
+                            let px = x.px(*v);
+                            if px > BAR_LEFT {
+                                area.draw(&Rectangle::new([(BAR_LEFT, y0), (px, y1)], color.filled()))?;
+                            }
+                            px
+                        }
+                        None => BAR_LEFT,
+                    };
+                    area.draw(&Text::new(
+                        fmt_share(text, *v),
+                        (end + 5, (y0 + y1) / 2),
+                        value_style.clone(),
+                    ))?;
+                }
+            }
+            area.draw(&PathElement::new(
+                vec![(BAR_LEFT, top - 2), (BAR_LEFT, bottom)],
+                ShapeStyle::from(&MUTED).stroke_width(1),
+            ))?;
+            canvas::legend(area, (BAR_LEFT, 10), BAR_RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+                let color = if i == 0 { THIS } else { LAST };
+                a.draw(&Rectangle::new([(sx, sy), (sx + 14, sy + 14)], color.filled()))?;
                 Ok(())
-            },
-        )
+            })?;
+            Ok(())
+        })
     };
 
     Chart {
@@ -278,11 +261,7 @@ pub(crate) mod tests {
         assert_eq!(c.table.rows[0], ["Tijdig opvolgen", "62%", "71%", "+9 pp"]);
         assert_eq!(c.table.rows[3][3], "–");
         let nl = behaviour_bars(&sample(), &ChartText::dutch());
-        assert!(
-            nl.sentence.contains("van februari naar maart"),
-            "{}",
-            nl.sentence
-        );
+        assert!(nl.sentence.contains("van februari naar maart"), "{}", nl.sentence);
         assert!(nl.table.rows[0][3].contains("procentpunt"));
     }
 

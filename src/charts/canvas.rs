@@ -45,16 +45,7 @@ pub(crate) const GRID: RGBColor = RGBColor(0xD0, 0xD0, 0xD0);
 pub(crate) const PAPER: RGBColor = RGBColor(0xFF, 0xFF, 0xFF);
 
 /// Series colours, in order of use.
-pub(crate) const SERIES: [RGBColor; 8] = [
-    BLUE,
-    ORANGE,
-    GREEN,
-    PURPLE,
-    SKY,
-    VERMILLION,
-    YELLOW,
-    RGBColor(0, 0, 0),
-];
+pub(crate) const SERIES: [RGBColor; 8] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, RGBColor(0, 0, 0)];
 
 /// Level colours (the same names as the theme's CSS).
 pub(crate) const CONSISTENT: RGBColor = GREEN;
@@ -211,11 +202,7 @@ impl Scale {
 
 /// A "nice" upper bound and tick step for counts or minutes from 0 to `max`.
 pub(crate) fn nice_ticks(max: f64, wanted: usize) -> (f64, f64) {
-    let max = if max.is_finite() && max > 0.0 {
-        max
-    } else {
-        1.0
-    };
+    let max = if max.is_finite() && max > 0.0 { max } else { 1.0 };
     let raw = max / wanted.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -228,13 +215,7 @@ pub(crate) fn nice_ticks(max: f64, wanted: usize) -> (f64, f64) {
 }
 
 /// Horizontal grid lines with labels at the left of `left`.
-pub(crate) fn y_grid(
-    area: &Area,
-    left: i32,
-    right: i32,
-    scale: Scale,
-    ticks: &[(f64, String)],
-) -> Drawn {
+pub(crate) fn y_grid(area: &Area, left: i32, right: i32, scale: Scale, ticks: &[(f64, String)]) -> Drawn {
     let label = anchored(font(SMALL), HPos::Right, VPos::Center);
     for (v, text) in ticks {
         let y = scale.px(*v);
@@ -258,13 +239,7 @@ pub(crate) fn percent_ticks(lang: Language) -> Vec<(f64, String)> {
 }
 
 /// A dashed horizontal or sloped line, drawn as short segments.
-pub(crate) fn dashed(
-    area: &Area,
-    from: (i32, i32),
-    to: (i32, i32),
-    color: RGBColor,
-    width: u32,
-) -> Drawn {
+pub(crate) fn dashed(area: &Area, from: (i32, i32), to: (i32, i32), color: RGBColor, width: u32) -> Drawn {
     let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
     let len = (dx * dx + dy * dy).sqrt();
     if len < 1.0 {
@@ -291,12 +266,7 @@ pub(crate) fn dashed(
 
 /// White diagonal hatching (`/`) over the box `(x0, y0)–(x1, y1)`, so that a
 /// segment differs from its neighbours in greyscale print too.
-pub(crate) fn hatch(
-    area: &Area,
-    (x0, y0): (i32, i32),
-    (x1, y1): (i32, i32),
-    spacing: i32,
-) -> Drawn {
+pub(crate) fn hatch(area: &Area, (x0, y0): (i32, i32), (x1, y1): (i32, i32), spacing: i32) -> Drawn {
     let style = ShapeStyle::from(&PAPER).stroke_width(1);
     let mut c = x0 + y0 + spacing / 2;
     while c < x1 + y1 {
@@ -334,11 +304,7 @@ pub(crate) fn legend(
             cy += row;
         }
         swatch(area, i, (cx, cy + 3))?;
-        area.draw(&Text::new(
-            label.as_str(),
-            (cx + 20, cy + 10),
-            style.clone(),
-        ))?;
+        area.draw(&Text::new(label.as_str(), (cx + 20, cy + 10), style.clone()))?;
         cx += w;
     }
     Ok(cy - y + row)
@@ -394,11 +360,7 @@ pub(crate) fn month_axis(
         ))?;
         if let Some((year, _)) = p {
             if last_year != Some(*year) {
-                area.draw(&Text::new(
-                    year.to_string(),
-                    (*x, y + 16),
-                    year_style.clone(),
-                ))?;
+                area.draw(&Text::new(year.to_string(), (*x, y + 16), year_style.clone()))?;
                 last_year = Some(*year);
             }
         }
@@ -641,15 +603,9 @@ mod tests {
             style: None,
         };
         let svg = finish(raw, (10, 10), &frame);
-        assert!(svg.starts_with(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\" role=\"img\""
-        ));
-        assert!(svg.contains(
-            "<title id=\"x-title\">T &lt;1&gt;</title>\n<desc id=\"x-desc\">D</desc>\n<rect"
-        ));
-        assert!(
-            svg.contains("<rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" fill=\"#009E73\"/>\n")
-        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\" role=\"img\""));
+        assert!(svg.contains("<title id=\"x-title\">T &lt;1&gt;</title>\n<desc id=\"x-desc\">D</desc>\n<rect"));
+        assert!(svg.contains("<rect x=\"1\" y=\"2\" width=\"3\" height=\"4\" fill=\"#009E73\"/>\n"));
         assert!(svg.contains("opacity=\"0.5\" fill=\"#009E73\" stroke=\"none\"/>"));
         assert!(svg.contains("opacity=\"1\" fill=\"none\" stroke=\"#888888\"/>"));
         assert!(svg.contains("font-size=\"12\" fill=\"#222222\">\nA &amp; B\n</text>\n</svg>\n"));

@@ -50,12 +50,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
     let months: Vec<(Option<f64>, Option<f64>)> = input
         .months
         .iter()
-        .map(|m| {
-            (
-                share(m.coverage),
-                finite(m.minutes_per_rep).map(|v| v.max(0.0)),
-            )
-        })
+        .map(|m| (share(m.coverage), finite(m.minutes_per_rep).map(|v| v.max(0.0))))
         .collect();
     let target = finite(input.target_minutes).filter(|t| *t > 0.0);
 
@@ -116,122 +111,97 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
         let top = 10 + legend_h + 24;
         let bottom = top + PLOT_H;
         let height = bottom + 44;
-        render(
-            (WIDTH as u32, height as u32),
-            &frame,
-            &text.no_data,
-            |area| {
-                let y = Scale::new(0.0, 1.0, bottom, top);
-                canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
-                // Right axis: minutes, from 0 to a round number above target and data.
-                let max_min = months
-                    .iter()
-                    .filter_map(|(_, m)| *m)
-                    .chain(target)
-                    .fold(0.0, f64::max);
-                let (mmax, step) = nice_ticks(max_min * 1.1, 5);
-                let ym = Scale::new(0.0, mmax, bottom, top);
-                let right_label = anchored(font(SMALL), HPos::Left, VPos::Center);
-                for k in 0..=(mmax / step).round() as i64 {
-                    let v = k as f64 * step;
-                    area.draw(&Text::new(
-                        locale::decimal(lang, v, 0),
-                        (RIGHT + 6, ym.px(v)),
-                        right_label.clone(),
-                    ))?;
-                }
-                // Axis names above each axis.
+        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+            let y = Scale::new(0.0, 1.0, bottom, top);
+            canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
+            // Right axis: minutes, from 0 to a round number above target and data.
+            let max_min = months.iter().filter_map(|(_, m)| *m).chain(target).fold(0.0, f64::max);
+            let (mmax, step) = nice_ticks(max_min * 1.1, 5);
+            let ym = Scale::new(0.0, mmax, bottom, top);
+            let right_label = anchored(font(SMALL), HPos::Left, VPos::Center);
+            for k in 0..=(mmax / step).round() as i64 {
+                let v = k as f64 * step;
                 area.draw(&Text::new(
-                    "%",
-                    (LEFT - 6, top - 8),
-                    anchored(bold(SMALL), HPos::Right, VPos::Bottom),
+                    locale::decimal(lang, v, 0),
+                    (RIGHT + 6, ym.px(v)),
+                    right_label.clone(),
                 ))?;
-                area.draw(&Text::new(
-                    text.minutes_unit.as_str(),
-                    (RIGHT + 6, top - 8),
-                    anchored(bold(SMALL), HPos::Left, VPos::Bottom),
-                ))?;
+            }
+            // Axis names above each axis.
+            area.draw(&Text::new(
+                "%",
+                (LEFT - 6, top - 8),
+                anchored(bold(SMALL), HPos::Right, VPos::Bottom),
+            ))?;
+            area.draw(&Text::new(
+                text.minutes_unit.as_str(),
+                (RIGHT + 6, top - 8),
+                anchored(bold(SMALL), HPos::Left, VPos::Bottom),
+            ))?;
 
-                let n = input.months.len() as i32;
-                let slot = (RIGHT - LEFT) / n;
-                let bar = (slot * 3 / 5).clamp(6, 80);
-                let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
-                for ((c, _), cx) in months.iter().zip(&centres) {
-                    if let Some(c) = c {
-                        let y0 = y.px(*c);
-                        if y0 < bottom {
-                            area.draw(&Rectangle::new(
-                                [(cx - bar / 2, y0), (cx + bar / 2, bottom)],
-                                BAR.filled(),
-                            ))?;
-                        }
+            let n = input.months.len() as i32;
+            let slot = (RIGHT - LEFT) / n;
+            let bar = (slot * 3 / 5).clamp(6, 80);
+            let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
+            for ((c, _), cx) in months.iter().zip(&centres) {
+                if let Some(c) = c {
+                    let y0 = y.px(*c);
+                    if y0 < bottom {
+                        area.draw(&Rectangle::new(
+                            [(cx - bar / 2, y0), (cx + bar / 2, bottom)],
+                            BAR.filled(),
+                        ))?;
                     }
                 }
-                area.draw(&PathElement::new(
-                    vec![(LEFT, bottom), (RIGHT, bottom)],
-                    ShapeStyle::from(&MUTED).stroke_width(1),
-                ))?;
-                if let Some(t) = target {
-                    let py = ym.px(t);
-                    canvas::dashed(area, (LEFT, py), (RIGHT, py), MINUTES, 2)?;
-                }
-                // Minutes: a line through the defined months, breaking at gaps.
-                let mut run: Vec<(i32, i32)> = Vec::new();
-                let style = ShapeStyle::from(&MINUTES).stroke_width(2);
-                let ends = std::iter::once((None, 0));
-                for (m, cx) in months
-                    .iter()
-                    .map(|(_, m)| *m)
-                    .zip(centres.iter().copied())
-                    .chain(ends)
-                {
-                    match m {
-                        Some(m) => run.push((cx, ym.px(m))),
-                        None => {
-                            if run.len() > 1 {
-                                area.draw(&PathElement::new(std::mem::take(&mut run), style))?;
-                            }
-                            run.clear();
+            }
+            area.draw(&PathElement::new(
+                vec![(LEFT, bottom), (RIGHT, bottom)],
+                ShapeStyle::from(&MUTED).stroke_width(1),
+            ))?;
+            if let Some(t) = target {
+                let py = ym.px(t);
+                canvas::dashed(area, (LEFT, py), (RIGHT, py), MINUTES, 2)?;
+            }
+            // Minutes: a line through the defined months, breaking at gaps.
+            let mut run: Vec<(i32, i32)> = Vec::new();
+            let style = ShapeStyle::from(&MINUTES).stroke_width(2);
+            let ends = std::iter::once((None, 0));
+            for (m, cx) in months.iter().map(|(_, m)| *m).zip(centres.iter().copied()).chain(ends) {
+                match m {
+                    Some(m) => run.push((cx, ym.px(m))),
+                    None => {
+                        if run.len() > 1 {
+                            area.draw(&PathElement::new(std::mem::take(&mut run), style))?;
                         }
+                        run.clear();
                     }
                 }
-                for ((_, m), cx) in months.iter().zip(&centres) {
-                    if let Some(m) = m {
-                        diamond(area, (*cx, ym.px(*m)))?;
-                    }
+            }
+            for ((_, m), cx) in months.iter().zip(&centres) {
+                if let Some(m) = m {
+                    diamond(area, (*cx, ym.px(*m)))?;
                 }
-                let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
-                canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
-                canvas::legend(
-                    area,
-                    (LEFT, 10),
-                    RIGHT,
-                    &legend_labels,
-                    &|a, i, (sx, sy)| {
-                        match i {
-                            0 => {
-                                a.draw(&Rectangle::new(
-                                    [(sx, sy), (sx + 14, sy + 14)],
-                                    BAR.filled(),
-                                ))?;
-                            }
-                            1 => {
-                                a.draw(&PathElement::new(
-                                    vec![(sx - 2, sy + 7), (sx + 16, sy + 7)],
-                                    ShapeStyle::from(&MINUTES).stroke_width(2),
-                                ))?;
-                                diamond(a, (sx + 7, sy + 7))?;
-                            }
-                            _ => {
-                                canvas::dashed(a, (sx - 2, sy + 7), (sx + 18, sy + 7), MINUTES, 2)?
-                            }
-                        }
-                        Ok(())
-                    },
-                )?;
+            }
+            let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
+            canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
+            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+                match i {
+                    0 => {
+                        a.draw(&Rectangle::new([(sx, sy), (sx + 14, sy + 14)], BAR.filled()))?;
+                    }
+                    1 => {
+                        a.draw(&PathElement::new(
+                            vec![(sx - 2, sy + 7), (sx + 16, sy + 7)],
+                            ShapeStyle::from(&MINUTES).stroke_width(2),
+                        ))?;
+                        diamond(a, (sx + 7, sy + 7))?;
+                    }
+                    _ => canvas::dashed(a, (sx - 2, sy + 7), (sx + 18, sy + 7), MINUTES, 2)?,
+                }
                 Ok(())
-            },
-        )
+            })?;
+            Ok(())
+        })
     };
 
     Chart {

@@ -78,8 +78,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
         _ => (String::new(), String::new()),
     };
 
-    let (labels, sentence, table, has_content): (Vec<&str>, String, Table, bool) = match &input.data
-    {
+    let (labels, sentence, table, has_content): (Vec<&str>, String, Table, bool) = match &input.data {
         HeatmapData::States(rows) => {
             let st = &text.states;
             let mut headers = vec![input.row_header.clone()];
@@ -116,10 +115,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
                     &[
                         ("hits", &hits.to_string()),
                         ("weeks", &eligible.to_string()),
-                        (
-                            "share",
-                            &locale::percent(lang, hits as f64 / eligible as f64),
-                        ),
+                        ("share", &locale::percent(lang, hits as f64 / eligible as f64)),
                         ("first", &first),
                         ("last", &last),
                     ],
@@ -142,21 +138,14 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
         HeatmapData::Shares(rows) => {
             let last_key = input.weeks.last().cloned().unwrap_or_default();
             let first_key = input.weeks.first().cloned().unwrap_or_default();
-            let headers = vec![
-                input.row_header.clone(),
-                text.average.clone(),
-                first_key,
-                last_key,
-            ];
+            let headers = vec![input.row_header.clone(), text.average.clone(), first_key, last_key];
             let mut best: Option<(&str, f64)> = None;
             let (mut sum, mut count) = (0.0, 0usize);
             let table_rows: Vec<Vec<String>> = rows
                 .iter()
                 .map(|r| {
-                    let values: Vec<f64> =
-                        r.cells.iter().take(n).filter_map(|v| share(*v)).collect();
-                    let avg = (!values.is_empty())
-                        .then(|| values.iter().sum::<f64>() / values.len() as f64);
+                    let values: Vec<f64> = r.cells.iter().take(n).filter_map(|v| share(*v)).collect();
+                    let avg = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                     sum += values.iter().sum::<f64>();
                     count += values.len();
                     if let Some(a) = avg {
@@ -224,9 +213,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
             .to_vec()
         }
         HeatmapData::Shares(_) => {
-            let mut l: Vec<String> = (0..=4)
-                .map(|i| locale::percent(lang, i as f64 / 4.0))
-                .collect();
+            let mut l: Vec<String> = (0..=4).map(|i| locale::percent(lang, i as f64 / 4.0)).collect();
             l[0] = format!("{} {}", text.share_of_hits, l[0]);
             l.push(text.no_value.clone());
             l
@@ -253,83 +240,77 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
         let weeks_top = 10 + legend_h + 6;
         let grid_top = weeks_top + 18;
         let height = grid_top + row_h * labels.len() as i32 + 8;
-        render(
-            (WIDTH as u32, height as u32),
-            &frame,
-            &text.no_data,
-            |area| {
-                let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
-                for (r, label) in labels.iter().enumerate() {
-                    let cy = grid_top + r as i32 * row_h + row_h / 2;
-                    area.draw(&Text::new(
-                        truncate(label, SMALL, MAX_LABEL),
-                        (left - 10, cy),
-                        label_style.clone(),
-                    ))?;
-                }
+        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+            let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
+            for (r, label) in labels.iter().enumerate() {
+                let cy = grid_top + r as i32 * row_h + row_h / 2;
+                area.draw(&Text::new(
+                    truncate(label, SMALL, MAX_LABEL),
+                    (left - 10, cy),
+                    label_style.clone(),
+                ))?;
+            }
 
-                // Week labels above the grid, aligned on the latest week.
-                let widest = input
-                    .weeks
-                    .iter()
-                    .map(|w| text_width(&week_short(text, w), SMALL))
-                    .max()
-                    .unwrap_or(0);
-                let step = ((widest + 8) as f64 / pitch as f64).ceil().max(1.0) as usize;
-                let week_style = anchored(font(SMALL), HPos::Center, VPos::Bottom);
-                for i in (0..n).rev().step_by(step) {
-                    let cx = left + i as i32 * pitch + (pitch - gap) / 2;
-                    area.draw(&Text::new(
-                        week_short(text, &input.weeks[i]),
-                        (cx, grid_top - 3),
-                        week_style.clone(),
-                    ))?;
-                }
+            // Week labels above the grid, aligned on the latest week.
+            let widest = input
+                .weeks
+                .iter()
+                .map(|w| text_width(&week_short(text, w), SMALL))
+                .max()
+                .unwrap_or(0);
+            let step = ((widest + 8) as f64 / pitch as f64).ceil().max(1.0) as usize;
+            let week_style = anchored(font(SMALL), HPos::Center, VPos::Bottom);
+            for i in (0..n).rev().step_by(step) {
+                let cx = left + i as i32 * pitch + (pitch - gap) / 2;
+                area.draw(&Text::new(
+                    week_short(text, &input.weeks[i]),
+                    (cx, grid_top - 3),
+                    week_style.clone(),
+                ))?;
+            }
 
-                let cell = |r: usize, i: usize| {
-                    let x0 = left + i as i32 * pitch;
-                    let y0 = grid_top + r as i32 * row_h + 1;
-                    (x0, y0, x0 + pitch - gap, y0 + row_h - 3)
-                };
+            let cell = |r: usize, i: usize| {
+                let x0 = left + i as i32 * pitch;
+                let y0 = grid_top + r as i32 * row_h + 1;
+                (x0, y0, x0 + pitch - gap, y0 + row_h - 3)
+            };
+            match &input.data {
+                HeatmapData::States(rows) => {
+                    for (r, row) in rows.iter().enumerate() {
+                        for (i, state) in row.cells.iter().take(n).enumerate() {
+                            draw_state(area, *state, cell(r, i))?;
+                        }
+                    }
+                }
+                HeatmapData::Shares(rows) => {
+                    let numbers = pitch - gap >= 34;
+                    for (r, row) in rows.iter().enumerate() {
+                        for (i, v) in row.cells.iter().take(n).enumerate() {
+                            let c = cell(r, i);
+                            draw_share(area, share(*v), c)?;
+                            if let (true, Some(v)) = (numbers, share(*v)) {
+                                let color = if v > 0.55 { PAPER } else { INK };
+                                let style = anchored(font(SMALL), HPos::Center, VPos::Center).color(&color);
+                                area.draw(&Text::new(
+                                    locale::percent(lang, v),
+                                    ((c.0 + c.2) / 2, (c.1 + c.3) / 2),
+                                    style,
+                                ))?;
+                            }
+                        }
+                    }
+                }
+            }
+
+            canvas::legend(area, (8, 10), RIGHT, &legend_labels, &|a, i, (x, y)| {
+                let c = (x, y, x + 14, y + 14);
                 match &input.data {
-                    HeatmapData::States(rows) => {
-                        for (r, row) in rows.iter().enumerate() {
-                            for (i, state) in row.cells.iter().take(n).enumerate() {
-                                draw_state(area, *state, cell(r, i))?;
-                            }
-                        }
-                    }
-                    HeatmapData::Shares(rows) => {
-                        let numbers = pitch - gap >= 34;
-                        for (r, row) in rows.iter().enumerate() {
-                            for (i, v) in row.cells.iter().take(n).enumerate() {
-                                let c = cell(r, i);
-                                draw_share(area, share(*v), c)?;
-                                if let (true, Some(v)) = (numbers, share(*v)) {
-                                    let color = if v > 0.55 { PAPER } else { INK };
-                                    let style = anchored(font(SMALL), HPos::Center, VPos::Center)
-                                        .color(&color);
-                                    area.draw(&Text::new(
-                                        locale::percent(lang, v),
-                                        ((c.0 + c.2) / 2, (c.1 + c.3) / 2),
-                                        style,
-                                    ))?;
-                                }
-                            }
-                        }
-                    }
+                    HeatmapData::States(_) => draw_state(a, STATES[i], c),
+                    HeatmapData::Shares(_) => draw_share(a, (i < 5).then(|| i as f64 / 4.0), c),
                 }
-
-                canvas::legend(area, (8, 10), RIGHT, &legend_labels, &|a, i, (x, y)| {
-                    let c = (x, y, x + 14, y + 14);
-                    match &input.data {
-                        HeatmapData::States(_) => draw_state(a, STATES[i], c),
-                        HeatmapData::Shares(_) => draw_share(a, (i < 5).then(|| i as f64 / 4.0), c),
-                    }
-                })?;
-                Ok(())
-            },
-        )
+            })?;
+            Ok(())
+        })
     };
 
     Chart {
@@ -374,11 +355,7 @@ fn draw_state(area: &Area, state: CellState, (x0, y0, x1, y1): (i32, i32, i32, i
         CellState::Miss => area.draw(&Rectangle::new([(x0, y0), (x1, y1)], MISS_FILL.filled()))?,
         CellState::Skipped => {
             let r = ((x1 - x0).min(y1 - y0) / 4).clamp(1, 3);
-            area.draw(&Circle::new(
-                ((x0 + x1) / 2, (y0 + y1) / 2),
-                r as u32,
-                DOT.filled(),
-            ))?
+            area.draw(&Circle::new(((x0 + x1) / 2, (y0 + y1) / 2), r as u32, DOT.filled()))?
         }
         CellState::NotLogged => area.draw(&Rectangle::new(
             [(x0, y0), (x1 - 1, y1 - 1)],
@@ -423,11 +400,7 @@ fn ramp(v: f64) -> RGBColor {
         (0.5, [0x56 as f64, 0xB4 as f64, 0xE9 as f64]),
         (1.0, [0x00 as f64, 0x4F as f64, 0x7C as f64]),
     ];
-    let v = if v.is_finite() {
-        v.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let v = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 };
     let (a, b) = if v <= 0.5 {
         (STOPS[0], STOPS[1])
     } else {
@@ -458,22 +431,18 @@ pub(crate) mod tests {
             data: HeatmapData::States(vec![
                 row(
                     "Bram Jansen",
-                    vec![
-                        Hit, Hit, Partial, Hit, Skipped, Hit, Hit, Hit, Miss, Hit, Hit, Hit,
-                    ],
+                    vec![Hit, Hit, Partial, Hit, Skipped, Hit, Hit, Hit, Miss, Hit, Hit, Hit],
                 ),
                 row(
                     "Carla Smit-van den Berg de Groot",
                     vec![
-                        Miss, Partial, Partial, NotLogged, Hit, Partial, Hit, Hit, Skipped,
-                        Skipped, Hit, Hit,
+                        Miss, Partial, Partial, NotLogged, Hit, Partial, Hit, Hit, Skipped, Skipped, Hit, Hit,
                     ],
                 ),
                 row(
                     "Dirk",
                     vec![
-                        Inactive, Inactive, Inactive, Miss, Miss, NotLogged, Partial, Hit, Miss,
-                        Hit,
+                        Inactive, Inactive, Inactive, Miss, Miss, NotLogged, Partial, Hit, Miss, Hit,
                     ],
                 ),
             ]),
@@ -533,14 +502,8 @@ pub(crate) mod tests {
         ] {
             assert!(c.svg.contains(word), "{word}");
         }
-        assert!(
-            c.svg.contains("Carla Smit-van den Berg"),
-            "label kept or truncated"
-        );
-        assert_eq!(
-            c.table.rows[0],
-            ["Bram Jansen", "9", "1", "1", "1", "0", "82%"]
-        );
+        assert!(c.svg.contains("Carla Smit-van den Berg"), "label kept or truncated");
+        assert_eq!(c.table.rows[0], ["Bram Jansen", "9", "1", "1", "1", "0", "82%"]);
         assert_eq!(c.table.rows[2][0], "Dirk");
         // 9 + 5 + 2 hits over 11 + 10 + 7 eligible weeks
         assert_eq!(c.sentence, "16 of 28 weeks on target (57%), W5 to W16");
@@ -552,16 +515,9 @@ pub(crate) mod tests {
         assert_well_formed(&c);
         assert!(c.svg.contains("Aandeel gehaald 0%"));
         assert!(c.svg.contains("geen cijfer"));
-        assert_eq!(
-            c.table.headers,
-            ["Team", "Gemiddeld", "2026-W01", "2026-W08"]
-        );
+        assert_eq!(c.table.headers, ["Team", "Gemiddeld", "2026-W01", "2026-W08"]);
         assert_eq!(c.table.rows[0], ["Team Noord", "60%", "20%", "100%"]);
-        assert!(
-            c.sentence.contains("hoogste: Team Noord (60%)"),
-            "{}",
-            c.sentence
-        );
+        assert!(c.sentence.contains("hoogste: Team Noord (60%)"), "{}", c.sentence);
     }
 
     #[test]
@@ -608,9 +564,7 @@ pub(crate) mod tests {
         let rows = (0..40)
             .map(|r| HeatmapRow {
                 label: format!("Person {r}"),
-                cells: (0..104)
-                    .map(|i| STATES[(r * 7 + i * 3 + i / 5) % 6])
-                    .collect(),
+                cells: (0..104).map(|i| STATES[(r * 7 + i * 3 + i / 5) % 6]).collect(),
             })
             .collect();
         HeatmapInput {

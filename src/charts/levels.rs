@@ -69,11 +69,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
         &lv.absent,
         &lv.insufficient,
     ];
-    let with_people: Vec<&LevelMonth> = input
-        .months
-        .iter()
-        .filter(|m| m.counts.total() > 0)
-        .collect();
+    let with_people: Vec<&LevelMonth> = input.months.iter().filter(|m| m.counts.total() > 0).collect();
 
     let sentence = match (with_people.first(), with_people.last()) {
         (Some(a), Some(b)) if with_people.len() > 1 => fill(
@@ -136,72 +132,58 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
         let top = 10 + legend_h + 10;
         let bottom = top + PLOT_H;
         let height = bottom + 44;
-        render(
-            (WIDTH as u32, height as u32),
-            &frame,
-            &text.no_data,
-            |area| {
-                let max = input
-                    .months
-                    .iter()
-                    .map(|m| m.counts.total())
-                    .max()
-                    .unwrap_or(1);
-                let (ymax, step) = nice_ticks(max as f64, 5);
-                let y = Scale::new(0.0, ymax, bottom, top);
-                let ticks: Vec<(f64, String)> = (0..=(ymax / step).round() as i64)
-                    .map(|k| {
-                        let v = k as f64 * step;
-                        (v, super::locale::decimal(text.lang, v, 0))
-                    })
-                    .collect();
-                canvas::y_grid(area, LEFT, RIGHT, y, &ticks)?;
+        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+            let max = input.months.iter().map(|m| m.counts.total()).max().unwrap_or(1);
+            let (ymax, step) = nice_ticks(max as f64, 5);
+            let y = Scale::new(0.0, ymax, bottom, top);
+            let ticks: Vec<(f64, String)> = (0..=(ymax / step).round() as i64)
+                .map(|k| {
+                    let v = k as f64 * step;
+                    (v, super::locale::decimal(text.lang, v, 0))
+                })
+                .collect();
+            canvas::y_grid(area, LEFT, RIGHT, y, &ticks)?;
 
-                let n = input.months.len() as i32;
-                let slot = (RIGHT - LEFT) / n;
-                let bar = (slot * 3 / 5).clamp(6, 80);
-                let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
-                let count_style = anchored(font(SMALL), HPos::Center, VPos::Center);
-                for (m, cx) in input.months.iter().zip(&centres) {
-                    let mut base = 0u32;
-                    for (k, count) in m.counts.stacked().into_iter().enumerate() {
-                        if count == 0 {
-                            continue;
-                        }
-                        let (y0, y1) = (y.px((base + count) as f64), y.px(base as f64));
-                        segment(area, k, (cx - bar / 2, y0), (cx + bar / 2, y1))?;
-                        // A white rule between segments keeps them apart in grey print.
-                        area.draw(&PathElement::new(
-                            vec![(cx - bar / 2, y0), (cx + bar / 2, y0)],
-                            ShapeStyle::from(&PAPER).stroke_width(1),
-                        ))?;
-                        if y1 - y0 >= 15 && bar >= 22 {
-                            let ink = if k == 0 || k == 3 { PAPER } else { INK };
-                            area.draw(&Text::new(
-                                count.to_string(),
-                                (*cx, (y0 + y1) / 2),
-                                count_style.clone().color(&ink),
-                            ))?;
-                        }
-                        base += count;
+            let n = input.months.len() as i32;
+            let slot = (RIGHT - LEFT) / n;
+            let bar = (slot * 3 / 5).clamp(6, 80);
+            let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
+            let count_style = anchored(font(SMALL), HPos::Center, VPos::Center);
+            for (m, cx) in input.months.iter().zip(&centres) {
+                let mut base = 0u32;
+                for (k, count) in m.counts.stacked().into_iter().enumerate() {
+                    if count == 0 {
+                        continue;
                     }
+                    let (y0, y1) = (y.px((base + count) as f64), y.px(base as f64));
+                    segment(area, k, (cx - bar / 2, y0), (cx + bar / 2, y1))?;
+                    // A white rule between segments keeps them apart in grey print.
+                    area.draw(&PathElement::new(
+                        vec![(cx - bar / 2, y0), (cx + bar / 2, y0)],
+                        ShapeStyle::from(&PAPER).stroke_width(1),
+                    ))?;
+                    if y1 - y0 >= 15 && bar >= 22 {
+                        let ink = if k == 0 || k == 3 { PAPER } else { INK };
+                        area.draw(&Text::new(
+                            count.to_string(),
+                            (*cx, (y0 + y1) / 2),
+                            count_style.clone().color(&ink),
+                        ))?;
+                    }
+                    base += count;
                 }
-                area.draw(&PathElement::new(
-                    vec![(LEFT, bottom), (RIGHT, bottom)],
-                    ShapeStyle::from(&MUTED).stroke_width(1),
-                ))?;
-                let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
-                canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
-                canvas::legend(
-                    area,
-                    (LEFT, 10),
-                    RIGHT,
-                    &legend_labels,
-                    &|a, i, (sx, sy)| segment(a, i, (sx, sy), (sx + 14, sy + 14)),
-                )?;
-                Ok(())
-            },
-        )
+            }
+            area.draw(&PathElement::new(
+                vec![(LEFT, bottom), (RIGHT, bottom)],
+                ShapeStyle::from(&MUTED).stroke_width(1),
+            ))?;
+            let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
+            canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
+            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+                segment(a, i, (sx, sy), (sx + 14, sy + 14))
+            })?;
+            Ok(())
+        })
     };
 
     Chart {
@@ -282,10 +264,7 @@ pub(crate) mod tests {
             c.sentence,
             "november 2025 → april 2026: consistent van 1 naar 9 mensen, incidenteel van 8 naar 3"
         );
-        assert_eq!(
-            c.table.rows[0],
-            ["november 2025", "1", "3", "8", "2", "4", "18"]
-        );
+        assert_eq!(c.table.rows[0], ["november 2025", "1", "3", "8", "2", "4", "18"]);
     }
 
     #[test]
@@ -308,10 +287,7 @@ pub(crate) mod tests {
             months: vec![sample().months[5].clone()],
             ..LevelStackInput::default()
         };
-        assert_eq!(
-            level_stack(&one, &t).sentence,
-            "April 2026: 9 of 18 people consistent"
-        );
+        assert_eq!(level_stack(&one, &t).sentence, "April 2026: 9 of 18 people consistent");
     }
 
     #[test]

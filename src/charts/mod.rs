@@ -78,10 +78,7 @@ pub fn render_html(chart: &Chart) -> String {
     if !chart.svg.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(&format!(
-        "<figcaption>{}</figcaption>\n",
-        escape(&chart.sentence)
-    ));
+    out.push_str(&format!("<figcaption>{}</figcaption>\n", escape(&chart.sentence)));
     out.push_str(&format!(
         "<details class=\"chart-data\"><summary>{}</summary>\n",
         escape(&chart.table_summary)
@@ -185,10 +182,7 @@ pub(crate) mod tests_support {
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
         let root = &svg[..svg.find('>').unwrap()];
         assert!(root.contains("role=\"img\""));
-        assert!(
-            !root.contains(" width=") && !root.contains(" height="),
-            "{root}"
-        );
+        assert!(!root.contains(" width=") && !root.contains(" height="), "{root}");
         assert!(root.contains(&format!("aria-labelledby=\"{0}-title {0}-desc\"", c.id)));
         let after_root = &svg[root.len() + 2..];
         assert!(after_root.starts_with(&format!("<title id=\"{}-title\">", c.id)));
@@ -201,12 +195,7 @@ pub(crate) mod tests_support {
         assert!(!c.title.is_empty() || c.svg.contains("<title"));
         assert!(!c.sentence.is_empty());
         assert!(!c.table.headers.is_empty());
-        assert!(
-            c.table
-                .rows
-                .iter()
-                .all(|r| r.len() == c.table.headers.len())
-        );
+        assert!(c.table.rows.iter().all(|r| r.len() == c.table.headers.len()));
     }
 }
 
@@ -330,15 +319,7 @@ mod tests {
         let kinds: Vec<&str> = charts.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
-            [
-                "trend",
-                "heatmap",
-                "bars",
-                "levels",
-                "scatter",
-                "coverage",
-                "sparkline"
-            ]
+            ["trend", "heatmap", "bars", "levels", "scatter", "coverage", "sparkline"]
         );
         for c in &charts {
             tests_support::assert_well_formed(c);
@@ -346,10 +327,7 @@ mod tests {
             assert!(!c.table.rows.is_empty(), "{}", c.kind);
             assert_ne!(c.sentence, t.no_data, "{}", c.kind);
             let html = render_html(c);
-            assert!(html.contains(&format!(
-                "<figure class=\"chart chart-{}\" id=\"{}\">",
-                c.kind, c.id
-            )));
+            assert!(html.contains(&format!("<figure class=\"chart chart-{}\" id=\"{}\">", c.kind, c.id)));
             assert!(html.contains("<figcaption>") && html.contains("<table>"));
         }
     }

@@ -76,11 +76,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
 
     let table = Table {
         caption: title.clone(),
-        headers: vec![
-            String::from("#"),
-            text.cr_axis.clone(),
-            text.win_rate_axis.clone(),
-        ],
+        headers: vec![String::from("#"), text.cr_axis.clone(), text.win_rate_axis.clone()],
         rows: input
             .points
             .iter()
@@ -112,53 +108,48 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
     } else {
         let bottom = TOP + PLOT_H;
         let height = bottom + 64;
-        render(
-            (WIDTH as u32, height as u32),
-            &frame,
-            &text.no_data,
-            |area| {
-                let x = Scale::new(0.0, 1.0, LEFT, RIGHT);
-                let y = Scale::new(0.0, 1.0, bottom, TOP);
-                canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
-                let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
-                for (v, label) in percent_ticks(lang) {
-                    let px = x.px(v);
-                    area.draw(&PathElement::new(
-                        vec![(px, TOP), (px, bottom)],
-                        ShapeStyle::from(&GRID).stroke_width(1),
-                    ))?;
-                    area.draw(&Text::new(label, (px, bottom + 6), tick.clone()))?;
-                }
-                // Axis names: x under the ticks, y along the top of the axis.
-                area.draw(&Text::new(
-                    text.cr_axis.as_str(),
-                    ((LEFT + RIGHT) / 2, bottom + 24),
-                    anchored(bold(SMALL), HPos::Center, VPos::Top),
+        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+            let x = Scale::new(0.0, 1.0, LEFT, RIGHT);
+            let y = Scale::new(0.0, 1.0, bottom, TOP);
+            canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
+            let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
+            for (v, label) in percent_ticks(lang) {
+                let px = x.px(v);
+                area.draw(&PathElement::new(
+                    vec![(px, TOP), (px, bottom)],
+                    ShapeStyle::from(&GRID).stroke_width(1),
                 ))?;
-                area.draw(&Text::new(
-                    text.win_rate_axis.as_str(),
-                    (LEFT + 6, TOP + 4),
-                    anchored(bold(SMALL), HPos::Left, VPos::Top),
-                ))?;
-                for (_, px, py) in &points {
-                    let c = (x.px(*px), y.px(*py));
-                    area.draw(&Circle::new(c, 5, BLUE.mix(0.35).filled()))?;
-                    area.draw(&Circle::new(c, 5, ShapeStyle::from(&BLUE).stroke_width(1)))?;
-                }
-                // ρ and n, and the caution, in the corner under the plot.
-                area.draw(&Text::new(
-                    stats.as_str(),
-                    (RIGHT, bottom + 24),
-                    anchored(bold(SMALL), HPos::Right, VPos::Top),
-                ))?;
-                area.draw(&Text::new(
-                    text.correlation_note.as_str(),
-                    (RIGHT, bottom + 42),
-                    anchored(font(SMALL), HPos::Right, VPos::Top).color(&MUTED),
-                ))?;
-                Ok(())
-            },
-        )
+                area.draw(&Text::new(label, (px, bottom + 6), tick.clone()))?;
+            }
+            // Axis names: x under the ticks, y along the top of the axis.
+            area.draw(&Text::new(
+                text.cr_axis.as_str(),
+                ((LEFT + RIGHT) / 2, bottom + 24),
+                anchored(bold(SMALL), HPos::Center, VPos::Top),
+            ))?;
+            area.draw(&Text::new(
+                text.win_rate_axis.as_str(),
+                (LEFT + 6, TOP + 4),
+                anchored(bold(SMALL), HPos::Left, VPos::Top),
+            ))?;
+            for (_, px, py) in &points {
+                let c = (x.px(*px), y.px(*py));
+                area.draw(&Circle::new(c, 5, BLUE.mix(0.35).filled()))?;
+                area.draw(&Circle::new(c, 5, ShapeStyle::from(&BLUE).stroke_width(1)))?;
+            }
+            // ρ and n, and the caution, in the corner under the plot.
+            area.draw(&Text::new(
+                stats.as_str(),
+                (RIGHT, bottom + 24),
+                anchored(bold(SMALL), HPos::Right, VPos::Top),
+            ))?;
+            area.draw(&Text::new(
+                text.correlation_note.as_str(),
+                (RIGHT, bottom + 42),
+                anchored(font(SMALL), HPos::Right, VPos::Top).color(&MUTED),
+            ))?;
+            Ok(())
+        })
     };
 
     Chart {
@@ -210,10 +201,7 @@ pub(crate) mod tests {
     fn rho_n_and_caution() {
         let c = scatter(&sample(), &ChartText::dutch());
         assert_well_formed(&c);
-        assert_eq!(
-            c.title,
-            "Consistency and win rate, March 2026 (ρ = 0,89, n = 9)"
-        );
+        assert_eq!(c.title, "Consistency and win rate, March 2026 (ρ = 0,89, n = 9)");
         assert!(c.svg.contains("ρ = 0,89, n = 9"));
         assert!(c.svg.contains("Samenhang, geen bewijs van oorzaak"));
         assert!(c.desc.contains("0,89"));
@@ -239,10 +227,7 @@ pub(crate) mod tests {
         };
         let c = scatter(&few, &t);
         assert_well_formed(&c);
-        assert_eq!(
-            c.sentence,
-            "Too few people (1) to compare consistency with win rate."
-        );
+        assert_eq!(c.sentence, "Too few people (1) to compare consistency with win rate.");
         assert_eq!(c.table.rows[0], ["p1", "–", "50%"]);
     }
 

@@ -33,10 +33,7 @@ pub struct Shortcode {
 
 impl Shortcode {
     pub fn arg(&self, key: &str) -> Option<&str> {
-        self.args
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The `kind` argument (`trend`, `heatmap`, …), if given.
@@ -91,9 +88,7 @@ impl ShortcodeError {
             ShortcodeErrorKind::ExpectedArgName => "expected an argument name".into(),
             ShortcodeErrorKind::ExpectedEquals => "expected `=` after the argument name".into(),
             ShortcodeErrorKind::ExpectedValue => "expected a value after `=`".into(),
-            ShortcodeErrorKind::ExpectedCommaOrParen => {
-                "expected `,` or `)` after the value".into()
-            }
+            ShortcodeErrorKind::ExpectedCommaOrParen => "expected `,` or `)` after the value".into(),
             ShortcodeErrorKind::ExpectedClose => "expected `}}` after `)`".into(),
             ShortcodeErrorKind::DuplicateArg(k) => format!("argument `{k}` is given twice"),
         }
@@ -104,17 +99,13 @@ impl ShortcodeError {
             ShortcodeErrorKind::Unclosed | ShortcodeErrorKind::ExpectedClose => {
                 Some("write it as {{ chart(kind=\"trend\", team=\"noord\") }}")
             }
-            ShortcodeErrorKind::UnclosedString => {
-                Some("end the value with the same quote it starts with")
-            }
+            ShortcodeErrorKind::UnclosedString => Some("end the value with the same quote it starts with"),
             ShortcodeErrorKind::CurlyQuote => Some("use straight quotes: \" or '"),
             ShortcodeErrorKind::BadEscape(_) => Some("only \\\" \\' and \\\\ are escapes"),
             ShortcodeErrorKind::ExpectedValue => Some("quote the value: key=\"value\""),
             ShortcodeErrorKind::ExpectedArgName
             | ShortcodeErrorKind::ExpectedEquals
-            | ShortcodeErrorKind::ExpectedCommaOrParen => {
-                Some("arguments are key=\"value\", separated by commas")
-            }
+            | ShortcodeErrorKind::ExpectedCommaOrParen => Some("arguments are key=\"value\", separated by commas"),
             ShortcodeErrorKind::DuplicateArg(_) => None,
         }
     }
@@ -170,11 +161,7 @@ pub fn parse(text: &str) -> Parsed {
 }
 
 /// Replaces every parsed shortcode by `f(shortcode)`; the rest is copied.
-pub fn expand(
-    text: &str,
-    shortcodes: &[Shortcode],
-    mut f: impl FnMut(&Shortcode) -> String,
-) -> String {
+pub fn expand(text: &str, shortcodes: &[Shortcode], mut f: impl FnMut(&Shortcode) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for sc in shortcodes {
@@ -272,10 +259,7 @@ fn call(text: &str, start: usize) -> Call {
                 break;
             }
             Some(_) => {
-                return err(
-                    i,
-                    curly_or(text, i, ShortcodeErrorKind::ExpectedCommaOrParen),
-                );
+                return err(i, curly_or(text, i, ShortcodeErrorKind::ExpectedCommaOrParen));
             }
         }
     }
@@ -416,10 +400,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn args(sc: &Shortcode) -> Vec<(&str, &str)> {
-        sc.args
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect()
+        sc.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
     }
 
     #[test]
@@ -434,21 +415,14 @@ mod tests {
         assert_eq!(a.kind(), Some("trend"));
         assert_eq!(
             args(a),
-            [
-                ("kind", "trend"),
-                ("behaviour", "tijdig-opvolgen"),
-                ("team", "noord")
-            ]
+            [("kind", "trend"), ("behaviour", "tijdig-opvolgen"), ("team", "noord")]
         );
         assert_eq!(
             &text[a.span.clone()],
             "{{ chart(kind=\"trend\", behaviour=\"tijdig-opvolgen\", team=\"noord\") }}"
         );
         let b = &p.shortcodes[1];
-        assert_eq!(
-            args(b),
-            [("kind", "heatmap"), ("team", "zuid"), ("weeks", "13")]
-        );
+        assert_eq!(args(b), [("kind", "heatmap"), ("team", "zuid"), ("weeks", "13")]);
         assert!(text[b.span.clone()].ends_with(") }}"));
     }
 
@@ -483,14 +457,8 @@ mod tests {
     fn malformed_calls_are_located() {
         use ShortcodeErrorKind::*;
         assert_eq!(error_of("a\n{{ chart(kind=\"trend\""), (Unclosed, (2, 1)));
-        assert_eq!(
-            error_of("{{ chart(kind=\"trend) }}\nmore"),
-            (UnclosedString, (1, 15))
-        );
-        assert_eq!(
-            error_of("{{ chart(kind='trend\") }}"),
-            (UnclosedString, (1, 15))
-        );
+        assert_eq!(error_of("{{ chart(kind=\"trend) }}\nmore"), (UnclosedString, (1, 15)));
+        assert_eq!(error_of("{{ chart(kind='trend\") }}"), (UnclosedString, (1, 15)));
         assert_eq!(error_of("{{ chart(kind=“trend”) }}"), (CurlyQuote, (1, 15)));
         assert_eq!(
             error_of("{{ chart(kind=\"trend\" team=\"x\") }}"),
@@ -502,10 +470,7 @@ mod tests {
         assert_eq!(error_of("{{ chart(a=1) }"), (ExpectedClose, (1, 15)));
         assert_eq!(error_of("{{ chart(a=1)"), (Unclosed, (1, 1)));
         assert_eq!(error_of("{{ chart(a=1) x }}"), (ExpectedClose, (1, 15)));
-        assert_eq!(
-            error_of("{{ chart(a=1, a=2) }}"),
-            (DuplicateArg("a".into()), (1, 15))
-        );
+        assert_eq!(error_of("{{ chart(a=1, a=2) }}"), (DuplicateArg("a".into()), (1, 15)));
         assert_eq!(error_of("{{ chart(a='\\n') }}"), (BadEscape('n'), (1, 13)));
         // Parsing goes on after an error.
         let p = parse("{{ chart(a=) }} {{ chart(b=\"1\") }}");
@@ -517,9 +482,7 @@ mod tests {
     fn expand_replaces_spans() {
         let text = "a {{ chart(kind=\"x\") }} b {{ chart(kind='y') }} c";
         let p = parse(text);
-        let out = expand(text, &p.shortcodes, |sc| {
-            format!("[{}]", sc.kind().unwrap())
-        });
+        let out = expand(text, &p.shortcodes, |sc| format!("[{}]", sc.kind().unwrap()));
         assert_eq!(out, "a [x] b [y] c");
     }
 

@@ -45,11 +45,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
         ),
         _ => text.no_data.clone(),
     };
-    let desc = format!(
-        "{} {}.",
-        text.desc_sparkline,
-        sentence.trim_end_matches('.')
-    );
+    let desc = format!("{} {}.", text.desc_sparkline, sentence.trim_end_matches('.'));
     let table = Table {
         caption: input.title.clone(),
         headers: vec![text.week.clone(), text.strength.clone()],
@@ -94,11 +90,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
         }
         if let Some(&b) = defined.last() {
             let px = if n == 1 { W / 2 } else { x.px(b as f64) };
-            area.draw(&Circle::new(
-                (px, y.px(value(b).unwrap_or(0.0))),
-                3,
-                BLUE.filled(),
-            ))?;
+            area.draw(&Circle::new((px, y.px(value(b).unwrap_or(0.0))), 3, BLUE.filled()))?;
         }
         Ok(())
     });
@@ -147,8 +139,7 @@ pub(crate) mod tests {
         assert!(c.svg.contains("<polyline"));
         assert!(!c.svg.contains("<text"), "no axes or labels");
         assert!(
-            c.sentence
-                .starts_with("Tijdig opvolgen: gewoontesterkte 0,"),
+            c.sentence.starts_with("Tijdig opvolgen: gewoontesterkte 0,"),
             "{}",
             c.sentence
         );

@@ -164,21 +164,11 @@ impl ChartText {
             share_of_hits: s("Share on target"),
             correlation_note: s("Correlation, not proof of cause"),
             desc_trend: s("Line chart of the consistency rate per week."),
-            desc_heatmap: s(
-                "Grid of weeks (columns) per row: whether the behaviour hit its target.",
-            ),
-            desc_bars: s(
-                "Bar chart of the consistency rate per behaviour, this month against last month.",
-            ),
-            desc_levels: s(
-                "Stacked bars: how many people are at each consistency level, per month.",
-            ),
-            desc_scatter: s(
-                "Scatter plot of each person's consistency rate against their win rate.",
-            ),
-            desc_coverage: s(
-                "Bar chart of coaching coverage per month, with minutes of coaching per rep.",
-            ),
+            desc_heatmap: s("Grid of weeks (columns) per row: whether the behaviour hit its target."),
+            desc_bars: s("Bar chart of the consistency rate per behaviour, this month against last month."),
+            desc_levels: s("Stacked bars: how many people are at each consistency level, per month."),
+            desc_scatter: s("Scatter plot of each person's consistency rate against their win rate."),
+            desc_coverage: s("Bar chart of coaching coverage per month, with minutes of coaching per rep."),
             desc_sparkline: s("Small line of habit strength per week."),
             sentence_trend: s("{name}: {from} → {to} consistent since {since}"),
             sentence_trend_single: s("{name}: {value} consistent in {week}"),
@@ -194,13 +184,9 @@ impl ChartText {
                 "{first} → {last}: {consistent} {c_from} → {c_to} people, {incidental} {i_from} → {i_to}",
             ),
             sentence_levels_single: s("{month}: {count} of {total} people {consistent}"),
-            sentence_scatter: s(
-                "ρ = {rho} between consistency and win rate over {n} people. {note}.",
-            ),
+            sentence_scatter: s("ρ = {rho} between consistency and win rate over {n} people. {note}."),
             sentence_scatter_none: s("Too few people ({n}) to compare consistency with win rate."),
-            sentence_coverage: s(
-                "{month}: {coverage} of reps coached, {minutes} per rep (target {target})",
-            ),
+            sentence_coverage: s("{month}: {coverage} of reps coached, {minutes} per rep (target {target})"),
             sentence_sparkline: s("{name}: habit strength {value} (was {from} in {week})"),
         }
     }
@@ -252,22 +238,14 @@ impl ChartText {
             correlation_note: s("Samenhang, geen bewijs van oorzaak"),
             desc_trend: s("Lijngrafiek van de consistentie per week."),
             desc_heatmap: s("Raster van weken (kolommen) per rij: of het gedrag de norm haalde."),
-            desc_bars: s(
-                "Staafdiagram van de consistentie per gedrag, deze maand tegenover vorige maand.",
-            ),
-            desc_levels: s(
-                "Gestapelde staven: hoeveel mensen per maand op elk niveau van consistentie zitten.",
-            ),
+            desc_bars: s("Staafdiagram van de consistentie per gedrag, deze maand tegenover vorige maand."),
+            desc_levels: s("Gestapelde staven: hoeveel mensen per maand op elk niveau van consistentie zitten."),
             desc_scatter: s("Spreidingsdiagram van ieders consistentie tegenover de winstratio."),
-            desc_coverage: s(
-                "Staafdiagram van de coachingsdekking per maand, met minuten coaching per verkoper.",
-            ),
+            desc_coverage: s("Staafdiagram van de coachingsdekking per maand, met minuten coaching per verkoper."),
             desc_sparkline: s("Kleine lijn van de gewoontesterkte per week."),
             sentence_trend: s("{name}: van {from} naar {to} consistent sinds {since}"),
             sentence_trend_single: s("{name}: {value} consistent in {week}"),
-            sentence_heatmap: s(
-                "{hits} van {weeks} weken gehaald ({share}), {first} tot en met {last}",
-            ),
+            sentence_heatmap: s("{hits} van {weeks} weken gehaald ({share}), {first} tot en met {last}"),
             sentence_heatmap_shares: s(
                 "Gemiddeld {average} gehaald, {first} tot en met {last}; hoogste: {best} ({best_value})",
             ),
@@ -279,12 +257,8 @@ impl ChartText {
                 "{first} → {last}: {consistent} van {c_from} naar {c_to} mensen, {incidental} van {i_from} naar {i_to}",
             ),
             sentence_levels_single: s("{month}: {count} van {total} mensen {consistent}"),
-            sentence_scatter: s(
-                "ρ = {rho} tussen consistentie en winstratio over {n} mensen. {note}.",
-            ),
-            sentence_scatter_none: s(
-                "Te weinig mensen ({n}) om consistentie met winstratio te vergelijken.",
-            ),
+            sentence_scatter: s("ρ = {rho} tussen consistentie en winstratio over {n} mensen. {note}."),
+            sentence_scatter_none: s("Te weinig mensen ({n}) om consistentie met winstratio te vergelijken."),
             sentence_coverage: s(
                 "{month}: {coverage} van de verkopers gecoacht, {minutes} per verkoper (norm {target})",
             ),
@@ -329,10 +303,7 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_keys_only() {
-        assert_eq!(
-            fill("{a} → {b} {c} {", &[("a", "1"), ("b", "2")]),
-            "1 → 2 {c} {"
-        );
+        assert_eq!(fill("{a} → {b} {c} {", &[("a", "1"), ("b", "2")]), "1 → 2 {c} {");
     }
 
     #[test]

@@ -143,10 +143,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
         rows,
     };
 
-    let any_value = input
-        .series
-        .iter()
-        .any(|s| (0..n).any(|i| value(s, i).is_some()));
+    let any_value = input.series.iter().any(|s| (0..n).any(|i| value(s, i).is_some()));
 
     // Layout, top to bottom: legend, plot, week labels, story key.
     let mut legend_labels: Vec<String> = input.series.iter().map(|s| s.name.clone()).collect();
@@ -156,13 +153,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
     // The key lists the drawn markers (those in the chart's weeks come first).
     let key_labels: Vec<String> = markers
         .iter()
-        .filter_map(|(w, m)| {
-            Some(format!(
-                "{} {}",
-                week_short(text, &input.weeks[(*w)?]),
-                m.label
-            ))
-        })
+        .filter_map(|(w, m)| Some(format!("{} {}", week_short(text, &input.weeks[(*w)?]), m.label)))
         .collect();
     let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
     let top = 10 + legend_h + 8 + if markers.is_empty() { 0 } else { 14 };
@@ -256,41 +247,30 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
                 let last = (0..n).rev().find(|i| value(s, *i).is_some());
                 for i in 0..n {
                     let Some(v) = value(s, i) else { continue };
-                    let isolated =
-                        (i == 0 || value(s, i - 1).is_none()) && value(s, i + 1).is_none();
+                    let isolated = (i == 0 || value(s, i - 1).is_none()) && value(s, i + 1).is_none();
                     if n <= 26 || isolated || Some(i) == last {
                         mark(area, si, (x.px(i as f64), y.px(v)), color)?;
                     }
                 }
             }
 
-            canvas::legend(
-                area,
-                (LEFT, 10),
-                RIGHT,
-                &legend_labels,
-                &|a, i, (sx, sy)| {
-                    if i < input.series.len() {
-                        let color = SERIES[i % SERIES.len()];
-                        a.draw(&PathElement::new(
-                            vec![(sx, sy + 7), (sx + 14, sy + 7)],
-                            ShapeStyle::from(&color).stroke_width(3),
-                        ))?;
-                        mark(a, i, (sx + 7, sy + 7), color)
-                    } else {
-                        canvas::dashed(a, (sx, sy + 7), (sx + 16, sy + 7), INK, 2)
-                    }
-                },
-            )?;
+            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+                if i < input.series.len() {
+                    let color = SERIES[i % SERIES.len()];
+                    a.draw(&PathElement::new(
+                        vec![(sx, sy + 7), (sx + 14, sy + 7)],
+                        ShapeStyle::from(&color).stroke_width(3),
+                    ))?;
+                    mark(a, i, (sx + 7, sy + 7), color)
+                } else {
+                    canvas::dashed(a, (sx, sy + 7), (sx + 16, sy + 7), INK, 2)
+                }
+            })?;
 
             if !key_labels.is_empty() {
-                canvas::legend(
-                    area,
-                    (LEFT, key_top),
-                    RIGHT,
-                    &key_labels,
-                    &|a, i, (sx, sy)| badge(a, (sx + 7, sy + 7), i + 1),
-                )?;
+                canvas::legend(area, (LEFT, key_top), RIGHT, &key_labels, &|a, i, (sx, sy)| {
+                    badge(a, (sx + 7, sy + 7), i + 1)
+                })?;
             }
             Ok(())
         })
@@ -345,10 +325,7 @@ fn mark(area: &Area, i: usize, (x, y): (i32, i32), color: RGBColor) -> Drawn {
     match i % 4 {
         0 => area.draw(&Circle::new((x, y), 4, fill))?,
         1 => area.draw(&Rectangle::new([(x - 4, y - 4), (x + 4, y + 4)], fill))?,
-        2 => area.draw(&Polygon::new(
-            vec![(x, y - 5), (x + 5, y + 4), (x - 5, y + 4)],
-            fill,
-        ))?,
+        2 => area.draw(&Polygon::new(vec![(x, y - 5), (x + 5, y + 4), (x - 5, y + 4)], fill))?,
         _ => area.draw(&Polygon::new(
             vec![(x, y - 5), (x + 5, y), (x, y + 5), (x - 5, y)],
             fill,
@@ -434,19 +411,13 @@ pub(crate) mod tests {
         assert!(c.svg.contains("Goal 80%"));
         assert!(c.svg.contains("Deal bij Bakker &amp; Zn"));
         assert_eq!(c.sentence, "Team Noord: 62% → 71% consistent since January");
-        assert_eq!(
-            c.table.headers,
-            ["Week", "Team Noord", "Team Zuid", "Goal", "Story"]
-        );
+        assert_eq!(c.table.headers, ["Week", "Team Noord", "Team Zuid", "Goal", "Story"]);
         assert_eq!(c.table.rows.len(), 14);
         assert_eq!(c.table.rows[3][1], "–");
         assert_eq!(c.table.rows[4][4], "1. Deal bij Bakker & Zn");
         assert_eq!(c.table.rows[13][0], "2025-W40");
         let nl = trend(&sample(), &ChartText::dutch());
-        assert_eq!(
-            nl.sentence,
-            "Team Noord: van 62% naar 71% consistent sinds januari"
-        );
+        assert_eq!(nl.sentence, "Team Noord: van 62% naar 71% consistent sinds januari");
     }
 
     #[test]
