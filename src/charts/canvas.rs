@@ -358,11 +358,11 @@ pub(crate) fn month_axis(
             (*x, y),
             style.clone(),
         ))?;
-        if let Some((year, _)) = p {
-            if last_year != Some(*year) {
-                area.draw(&Text::new(year.to_string(), (*x, y + 16), year_style.clone()))?;
-                last_year = Some(*year);
-            }
+        if let Some((year, _)) = p
+            && last_year != Some(*year)
+        {
+            area.draw(&Text::new(year.to_string(), (*x, y + 16), year_style.clone()))?;
+            last_year = Some(*year);
         }
     }
     Ok(())

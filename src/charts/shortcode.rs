@@ -133,11 +133,9 @@ pub fn parse(text: &str) -> Parsed {
     let mut i = 0;
     let mut line_start = true;
     while i < bytes.len() {
-        if line_start {
-            if let Some(end) = fenced_block_end(text, i) {
-                i = end;
-                continue;
-            }
+        if line_start && let Some(end) = fenced_block_end(text, i) {
+            i = end;
+            continue;
         }
         let b = bytes[i];
         line_start = b == b'\n';
