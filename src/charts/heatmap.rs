@@ -148,10 +148,10 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
                     let avg = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
                     sum += values.iter().sum::<f64>();
                     count += values.len();
-                    if let Some(a) = avg {
-                        if best.is_none_or(|(_, b)| a > b) {
-                            best = Some((&r.label, a));
-                        }
+                    if let Some(a) = avg
+                        && best.is_none_or(|(_, b)| a > b)
+                    {
+                        best = Some((&r.label, a));
                     }
                     let at = |i: usize| share(r.cells.get(i).copied().flatten());
                     vec![

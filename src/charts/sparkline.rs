@@ -117,7 +117,7 @@ pub(crate) mod tests {
         let mut s = 0.0;
         let values = (0..13)
             .map(|w| {
-                let x = if (w + i) % 4 == 0 { 0.0 } else { 1.0 };
+                let x = if (w + i).is_multiple_of(4) { 0.0 } else { 1.0 };
                 s = s * 0.707 + x * 0.293;
                 (w != 5).then_some(s)
             })
