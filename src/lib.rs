@@ -25,6 +25,8 @@ pub mod scaffold;
 pub mod search;
 pub mod slug;
 pub mod source;
+pub mod teamdata;
 pub mod theme;
 pub mod validate;
+pub mod week;
 pub mod yaml;

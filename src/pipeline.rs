@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
-use crate::{content, history, privacy, render, source, theme, validate};
+use crate::{content, history, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -106,6 +106,26 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     content
         .stories
         .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
+    let rules: Vec<teamdata::BehaviourRule> = content
+        .behaviours
+        .iter()
+        .map(|b| teamdata::BehaviourRule {
+            id: b.id.clone(),
+            target: b.meta.target,
+            roles: b.meta.roles.clone(),
+            half_life: b.meta.half_life,
+        })
+        .collect();
+    let data = match teamdata::load(&sources.data, &rules) {
+        Ok((data, warnings)) => {
+            diags.extend(warnings);
+            Some(data)
+        }
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
+    };
     let theme = match theme::load(&sources, &config) {
         Ok(t) => Some(t),
         Err(found) => {

@@ -1,0 +1,502 @@
+//! Parsing and validating the files under `data/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use super::*;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos, unknown_id_hint};
+use crate::source::{DataSources, SourceFile};
+use crate::yaml;
+
+/// What the behaviour pages say about a behaviour, as the data needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BehaviourRule {
+    pub id: String,
+    /// Times per week that count as a hit (≥ 1).
+    pub target: u32,
+    /// Roles it applies to; all roles when `None`.
+    pub roles: Option<Vec<String>>,
+    /// Habit-strength half-life in weeks; the config default when `None`.
+    pub half_life: Option<f64>,
+}
+
+impl BehaviourRule {
+    pub fn applies_to(&self, role: &str) -> bool {
+        self.roles.as_ref().is_none_or(|r| r.iter().any(|x| x == role))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeamFile {
+    #[serde(default)]
+    teams: Vec<RawTeam>,
+    #[serde(default)]
+    people: Vec<RawPerson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTeam {
+    id: String,
+    name: String,
+    manager: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerson {
+    id: String,
+    name: String,
+    team: String,
+    role: String,
+    start: Option<String>,
+    end: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLogDoc {
+    week: String,
+    #[serde(default)]
+    entries: BTreeMap<String, Option<RawEntry>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawEntry {
+    Word(String),
+    Values(BTreeMap<String, RawValue>),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawValue {
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Word(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoachingFile {
+    #[serde(default)]
+    sessions: Vec<RawSession>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSession {
+    date: NaiveDate,
+    coach: String,
+    person: String,
+    #[serde(default)]
+    minutes: f64,
+    #[serde(default)]
+    behaviours: Vec<String>,
+    commitment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcomes {
+    #[serde(default)]
+    months: BTreeMap<String, BTreeMap<String, RawOutcome>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutcome {
+    won: u32,
+    lost: u32,
+    revenue: Option<f64>,
+}
+
+/// A parsed log document with the file it came from.
+struct LogDoc<'a> {
+    file: &'a SourceFile,
+    doc: RawLogDoc,
+}
+
+fn at(file: &SourceFile, after: Option<&str>, token: &str, message: impl Into<String>) -> Diagnostic {
+    let pos = yaml::locate(&file.text, after, token, 1).or(Some(Pos { line: 1, column: 1 }));
+    Diagnostic::error(&file.rel, message).at_pos(pos)
+}
+
+/// Parses and validates all team data against the behaviours of the site.
+/// Returns the data and its warnings, or every error found.
+pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut out = TeamData::default();
+
+    // Teams and people.
+    if let Some(f) = &data.team {
+        match yaml::parse::<RawTeamFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
+            Ok(raw) => team_file(f, raw, &mut out, &mut diags),
+            Err(d) => diags.push(d),
+        }
+    }
+    let people: BTreeMap<&str, &Person> = out.people.iter().map(|p| (p.id.as_str(), p)).collect();
+    let person_ids: Vec<&str> = out.people.iter().map(|p| p.id.as_str()).collect();
+    let behaviour_ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    let rule_of: BTreeMap<&str, &BehaviourRule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+
+    // Logs: parsed in parallel, checked in file order.
+    let parsed: Vec<Result<Vec<RawLogDoc>, Diagnostic>> = data
+        .logs
+        .par_iter()
+        .map(|f| yaml::parse_documents::<RawLogDoc>(&f.text, &f.rel))
+        .collect();
+    let mut docs = Vec::new();
+    for (f, r) in data.logs.iter().zip(parsed) {
+        match r {
+            Ok(ds) => docs.extend(ds.into_iter().map(|doc| LogDoc { file: f, doc })),
+            Err(d) => diags.push(d),
+        }
+    }
+    for LogDoc { file, doc } in &docs {
+        let week: Week = match doc.week.parse() {
+            Ok(w) => w,
+            Err(e) => {
+                diags.push(at(file, Some("week"), doc.week.trim(), e).with_hint("weeks are ISO weeks: YYYY-Www"));
+                continue;
+            }
+        };
+        out.logged_weeks.push(week);
+        for (pid, entry) in &doc.entries {
+            let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
+            let Some(person) = people.get(pid.as_str()) else {
+                diags.push(
+                    at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
+                        .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
+                );
+                continue;
+            };
+            if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
+                let span = match (person.start, person.end) {
+                    (Some(s), Some(e)) => format!("{s} to {e}"),
+                    (Some(s), None) => format!("from {s}"),
+                    (None, Some(e)) => format!("until {e}"),
+                    (None, None) => String::new(),
+                };
+                diags.push(
+                    at(
+                        file,
+                        None,
+                        pid,
+                        format!("`{pid}` is logged in {week}, outside their active weeks ({span})"),
+                    )
+                    .with_hint("fix the week, or `start`/`end` in data/team.yaml"),
+                );
+                continue;
+            }
+            let pos = key_line(pid).unwrap_or(Pos { line: 1, column: 1 });
+            let entry = match entry {
+                None => WeekEntry::Values(BTreeMap::new()),
+                Some(RawEntry::Word(w)) if w.trim() == "skip" => WeekEntry::Skip,
+                Some(RawEntry::Word(w)) => {
+                    diags.push(
+                        at(
+                            file,
+                            Some(&format!("{pid}:")),
+                            w.trim(),
+                            format!("`{w}` is not a week entry for `{pid}`"),
+                        )
+                        .with_hint("write `skip` for a skipped week, or counts per behaviour on the lines below"),
+                    );
+                    continue;
+                }
+                Some(RawEntry::Values(values)) => {
+                    let mut checked = BTreeMap::new();
+                    for (bid, raw) in values {
+                        let Some(rule) = rule_of.get(bid.as_str()) else {
+                            diags.push(
+                                at(
+                                    file,
+                                    Some(&format!("{pid}:")),
+                                    bid,
+                                    format!("unknown behaviour `{bid}`"),
+                                )
+                                .with_hint(unknown_id_hint(bid, behaviour_ids.iter().copied())),
+                            );
+                            continue;
+                        };
+                        let value = match raw {
+                            RawValue::Int(n) if *n >= 0 && *n <= u32::MAX as i64 => Logged::Count(*n as u32),
+                            RawValue::Word(w) if w.trim() == "skip" => Logged::Skip,
+                            other => {
+                                let shown = match other {
+                                    RawValue::Int(n) => n.to_string(),
+                                    RawValue::Float(x) => x.to_string(),
+                                    RawValue::Bool(b) => b.to_string(),
+                                    RawValue::Word(w) => w.clone(),
+                                };
+                                let token = match other {
+                                    RawValue::Int(n) if *n < 0 => n.to_string(),
+                                    _ => shown.clone(),
+                                };
+                                diags.push(
+                                    at(file, Some(&format!("{pid}:")), &token, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                        .with_hint("counts are whole numbers of 0 or more; write `skip` to leave the behaviour out this week"),
+                                );
+                                continue;
+                            }
+                        };
+                        if !rule.applies_to(&person.role) {
+                            diags.push(
+                                Diagnostic::warning(
+                                    &file.rel,
+                                    format!(
+                                        "`{bid}` does not apply to `{pid}` (role {}); the value is ignored",
+                                        person.role
+                                    ),
+                                )
+                                .at_pos(key_line(bid)),
+                            );
+                            continue;
+                        }
+                        checked.insert(bid.clone(), value);
+                    }
+                    WeekEntry::Values(checked)
+                }
+            };
+            let key = (pid.clone(), week);
+            if let Some(first) = out.sources.get(&key) {
+                diags.push(
+                    Diagnostic::error(
+                        &file.rel,
+                        format!(
+                            "`{pid}` is logged twice for {week}: also in {}:{}",
+                            first.file, first.line
+                        ),
+                    )
+                    .at(pos.line, pos.column)
+                    .with_hint("keep one entry per person and week"),
+                );
+                continue;
+            }
+            out.sources.insert(
+                key.clone(),
+                Source {
+                    file: file.rel.clone(),
+                    line: pos.line,
+                },
+            );
+            out.logs.insert(key, entry);
+        }
+    }
+    out.logged_weeks.sort();
+    out.logged_weeks.dedup();
+
+    // Coaching sessions.
+    for f in &data.coaching {
+        let raw = match yaml::parse::<RawCoachingFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1)
+        {
+            Ok(r) => r,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        for s in raw.sessions {
+            let mut ok = true;
+            for (field, id) in [("coach", &s.coach), ("person", &s.person)] {
+                if !people.contains_key(id.as_str()) {
+                    diags.push(
+                        at(f, Some(&format!("{field}:")), id, format!("unknown {field} `{id}`"))
+                            .with_hint(unknown_id_hint(id, person_ids.iter().copied())),
+                    );
+                    ok = false;
+                }
+            }
+            for b in &s.behaviours {
+                if !rule_of.contains_key(b.as_str()) {
+                    diags.push(
+                        at(f, Some("behaviours"), b, format!("unknown behaviour `{b}`"))
+                            .with_hint(unknown_id_hint(b, behaviour_ids.iter().copied())),
+                    );
+                    ok = false;
+                }
+            }
+            if !(s.minutes.is_finite() && s.minutes >= 0.0) {
+                diags.push(at(
+                    f,
+                    Some("minutes"),
+                    &s.minutes.to_string(),
+                    "`minutes` must be 0 or more",
+                ));
+                ok = false;
+            }
+            if ok {
+                out.sessions.push(Session {
+                    date: s.date,
+                    coach: s.coach,
+                    person: s.person,
+                    minutes: s.minutes,
+                    behaviours: s.behaviours,
+                    commitment: s.commitment,
+                });
+            }
+        }
+    }
+    out.sessions
+        .sort_by(|a, b| (a.date, &a.coach, &a.person).cmp(&(b.date, &b.coach, &b.person)));
+
+    // Outcomes.
+    if let Some(f) = &data.outcomes {
+        match yaml::parse::<RawOutcomes>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
+            Ok(raw) => {
+                for (m, per_person) in raw.months {
+                    let month: Month = match m.parse() {
+                        Ok(m) => m,
+                        Err(e) => {
+                            diags.push(at(f, None, &m, e));
+                            continue;
+                        }
+                    };
+                    for (pid, o) in per_person {
+                        if !people.contains_key(pid.as_str()) {
+                            diags.push(
+                                at(
+                                    f,
+                                    Some(&m),
+                                    &pid,
+                                    format!("unknown person `{pid}` in the outcomes of {month}"),
+                                )
+                                .with_hint(unknown_id_hint(&pid, person_ids.iter().copied())),
+                            );
+                            continue;
+                        }
+                        out.outcomes.entry(month).or_default().insert(
+                            pid,
+                            Outcome {
+                                won: o.won,
+                                lost: o.lost,
+                                revenue: o.revenue,
+                            },
+                        );
+                    }
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((out, diags))
+    }
+}
+
+fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut Diagnostics) {
+    let mut team_ids = BTreeSet::new();
+    for t in &raw.teams {
+        if !crate::slug::is_valid_id(&t.id) {
+            diags.push(
+                at(f, Some("- id"), &t.id, format!("team id `{}` is not a valid id", t.id))
+                    .with_hint("ids use lowercase letters, digits, `-` and `_`"),
+            );
+            continue;
+        }
+        if !team_ids.insert(t.id.clone()) {
+            diags.push(
+                at(f, None, &t.id, format!("duplicate team id `{}`", t.id)).with_hint("each team id may appear once"),
+            );
+        }
+    }
+    let mut person_ids = BTreeSet::new();
+    for p in &raw.people {
+        if !crate::slug::is_valid_id(&p.id) {
+            diags.push(
+                at(f, None, &p.id, format!("person id `{}` is not a valid id", p.id))
+                    .with_hint("ids use lowercase letters, digits, `-` and `_`"),
+            );
+            continue;
+        }
+        if !person_ids.insert(p.id.clone()) {
+            diags.push(
+                at(f, Some("people"), &p.id, format!("duplicate person id `{}`", p.id))
+                    .with_hint("each person id may appear once"),
+            );
+        }
+    }
+    let known_teams: Vec<&str> = team_ids.iter().map(String::as_str).collect();
+    let known_people: Vec<&str> = person_ids.iter().map(String::as_str).collect();
+    for t in raw.teams {
+        if let Some(m) = &t.manager
+            && !person_ids.contains(m)
+        {
+            diags.push(
+                at(
+                    f,
+                    Some("manager"),
+                    m,
+                    format!("unknown manager `{m}` of team `{}`", t.id),
+                )
+                .with_hint(unknown_id_hint(m, known_people.iter().copied())),
+            );
+        }
+        if out.team(&t.id).is_none() {
+            out.teams.push(Team {
+                id: t.id,
+                name: t.name,
+                manager: t.manager,
+            });
+        }
+    }
+    for p in raw.people {
+        let after = format!("id: {}", p.id);
+        let mut ok = true;
+        if !team_ids.contains(&p.team) {
+            diags.push(
+                at(
+                    f,
+                    Some(&after),
+                    &p.team,
+                    format!("unknown team `{}` of `{}`", p.team, p.id),
+                )
+                .with_hint(unknown_id_hint(&p.team, known_teams.iter().copied())),
+            );
+            ok = false;
+        }
+        let mut week = |field: &str, value: &Option<String>| -> Option<Week> {
+            let v = value.as_ref()?;
+            match v.parse::<Week>() {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    diags.push(at(f, Some(&after), v.trim(), format!("`{field}` of `{}`: {e}", p.id)));
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let start = week("start", &p.start);
+        let end = week("end", &p.end);
+        if let (Some(s), Some(e)) = (start, end)
+            && e < s
+        {
+            diags.push(at(
+                f,
+                Some(&after),
+                &e.to_string(),
+                format!("`{}` ends ({e}) before starting ({s})", p.id),
+            ));
+            ok = false;
+        }
+        if ok && out.person(&p.id).is_none() && crate::slug::is_valid_id(&p.id) {
+            out.people.push(Person {
+                id: p.id,
+                name: p.name,
+                team: p.team,
+                role: p.role,
+                start,
+                end,
+            });
+        }
+    }
+}

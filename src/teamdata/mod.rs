@@ -1,0 +1,120 @@
+//! Team data: teams and people, weekly behaviour logs, coaching sessions
+//! and outcomes (DESIGN.md section 1), typed and validated.
+//!
+//! `load` parses every data file and checks every reference, collecting all
+//! problems with `file:line:col` and a hint before any metric is computed.
+
+mod load;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::week::{Month, Week};
+pub use load::{BehaviourRule, load};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    /// Person id of the team's manager.
+    pub manager: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub team: String,
+    pub role: String,
+    /// First active week, when set in the team file.
+    pub start: Option<Week>,
+    /// Last active week, when set.
+    pub end: Option<Week>,
+}
+
+/// One logged value for a behaviour in a week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logged {
+    Count(u32),
+    Skip,
+}
+
+/// A person's entry for one week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WeekEntry {
+    /// The whole week is skipped (leave, sickness, training).
+    Skip,
+    /// Values per behaviour id; a behaviour missing here was not logged.
+    Values(BTreeMap<String, Logged>),
+}
+
+/// Where a log entry was written, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub date: NaiveDate,
+    pub coach: String,
+    pub person: String,
+    pub minutes: f64,
+    pub behaviours: Vec<String>,
+    /// Private: shown only in named builds.
+    pub commitment: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    pub won: u32,
+    pub lost: u32,
+    pub revenue: Option<f64>,
+}
+
+/// Everything under `data/`, validated.
+#[derive(Debug, Clone, Default)]
+pub struct TeamData {
+    pub teams: Vec<Team>,
+    pub people: Vec<Person>,
+    /// (person id, week) → the entry.
+    pub logs: BTreeMap<(String, Week), WeekEntry>,
+    /// Where each entry was written.
+    pub sources: BTreeMap<(String, Week), Source>,
+    /// Every week named by a log document, with or without entries.
+    pub logged_weeks: Vec<Week>,
+    pub sessions: Vec<Session>,
+    pub outcomes: BTreeMap<Month, BTreeMap<String, Outcome>>,
+}
+
+impl TeamData {
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    pub fn team(&self, id: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.id == id)
+    }
+
+    /// Whether the person is one of the reps of their team: not the team's
+    /// manager and not of role `manager`. Team figures are over reps;
+    /// managers are reported apart.
+    pub fn is_rep(&self, p: &Person) -> bool {
+        p.role != "manager"
+            && self
+                .team(&p.team)
+                .is_none_or(|t| t.manager.as_deref() != Some(p.id.as_str()))
+    }
+
+    /// The latest week that appears in any log file.
+    pub fn as_of(&self) -> Option<Week> {
+        self.logged_weeks.iter().max().copied()
+    }
+
+    /// The earliest week that appears in any log file.
+    pub fn first_week(&self) -> Option<Week> {
+        self.logged_weeks.iter().min().copied()
+    }
+}
