@@ -17,6 +17,7 @@ pub mod history;
 pub mod import;
 pub mod locale;
 pub mod markdown;
+pub mod metrics;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;

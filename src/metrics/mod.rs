@@ -1,0 +1,562 @@
+//! The metrics of DESIGN.md section 2 — lead measures first.
+//!
+//! Pure functions of the validated team data, the behaviour rules and the
+//! config. Each definition is documented where it is computed. The one
+//! pass that matters for speed builds, per person and behaviour, a row of
+//! weekly cells and prefix sums of hits and eligible weeks, so that a
+//! consistency rate over any window is two subtractions.
+
+pub mod json;
+pub mod stats;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::teamdata::{BehaviourRule, Logged, Person, TeamData, WeekEntry};
+use crate::week::{Month, Week};
+use stats::{mean_defined, spearman};
+
+/// Consistency level of a rate; always shown beside the rate itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Consistent,
+    Developing,
+    Incidental,
+    Absent,
+    Insufficient,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Consistent,
+        Level::Developing,
+        Level::Incidental,
+        Level::Absent,
+        Level::Insufficient,
+    ];
+
+    /// `consistent` CR ≥ consistent threshold · `developing` ≥ developing ·
+    /// `incidental` above 0 · `absent` exactly 0 · `insufficient` undefined.
+    pub fn of(cr: Option<f64>, levels: &crate::config::Levels) -> Level {
+        match cr {
+            None => Level::Insufficient,
+            Some(c) if c >= levels.consistent => Level::Consistent,
+            Some(c) if c >= levels.developing => Level::Developing,
+            Some(c) if c > 0.0 => Level::Incidental,
+            Some(_) => Level::Absent,
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::Consistent => "consistent",
+            Level::Developing => "developing",
+            Level::Incidental => "incidental",
+            Level::Absent => "absent",
+            Level::Insufficient => "insufficient",
+        }
+    }
+}
+
+/// One person, behaviour and week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    /// Outside the person's active weeks.
+    Inactive,
+    /// The week, or this behaviour in it, is marked `skip`: out of every
+    /// denominator, streak and strength update.
+    Skipped,
+    /// Active and applicable but nothing logged: a miss, shown as "not logged".
+    NotLogged,
+    /// The logged count.
+    Logged(u32),
+}
+
+impl Cell {
+    /// Eligible week: active, applicable (implied by having a row), not skipped.
+    pub fn eligible(self) -> bool {
+        matches!(self, Cell::NotLogged | Cell::Logged(_))
+    }
+
+    /// The count `a` (0 when not logged).
+    pub fn count(self) -> u32 {
+        match self {
+            Cell::Logged(a) => a,
+            _ => 0,
+        }
+    }
+
+    /// Hit: `a ≥ t`.
+    pub fn hit(self, target: u32) -> bool {
+        self.eligible() && self.count() >= target
+    }
+
+    /// Attainment `x = min(1, a / t)`.
+    pub fn attainment(self, target: u32) -> f64 {
+        (self.count() as f64 / target.max(1) as f64).min(1.0)
+    }
+}
+
+/// Figures of one person for one applicable behaviour, as of `as_of`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BehaviourFigures {
+    pub hits: u32,
+    pub eligible: u32,
+    pub cr: Option<f64>,
+    pub level: Level,
+    pub strength: f64,
+    pub streak_current: u32,
+    pub streak_longest: u32,
+    pub coverage: Option<f64>,
+    /// One cell per week of [`Metrics::weeks`].
+    pub cells: Vec<Cell>,
+    /// Habit strength after each week (`None` before the person started).
+    pub strength_series: Vec<Option<f64>>,
+    /// Prefix sums over weeks: hits and eligible weeks up to and including week i.
+    hits_before: Vec<u32>,
+    eligible_before: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonFigures {
+    pub team: String,
+    pub rep: bool,
+    pub cr: Option<f64>,
+    pub level: Level,
+    pub behaviours: BTreeMap<String, BehaviourFigures>,
+    /// Person CR as of each week.
+    pub cr_series: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamFigures {
+    pub cr: Option<f64>,
+    pub level: Level,
+    pub manager_cr: Option<f64>,
+    pub role_model_gap: Option<f64>,
+    /// Reps of the team (present in the team file).
+    pub reps: usize,
+    /// Team CR as of each week.
+    pub cr_series: Vec<Option<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeadLag {
+    pub rho: Option<f64>,
+    pub n: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthFigures {
+    /// The weeks of the month up to `as_of`.
+    pub weeks: Vec<Week>,
+    pub cr: Option<f64>,
+    pub levels: BTreeMap<Level, usize>,
+    pub coaching_coverage: Option<f64>,
+    pub coaching_minutes_per_rep: Option<f64>,
+    pub lead_lag: Option<LeadLag>,
+    pub behaviours: BTreeMap<String, Option<f64>>,
+    pub teams: BTreeMap<String, Option<f64>>,
+    /// Month CR per rep (reps with eligible weeks in the month).
+    pub reps: BTreeMap<String, f64>,
+    /// Reps active in the month, per team.
+    pub active_reps: BTreeMap<String, usize>,
+    /// Coaching coverage and minutes per rep, per team.
+    pub team_coaching: BTreeMap<String, (Option<f64>, Option<f64>)>,
+    /// (person CR as of the month's last week, win rate) for lead–lag.
+    pub lead_lag_points: Vec<(String, f64, f64)>,
+}
+
+/// Every figure of the site.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Metrics {
+    pub as_of: Option<Week>,
+    /// Every week from the first logged week to `as_of`.
+    pub weeks: Vec<Week>,
+    pub people: BTreeMap<String, PersonFigures>,
+    pub teams: BTreeMap<String, TeamFigures>,
+    pub months: BTreeMap<Month, MonthFigures>,
+    /// The CR over all reps as of each week (the scoreboard's trend).
+    pub overall_series: Vec<Option<f64>>,
+}
+
+impl Metrics {
+    pub fn week_index(&self, w: Week) -> Option<usize> {
+        self.weeks.binary_search(&w).ok()
+    }
+}
+
+struct Ctx<'a> {
+    weeks: &'a [Week],
+    window: usize,
+    min_weeks: u32,
+    levels: &'a crate::config::Levels,
+}
+
+impl BehaviourFigures {
+    /// CR(p, b) as of week index `j`: hits / eligible weeks among the
+    /// `window_weeks` calendar weeks ending at week `j`; undefined when
+    /// eligible weeks < `min_weeks`. Returns (hits, eligible, cr).
+    fn cr_at(&self, j: usize, ctx: &Ctx) -> (u32, u32, Option<f64>) {
+        let from = (j + 1).saturating_sub(ctx.window);
+        let before = |v: &Vec<u32>| if from == 0 { 0 } else { v[from - 1] };
+        let hits = self.hits_before[j] - before(&self.hits_before);
+        let eligible = self.eligible_before[j] - before(&self.eligible_before);
+        let cr = (eligible >= ctx.min_weeks && eligible > 0).then(|| hits as f64 / eligible as f64);
+        (hits, eligible, cr)
+    }
+}
+
+/// The first and last active week of a person: from `start` (default: the
+/// first week with any entry, value or `skip`) to `end` (default: open).
+fn active_span(p: &Person, data: &TeamData) -> Option<(Week, Option<Week>)> {
+    let first = p.start.or_else(|| {
+        data.logs
+            .range((p.id.clone(), Week::new(1, 1)?)..)
+            .take_while(|((id, _), _)| *id == p.id)
+            .map(|((_, w), _)| *w)
+            .next()
+    })?;
+    Some((first, p.end))
+}
+
+fn behaviour_row(
+    p: &Person,
+    rule: &BehaviourRule,
+    data: &TeamData,
+    ctx: &Ctx,
+    default_half_life: f64,
+) -> BehaviourFigures {
+    let span = active_span(p, data);
+    let target = rule.target.max(1);
+    let h = rule.half_life.unwrap_or(default_half_life);
+    // Habit strength: S ← S·m + x·(1 − m) per eligible week, m = 0.5^(1/h), from S = 0.
+    let m = 0.5f64.powf(1.0 / h);
+    let n = ctx.weeks.len();
+    let mut cells = Vec::with_capacity(n);
+    let mut strength_series = Vec::with_capacity(n);
+    let mut hits_before = Vec::with_capacity(n);
+    let mut eligible_before = Vec::with_capacity(n);
+    let (mut s, mut hits, mut eligible, mut logged) = (0.0f64, 0u32, 0u32, 0u32);
+    let mut started = false;
+    for &w in ctx.weeks {
+        let active = span.is_some_and(|(a, end)| w >= a && end.is_none_or(|e| w <= e));
+        let cell = if !active {
+            Cell::Inactive
+        } else {
+            match data.logs.get(&(p.id.clone(), w)) {
+                Some(WeekEntry::Skip) => Cell::Skipped,
+                Some(WeekEntry::Values(v)) => match v.get(&rule.id) {
+                    Some(Logged::Skip) => Cell::Skipped,
+                    Some(Logged::Count(a)) => Cell::Logged(*a),
+                    None => Cell::NotLogged,
+                },
+                None => Cell::NotLogged,
+            }
+        };
+        if active {
+            started = true;
+        }
+        if cell.eligible() {
+            s = s * m + cell.attainment(target) * (1.0 - m);
+            eligible += 1;
+            if cell.hit(target) {
+                hits += 1;
+            }
+            if matches!(cell, Cell::Logged(_)) {
+                logged += 1;
+            }
+        }
+        cells.push(cell);
+        strength_series.push(started.then_some(s));
+        hits_before.push(hits);
+        eligible_before.push(eligible);
+    }
+    // Streaks: runs of hits; skipped (and inactive) weeks neither break nor extend a run.
+    let (mut longest, mut run) = (0u32, 0u32);
+    for c in &cells {
+        if c.eligible() {
+            if c.hit(target) {
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+        }
+    }
+    let current = cells
+        .iter()
+        .rev()
+        .filter(|c| c.eligible())
+        .take_while(|c| c.hit(target))
+        .count() as u32;
+    let mut fig = BehaviourFigures {
+        hits: 0,
+        eligible: 0,
+        cr: None,
+        level: Level::Insufficient,
+        strength: s,
+        streak_current: current,
+        streak_longest: longest,
+        // Logging coverage: share of eligible cells up to as_of with a logged value.
+        coverage: (eligible > 0).then(|| logged as f64 / eligible as f64),
+        cells,
+        strength_series,
+        hits_before,
+        eligible_before,
+    };
+    if n > 0 {
+        let (hits, eligible, cr) = fig.cr_at(n - 1, ctx);
+        fig.hits = hits;
+        fig.eligible = eligible;
+        fig.cr = cr;
+        fig.level = Level::of(cr, ctx.levels);
+    }
+    fig
+}
+
+/// Person CR as of week `j`: mean of the person's defined CR(p, b).
+fn person_cr_at(p: &PersonFigures, j: usize, ctx: &Ctx) -> Option<f64> {
+    mean_defined(p.behaviours.values().map(|b| b.cr_at(j, ctx).2))
+}
+
+/// Computes every figure.
+pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Metrics {
+    let (Some(first), Some(as_of)) = (data.first_week(), data.as_of()) else {
+        return Metrics::default();
+    };
+    let weeks: Vec<Week> = first.through(as_of).collect();
+    let c = &config.consistency;
+    let ctx = Ctx {
+        weeks: &weeks,
+        window: c.window_weeks.max(1) as usize,
+        min_weeks: c.min_weeks,
+        levels: &c.levels,
+    };
+    let last = weeks.len() - 1;
+
+    let people: BTreeMap<String, PersonFigures> = data
+        .people
+        .par_iter()
+        .map(|p| {
+            let behaviours: BTreeMap<String, BehaviourFigures> = rules
+                .iter()
+                .filter(|r| r.applies_to(&p.role))
+                .map(|r| (r.id.clone(), behaviour_row(p, r, data, &ctx, c.half_life)))
+                .collect();
+            let mut fig = PersonFigures {
+                team: p.team.clone(),
+                rep: data.is_rep(p),
+                cr: None,
+                level: Level::Insufficient,
+                behaviours,
+                cr_series: Vec::new(),
+            };
+            fig.cr_series = (0..weeks.len()).map(|j| person_cr_at(&fig, j, &ctx)).collect();
+            fig.cr = fig.cr_series[last];
+            fig.level = Level::of(fig.cr, ctx.levels);
+            (p.id.clone(), fig)
+        })
+        .collect();
+
+    // Team CR: mean person CR over the team's reps with a defined CR; managers apart.
+    let mut teams = BTreeMap::new();
+    for t in &data.teams {
+        let reps: Vec<&PersonFigures> = people.values().filter(|p| p.rep && p.team == t.id).collect();
+        let cr_series: Vec<Option<f64>> = (0..weeks.len())
+            .map(|j| mean_defined(reps.iter().map(|p| p.cr_series[j])))
+            .collect();
+        let cr = cr_series[last];
+        let manager_cr = t.manager.as_ref().and_then(|m| people.get(m)).and_then(|m| m.cr);
+        teams.insert(
+            t.id.clone(),
+            TeamFigures {
+                cr,
+                level: Level::of(cr, ctx.levels),
+                manager_cr,
+                // Role-model gap: the manager's own person CR minus the team CR.
+                role_model_gap: manager_cr.zip(cr).map(|(m, t)| m - t),
+                reps: reps.len(),
+                cr_series,
+            },
+        );
+    }
+    let all_reps: Vec<&PersonFigures> = people.values().filter(|p| p.rep).collect();
+    let overall_series = (0..weeks.len())
+        .map(|j| mean_defined(all_reps.iter().map(|p| p.cr_series[j])))
+        .collect();
+
+    let mut months = BTreeMap::new();
+    let mut month = first.month();
+    while month <= as_of.month() {
+        months.insert(month, month_figures(month, data, rules, config, &people, &weeks, &ctx));
+        month = month.next();
+    }
+
+    Metrics {
+        as_of: Some(as_of),
+        weeks,
+        people,
+        teams,
+        months,
+        overall_series,
+    }
+}
+
+/// Figures of one month: its weeks are the ISO weeks whose Thursday lies in
+/// it, up to `as_of`.
+fn month_figures(
+    month: Month,
+    data: &TeamData,
+    rules: &[BehaviourRule],
+    config: &Config,
+    people: &BTreeMap<String, PersonFigures>,
+    weeks: &[Week],
+    ctx: &Ctx,
+) -> MonthFigures {
+    let idx: Vec<usize> = month
+        .weeks()
+        .iter()
+        .filter_map(|w| weeks.binary_search(w).ok())
+        .collect();
+    let month_weeks: Vec<Week> = idx.iter().map(|&i| weeks[i]).collect();
+    let last = idx.last().copied();
+
+    // Month CR per rep: mean over applicable behaviours with eligible weeks
+    // in the month of hits / eligible.
+    let mut rep_ratios: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
+    let mut active: Vec<&str> = Vec::new();
+    for (id, p) in people.iter().filter(|(_, p)| p.rep) {
+        let is_active = p.behaviours.values().next().map_or_else(
+            || {
+                data.person(id)
+                    .and_then(|person| active_span(person, data))
+                    .is_some_and(|(a, end)| month_weeks.iter().any(|w| *w >= a && end.is_none_or(|e| *w <= e)))
+            },
+            |b| idx.iter().any(|&i| b.cells[i] != Cell::Inactive),
+        );
+        if is_active {
+            active.push(id);
+        }
+        let rule_target = |bid: &str| rules.iter().find(|r| r.id == bid).map_or(1, |r| r.target);
+        let ratios: BTreeMap<&str, f64> = p
+            .behaviours
+            .iter()
+            .filter_map(|(bid, b)| {
+                let eligible = idx.iter().filter(|&&i| b.cells[i].eligible()).count();
+                let hits = idx.iter().filter(|&&i| b.cells[i].hit(rule_target(bid))).count();
+                (eligible > 0).then(|| (bid.as_str(), hits as f64 / eligible as f64))
+            })
+            .collect();
+        if !ratios.is_empty() {
+            rep_ratios.insert(id, ratios);
+        }
+    }
+    let reps: BTreeMap<String, f64> = rep_ratios
+        .iter()
+        .map(|(id, r)| (id.to_string(), r.values().sum::<f64>() / r.len() as f64))
+        .collect();
+    let cr = mean_defined(reps.values().map(|v| Some(*v)));
+    let behaviours = rules
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                mean_defined(rep_ratios.values().map(|m| m.get(r.id.as_str()).copied())),
+            )
+        })
+        .collect();
+    let teams = data
+        .teams
+        .iter()
+        .map(|t| {
+            (
+                t.id.clone(),
+                mean_defined(
+                    reps.iter()
+                        .filter(|(id, _)| people[*id].team == t.id)
+                        .map(|(_, v)| Some(*v)),
+                ),
+            )
+        })
+        .collect();
+
+    // Month levels: reps active in the month per level of their rolling
+    // person CR as if as_of were the month's last week.
+    let mut levels: BTreeMap<Level, usize> = Level::ALL.iter().map(|l| (*l, 0)).collect();
+    for id in &active {
+        let cr = last.and_then(|j| person_cr_at(&people[*id], j, ctx));
+        *levels.entry(Level::of(cr, ctx.levels)).or_default() += 1;
+    }
+
+    // Coaching coverage: active reps with a session dated in the calendar
+    // month / active reps; minutes per rep: their sessions' minutes / active reps.
+    let coaching = |members: &[&str]| -> (Option<f64>, Option<f64>) {
+        if members.is_empty() {
+            return (None, None);
+        }
+        let sessions: Vec<_> = data
+            .sessions
+            .iter()
+            .filter(|s| month.contains(s.date) && members.contains(&s.person.as_str()))
+            .collect();
+        let coached = members
+            .iter()
+            .filter(|m| sessions.iter().any(|s| s.person == **m))
+            .count();
+        let minutes: f64 = sessions.iter().map(|s| s.minutes).sum();
+        let n = members.len() as f64;
+        (Some(coached as f64 / n), Some(minutes / n))
+    };
+    let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active);
+    let mut active_reps = BTreeMap::new();
+    let mut team_coaching = BTreeMap::new();
+    for t in &data.teams {
+        let members: Vec<&str> = active.iter().copied().filter(|id| people[*id].team == t.id).collect();
+        active_reps.insert(t.id.clone(), members.len());
+        team_coaching.insert(t.id.clone(), coaching(&members));
+    }
+
+    // Lead–lag: Spearman ρ between person CR as of the month's last week and
+    // win rate won / (won + lost) in the month, over people with both.
+    let mut lead_lag_points = Vec::new();
+    if let (Some(j), Some(outcomes)) = (last, data.outcomes.get(&month)) {
+        for (id, o) in outcomes {
+            let total = o.won + o.lost;
+            let cr = people.get(id).and_then(|p| person_cr_at(p, j, ctx));
+            if let (Some(cr), true) = (cr, total > 0) {
+                lead_lag_points.push((id.clone(), cr, o.won as f64 / total as f64));
+            }
+        }
+    }
+    let n = lead_lag_points.len();
+    let lead_lag = (n >= config.privacy.min_group_size && n > 0).then(|| {
+        let xs: Vec<f64> = lead_lag_points.iter().map(|p| p.1).collect();
+        let ys: Vec<f64> = lead_lag_points.iter().map(|p| p.2).collect();
+        LeadLag {
+            rho: spearman(&xs, &ys),
+            n,
+        }
+    });
+
+    MonthFigures {
+        weeks: month_weeks,
+        cr,
+        levels,
+        coaching_coverage,
+        coaching_minutes_per_rep,
+        lead_lag,
+        behaviours,
+        teams,
+        reps,
+        active_reps,
+        team_coaching,
+        lead_lag_points,
+    }
+}
+
+#[cfg(test)]
+mod tests;
