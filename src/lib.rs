@@ -10,6 +10,7 @@ pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod datahealth;
 pub mod diagnostics;
 pub mod embedded;
 pub mod frontmatter;

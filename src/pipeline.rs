@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
+use crate::config::PrivacyMode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputFile;
-use crate::{content, history, privacy, render, source, teamdata, theme, validate};
+use crate::{content, datahealth, history, metrics, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -142,20 +143,93 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     diags.extend(render::check_anchors(&rendered_md, &content));
     timer.lap("markdown");
 
+    if let Some(data) = &data {
+        diags.extend(validate::story_people(&content, data));
+    }
+    let key = match scope.mode {
+        PrivacyMode::Pseudonymous => match privacy::key_from_env() {
+            Ok(k) => Some(k),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+        _ => None,
+    };
+
     if diags.has_errors() {
         return Err(Error::Input(diags.into_sorted()));
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
+    let all_data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
+    let everyone = all_data.people.clone();
+    let data = privacy::restrict(all_data.clone(), &scope);
+    let metrics = metrics::compute(&data, &rules, &config);
+    if opts.review_date.is_some() {
+        let health = datahealth::assess(&data, &metrics);
+        diags.extend(datahealth::findings(&health, &data));
+    }
+    timer.lap("metrics");
+
+    let identities = privacy::Identities::new(
+        scope.mode,
+        data.people.iter().map(|p| (p.id.as_str(), p.name.as_str())),
+        key.as_deref(),
+    );
+    let search_exclude = match scope.mode {
+        PrivacyMode::Named => Default::default(),
+        _ => privacy::name_words(&everyone),
+    };
     let input = render::Input {
         config: &config,
         history: &history,
-        search_exclude: &Default::default(),
+        search_exclude: &search_exclude,
         content: &content,
         sources: &sources,
         theme: &theme,
+        data: &data,
+        metrics: &metrics,
+        scope: &scope,
+        identities: &identities,
     };
-    let rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    let mut rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    let people = match scope.mode {
+        PrivacyMode::Aggregate => metrics::json::People::Hidden,
+        PrivacyMode::Pseudonymous => metrics::json::People::Pseudonyms(&|id: &str| {
+            identities.display(id).map(str::to_string).unwrap_or_default()
+        }),
+        PrivacyMode::Named => metrics::json::People::ById,
+    };
+    let shown = render::dashboards::Shown::new(&input);
+    let json = metrics::json::metrics_json(
+        &privacy::suppress_metrics(&metrics, &shown.suppressed, shown.all_suppressed),
+        people,
+    );
+    rendering.files.push(OutputFile::new("metrics.json", json));
+    rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     timer.lap("render");
+
+    // The last line of defence: an anonymous build that names anyone fails.
+    if scope.mode != PrivacyMode::Named {
+        let persons: Vec<privacy::Person> = everyone
+            .iter()
+            .map(|p| privacy::Person {
+                id: &p.id,
+                name: &p.name,
+            })
+            .collect();
+        let allowed = content
+            .stories
+            .iter()
+            .filter(|s| s.meta.consent)
+            .map(|s| (s.route.clone(), s.meta.people.iter().cloned().collect()))
+            .collect();
+        let leaks = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref());
+        if !leaks.is_empty() {
+            return Err(Error::Input(leaks));
+        }
+        timer.lap("leak check");
+    }
 
     let mut warnings: Vec<Diagnostic> = diags.into_sorted();
     warnings.extend(rendering.warnings);

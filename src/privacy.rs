@@ -278,10 +278,12 @@ impl Scope {
         self.teams.as_ref().is_none_or(|t| t.contains(team))
     }
 
-    /// Stories without consent stay out of aggregate builds; a build limited
-    /// to some teams shows only their stories (and stories of no team).
+    /// Stories without consent appear only in named builds (DESIGN.md asks
+    /// this of aggregate builds; a pseudonymous build would still print the
+    /// names the story's text uses). A build limited to some teams shows
+    /// only their stories (and stories of no team).
     pub fn may_show_story(&self, consent: bool, team: Option<&str>) -> bool {
-        (consent || self.mode != PrivacyMode::Aggregate) && team.is_none_or(|t| self.sees_team(t))
+        (consent || self.mode == PrivacyMode::Named) && team.is_none_or(|t| self.sees_team(t))
     }
 }
 
@@ -307,4 +309,74 @@ pub fn scope(config: &crate::config::Config, audience: Option<&str>) -> Result<S
             ),
         ),
     }
+}
+
+/// The team data a scope may see: only its teams' people and their logs,
+/// sessions and outcomes, so that no figure (not even an overall one)
+/// carries anything of another team.
+pub fn restrict(mut data: crate::teamdata::TeamData, scope: &Scope) -> crate::teamdata::TeamData {
+    if scope.teams.is_none() {
+        return data;
+    }
+    data.teams.retain(|t| scope.sees_team(&t.id));
+    data.people.retain(|p| scope.sees_team(&p.team));
+    let kept: BTreeSet<String> = data.people.iter().map(|p| p.id.clone()).collect();
+    data.logs.retain(|(p, _), _| kept.contains(p));
+    data.sources.retain(|(p, _), _| kept.contains(p));
+    data.sessions.retain(|s| kept.contains(&s.person));
+    for per_person in data.outcomes.values_mut() {
+        per_person.retain(|p, _| kept.contains(p));
+    }
+    data
+}
+
+/// Lowercase words of people's names and their ids, for builds that may
+/// not identify anyone (kept out of the search index). Name particles
+/// (`de`, `van`, …) stay searchable.
+pub fn name_words(people: &[crate::teamdata::Person]) -> BTreeSet<String> {
+    const PARTICLES: &[&str] = &[
+        "de", "van", "der", "den", "het", "ter", "ten", "el", "la", "le", "da", "di", "von",
+    ];
+    let mut out = BTreeSet::new();
+    for p in people {
+        out.insert(p.id.to_lowercase());
+        for w in p.name.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase) {
+            if w.chars().count() >= 3 && !PARTICLES.contains(&w.as_str()) {
+                out.insert(w);
+            }
+        }
+    }
+    out
+}
+
+/// The metrics with suppressed teams' figures removed (set undefined), for
+/// `metrics.json` of aggregate builds.
+pub fn suppress_metrics(m: &crate::metrics::Metrics, teams: &BTreeSet<String>, all: bool) -> crate::metrics::Metrics {
+    let mut m = m.clone();
+    if teams.is_empty() && !all {
+        return m;
+    }
+    for (id, t) in m.teams.iter_mut() {
+        if all || teams.contains(id) {
+            t.cr = None;
+            t.role_model_gap = None;
+            t.manager_cr = None;
+        }
+    }
+    for f in m.months.values_mut() {
+        for (id, v) in f.teams.iter_mut() {
+            if all || teams.contains(id) {
+                *v = None;
+            }
+        }
+        if all {
+            f.cr = None;
+            f.coaching_coverage = None;
+            f.coaching_minutes_per_rep = None;
+            f.lead_lag = None;
+            f.levels.values_mut().for_each(|n| *n = 0);
+            f.behaviours.values_mut().for_each(|v| *v = None);
+        }
+    }
+    m
 }

@@ -87,3 +87,17 @@ pub fn review_findings(content: &Content, today: chrono::NaiveDate) -> Diagnosti
     }
     diags
 }
+
+/// Checks the team and people that stories name against the team data.
+pub fn story_people(content: &Content, data: &crate::teamdata::TeamData) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let team_ids: Vec<&str> = data.teams.iter().map(|t| t.id.as_str()).collect();
+    let person_ids: Vec<&str> = data.people.iter().map(|p| p.id.as_str()).collect();
+    for s in &content.stories {
+        if let Some(team) = &s.meta.team {
+            check_ids(&mut diags, s, "team", std::slice::from_ref(team), &team_ids, "team");
+        }
+        check_ids(&mut diags, s, "people", &s.meta.people, &person_ids, "person");
+    }
+    diags
+}

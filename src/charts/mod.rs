@@ -74,7 +74,9 @@ pub fn render_html(chart: &Chart) -> String {
         chart.kind,
         escape(&chart.id)
     ));
-    out.push_str(&chart.svg);
+    // Inline SVG in HTML gets its namespace from the parser; leaving the
+    // `xmlns` URL out keeps every page free of absolute URLs.
+    out.push_str(&chart.svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1));
     if !chart.svg.ends_with('\n') {
         out.push('\n');
     }

@@ -181,11 +181,33 @@ pub struct Metrics {
     pub months: BTreeMap<Month, MonthFigures>,
     /// The CR over all reps as of each week (the scoreboard's trend).
     pub overall_series: Vec<Option<f64>>,
+    pub window_weeks: usize,
+    pub min_weeks: u32,
 }
 
 impl Metrics {
     pub fn week_index(&self, w: Week) -> Option<usize> {
         self.weeks.binary_search(&w).ok()
+    }
+
+    /// CR(p, b) as of week index `j` (see [`BehaviourFigures`]).
+    pub fn behaviour_cr_at(&self, b: &BehaviourFigures, j: usize) -> Option<f64> {
+        if j >= b.cells.len() {
+            return None;
+        }
+        let levels = crate::config::Levels::default();
+        let ctx = Ctx {
+            weeks: &self.weeks,
+            window: self.window_weeks.max(1),
+            min_weeks: self.min_weeks,
+            levels: &levels,
+        };
+        b.cr_at(j, &ctx).2
+    }
+
+    /// Index of the last week of `month` up to `as_of`.
+    pub fn month_last_index(&self, month: Month) -> Option<usize> {
+        self.months.get(&month)?.weeks.last().and_then(|w| self.week_index(*w))
     }
 }
 
@@ -396,6 +418,7 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         month = month.next();
     }
 
+    let (window_weeks, min_weeks) = (ctx.window, ctx.min_weeks);
     Metrics {
         as_of: Some(as_of),
         weeks,
@@ -403,6 +426,8 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         teams,
         months,
         overall_series,
+        window_weeks,
+        min_weeks,
     }
 }
 

@@ -32,8 +32,12 @@ fn person(id: &str, team: &str, role: &str, start: Option<&str>, end: Option<&st
     }
 }
 
-/// `entries`: (person, week, behaviour values or None for a skipped week).
-fn data(people: Vec<Person>, entries: &[(&str, &str, Option<&[(&str, Option<u32>)]>)]) -> TeamData {
+/// Values of one week: (behaviour, count or `None` for skipped).
+type Values<'a> = &'a [(&'a str, Option<u32>)];
+/// (person, week, values or `None` for a skipped week).
+type Entry<'a> = (&'a str, &'a str, Option<Values<'a>>);
+
+fn data(people: Vec<Person>, entries: &[Entry]) -> TeamData {
     let mut d = TeamData {
         teams: vec![Team {
             id: "t".into(),
@@ -272,11 +276,12 @@ fn lead_lag_needs_enough_people() {
             entries.push((id.to_string(), format!("2026-W0{wk}"), u32::from(wk as usize <= i)));
         }
     }
+    #[allow(clippy::type_complexity)]
     let refs: Vec<(&str, &str, Option<Vec<(&str, Option<u32>)>>)> = entries
         .iter()
         .map(|(p, wk, v)| (p.as_str(), wk.as_str(), Some(vec![("b", Some(*v))])))
         .collect();
-    let flat: Vec<(&str, &str, Option<&[(&str, Option<u32>)]>)> =
+    let flat: Vec<Entry> =
         refs.iter().map(|(p, wk, v)| (*p, *wk, v.as_deref())).collect();
     let mut d = data(people, &flat);
     let jan: Month = "2026-01".parse().unwrap();
@@ -351,8 +356,9 @@ fn case_from(cells: &[Option<Option<u32>>]) -> TeamData {
     let weeks: Vec<String> = (0..cells.len())
         .map(|i| Week::new(2026, 1).unwrap().plus(i as i64).to_string())
         .collect();
+    #[allow(clippy::type_complexity)]
     let values: Vec<Option<Vec<(&str, Option<u32>)>>> = cells.iter().map(|c| c.map(|v| vec![("b", v)])).collect();
-    let entries: Vec<(&str, &str, Option<&[(&str, Option<u32>)]>)> = weeks
+    let entries: Vec<Entry> = weeks
         .iter()
         .zip(&values)
         .map(|(wk, v)| ("p", wk.as_str(), v.as_deref()))

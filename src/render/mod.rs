@@ -4,6 +4,7 @@
 //! are assembled and every page is rendered through the theme, in parallel.
 //! Pure: no disk access; the caller writes the returned files.
 
+pub mod dashboards;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -33,6 +34,10 @@ pub struct Input<'a> {
     /// Lowercase words the search index must never contain (people's names
     /// and ids in builds that may not identify anyone).
     pub search_exclude: &'a BTreeSet<String>,
+    pub data: &'a crate::teamdata::TeamData,
+    pub metrics: &'a crate::metrics::Metrics,
+    pub scope: &'a crate::privacy::Scope,
+    pub identities: &'a crate::privacy::Identities,
 }
 
 /// The rendered site and the warnings found while rendering it.
@@ -185,7 +190,7 @@ fn base_context(input: &Input) -> Context {
     ctx
 }
 
-fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
+pub(crate) fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
     input.theme.strings.get(key).map(String::as_str).unwrap_or(key)
 }
 
@@ -223,6 +228,18 @@ fn nav(input: &Input) -> NavView {
             key: "stories",
             title: t(input, "stories").to_string(),
             route: "stories/index.html".into(),
+        });
+    }
+    if !input.data.teams.is_empty() {
+        sections.push(NavSection {
+            key: "teams",
+            title: t(input, "teams").to_string(),
+            route: "teams/index.html".into(),
+        });
+        sections.push(NavSection {
+            key: "data-health",
+            title: t(input, "data_health").to_string(),
+            route: "data-health/index.html".into(),
         });
     }
     if !input.history.commits.is_empty() {
@@ -353,7 +370,10 @@ fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<Stor
             .clone()
             .or_else(|| rendered.get(&s.rel).map(|r| r.first_paragraph.clone()))
             .unwrap_or_default(),
-        team: None,
+        team: s.meta.team.as_ref().and_then(|id| input.data.team(id)).map(|t| Link {
+            title: t.name.clone(),
+            route: format!("teams/{}/index.html", t.id),
+        }),
         behaviours: behaviour_links(input.content, &s.meta.behaviours),
     }
 }
@@ -379,6 +399,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
     let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
     let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
+    let shown = dashboards::Shown::new(input);
+    let (scoreboard, home_charts) = match dashboards::scoreboard(&shown) {
+        Some((s, c)) => (Some(s), c),
+        None => (None, Vec::new()),
+    };
 
     // Home.
     let (home_html, _) = content
@@ -399,6 +424,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: config.description.clone(),
         review: None,
         body: Body::Home(HomeView {
+            scoreboard,
+            charts: home_charts,
             title: home_title,
             html: home_html,
             behaviours: behaviours.clone(),
@@ -433,6 +460,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(rendered, &b.rel);
         let view = BehaviourView {
+            charts: dashboards::behaviour_charts(&shown, &b.id),
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
             indicators: b.meta.indicators.clone(),
@@ -531,7 +559,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             review: Some(review_view(input, s)),
             body: Body::Story(StoryView {
                 card: card.clone(),
-                people: Vec::new(),
+                people: s.meta.people.iter().filter_map(|p| story_person(input, p)).collect(),
                 html,
             }),
             search_text: search_text(rendered, &s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
@@ -582,6 +610,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             search_text: String::new(),
         });
     }
+
+    jobs.extend(dashboard_jobs(input, &shown, &stories));
 
     if !input.history.commits.is_empty() {
         jobs.push(PageJob {
@@ -689,4 +719,97 @@ fn folder_title(folder: &str) -> String {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// How a person featured in a story is named: by name where the build shows
+/// people or the story has their consent, by pseudonym in pseudonymous builds.
+fn story_person(input: &Input, id: &str) -> Option<String> {
+    let person = input.data.person(id)?;
+    match input.scope.mode {
+        crate::config::PrivacyMode::Pseudonymous => input.identities.display(id).map(str::to_string),
+        _ => Some(person.name.clone()),
+    }
+}
+
+/// Teams, people (named builds) and data health.
+fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard]) -> Vec<PageJob> {
+    let mut jobs = Vec::new();
+    if input.data.teams.is_empty() {
+        return jobs;
+    }
+    let team_stories = |team: &str| -> Vec<StoryCard> {
+        input
+            .content
+            .stories
+            .iter()
+            .zip(stories)
+            .filter(|(s, _)| s.meta.team.as_deref() == Some(team))
+            .map(|(_, c)| c.clone())
+            .collect()
+    };
+    let cards: Vec<TeamCard> = input
+        .data
+        .teams
+        .iter()
+        .filter_map(|tm| dashboards::team_card(shown, &tm.id))
+        .collect();
+    jobs.push(PageJob {
+        route: "teams/index.html".into(),
+        template: "teams.html",
+        section: "teams",
+        title: t(input, "teams").into(),
+        description: t(input, "teams_intro").into(),
+        review: None,
+        body: Body::TeamIndex(TeamIndexView { teams: cards }),
+        search_text: String::new(),
+    });
+    for team in &input.data.teams {
+        if let Some(view) = dashboards::team_view(shown, &team.id, team_stories(&team.id)) {
+            jobs.push(PageJob {
+                route: format!("teams/{}/index.html", team.id),
+                template: "team.html",
+                section: "teams",
+                title: team.name.clone(),
+                description: String::new(),
+                review: None,
+                body: Body::Team(Box::new(view)),
+                search_text: String::new(),
+            });
+        }
+    }
+    if input.scope.mode == crate::config::PrivacyMode::Named {
+        for person in &input.data.people {
+            let own: Vec<StoryCard> = input
+                .content
+                .stories
+                .iter()
+                .zip(stories)
+                .filter(|(s, _)| s.meta.people.contains(&person.id))
+                .map(|(_, c)| c.clone())
+                .collect();
+            if let Some(view) = dashboards::person_view(shown, &person.id, own) {
+                jobs.push(PageJob {
+                    route: format!("people/{}/index.html", person.id),
+                    template: "person.html",
+                    section: "teams",
+                    title: person.name.clone(),
+                    description: String::new(),
+                    review: None,
+                    body: Body::Person(Box::new(view)),
+                    search_text: String::new(),
+                });
+            }
+        }
+    }
+    jobs.push(PageJob {
+        route: "data-health/index.html".into(),
+        template: "data-health.html",
+        section: "data-health",
+        title: t(input, "data_health").into(),
+        description: t(input, "data_health_intro").into(),
+        review: None,
+        body: Body::Health(dashboards::health_view(shown)),
+        search_text: String::new(),
+    });
+    jobs
 }

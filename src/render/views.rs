@@ -102,6 +102,8 @@ pub struct StoryCard {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
+    pub scoreboard: Option<ScoreboardView>,
+    pub charts: Vec<String>,
     pub title: String,
     pub html: String,
     pub behaviours: Vec<BehaviourCard>,
@@ -123,6 +125,7 @@ pub struct BehaviourGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct BehaviourView {
     pub card: BehaviourCard,
+    pub charts: Vec<String>,
     pub half_life: f64,
     pub indicators: Vec<String>,
     pub html: String,
@@ -187,6 +190,10 @@ pub enum Body {
     Story(StoryView),
     Page(PageView),
     Changes(ChangesView),
+    TeamIndex(TeamIndexView),
+    Team(Box<super::dashboards::TeamView>),
+    Person(Box<super::dashboards::PersonView>),
+    Health(super::dashboards::HealthView),
     Empty {},
 }
 
@@ -227,8 +234,9 @@ pub struct ScoreboardView {
     pub overall: Figure,
     pub goal: f64,
     pub winning: bool,
-    /// Reps per level now: (level, count).
+    /// Reps per level now: (level, count), and their total.
     pub levels: Vec<(String, usize)>,
+    pub level_total: usize,
     pub teams: Vec<TeamCard>,
     /// The plain-language sentence under the scoreboard.
     pub sentence: String,
@@ -241,4 +249,9 @@ pub struct TeamCard {
     pub route: String,
     pub figure: Figure,
     pub reps: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamIndexView {
+    pub teams: Vec<TeamCard>,
 }
