@@ -281,8 +281,7 @@ fn lead_lag_needs_enough_people() {
         .iter()
         .map(|(p, wk, v)| (p.as_str(), wk.as_str(), Some(vec![("b", Some(*v))])))
         .collect();
-    let flat: Vec<Entry> =
-        refs.iter().map(|(p, wk, v)| (*p, *wk, v.as_deref())).collect();
+    let flat: Vec<Entry> = refs.iter().map(|(p, wk, v)| (*p, *wk, v.as_deref())).collect();
     let mut d = data(people, &flat);
     let jan: Month = "2026-01".parse().unwrap();
     // CR as of W04: a 0, c .25, d .5, e .75, f 1. Win rates with a tie.
