@@ -213,7 +213,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             &sh.text,
         );
         charts_html.push(charts::render_html(&chart));
-        charts_html.push(level_stack(sh, "home-levels", 6));
+        charts_html.push(level_stack(sh, "home-levels", 6, None));
     }
     Some((
         ScoreboardView {
@@ -230,9 +230,16 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     ))
 }
 
-/// Stacked level distribution over the last `months` months (of visible teams).
-pub fn level_stack(sh: &Shown, id: &str, months: usize) -> String {
-    let list: Vec<(&Month, &crate::metrics::MonthFigures)> = sh.m.months.iter().rev().take(months).collect();
+/// Stacked level distribution over the `months` months up to `until` (the
+/// latest when `None`).
+pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) -> String {
+    let list: Vec<(&Month, &crate::metrics::MonthFigures)> =
+        sh.m.months
+            .iter()
+            .rev()
+            .filter(|(m, _)| until.is_none_or(|u| **m <= u))
+            .take(months)
+            .collect();
     let rows = list
         .into_iter()
         .rev()

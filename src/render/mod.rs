@@ -5,6 +5,7 @@
 //! Pure: no disk access; the caller writes the returned files.
 
 pub mod dashboards;
+pub mod reports;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -240,6 +241,13 @@ fn nav(input: &Input) -> NavView {
             key: "data-health",
             title: t(input, "data_health").to_string(),
             route: "data-health/index.html".into(),
+        });
+    }
+    if !input.metrics.months.is_empty() {
+        sections.push(NavSection {
+            key: "reports",
+            title: t(input, "reports").to_string(),
+            route: "reports/index.html".into(),
         });
     }
     if !input.history.commits.is_empty() {
@@ -612,6 +620,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     }
 
     jobs.extend(dashboard_jobs(input, &shown, &stories));
+    jobs.extend(report_jobs(input, &shown, rendered, &stories));
 
     if !input.history.commits.is_empty() {
         jobs.push(PageJob {
@@ -643,7 +652,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
 fn search_index(input: &Input, jobs: &[PageJob]) -> String {
     let docs: Vec<SearchDoc> = jobs
         .iter()
-        .filter(|j| j.route != "404.html")
+        .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
         .map(|j| SearchDoc {
             title: j.title.clone(),
             route: j.route.clone(),
@@ -811,5 +820,63 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
         body: Body::Health(dashboards::health_view(shown)),
         search_text: String::new(),
     });
+    jobs
+}
+
+/// The reports index, each month's report, and its self-contained copy.
+fn report_jobs(
+    input: &Input,
+    shown: &dashboards::Shown,
+    rendered: &BTreeMap<String, Rendered>,
+    stories: &[StoryCard],
+) -> Vec<PageJob> {
+    let dated: Vec<(chrono::NaiveDate, StoryCard)> = input
+        .content
+        .stories
+        .iter()
+        .zip(stories)
+        .map(|(s, c)| (s.meta.date, c.clone()))
+        .collect();
+    let (views, index) = reports::report_views(shown, rendered, &dated);
+    if views.is_empty() {
+        return Vec::new();
+    }
+    let mut jobs = vec![PageJob {
+        route: "reports/index.html".into(),
+        template: "reports.html",
+        section: "reports",
+        title: t(input, "reports").into(),
+        description: t(input, "reports_intro").into(),
+        review: None,
+        body: Body::ReportIndex(index),
+        search_text: String::new(),
+    }];
+    for v in views {
+        let route = format!("reports/{}/index.html", v.month);
+        let mail = format!("reports/{}/{}", v.month, v.mail_file);
+        let description = v.sentence.clone();
+        let title = v.title.clone();
+        let body = Body::Report(Box::new(v));
+        jobs.push(PageJob {
+            route: mail,
+            template: "report_mail.html",
+            section: "reports",
+            title: title.clone(),
+            description: description.clone(),
+            review: None,
+            body: body.clone(),
+            search_text: String::new(),
+        });
+        jobs.push(PageJob {
+            route,
+            template: "report.html",
+            section: "reports",
+            title,
+            description,
+            review: None,
+            body,
+            search_text: String::new(),
+        });
+    }
     jobs
 }

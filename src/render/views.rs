@@ -194,6 +194,8 @@ pub enum Body {
     Team(Box<super::dashboards::TeamView>),
     Person(Box<super::dashboards::PersonView>),
     Health(super::dashboards::HealthView),
+    Report(Box<super::reports::ReportView>),
+    ReportIndex(super::reports::ReportIndexView),
     Empty {},
 }
 
