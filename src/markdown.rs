@@ -54,6 +54,9 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// All text of the page, for the search index.
     pub text: String,
+    /// Shortcodes found in the page, in order; the HTML holds a placeholder
+    /// for each ([`placeholder`]) until the charts are drawn.
+    pub shortcodes: Vec<ShortcodeUse>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -66,10 +69,75 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
 }
 
+/// A shortcode call in a page, where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShortcodeUse {
+    pub code: crate::charts::shortcode::Shortcode,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// The text standing in for shortcode `i` until it is expanded: a plain
+/// word, so Markdown passes it through untouched.
+pub fn placeholder(i: usize) -> String {
+    format!("RITMESHORTCODE{i}X")
+}
+
+/// Replaces the placeholders in rendered HTML by what `expand` returns for
+/// each shortcode (a placeholder alone in a paragraph loses the `<p>`).
+pub fn expand_shortcodes(html: &str, uses: &[ShortcodeUse], mut expand: impl FnMut(&ShortcodeUse) -> String) -> String {
+    let mut out = html.to_string();
+    for (i, u) in uses.iter().enumerate() {
+        let token = placeholder(i);
+        let block = format!("<p>{token}</p>");
+        let replacement = expand(u);
+        out = if out.contains(&block) {
+            out.replacen(&block, &replacement, 1)
+        } else {
+            out.replacen(&token, &replacement, 1)
+        };
+    }
+    out
+}
+
+/// Takes the shortcodes out of `markdown`, leaving placeholders (with the
+/// same number of line breaks, so later line numbers stay right).
+fn extract_shortcodes(markdown: &str, ctx: &PageContext, lines: &LineIndex, out: &mut Rendered) -> String {
+    let parsed = crate::charts::shortcode::parse(markdown);
+    for e in &parsed.errors {
+        let (line, column) = lines.pos(e.offset);
+        let mut d = Diagnostic::error(ctx.rel, format!("shortcode: {}", e.message())).at(line, column);
+        if let Some(h) = e.hint() {
+            d = d.with_hint(h);
+        }
+        out.diagnostics.push(d);
+    }
+    let mut i = 0;
+    let text = crate::charts::shortcode::expand(markdown, &parsed.shortcodes, |sc| {
+        let newlines = markdown[sc.span.clone()].matches('\n').count();
+        let replacement = format!("{}{}", placeholder(i), "\n".repeat(newlines));
+        i += 1;
+        replacement
+    });
+    out.shortcodes = parsed
+        .shortcodes
+        .into_iter()
+        .map(|code| {
+            let (line, column) = lines.pos(code.span.start);
+            ShortcodeUse { code, line, column }
+        })
+        .collect();
+    text
+}
+
 /// Renders `markdown` (the body of `ctx.rel`).
 pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     let lines = LineIndex::new(markdown, ctx.body_line);
     let mut out = Rendered::default();
+    let without_shortcodes = extract_shortcodes(markdown, ctx, &lines, &mut out);
+    let markdown = without_shortcodes.as_str();
+    // Placeholders keep every line break, so lines still match the file.
+    let lines = LineIndex::new(markdown, ctx.body_line);
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html_warned = false;
 
@@ -183,6 +251,10 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     out.html.reserve(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.first_paragraph = out.first_paragraph.trim().to_string();
+    for i in 0..out.shortcodes.len() {
+        out.text = out.text.replace(&placeholder(i), " ");
+        out.first_paragraph = out.first_paragraph.replace(&placeholder(i), "").trim().to_string();
+    }
     out
 }
 
@@ -428,6 +500,30 @@ mod tests {
         let r = render_in("[a](https://example.org/x.md) [m](mailto:a@b.nl)", false);
         assert!(r.html.contains("href=\"https://example.org/x.md\""));
         assert!(r.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn shortcodes_become_placeholders_and_keep_line_numbers() {
+        let md = "Intro\n\n{{ chart(kind=\"trend\",\n  team=\"noord\") }}\n\n[x](../coaching/nope.md)\n";
+        let r = render_in(md, false);
+        assert_eq!(r.shortcodes.len(), 1);
+        assert_eq!((r.shortcodes[0].line, r.shortcodes[0].column), (12, 1));
+        assert_eq!(r.shortcodes[0].code.kind(), Some("trend"));
+        assert!(r.html.contains("<p>RITMESHORTCODE0X</p>"), "{}", r.html);
+        // The broken link after a two-line shortcode is still on its own line.
+        assert_eq!(r.diagnostics[0].line, Some(15));
+        let html = expand_shortcodes(&r.html, &r.shortcodes, |_| "<figure>chart</figure>".into());
+        assert!(
+            html.contains("<figure>chart</figure>") && !html.contains("RITMESHORTCODE"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn malformed_shortcodes_are_located_errors() {
+        let r = render_in("Tekst\n{{ chart(kind=\"trend) }}\n", false);
+        assert_eq!(r.diagnostics[0].line, Some(11), "{:?}", r.diagnostics);
+        assert!(r.diagnostics[0].message.starts_with("shortcode:"));
     }
 
     #[test]

@@ -146,6 +146,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     if let Some(data) = &data {
         diags.extend(validate::story_people(&content, data));
     }
+    diags.extend(validate::shortcodes(&rendered_md, &content, data.as_ref()));
     let key = match scope.mode {
         PrivacyMode::Pseudonymous => match privacy::key_from_env() {
             Ok(k) => Some(k),

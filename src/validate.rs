@@ -101,3 +101,90 @@ pub fn story_people(content: &Content, data: &crate::teamdata::TeamData) -> Diag
     }
     diags
 }
+
+/// Chart kinds a shortcode may ask for, with the arguments each takes.
+pub const CHART_KINDS: &[(&str, &[&str])] = &[
+    ("trend", &["kind", "behaviour", "team"]),
+    ("heatmap", &["kind", "team"]),
+    ("bars", &["kind", "team"]),
+    ("levels", &["kind", "months"]),
+    ("coverage", &["kind", "team"]),
+    ("scatter", &["kind", "month"]),
+];
+
+/// Checks every `{{ chart(...) }}`: its kind, its arguments and the ids they name.
+pub fn shortcodes(
+    rendered: &std::collections::BTreeMap<String, crate::markdown::Rendered>,
+    content: &Content,
+    data: Option<&crate::teamdata::TeamData>,
+) -> Diagnostics {
+    use crate::diagnostics::{Diagnostic, nearest};
+    let mut diags = Diagnostics::new();
+    let behaviours: Vec<&str> = content.behaviours.iter().map(|b| b.id.as_str()).collect();
+    let teams: Vec<&str> = data
+        .map(|d| d.teams.iter().map(|t| t.id.as_str()).collect())
+        .unwrap_or_default();
+    for (rel, r) in rendered {
+        for u in &r.shortcodes {
+            let err = |msg: String, hint: String| Diagnostic::error(rel, msg).at(u.line, u.column).with_hint(hint);
+            if u.code.name != "chart" {
+                diags.push(err(
+                    format!("unknown shortcode `{}`", u.code.name),
+                    "the shortcode is `{{ chart(kind=\"trend\") }}`".into(),
+                ));
+                continue;
+            }
+            let kinds: Vec<&str> = CHART_KINDS.iter().map(|(k, _)| *k).collect();
+            let Some(kind) = u.code.kind() else {
+                diags.push(err(
+                    "chart without `kind`".into(),
+                    format!("kinds are {}", kinds.join(", ")),
+                ));
+                continue;
+            };
+            let Some((_, allowed)) = CHART_KINDS.iter().find(|(k, _)| *k == kind) else {
+                let hint = nearest(kind, kinds.iter().copied()).map_or_else(
+                    || format!("kinds are {}", kinds.join(", ")),
+                    |n| format!("did you mean `{n}`?"),
+                );
+                diags.push(err(format!("unknown chart kind `{kind}`"), hint));
+                continue;
+            };
+            for (key, value) in &u.code.args {
+                if !allowed.contains(&key.as_str()) {
+                    let hint = nearest(key, allowed.iter().copied()).map_or_else(
+                        || format!("`{kind}` takes {}", allowed.join(", ")),
+                        |n| format!("did you mean `{n}`?"),
+                    );
+                    diags.push(err(format!("`{kind}` chart has no argument `{key}`"), hint));
+                    continue;
+                }
+                match key.as_str() {
+                    "behaviour" if !behaviours.contains(&value.as_str()) => diags.push(err(
+                        format!("unknown behaviour `{value}`"),
+                        unknown_id_hint(value, behaviours.iter().copied()),
+                    )),
+                    "team" if !teams.contains(&value.as_str()) => diags.push(err(
+                        format!("unknown team `{value}`"),
+                        unknown_id_hint(value, teams.iter().copied()),
+                    )),
+                    "months" if !value.parse::<usize>().is_ok_and(|n| (1..=36).contains(&n)) => diags.push(err(
+                        format!("`months` must be a number from 1 to 36, not `{value}`"),
+                        "e.g. months=\"6\"".into(),
+                    )),
+                    "month" if value.parse::<crate::week::Month>().is_err() => {
+                        diags.push(err(format!("`{value}` is not a month"), "write it as YYYY-MM".into()))
+                    }
+                    _ => {}
+                }
+            }
+            if kind == "heatmap" && u.code.arg("team").is_none() {
+                diags.push(err(
+                    "a heatmap chart needs a `team`".into(),
+                    unknown_id_hint("", teams.iter().copied()),
+                ));
+            }
+        }
+    }
+    diags
+}

@@ -390,3 +390,70 @@ fn folders_of_pages_get_an_index_and_a_menu_entry() {
             .contains("href=\"hulp-bij-loggen/index.html\"")
     );
 }
+
+#[test]
+fn the_example_carries_many_charts_each_with_title_desc_and_table() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let mut charts = 0;
+    for (path, bytes) in tree(&site.out()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(
+            !html.contains("{{ chart") && !html.contains("RITMESHORTCODE"),
+            "unexpanded shortcode in {path}"
+        );
+        for figure in html.split("<figure class=\"chart").skip(1) {
+            let figure = figure.split("</figure>").next().unwrap();
+            charts += 1;
+            assert!(figure.contains("role=\"img\""), "{path}: chart without role");
+            assert!(
+                figure.contains("<title") && figure.contains("<desc"),
+                "{path}: chart without title/desc"
+            );
+            assert!(
+                figure.contains("<table>") && figure.contains("<figcaption>"),
+                "{path}: chart without table/sentence"
+            );
+            assert!(figure.contains("<text"), "{path}: chart without text labels");
+        }
+    }
+    assert!(charts >= 20, "only {charts} charts");
+    // Every behaviour that applies to reps has its chart.
+    assert!(
+        site.output("behaviours/tijdig-opvolgen/index.html")
+            .contains("<figure class=\"chart")
+    );
+    // The shortcodes of the example are drawn in their pages.
+    assert!(
+        site.output("coaching/spiegelgesprek/index.html")
+            .contains("<figure class=\"chart chart-trend\"")
+    );
+    assert!(
+        site.output("over-ritme/index.html")
+            .contains("<figure class=\"chart chart-levels\"")
+    );
+}
+
+#[test]
+fn bad_shortcodes_are_errors_with_file_and_line() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over\n---\nTekst\n\n{{ chart(kind=\"trnd\") }}\n\n{{ chart(kind=\"trend\", team=\"zuid\") }}\n\n{{ chart(kind=\"heatmap\", tema=\"noord\") }}\n\n{{ chart(kind=\"trend\" }}\n",
+    );
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(
+        err.contains("pages/over.md:6:1: error: unknown chart kind `trnd`") && err.contains("did you mean `trend`?"),
+        "{err}"
+    );
+    assert!(err.contains("pages/over.md:8:1: error: unknown team `zuid`"), "{err}");
+    assert!(
+        err.contains("pages/over.md:10:1: error: `heatmap` chart has no argument `tema`")
+            && err.contains("did you mean `team`?"),
+        "{err}"
+    );
+    assert!(err.contains("pages/over.md:12:"), "{err}");
+}

@@ -269,21 +269,29 @@ pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) ->
 
 /// A behaviour's consistency per team over the weeks, with its stories marked.
 pub fn behaviour_charts(sh: &Shown, behaviour: &str) -> Vec<String> {
+    behaviour_trend_chart(sh, &format!("trend-{behaviour}"), behaviour, None)
+        .into_iter()
+        .collect()
+}
+
+/// A behaviour's consistency over the weeks, one line per visible team (or
+/// only `team`); `None` when no group may be shown.
+pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: Option<&str>) -> Option<String> {
     if sh.m.weeks.is_empty() || sh.all_suppressed {
-        return Vec::new();
+        return None;
     }
     let input = sh.input;
     let mut series = Vec::new();
-    for id in sh.m.teams.keys() {
+    for id in sh.m.teams.keys().filter(|id| team.is_none_or(|t| t == id.as_str())) {
         if sh.team_hidden(id) {
             continue;
         }
-        let reps: Vec<&PersonFigures> = sh.m.people.values().filter(|p| p.rep && p.team == *id).collect();
+        let reps = reps_of(sh, Some(id));
         let values = (0..sh.m.weeks.len())
             .map(|j| {
                 crate::metrics::stats::mean_defined(
                     reps.iter()
-                        .filter_map(|p| p.behaviours.get(behaviour))
+                        .filter_map(|(_, p)| p.behaviours.get(behaviour))
                         .map(|b| sh.m.behaviour_cr_at(b, j)),
                 )
             })
@@ -291,24 +299,117 @@ pub fn behaviour_charts(sh: &Shown, behaviour: &str) -> Vec<String> {
         if values.iter().all(Option::is_none) {
             continue;
         }
-        let name = input.data.team(id).map_or(id.clone(), |t| t.name.clone());
-        series.push(charts::TrendSeries { name, values });
+        series.push(charts::TrendSeries {
+            name: team_name(sh, id),
+            values,
+        });
     }
     if series.is_empty() {
-        return Vec::new();
+        return None;
     }
-    let chart = charts::trend(
+    Some(charts::render_html(&charts::trend(
         &charts::TrendInput {
-            id: format!("trend-{behaviour}"),
+            id: chart_id.into(),
             title: t(input, "chart_behaviour_trend_title").into(),
             weeks: sh.week_keys(0),
             series,
             goal: Some(input.config.goal),
-            markers: story_markers(input, Some(behaviour), None),
+            markers: story_markers(input, Some(behaviour), team),
         },
         &sh.text,
-    );
-    vec![charts::render_html(&chart)]
+    )))
+}
+
+/// The chart a `{{ chart(...) }}` shortcode asks for (arguments were
+/// validated before rendering). `n` numbers the shortcodes of a page so
+/// that ids stay unique.
+pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) -> String {
+    let input = sh.input;
+    let sc = &u.code;
+    let kind = sc.kind().unwrap_or("trend");
+    let id = format!("sc{n}-{kind}");
+    let team = sc.arg("team");
+    let too_small = || {
+        format!(
+            "<p class=\"suppressed\">{}</p>",
+            charts::escape(t(input, "group_too_small"))
+        )
+    };
+    if sh.m.weeks.is_empty() {
+        return format!(
+            "<p class=\"suppressed\">{}</p>",
+            charts::escape(t(input, "not_enough_data"))
+        );
+    }
+    if sh.all_suppressed || team.is_some_and(|tm| sh.team_hidden(tm)) {
+        return too_small();
+    }
+    match kind {
+        "trend" => match (sc.arg("behaviour"), team) {
+            (Some(b), _) => behaviour_trend_chart(sh, &id, b, team).unwrap_or_else(too_small),
+            (None, Some(tm)) => team_trend_chart(sh, &id, tm),
+            (None, None) => {
+                let reps = reps_of(sh, None);
+                let values = (0..sh.m.weeks.len())
+                    .map(|j| crate::metrics::stats::mean_defined(reps.iter().map(|(_, p)| p.cr_series[j])))
+                    .collect();
+                charts::render_html(&charts::trend(
+                    &charts::TrendInput {
+                        id,
+                        title: t(input, "chart_trend_title").into(),
+                        weeks: sh.week_keys(0),
+                        series: vec![charts::TrendSeries {
+                            name: t(input, "all_teams").into(),
+                            values,
+                        }],
+                        goal: Some(input.config.goal),
+                        markers: story_markers(input, None, None),
+                    },
+                    &sh.text,
+                ))
+            }
+        },
+        "heatmap" => team.map_or_else(too_small, |tm| team_heatmap_chart(sh, &id, tm)),
+        "bars" => bars_chart(sh, &id, team).unwrap_or_else(too_small),
+        "levels" => level_stack(
+            sh,
+            &id,
+            sc.arg("months").and_then(|m| m.parse().ok()).unwrap_or(6),
+            None,
+        ),
+        "coverage" => coverage_chart(sh, &id, team),
+        _ => {
+            // scatter: the lead–lag of a month (default the latest).
+            let month = sc
+                .arg("month")
+                .and_then(|m| m.parse::<Month>().ok())
+                .or_else(|| sh.m.months.keys().next_back().copied());
+            let Some(f) = month.and_then(|m| sh.m.months.get(&m)) else {
+                return too_small();
+            };
+            match (&f.lead_lag, sh.shows_people()) {
+                (Some(ll), true) => charts::render_html(&charts::scatter(
+                    &charts::ScatterInput {
+                        id,
+                        title: t(input, "report_lead_lag").into(),
+                        points: f
+                            .lead_lag_points
+                            .iter()
+                            .map(|(p, x, y)| charts::ScatterPoint {
+                                label: sh.name(p).unwrap_or_default(),
+                                x: *x,
+                                y: *y,
+                            })
+                            .collect(),
+                        rho: ll.rho,
+                        n: ll.n,
+                    },
+                    &sh.text,
+                )),
+                _ => too_small(),
+            }
+        }
+    }
 }
 
 /// One person's state in a week over all their behaviours.
@@ -399,131 +500,11 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
     let mut charts_html = Vec::new();
     let mut people = Vec::new();
     if !hidden && !sh.m.weeks.is_empty() {
-        let team_name = card.name.clone();
-        charts_html.push(charts::render_html(&charts::trend(
-            &charts::TrendInput {
-                id: format!("team-{id}-trend"),
-                title: charts::fill(t(input, "chart_team_trend_title"), &[("team", &team_name)]),
-                weeks: sh.week_keys(0),
-                series: vec![charts::TrendSeries {
-                    name: team_name.clone(),
-                    values: f.cr_series.clone(),
-                }],
-                goal: Some(input.config.goal),
-                markers: story_markers(input, None, Some(id)),
-            },
-            &sh.text,
-        )));
-        let from = sh.m.weeks.len().saturating_sub(HEATMAP_WEEKS);
         let reps: Vec<(&String, &PersonFigures)> = sh.m.people.iter().filter(|(_, p)| p.rep && p.team == id).collect();
-        let targets = targets(input);
-        let data = if sh.shows_people() {
-            HeatmapData::States(
-                reps.iter()
-                    .map(|(pid, p)| HeatmapRow {
-                        label: sh.name(pid).unwrap_or_default(),
-                        cells: (from..sh.m.weeks.len())
-                            .map(|i| combined_state(p, i, &targets))
-                            .collect(),
-                    })
-                    .collect(),
-            )
-        } else {
-            // Aggregate: behaviours × weeks, the share of the team's eligible cells that were hits.
-            HeatmapData::Shares(
-                input
-                    .content
-                    .behaviours
-                    .iter()
-                    .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
-                    .map(|b| HeatmapRow {
-                        label: b.meta.title.clone(),
-                        cells: (from..sh.m.weeks.len())
-                            .map(|i| {
-                                let cells: Vec<Cell> = reps
-                                    .iter()
-                                    .filter_map(|(_, p)| p.behaviours.get(&b.id))
-                                    .map(|f| f.cells[i])
-                                    .filter(|c| c.eligible())
-                                    .collect();
-                                (!cells.is_empty()).then(|| {
-                                    cells.iter().filter(|c| c.hit(b.meta.target)).count() as f64 / cells.len() as f64
-                                })
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            )
-        };
-        charts_html.push(charts::render_html(&charts::heatmap(
-            &HeatmapInput {
-                id: format!("team-{id}-heatmap"),
-                title: charts::fill(t(input, "chart_heatmap_title"), &[("team", &team_name)]),
-                row_header: if sh.shows_people() {
-                    t(input, "person").into()
-                } else {
-                    t(input, "behaviour").into()
-                },
-                weeks: sh.week_keys(from),
-                data,
-            },
-            &sh.text,
-        )));
-        // This month against last month, per behaviour, for the team's reps.
-        if let Some(mo) = latest_month {
-            let per_behaviour = |month: Month, b: &str| -> Option<f64> {
-                let fig = sh.m.months.get(&month)?;
-                let j = sh.m.month_last_index(month)?;
-                let _ = fig;
-                crate::metrics::stats::mean_defined(
-                    reps.iter()
-                        .filter_map(|(_, p)| p.behaviours.get(b))
-                        .map(|f| sh.m.behaviour_cr_at(f, j)),
-                )
-            };
-            let bars = input
-                .content
-                .behaviours
-                .iter()
-                .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
-                .map(|b| charts::BehaviourBar {
-                    title: b.meta.title.clone(),
-                    this_month: per_behaviour(mo, &b.id),
-                    last_month: per_behaviour(mo.prev(), &b.id),
-                })
-                .collect();
-            charts_html.push(charts::render_html(&charts::behaviour_bars(
-                &charts::BehaviourBarsInput {
-                    id: format!("team-{id}-behaviours"),
-                    title: charts::fill(t(input, "chart_bars_title"), &[("team", &team_name)]),
-                    this_month: mo.to_string(),
-                    last_month: mo.prev().to_string(),
-                    behaviours: bars,
-                },
-                &sh.text,
-            )));
-        }
-        let months =
-            sh.m.months
-                .iter()
-                .map(|(mo, fig)| {
-                    let (coverage, minutes) = fig.team_coaching.get(id).copied().unwrap_or((None, None));
-                    charts::CoverageMonth {
-                        month: mo.to_string(),
-                        coverage,
-                        minutes_per_rep: minutes,
-                    }
-                })
-                .collect();
-        charts_html.push(charts::render_html(&charts::coverage(
-            &charts::CoverageInput {
-                id: format!("team-{id}-coaching"),
-                title: charts::fill(t(input, "chart_coverage_title"), &[("team", &team_name)]),
-                months,
-                target_minutes: Some(input.config.coaching.target_minutes),
-            },
-            &sh.text,
-        )));
+        charts_html.push(team_trend_chart(sh, &format!("team-{id}-trend"), id));
+        charts_html.push(team_heatmap_chart(sh, &format!("team-{id}-heatmap"), id));
+        charts_html.extend(bars_chart(sh, &format!("team-{id}-behaviours"), Some(id)));
+        charts_html.push(coverage_chart(sh, &format!("team-{id}-coaching"), Some(id)));
         if sh.shows_people() {
             let last = sh.m.weeks.len() - 1;
             let before = last.checked_sub(TREND_WEEKS);
@@ -769,4 +750,164 @@ pub fn health_view(sh: &Shown) -> HealthView {
         missing_total: health.people.values().map(|h| h.missing_weeks.len()).sum(),
         outlier_total: health.outliers.len(),
     }
+}
+
+fn team_name(sh: &Shown, team: &str) -> String {
+    sh.input
+        .data
+        .team(team)
+        .map_or_else(|| team.to_string(), |t| t.name.clone())
+}
+
+fn reps_of<'m>(sh: &'m Shown, team: Option<&str>) -> Vec<(&'m String, &'m PersonFigures)> {
+    sh.m.people
+        .iter()
+        .filter(|(_, p)| p.rep && team.is_none_or(|t| p.team == t) && !sh.team_hidden(&p.team))
+        .collect()
+}
+
+/// A team's consistency over the weeks, with its stories marked.
+pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
+    let input = sh.input;
+    let name = team_name(sh, team);
+    let values = sh.m.teams.get(team).map(|f| f.cr_series.clone()).unwrap_or_default();
+    charts::render_html(&charts::trend(
+        &charts::TrendInput {
+            id: chart_id.into(),
+            title: charts::fill(t(input, "chart_team_trend_title"), &[("team", &name)]),
+            weeks: sh.week_keys(0),
+            series: vec![charts::TrendSeries { name, values }],
+            goal: Some(input.config.goal),
+            markers: story_markers(input, None, Some(team)),
+        },
+        &sh.text,
+    ))
+}
+
+/// A team's rhythm: people × weeks where people may be shown, otherwise
+/// behaviours × weeks as the share of the team's eligible weeks on target.
+pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
+    let input = sh.input;
+    let name = team_name(sh, team);
+    let from = sh.m.weeks.len().saturating_sub(HEATMAP_WEEKS);
+    let reps = reps_of(sh, Some(team));
+    let targets = targets(input);
+    let data = if sh.shows_people() {
+        HeatmapData::States(
+            reps.iter()
+                .map(|(pid, p)| HeatmapRow {
+                    label: sh.name(pid).unwrap_or_default(),
+                    cells: (from..sh.m.weeks.len())
+                        .map(|i| combined_state(p, i, &targets))
+                        .collect(),
+                })
+                .collect(),
+        )
+    } else {
+        HeatmapData::Shares(
+            input
+                .content
+                .behaviours
+                .iter()
+                .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
+                .map(|b| HeatmapRow {
+                    label: b.meta.title.clone(),
+                    cells: (from..sh.m.weeks.len())
+                        .map(|i| {
+                            let cells: Vec<Cell> = reps
+                                .iter()
+                                .filter_map(|(_, p)| p.behaviours.get(&b.id))
+                                .map(|f| f.cells[i])
+                                .filter(|c| c.eligible())
+                                .collect();
+                            (!cells.is_empty()).then(|| {
+                                cells.iter().filter(|c| c.hit(b.meta.target)).count() as f64 / cells.len() as f64
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    };
+    charts::render_html(&charts::heatmap(
+        &HeatmapInput {
+            id: chart_id.into(),
+            title: charts::fill(t(input, "chart_heatmap_title"), &[("team", &name)]),
+            row_header: if sh.shows_people() {
+                t(input, "person").into()
+            } else {
+                t(input, "behaviour").into()
+            },
+            weeks: sh.week_keys(from),
+            data,
+        },
+        &sh.text,
+    ))
+}
+
+/// Consistency per behaviour this month against last month, for a team or all visible teams.
+pub fn bars_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> Option<String> {
+    let input = sh.input;
+    let mo = sh.m.months.keys().next_back().copied()?;
+    let reps = reps_of(sh, team);
+    let per_behaviour = |month: Month, b: &str| -> Option<f64> {
+        let j = sh.m.month_last_index(month)?;
+        crate::metrics::stats::mean_defined(
+            reps.iter()
+                .filter_map(|(_, p)| p.behaviours.get(b))
+                .map(|f| sh.m.behaviour_cr_at(f, j)),
+        )
+    };
+    let bars = input
+        .content
+        .behaviours
+        .iter()
+        .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
+        .map(|b| charts::BehaviourBar {
+            title: b.meta.title.clone(),
+            this_month: per_behaviour(mo, &b.id),
+            last_month: per_behaviour(mo.prev(), &b.id),
+        })
+        .collect();
+    let name = team.map_or_else(|| t(input, "all_teams").to_string(), |tm| team_name(sh, tm));
+    Some(charts::render_html(&charts::behaviour_bars(
+        &charts::BehaviourBarsInput {
+            id: chart_id.into(),
+            title: charts::fill(t(input, "chart_bars_title"), &[("team", &name)]),
+            this_month: mo.to_string(),
+            last_month: mo.prev().to_string(),
+            behaviours: bars,
+        },
+        &sh.text,
+    )))
+}
+
+/// Coaching coverage and minutes per rep per month, for a team or everyone.
+pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String {
+    let input = sh.input;
+    let months =
+        sh.m.months
+            .iter()
+            .map(|(mo, fig)| {
+                let (coverage, minutes) = match team {
+                    Some(tm) => fig.team_coaching.get(tm).copied().unwrap_or((None, None)),
+                    None => (fig.coaching_coverage, fig.coaching_minutes_per_rep),
+                };
+                charts::CoverageMonth {
+                    month: mo.to_string(),
+                    coverage,
+                    minutes_per_rep: minutes,
+                }
+            })
+            .collect();
+    let name = team.map_or_else(|| t(input, "all_teams").to_string(), |tm| team_name(sh, tm));
+    charts::render_html(&charts::coverage(
+        &charts::CoverageInput {
+            id: chart_id.into(),
+            title: charts::fill(t(input, "chart_coverage_title"), &[("team", &name)]),
+            months,
+            target_minutes: Some(input.config.coaching.target_minutes),
+        },
+        &sh.text,
+    ))
 }

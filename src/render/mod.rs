@@ -386,11 +386,24 @@ fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<Stor
     }
 }
 
-fn html_of(rendered: &BTreeMap<String, Rendered>, rel: &str) -> (String, Vec<crate::markdown::TocEntry>) {
-    rendered
-        .get(rel)
-        .map(|r| (r.html.clone(), r.toc.clone()))
-        .unwrap_or_default()
+/// A document's HTML with its chart shortcodes drawn, and its table of contents.
+pub(crate) fn html_of(
+    sh: &dashboards::Shown,
+    rendered: &BTreeMap<String, Rendered>,
+    rel: &str,
+) -> (String, Vec<crate::markdown::TocEntry>) {
+    let Some(r) = rendered.get(rel) else {
+        return Default::default();
+    };
+    if r.shortcodes.is_empty() {
+        return (r.html.clone(), r.toc.clone());
+    }
+    let mut n = 0;
+    let html = crate::markdown::expand_shortcodes(&r.html, &r.shortcodes, |u| {
+        n += 1;
+        dashboards::shortcode_chart(sh, n, u)
+    });
+    (html, r.toc.clone())
 }
 
 fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
@@ -417,7 +430,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let (home_html, _) = content
         .home
         .as_ref()
-        .map(|h| html_of(rendered, &h.rel))
+        .map(|h| html_of(&shown, rendered, &h.rel))
         .unwrap_or_default();
     let home_title = content
         .home
@@ -466,7 +479,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         search_text: String::new(),
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
-        let (html, toc) = html_of(rendered, &b.rel);
+        let (html, toc) = html_of(&shown, rendered, &b.rel);
         let view = BehaviourView {
             charts: dashboards::behaviour_charts(&shown, &b.id),
             card: card.clone(),
@@ -519,7 +532,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
-        let (html, toc) = html_of(rendered, &g.rel);
+        let (html, toc) = html_of(&shown, rendered, &g.rel);
         jobs.push(PageJob {
             route: g.route.clone(),
             template: "guide.html",
@@ -557,7 +570,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
-        let (html, _) = html_of(rendered, &s.rel);
+        let (html, _) = html_of(&shown, rendered, &s.rel);
         jobs.push(PageJob {
             route: s.route.clone(),
             template: "story.html",
@@ -577,7 +590,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     // Free pages, and an index for every folder of pages that has none of its own.
     let children = page_children(content);
     for p in &content.pages {
-        let (html, toc) = html_of(rendered, &p.rel);
+        let (html, toc) = html_of(&shown, rendered, &p.rel);
         let title = p.meta.title.clone().unwrap_or_default();
         jobs.push(PageJob {
             route: p.route.clone(),

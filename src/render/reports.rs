@@ -260,7 +260,7 @@ pub fn report_views(
         let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
             title: r.meta.title.clone(),
             author: r.meta.author.clone(),
-            html: rendered.get(&r.rel).map(|x| x.html.clone()).unwrap_or_default(),
+            html: super::html_of(sh, rendered, &r.rel).0,
         });
         let title = commentary
             .as_ref()
