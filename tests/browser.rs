@@ -82,9 +82,8 @@ fn charts_render_with_real_size_and_pages_log_no_errors() {
         for (w, h) in &sizes {
             assert!(*w > 100.0 && *h > 20.0, "{page}: a chart of {w}×{h}");
         }
-        for line in log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")) {
-            panic!("{page} logged: {line}");
-        }
+        let errors: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+        assert!(errors.is_empty(), "{page} logged: {errors:#?}");
         let shot = shots.join(format!("{}.png", page.replace('/', "_")));
         chromium(
             &site.tmp.path().join("profile"),
