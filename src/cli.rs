@@ -55,6 +55,21 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build in memory and serve on this machine, rebuilding and reloading on every change.
+    Serve {
+        /// The site folder (holds ritme.yaml).
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; other machines can reach anything but loopback.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new site folder from the built-in example programme.
     New {
         /// Folder to create; must not exist or be empty.
@@ -88,6 +103,9 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         } => build(&site, output, force, base_url, audience),
         Command::Check { site, format, strict } => check(&site, format, strict),
         Command::New { dir } => new(&dir),
+        Command::Serve { site, port, bind, open } => {
+            crate::serve::run(crate::serve::Options { site, bind, port, open }).map_err(|e| internal(&e))
+        }
     }
 }
 

@@ -25,6 +25,7 @@ pub mod privacy;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod slug;
 pub mod source;
 pub mod teamdata;

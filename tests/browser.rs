@@ -82,7 +82,10 @@ fn charts_render_with_real_size_and_pages_log_no_errors() {
         for (w, h) in &sizes {
             assert!(*w > 100.0 && *h > 20.0, "{page}: a chart of {w}×{h}");
         }
-        let errors: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE") || l.contains("Uncaught")).collect();
+        let errors: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+            .collect();
         assert!(errors.is_empty(), "{page} logged: {errors:#?}");
         let shot = shots.join(format!("{}.png", page.replace('/', "_")));
         chromium(

@@ -1,0 +1,140 @@
+//! Answering a request from the site held in memory. Only paths that are
+//! keys of the built site can be served, so nothing outside it is reachable
+//! whatever the request says (`..`, encoded dots, backslashes).
+
+use std::collections::BTreeMap;
+
+use percent_encoding::percent_decode_str;
+
+/// What to send back.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// The output path a URL path asks for, or `None` when it cannot name a
+/// file of the site.
+pub fn file_for(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    let rel = decoded.trim_start_matches('/');
+    if rel.contains('\\') || rel.contains('\0') || rel.split('/').any(|s| s == ".." || s == ".") {
+        return None;
+    }
+    if rel.is_empty() {
+        return Some("index.html".into());
+    }
+    if rel.ends_with('/') {
+        return Some(format!("{rel}index.html"));
+    }
+    Some(rel.to_string())
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ttf") => "font/ttf",
+        Some("woff") => "font/woff",
+        Some("woff2") => "font/woff2",
+        Some("xml") => "application/xml",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The reply for `url` from `files`; HTML gets `inject` before `</body>`.
+pub fn reply(url: &str, files: &BTreeMap<String, Vec<u8>>, inject: &str) -> Reply {
+    let found = file_for(url).and_then(|p| {
+        let hit = files
+            .get_key_value(&p)
+            .or_else(|| files.get_key_value(&format!("{p}/index.html")));
+        hit.map(|(k, v)| (k.clone(), v))
+    });
+    let (status, path, body) = match found {
+        Some((p, body)) => (200, p, body.clone()),
+        None => (
+            404,
+            "404.html".to_string(),
+            files.get("404.html").cloned().unwrap_or_else(|| b"Not found".to_vec()),
+        ),
+    };
+    let content_type = content_type(&path);
+    let body = if content_type.starts_with("text/html") {
+        with_script(body, inject)
+    } else {
+        body
+    };
+    Reply {
+        status,
+        content_type,
+        body,
+    }
+}
+
+fn with_script(body: Vec<u8>, inject: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&body);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{inject}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{inject}").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> BTreeMap<String, Vec<u8>> {
+        [
+            ("index.html", "<body>home</body>"),
+            ("teams/index.html", "<body>teams</body>"),
+            ("assets/style.css", "body{}"),
+            ("404.html", "<body>weg</body>"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+        .collect()
+    }
+
+    #[test]
+    fn maps_urls_to_files() {
+        assert_eq!(file_for("/").as_deref(), Some("index.html"));
+        assert_eq!(file_for("/teams/").as_deref(), Some("teams/index.html"));
+        assert_eq!(file_for("/a%20b.html?x=1").as_deref(), Some("a b.html"));
+        for bad in [
+            "/../ritme.yaml",
+            "/%2e%2e/ritme.yaml",
+            "/..%2fritme.yaml",
+            "/a/..\\x",
+            "/./x",
+        ] {
+            assert_eq!(file_for(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn replies_with_types_script_and_404() {
+        let s = site();
+        let r = reply("/teams", &s, "<script>x</script>");
+        assert_eq!((r.status, r.content_type), (200, "text/html; charset=utf-8"));
+        assert_eq!(r.body, b"<body>teams<script>x</script></body>");
+        assert_eq!(reply("/assets/style.css", &s, "S").body, b"body{}");
+        assert_eq!(
+            reply("/assets/style.css", &s, "S").content_type,
+            "text/css; charset=utf-8"
+        );
+        let missing = reply("/nope/", &s, "");
+        assert_eq!((missing.status, missing.body), (404, b"<body>weg</body>".to_vec()));
+        assert_eq!(reply("/%2e%2e/ritme.yaml", &s, "").status, 404);
+    }
+}

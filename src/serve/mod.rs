@@ -1,0 +1,174 @@
+//! `ritme serve`: builds in memory, serves on loopback, rebuilds on every
+//! change and reloads open browsers. A failed rebuild keeps the last good
+//! site online and shows its errors in the terminal and over the page.
+
+pub mod http;
+pub mod reload;
+mod watch;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use tiny_http::{Header, Response, Server};
+
+use crate::pipeline::{self, Error};
+use reload::{Events, SCRIPT, Signal};
+
+pub struct Options {
+    pub site: PathBuf,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub open: bool,
+}
+
+/// The site being served: the last good build and the last build's errors.
+#[derive(Default)]
+struct State {
+    files: BTreeMap<String, Vec<u8>>,
+    errors: Vec<String>,
+}
+
+const WORKERS: usize = 4;
+
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    let state = Arc::new(RwLock::new(State::default()));
+    let signal = Arc::new(Signal::default());
+    rebuild(&opts.site, &state, &signal);
+
+    let server = Arc::new(
+        Server::http((opts.bind, opts.port))
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?,
+    );
+    let addr = server.server_addr().to_ip().context("the server has no IP address")?;
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the site (and its people's data) reachable from other machines",
+            opts.bind
+        );
+    }
+    let url = format!("http://{addr}/");
+    println!("Serving {} at {url} (Ctrl-C to stop)", opts.site.display());
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let _watcher = watch::watch(&opts.site, {
+        let (site, state, signal) = (opts.site.clone(), state.clone(), signal.clone());
+        move || rebuild(&site, &state, &signal)
+    })?;
+
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (server, state, signal) = (server.clone(), state.clone(), signal.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(request, &state, &signal);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    Ok(())
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+}
+
+fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signal>) {
+    let url = request.url().to_string();
+    let no_store = header("Cache-Control", "no-store");
+    if url.starts_with("/__ritme/events") {
+        // Each browser's stream blocks for as long as the page is open: give it its own thread.
+        let signal = signal.clone();
+        std::thread::spawn(move || {
+            let response = Response::new(
+                200.into(),
+                vec![header("Content-Type", "text/event-stream"), no_store],
+                Events::new(signal),
+                None,
+                None,
+            );
+            let _ = request.respond(response);
+        });
+        return;
+    }
+    let state = state.read().unwrap_or_else(|e| e.into_inner());
+    if url.starts_with("/__ritme/status") {
+        let body = serde_json::json!({ "errors": state.errors }).to_string();
+        let _ = request.respond(
+            Response::from_data(body)
+                .with_header(header("Content-Type", "application/json"))
+                .with_header(no_store),
+        );
+        return;
+    }
+    let reply = if state.files.is_empty() {
+        http::Reply {
+            status: 500,
+            content_type: "text/html; charset=utf-8",
+            body: format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ritme</title></head><body><p>The site does not build yet.</p>{SCRIPT}</body></html>").into_bytes(),
+        }
+    } else {
+        http::reply(&url, &state.files, SCRIPT)
+    };
+    drop(state);
+    let response = Response::from_data(reply.body)
+        .with_status_code(reply.status)
+        .with_header(header("Content-Type", reply.content_type))
+        .with_header(no_store);
+    let _ = request.respond(response);
+}
+
+/// Builds the site; a good build replaces the served one, a failed build
+/// keeps it and records the errors. Either way open pages are told.
+fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
+    let started = Instant::now();
+    let opts = pipeline::Options {
+        site: site.to_path_buf(),
+        ..Default::default()
+    };
+    let result = pipeline::build(&opts);
+    let took = started.elapsed().as_secs_f64() * 1000.0;
+    let mut s = state.write().unwrap_or_else(|e| e.into_inner());
+    match result {
+        Ok(built) => {
+            s.files = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            s.errors.clear();
+            println!("Built {} pages in {took:.0} ms", built.pages);
+        }
+        Err(Error::Input(diags)) => {
+            s.errors = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+            eprintln!("Build failed in {took:.0} ms; still serving the last good version:");
+            for d in &diags {
+                eprintln!("{d}");
+            }
+        }
+        Err(Error::Internal(e)) => {
+            s.errors = vec![format!("internal error: {e:#}")];
+            eprintln!("internal error: {e:#}");
+        }
+    }
+    drop(s);
+    signal.bump();
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}

@@ -1,0 +1,64 @@
+//! Watching the site folder for changes that need a rebuild.
+
+use std::path::{Component, Path};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+/// Calls `on_change` after each settled burst of changes under `site`,
+/// ignoring the build output, hidden files and editor leftovers.
+pub fn watch(site: &Path, mut on_change: impl FnMut() + Send + 'static) -> anyhow::Result<impl Drop> {
+    let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
+    let filter_root = root.clone();
+    let mut debouncer = new_debouncer(Duration::from_millis(60), None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let relevant = events.iter().any(|e| {
+            matches!(
+                e.event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            ) && e.event.paths.iter().any(|p| matters(&filter_root, p))
+        });
+        if relevant {
+            on_change();
+        }
+    })?;
+    debouncer.watch(&root, RecursiveMode::Recursive)?;
+    Ok(debouncer)
+}
+
+/// Whether a changed path can change the site.
+fn matters(root: &Path, path: &Path) -> bool {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut parts = rel.components().filter_map(|c| match c {
+        Component::Normal(s) => Some(s.to_string_lossy()),
+        _ => None,
+    });
+    let Some(first) = parts.next() else { return false };
+    if first == "public" || first.starts_with('.') {
+        return false;
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
+        && !parts.any(|p| p.starts_with('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_and_editor_files_do_not_matter() {
+        let root = Path::new("/s");
+        assert!(matters(root, Path::new("/s/behaviours/a.md")));
+        assert!(matters(root, Path::new("/s/ritme.yaml")));
+        assert!(!matters(root, Path::new("/s/public/index.html")));
+        assert!(!matters(root, Path::new("/s/.public.ritme-prev/x.html")));
+        assert!(!matters(root, Path::new("/s/behaviours/.a.md.swp")));
+        assert!(!matters(root, Path::new("/s/behaviours/a.md~")));
+        assert!(!matters(root, Path::new("/s/.git/index")));
+    }
+}

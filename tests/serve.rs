@@ -1,0 +1,157 @@
+//! `ritme serve` on a random port: pages, types, traversal, live rebuilds,
+//! and the last good site kept online when a change breaks the build.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::*;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(site: &TestSite) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("ritme"))
+        .arg("serve")
+        .arg(site.site())
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(url) = line.split("http://").nth(1) {
+            break url
+                .trim_end_matches(|c: char| c != '/')
+                .trim_end_matches('/')
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, addr }
+}
+
+/// A raw HTTP/1.0 GET: (status, headers, body).
+fn get(addr: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_lowercase(), body.to_string())
+}
+
+/// Polls until `f` holds (bounded: this checks behaviour, not speed).
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+#[test]
+fn serves_pages_with_live_reload_and_refuses_traversal() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let (status, head, body) = get(&server.addr, "/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html"));
+    assert!(body.contains("ritme-live-reload") && body.contains("/__ritme/events"));
+    let (status, head, _) = get(&server.addr, "/assets/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/css"));
+    let (status, _, body) = get(&server.addr, "/over/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Over het programma"));
+    for path in [
+        "/../ritme.yaml",
+        "/%2e%2e/ritme.yaml",
+        "/..%2fritme.yaml",
+        "/..%5critme.yaml",
+        "//etc/passwd",
+    ] {
+        let (status, _, body) = get(&server.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            !body.contains("title: Testsite") && !body.contains("root:"),
+            "{path} served a file"
+        );
+    }
+    let (status, _, body) = get(&server.addr, "/bestaat/niet/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Pagina niet gevonden"), "the site's 404 page");
+    // The built files themselves never carry the script.
+    site.build(&[]).success();
+    assert!(!site.output("index.html").contains("ritme-live-reload"));
+}
+
+#[test]
+fn rebuilds_on_change_and_keeps_the_last_good_site_when_broken() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    site.write("pages/over.md", "---\ntitle: Over ons\n---\nEen nieuwe zin.\n");
+    eventually("the edit is served", || {
+        get(&server.addr, "/over/").2.contains("Een nieuwe zin.")
+    });
+    site.write("behaviours/luisteren.md", "---\ntitle: Luisteren\ntarget: [2\n---\n");
+    eventually("the error is reported", || {
+        let (_, _, status) = get(&server.addr, "/__ritme/status");
+        status.contains("behaviours/luisteren.md:3")
+    });
+    assert!(
+        get(&server.addr, "/over/").2.contains("Een nieuwe zin."),
+        "the last good site is still served"
+    );
+    site.write(
+        "behaviours/luisteren.md",
+        "---\ntitle: Luisteren\ntarget: 2\n---\nWeer goed.\n",
+    );
+    eventually("the error clears", || {
+        get(&server.addr, "/__ritme/status").2.contains("\"errors\":[]")
+    });
+    assert!(get(&server.addr, "/behaviours/luisteren/").2.contains("Weer goed."));
+}
+
+#[test]
+fn many_concurrent_requests_all_succeed() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let addr = server.addr.clone();
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                (0..25).all(|j| {
+                    let path = if (i + j) % 2 == 0 { "/" } else { "/assets/style.css" };
+                    get(&addr, path).0 == 200
+                })
+            })
+        })
+        .collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap()), "a request failed");
+}
