@@ -42,8 +42,8 @@ fn matters(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    !(name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp"))
-        && !parts.any(|p| p.starts_with('.'))
+    let editor_leftover = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
+    !editor_leftover && !parts.any(|p| p.starts_with('.'))
 }
 
 #[cfg(test)]
