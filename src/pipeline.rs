@@ -107,16 +107,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     content
         .stories
         .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
-    let rules: Vec<teamdata::BehaviourRule> = content
-        .behaviours
-        .iter()
-        .map(|b| teamdata::BehaviourRule {
-            id: b.id.clone(),
-            target: b.meta.target,
-            roles: b.meta.roles.clone(),
-            half_life: b.meta.half_life,
-        })
-        .collect();
+    let rules = behaviour_rules(&content);
     let data = match teamdata::load(&sources.data, &rules) {
         Ok((data, warnings)) => {
             diags.extend(warnings);
@@ -250,4 +241,35 @@ pub fn default_output(site: &Path, audience: Option<&str>) -> PathBuf {
         Some(a) => site.join("public").join(a),
         None => site.join("public"),
     }
+}
+
+/// The playbook and team data of a site, validated, for commands that work
+/// on the data without building (import).
+pub fn load_site_data(site: &Path) -> Result<(content::Content, teamdata::TeamData), Error> {
+    let (sources, mut diags) = source::discover(site);
+    let (content, found) = content::parse(&sources);
+    diags.extend(found);
+    let rules = behaviour_rules(&content);
+    match teamdata::load(&sources.data, &rules) {
+        Ok((data, _)) if !diags.has_errors() => Ok((content, data)),
+        Ok(_) => Err(Error::Input(diags.into_sorted())),
+        Err(found) => {
+            diags.extend(found);
+            Err(Error::Input(diags.into_sorted()))
+        }
+    }
+}
+
+/// What the data needs to know of each behaviour page.
+fn behaviour_rules(content: &content::Content) -> Vec<teamdata::BehaviourRule> {
+    content
+        .behaviours
+        .iter()
+        .map(|b| teamdata::BehaviourRule {
+            id: b.id.clone(),
+            target: b.meta.target,
+            roles: b.meta.roles.clone(),
+            half_life: b.meta.half_life,
+        })
+        .collect()
 }

@@ -42,7 +42,8 @@ fn matters(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let editor_leftover = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
+    let editor_leftover =
+        name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp");
     !editor_leftover && !parts.any(|p| p.starts_with('.'))
 }
 
