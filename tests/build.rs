@@ -457,3 +457,15 @@ fn bad_shortcodes_are_errors_with_file_and_line() {
     );
     assert!(err.contains("pages/over.md:12:"), "{err}");
 }
+
+#[test]
+fn the_home_page_lists_pages_due_for_review_as_of_the_data() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    // pijplijnreview's review date (2026-09-30) passed before the last logged week (2026-W47).
+    assert!(
+        home.contains("Te herzien") && home.contains("Wekelijkse pijplijnreview</a> · Herzien vóór 30 september 2026"),
+        "{home}"
+    );
+}

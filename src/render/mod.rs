@@ -445,6 +445,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: config.description.clone(),
         review: None,
         body: Body::Home(HomeView {
+            due_for_review: due_for_review(input),
             scoreboard,
             charts: home_charts,
             title: home_title,
@@ -892,4 +893,39 @@ fn report_jobs(
         });
     }
     jobs
+}
+
+/// Pages past their `review_by` date as of the latest logged week (the
+/// site's "today": taken from the data, so the output never depends on the
+/// clock of the machine that builds it).
+fn due_for_review(input: &Input) -> Vec<DueView> {
+    let Some(today) = input.metrics.as_of.map(|w| w.monday() + chrono::Duration::days(6)) else {
+        return Vec::new();
+    };
+    let c = input.content;
+    let mut due: Vec<(chrono::NaiveDate, DueView)> = Vec::new();
+    let mut add = |title: &str, route: &str, r: crate::content::Review| {
+        if let Some(by) = r.review_by.filter(|by| *by <= today) {
+            due.push((
+                by,
+                DueView {
+                    title: title.into(),
+                    route: route.into(),
+                    review_by: locale::date(input.config.language, by),
+                    owner: r.owner,
+                },
+            ));
+        }
+    };
+    for d in &c.behaviours {
+        add(&d.meta.title, &d.route, d.meta.review());
+    }
+    for d in &c.guides {
+        add(&d.meta.title, &d.route, d.meta.review());
+    }
+    for d in &c.pages {
+        add(d.meta.title.as_deref().unwrap_or(""), &d.route, d.meta.review());
+    }
+    due.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
+    due.into_iter().map(|(_, v)| v).collect()
 }

@@ -103,6 +103,8 @@ pub struct StoryCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
     pub scoreboard: Option<ScoreboardView>,
+    /// Playbook pages whose review date has passed by the latest logged week.
+    pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,
     pub title: String,
     pub html: String,
@@ -256,4 +258,12 @@ pub struct TeamCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamIndexView {
     pub teams: Vec<TeamCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    pub title: String,
+    pub route: String,
+    pub review_by: String,
+    pub owner: Option<String>,
 }
