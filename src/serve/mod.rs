@@ -51,16 +51,17 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
             opts.bind
         );
     }
+    // Watch before announcing the address: whoever reads it may edit at once.
+    let _watcher = watch::watch(&opts.site, {
+        let (site, state, signal) = (opts.site.clone(), state.clone(), signal.clone());
+        move || rebuild(&site, &state, &signal)
+    })?;
+
     let url = format!("http://{addr}/");
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.site.display());
     if opts.open {
         open_browser(&url);
     }
-
-    let _watcher = watch::watch(&opts.site, {
-        let (site, state, signal) = (opts.site.clone(), state.clone(), signal.clone());
-        move || rebuild(&site, &state, &signal)
-    })?;
 
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
