@@ -117,7 +117,7 @@ pub fn assess(data: &TeamData, metrics: &Metrics) -> DataHealth {
 }
 
 /// Warnings for `check`, located at the log line where a source is known.
-pub fn findings(health: &DataHealth, data: &TeamData) -> Vec<Diagnostic> {
+pub fn findings(health: &DataHealth, data: &TeamData, logs: &[crate::source::SourceFile]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for o in &health.outliers {
         let src = data.sources.get(&(o.person.clone(), o.week));
@@ -130,8 +130,8 @@ pub fn findings(health: &DataHealth, data: &TeamData) -> Vec<Diagnostic> {
             ),
         )
         .with_hint("check for a typo; if the count is right, leave it");
-        if let Some(s) = src {
-            d = d.at_line(s.line);
+        if let Some(line) = src.and_then(|s| s.locate(logs, &o.person)) {
+            d = d.at_line(line);
         }
         out.push(d);
     }

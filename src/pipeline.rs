@@ -107,6 +107,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     content
         .stories
         .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
+    timer.lap("content");
     let rules = behaviour_rules(&content);
     let data = match teamdata::load(&sources.data, &rules) {
         Ok((data, warnings)) => {
@@ -118,6 +119,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
             None
         }
     };
+    timer.lap("data");
     let theme = match theme::load(&sources, &config) {
         Ok(t) => Some(t),
         Err(found) => {
@@ -125,7 +127,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
             None
         }
     };
-    timer.lap("parse");
+    timer.lap("theme");
 
     let rendered_md = render::render_markdown(&content, config.markdown.raw_html);
     for r in rendered_md.values() {
@@ -155,11 +157,11 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let all_data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
     let everyone = all_data.people.clone();
-    let data = privacy::restrict(all_data.clone(), &scope);
+    let data = privacy::restrict(all_data, &scope);
     let metrics = metrics::compute(&data, &rules, &config);
     if opts.review_date.is_some() {
         let health = datahealth::assess(&data, &metrics);
-        diags.extend(datahealth::findings(&health, &data));
+        diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
     }
     timer.lap("metrics");
 

@@ -245,10 +245,28 @@ fn active_span(p: &Person, data: &TeamData) -> Option<(Week, Option<Week>)> {
     Some((first, p.end))
 }
 
+/// A person's entries aligned with the weeks of the metrics (one lookup per
+/// person instead of one per cell).
+fn entries_by_week<'d>(p: &Person, data: &'d TeamData, weeks: &[Week]) -> Vec<Option<&'d WeekEntry>> {
+    let mut out = vec![None; weeks.len()];
+    let Some(from) = Week::new(1, 1) else { return out };
+    for ((_, w), e) in data
+        .logs
+        .range((p.id.clone(), from)..)
+        .take_while(|((id, _), _)| *id == p.id)
+    {
+        if let Ok(i) = weeks.binary_search(w) {
+            out[i] = Some(e);
+        }
+    }
+    out
+}
+
 fn behaviour_row(
     p: &Person,
     rule: &BehaviourRule,
     data: &TeamData,
+    entries: &[Option<&WeekEntry>],
     ctx: &Ctx,
     default_half_life: f64,
 ) -> BehaviourFigures {
@@ -264,12 +282,12 @@ fn behaviour_row(
     let mut eligible_before = Vec::with_capacity(n);
     let (mut s, mut hits, mut eligible, mut logged) = (0.0f64, 0u32, 0u32, 0u32);
     let mut started = false;
-    for &w in ctx.weeks {
+    for (i, &w) in ctx.weeks.iter().enumerate() {
         let active = span.is_some_and(|(a, end)| w >= a && end.is_none_or(|e| w <= e));
         let cell = if !active {
             Cell::Inactive
         } else {
-            match data.logs.get(&(p.id.clone(), w)) {
+            match entries[i] {
                 Some(WeekEntry::Skip) => Cell::Skipped,
                 Some(WeekEntry::Values(v)) => match v.get(&rule.id) {
                     Some(Logged::Skip) => Cell::Skipped,
@@ -364,10 +382,11 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         .people
         .par_iter()
         .map(|p| {
+            let entries = entries_by_week(p, data, &weeks);
             let behaviours: BTreeMap<String, BehaviourFigures> = rules
                 .iter()
                 .filter(|r| r.applies_to(&p.role))
-                .map(|r| (r.id.clone(), behaviour_row(p, r, data, &ctx, c.half_life)))
+                .map(|r| (r.id.clone(), behaviour_row(p, r, data, &entries, &ctx, c.half_life)))
                 .collect();
             let mut fig = PersonFigures {
                 team: p.team.clone(),
@@ -494,6 +513,10 @@ fn month_figures(
             )
         })
         .collect();
+    let mut rep_crs_by_team: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (id, v) in &reps {
+        rep_crs_by_team.entry(people[id].team.as_str()).or_default().push(*v);
+    }
     let teams = data
         .teams
         .iter()
@@ -501,9 +524,11 @@ fn month_figures(
             (
                 t.id.clone(),
                 mean_defined(
-                    reps.iter()
-                        .filter(|(id, _)| people[*id].team == t.id)
-                        .map(|(_, v)| Some(*v)),
+                    rep_crs_by_team
+                        .get(t.id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .map(|v| Some(*v)),
                 ),
             )
         })
@@ -519,30 +544,31 @@ fn month_figures(
 
     // Coaching coverage: active reps with a session dated in the calendar
     // month / active reps; minutes per rep: their sessions' minutes / active reps.
+    // Minutes of the month's sessions per person (sessions of the calendar month).
+    let mut minutes_of: BTreeMap<&str, f64> = BTreeMap::new();
+    for s in data.sessions.iter().filter(|s| month.contains(s.date)) {
+        *minutes_of.entry(s.person.as_str()).or_insert(0.0) += s.minutes;
+    }
     let coaching = |members: &[&str]| -> (Option<f64>, Option<f64>) {
         if members.is_empty() {
             return (None, None);
         }
-        let sessions: Vec<_> = data
-            .sessions
-            .iter()
-            .filter(|s| month.contains(s.date) && members.contains(&s.person.as_str()))
-            .collect();
-        let coached = members
-            .iter()
-            .filter(|m| sessions.iter().any(|s| s.person == **m))
-            .count();
-        let minutes: f64 = sessions.iter().map(|s| s.minutes).sum();
+        let coached = members.iter().filter(|m| minutes_of.contains_key(*m)).count();
+        let minutes: f64 = members.iter().filter_map(|m| minutes_of.get(m)).sum();
         let n = members.len() as f64;
         (Some(coached as f64 / n), Some(minutes / n))
     };
     let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active);
+    let mut by_team: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for id in &active {
+        by_team.entry(people[*id].team.as_str()).or_default().push(id);
+    }
     let mut active_reps = BTreeMap::new();
     let mut team_coaching = BTreeMap::new();
     for t in &data.teams {
-        let members: Vec<&str> = active.iter().copied().filter(|id| people[*id].team == t.id).collect();
+        let members = by_team.get(t.id.as_str()).map(Vec::as_slice).unwrap_or_default();
         active_reps.insert(t.id.clone(), members.len());
-        team_coaching.insert(t.id.clone(), coaching(&members));
+        team_coaching.insert(t.id.clone(), coaching(members));
     }
 
     // Lead–lag: Spearman ρ between person CR as of the month's last week and

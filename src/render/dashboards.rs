@@ -31,6 +31,8 @@ pub struct Shown<'a> {
     pub suppressed: BTreeSet<String>,
     /// The whole organisation is too small to show any figure.
     pub all_suppressed: bool,
+    /// `YYYY-Www` of every week, formatted once for all charts.
+    week_keys: Vec<String>,
 }
 
 impl<'a> Shown<'a> {
@@ -51,6 +53,7 @@ impl<'a> Shown<'a> {
             text: ChartText::for_language(input.config.language),
             suppressed,
             all_suppressed,
+            week_keys: m.weeks.iter().map(|w| w.to_string()).collect(),
         }
     }
 
@@ -68,7 +71,7 @@ impl<'a> Shown<'a> {
     }
 
     fn week_keys(&self, from: usize) -> Vec<String> {
-        self.m.weeks[from..].iter().map(|w| w.to_string()).collect()
+        self.week_keys[from..].to_vec()
     }
 }
 

@@ -65,20 +65,70 @@ struct RawLogDoc {
     entries: BTreeMap<String, Option<RawEntry>>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// A person's entry: `skip` (or another word, reported later) or counts.
+/// Hand-written visitors instead of `#[serde(untagged)]`: untagged enums
+/// buffer every value first, which made loading a large team's logs slow.
 enum RawEntry {
     Word(String),
     Values(BTreeMap<String, RawValue>),
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum RawValue {
     Int(i64),
     Float(f64),
     Bool(bool),
     Word(String),
+}
+
+impl<'de> Deserialize<'de> for RawEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`skip` or counts per behaviour")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawEntry, E> {
+                Ok(RawEntry::Word(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawEntry, A::Error> {
+                let mut values = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, RawValue>()? {
+                    values.insert(k, v);
+                }
+                Ok(RawEntry::Values(values))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a count or `skip`")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawValue, E> {
+                Ok(RawValue::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawValue, E> {
+                Ok(RawValue::Int(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawValue, E> {
+                Ok(RawValue::Float(v))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawValue, E> {
+                Ok(RawValue::Bool(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawValue, E> {
+                Ok(RawValue::Word(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -194,7 +244,6 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                 );
                 continue;
             }
-            let pos = key_line(pid).unwrap_or(Pos { line: 1, column: 1 });
             let entry = match entry {
                 None => WeekEntry::Values(BTreeMap::new()),
                 Some(RawEntry::Word(w)) if w.trim() == "skip" => WeekEntry::Skip,
@@ -266,12 +315,15 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             };
             let key = (pid.clone(), week);
             if let Some(first) = out.sources.get(&key) {
+                // Locating is a scan of the file: done only for the errors.
+                let pos = key_line(pid).unwrap_or(Pos { line: 1, column: 1 });
+                let first_line = first.locate(&data.logs, pid).unwrap_or(1);
                 diags.push(
                     Diagnostic::error(
                         &file.rel,
                         format!(
-                            "`{pid}` is logged twice for {week}: also in {}:{}",
-                            first.file, first.line
+                            "`{pid}` is logged twice for {week}: also in {}:{first_line}",
+                            first.file
                         ),
                     )
                     .at(pos.line, pos.column)
@@ -283,7 +335,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                 key.clone(),
                 Source {
                     file: file.rel.clone(),
-                    line: pos.line,
+                    line: 0,
                 },
             );
             out.logs.insert(key, entry);
@@ -426,6 +478,7 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
         }
     }
     let known_teams: Vec<&str> = team_ids.iter().map(String::as_str).collect();
+    let (mut added_teams, mut added_people): (BTreeSet<String>, BTreeSet<String>) = Default::default();
     let known_people: Vec<&str> = person_ids.iter().map(String::as_str).collect();
     for t in raw.teams {
         if let Some(m) = &t.manager
@@ -488,7 +541,7 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             ));
             ok = false;
         }
-        if ok && out.person(&p.id).is_none() && crate::slug::is_valid_id(&p.id) {
+        if ok && crate::slug::is_valid_id(&p.id) && added_people.insert(p.id.clone()) {
             out.people.push(Person {
                 id: p.id,
                 name: p.name,

@@ -49,11 +49,22 @@ pub enum WeekEntry {
     Values(BTreeMap<String, Logged>),
 }
 
-/// Where a log entry was written, for error messages.
+/// Where a log entry was written, for error messages. The line is found
+/// on demand ([`Source::locate`]): scanning for it on every entry would
+/// make loading quadratic in the size of a log file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     pub file: String,
+    /// 0 until located.
     pub line: usize,
+}
+
+impl Source {
+    /// The line of `person`'s entry in the file's text.
+    pub fn locate(&self, files: &[crate::source::SourceFile], person: &str) -> Option<usize> {
+        let f = files.iter().find(|f| f.rel == self.file)?;
+        crate::yaml::locate(&f.text, None, &format!("{person}:"), 1).map(|p| p.line)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
