@@ -494,7 +494,7 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
                 .with_hint(unknown_id_hint(m, known_people.iter().copied())),
             );
         }
-        if out.team(&t.id).is_none() {
+        if added_teams.insert(t.id.clone()) {
             out.teams.push(Team {
                 id: t.id,
                 name: t.name,
