@@ -155,3 +155,32 @@ fn many_concurrent_requests_all_succeed() {
         .collect();
     assert!(handles.into_iter().all(|h| h.join().unwrap()), "a request failed");
 }
+
+#[test]
+fn open_pages_are_told_to_reload_after_a_rebuild() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    write!(events, "GET /__ritme/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    // The stream opens at once (headers and the retry hint)…
+    while !String::from_utf8_lossy(&seen).contains("retry:") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0, "the event stream closed");
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(
+        String::from_utf8_lossy(&seen)
+            .to_lowercase()
+            .contains("content-type: text/event-stream")
+    );
+    // …and a save sends `reload`.
+    site.write("pages/over.md", "---\ntitle: Over ons\n---\nGewijzigd.\n");
+    while !String::from_utf8_lossy(&seen).contains("data: reload") {
+        let n = events.read(&mut buf).unwrap();
+        assert!(n > 0, "the event stream closed");
+        seen.extend_from_slice(&buf[..n]);
+    }
+}

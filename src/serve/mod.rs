@@ -7,6 +7,7 @@ pub mod reload;
 mod watch;
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -87,17 +88,23 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
     let url = request.url().to_string();
     let no_store = header("Cache-Control", "no-store");
     if url.starts_with("/__ritme/events") {
-        // Each browser's stream blocks for as long as the page is open: give it its own thread.
+        // Each browser's stream stays open as long as the page: give it its
+        // own thread, and write to the socket directly so every event is
+        // flushed at once (a response body would be buffered in chunks).
         let signal = signal.clone();
         std::thread::spawn(move || {
-            let response = Response::new(
-                200.into(),
-                vec![header("Content-Type", "text/event-stream"), no_store],
-                Events::new(signal),
-                None,
-                None,
-            );
-            let _ = request.respond(response);
+            let mut out = request.into_writer();
+            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+            if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
+                return;
+            }
+            let mut events = Events::new(signal);
+            let mut buf = [0u8; 256];
+            while let Ok(n) = std::io::Read::read(&mut events, &mut buf) {
+                if out.write_all(&buf[..n]).and_then(|()| out.flush()).is_err() {
+                    return;
+                }
+            }
         });
         return;
     }
