@@ -158,6 +158,23 @@ fn build(
     if let Err(d) = output::check_replaceable(&out, force) {
         return Err(report(&[d]));
     }
+    let fingerprint = crate::fingerprint::of(
+        site,
+        &out,
+        &[base_url.as_deref().unwrap_or(""), audience.as_deref().unwrap_or("")],
+    );
+    if !force
+        && fingerprint
+            .as_deref()
+            .is_some_and(|f| crate::fingerprint::unchanged(&out, f))
+    {
+        println!(
+            "Up to date: nothing changed since the last build into {} ({:.2} s)",
+            out.display(),
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
     let opts = pipeline::Options {
         site: site.to_path_buf(),
         base_url,
@@ -177,6 +194,9 @@ fn build(
             );
             return Err(report(&[d]));
         }
+    }
+    if let Some(f) = &fingerprint {
+        crate::fingerprint::record(&out, f);
     }
     let took = started.elapsed();
     let mut stdout = std::io::stdout().lock();

@@ -13,6 +13,7 @@ pub mod content;
 pub mod datahealth;
 pub mod diagnostics;
 pub mod embedded;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod history;
 pub mod import;

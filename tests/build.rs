@@ -469,3 +469,25 @@ fn the_home_page_lists_pages_due_for_review_as_of_the_data() {
         "{home}"
     );
 }
+
+#[test]
+fn a_build_with_nothing_changed_stops_early_and_any_change_rebuilds() {
+    let site = TestSite::example();
+    site.build(&[]).success().stdout(predicate::str::contains("Built"));
+    let before = tree(&site.out());
+    site.build(&[]).success().stdout(predicate::str::contains("Up to date"));
+    assert_eq!(before, tree(&site.out()));
+    site.write(
+        "pages/veelgestelde-vragen.md",
+        &(site.read("pages/veelgestelde-vragen.md") + "\nNog een vraag.\n"),
+    );
+    site.build(&[]).success().stdout(predicate::str::contains("Built"));
+    assert!(site.output("veelgestelde-vragen/index.html").contains("Nog een vraag."));
+    site.build(&["--force"])
+        .success()
+        .stdout(predicate::str::contains("Built"));
+    // Another audience or base URL is another build.
+    site.build(&["--base-url", "https://intranet.example/ritme/"])
+        .success()
+        .stdout(predicate::str::contains("Built"));
+}

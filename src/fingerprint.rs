@@ -1,0 +1,85 @@
+//! A cheap fingerprint of everything a build depends on, so that a build
+//! with nothing changed can stop before reading a single page.
+//!
+//! It covers the ritme binary itself, the build options, the pseudonym key,
+//! every file of the site folder (path, size, modification time — like
+//! make, not contents: stat is far cheaper than reading) and the last git
+//! commit of the folder. It is stored beside the output (in the lock file),
+//! never in it, so the output stays byte-identical across machines.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::time::UNIX_EPOCH;
+
+/// The fingerprint as hex, or `None` when something could not be examined
+/// (then the build simply runs).
+pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
+    let mut h = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    let exe = std::env::current_exe().ok()?.metadata().ok()?;
+    (
+        exe.len(),
+        exe.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos(),
+    )
+        .hash(&mut h);
+    options.hash(&mut h);
+    std::env::var(crate::privacy::KEY_VAR).ok().hash(&mut h);
+    let out = out.canonicalize().ok();
+    for entry in walkdir::WalkDir::new(site)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let is_out = out
+                .as_ref()
+                .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| p == *o));
+            !hidden && !is_out
+        })
+    {
+        let entry = entry.ok()?;
+        let meta = entry.metadata().ok()?;
+        entry.path().strip_prefix(site).ok()?.hash(&mut h);
+        meta.len().hash(&mut h);
+        meta.modified()
+            .ok()?
+            .duration_since(UNIX_EPOCH)
+            .ok()?
+            .as_nanos()
+            .hash(&mut h);
+    }
+    let git = std::process::Command::new("git")
+        .arg("-C")
+        .arg(site)
+        .args(["log", "-1", "--format=%H", "--", "."])
+        .output();
+    if let Ok(o) = git {
+        o.stdout.hash(&mut h);
+    }
+    Some(format!("{:016x}", h.finish()))
+}
+
+/// Where the fingerprint of the last good build into `out` is kept.
+pub fn stamp_path(out: &Path) -> Option<std::path::PathBuf> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Some(parent.join(format!(".{name}.ritme-lock")))
+}
+
+/// Whether `out` holds a build with this fingerprint.
+pub fn unchanged(out: &Path, fingerprint: &str) -> bool {
+    out.join(crate::output::MARKER).is_file()
+        && stamp_path(out)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .is_some_and(|s| s.trim() == fingerprint)
+}
+
+/// Records the fingerprint of the build just written.
+pub fn record(out: &Path, fingerprint: &str) {
+    if let Some(p) = stamp_path(out) {
+        let _ = std::fs::write(p, format!("{fingerprint}\n"));
+    }
+}
