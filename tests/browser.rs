@@ -102,3 +102,54 @@ fn charts_render_with_real_size_and_pages_log_no_errors() {
         );
     }
 }
+
+#[test]
+fn the_search_box_finds_pages_as_you_type() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let page = site.out().join("behaviours/tijdig-opvolgen/index.html");
+    let probe = site.tmp.path().join("search-probe.html");
+    std::fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body><pre id="out">pending</pre>
+<iframe id="f" src="file://{}" style="width:1280px;height:900px"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument;
+  var input = d.querySelector('.search-input');
+  input.value = 'spiegelgesprekken';
+  input.dispatchEvent(new Event('input'));
+  setTimeout(function () {{
+    var items = Array.prototype.map.call(d.querySelectorAll('.search-results li[role=option] a'), function (a) {{
+      return [a.querySelector('strong').textContent, a.getAttribute('href')];
+    }});
+    document.getElementById('out').textContent = JSON.stringify({{ hidden: input.hidden, items: items }});
+  }}, 1500);
+}});
+</script></body></html>"#,
+            page.display()
+        ),
+    )
+    .unwrap();
+    let out = chromium(
+        &site.tmp.path().join("profile"),
+        &["--dump-dom".into(), format!("file://{}", probe.display())],
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let json = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or("");
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|_| panic!("no search result report: {json}"));
+    assert_eq!(v["hidden"], false, "the box shows when JavaScript runs");
+    let items = v["items"].as_array().unwrap();
+    // A stemmed word ("spiegelgesprekken") finds the guide titled "Het spiegelgesprek".
+    assert!(
+        items
+            .iter()
+            .any(|i| i[0] == "Het spiegelgesprek" && i[1] == "../../coaching/spiegelgesprek/index.html"),
+        "{items:?}"
+    );
+}
