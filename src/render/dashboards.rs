@@ -390,27 +390,7 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
             let Some(f) = month.and_then(|m| sh.m.months.get(&m)) else {
                 return too_small();
             };
-            match (&f.lead_lag, sh.shows_people()) {
-                (Some(ll), true) => charts::render_html(&charts::scatter(
-                    &charts::ScatterInput {
-                        id,
-                        title: t(input, "report_lead_lag").into(),
-                        points: f
-                            .lead_lag_points
-                            .iter()
-                            .map(|(p, x, y)| charts::ScatterPoint {
-                                label: sh.name(p).unwrap_or_default(),
-                                x: *x,
-                                y: *y,
-                            })
-                            .collect(),
-                        rho: ll.rho,
-                        n: ll.n,
-                    },
-                    &sh.text,
-                )),
-                _ => too_small(),
-            }
+            lead_lag_chart(sh, &id, f).unwrap_or_else(too_small)
         }
     }
 }
@@ -913,4 +893,28 @@ pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String 
         },
         &sh.text,
     ))
+}
+
+/// The lead–lag scatter of a month: individual points, so only where the
+/// build may show people.
+pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::metrics::MonthFigures) -> Option<String> {
+    let ll = f.lead_lag.as_ref().filter(|_| sh.shows_people())?;
+    Some(charts::render_html(&charts::scatter(
+        &charts::ScatterInput {
+            id: chart_id.into(),
+            title: t(sh.input, "report_lead_lag").into(),
+            points: f
+                .lead_lag_points
+                .iter()
+                .map(|(p, x, y)| charts::ScatterPoint {
+                    label: sh.name(p).unwrap_or_default(),
+                    x: *x,
+                    y: *y,
+                })
+                .collect(),
+            rho: ll.rho,
+            n: ll.n,
+        },
+        &sh.text,
+    )))
 }

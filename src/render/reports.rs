@@ -235,28 +235,8 @@ pub fn report_views(
                 &sh.text,
             )));
         }
-        // The scatter shows individuals: only where the build may show people.
-        let lead_lag_chart = match (&f.lead_lag, sh.shows_people()) {
-            (Some(ll), true) => charts::render_html(&charts::scatter(
-                &charts::ScatterInput {
-                    id: format!("report-{key}-leadlag"),
-                    title: t(input, "report_lead_lag").into(),
-                    points: f
-                        .lead_lag_points
-                        .iter()
-                        .map(|(id, x, y)| charts::ScatterPoint {
-                            label: sh.name(id).unwrap_or_default(),
-                            x: *x,
-                            y: *y,
-                        })
-                        .collect(),
-                    rho: ll.rho,
-                    n: ll.n,
-                },
-                &sh.text,
-            )),
-            _ => String::new(),
-        };
+        let lead_lag_chart =
+            super::dashboards::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
         let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
             title: r.meta.title.clone(),
             author: r.meta.author.clone(),
