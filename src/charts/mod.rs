@@ -90,6 +90,18 @@ pub fn render_html(chart: &Chart) -> String {
     out
 }
 
+/// A small chart (a sparkline) inline in a table cell: the SVG alone, with
+/// its title and description for screen readers; the numbers are in the
+/// table around it.
+pub fn render_inline(chart: &Chart) -> String {
+    format!(
+        "<span class=\"spark chart-{}\" title=\"{}\">{}</span>",
+        chart.kind,
+        escape(&chart.sentence),
+        chart.svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+    )
+}
+
 /// The table alone (first column as row headers).
 pub fn render_table(table: &Table) -> String {
     let mut out = String::from("<table>\n");

@@ -493,7 +493,7 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
             let before = last.checked_sub(TREND_WEEKS);
             for (pid, p) in &reps {
                 let name = sh.name(pid).unwrap_or_default();
-                let spark = charts::render_html(&charts::sparkline(
+                let spark = charts::render_inline(&charts::sparkline(
                     &charts::SparklineInput {
                         id: format!("spark-{}", crate::slug::slugify(&name)),
                         title: charts::fill(t(input, "chart_person_spark_title"), &[("name", &name)]),
@@ -583,7 +583,7 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
         .map(|(bid, b)| {
             let title = behaviour_title(input, bid).to_string();
             BehaviourRow {
-                spark: charts::render_html(&charts::sparkline(
+                spark: charts::render_inline(&charts::sparkline(
                     &charts::SparklineInput {
                         id: format!("strength-{bid}"),
                         title: charts::fill(t(input, "chart_strength_title"), &[("behaviour", &title)]),
