@@ -491,3 +491,90 @@ fn a_build_with_nothing_changed_stops_early_and_any_change_rebuilds() {
         .success()
         .stdout(predicate::str::contains("Built"));
 }
+
+/// Pages rendered and pages written, from the build's summary line.
+fn rendered_of(a: &assert_cmd::assert::Assert) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let pages: usize = out
+        .split("Built ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let rendered: usize = out
+        .split(" rendered")
+        .next()
+        .and_then(|s| s.rsplit('(').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    (rendered, pages)
+}
+
+#[test]
+fn incremental_builds_equal_clean_builds_after_random_edits() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let files: Vec<String> = tree(&site.site())
+        .keys()
+        .filter(|p| p.ends_with(".md") && !p.starts_with("public"))
+        .cloned()
+        .collect();
+    // A fixed pseudo-random sequence: the same edits on every run.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for round in 0..6 {
+        let file = &files[next(files.len())];
+        let text = site.read(file);
+        let edited = match next(3) {
+            0 => format!("{text}\nToegevoegd in ronde {round}.\n"),
+            1 => text.replacen("title: ", &format!("title: R{round} "), 1),
+            _ => text.replacen("\n\n", &format!("\n\nRonde {round}: een nieuwe alinea.\n\n"), 1),
+        };
+        site.write(file, &edited);
+        let a = site.build(&[]).success();
+        let (rendered, pages) = rendered_of(&a);
+        assert!(
+            rendered > 0 && rendered <= pages,
+            "round {round}: {rendered} of {pages}"
+        );
+        let clean = site.tmp.path().join(format!("clean-{round}"));
+        ritme()
+            .arg("build")
+            .arg(site.site())
+            .arg("-o")
+            .arg(&clean)
+            .assert()
+            .success();
+        let (inc, full) = (tree(&site.out()), tree(&clean));
+        assert_eq!(
+            inc.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "round {round}: other files"
+        );
+        for (p, bytes) in &inc {
+            assert!(
+                bytes == &full[p],
+                "round {round} ({file}): {p} differs from a clean build"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_edit_to_one_story_body_re_renders_only_the_pages_that_show_it() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    site.write(
+        "stories/koelhuis-netcongestie.md",
+        &(site.read("stories/koelhuis-netcongestie.md") + "\nEen extra zin onderaan.\n"),
+    );
+    let (rendered, pages) = rendered_of(&site.build(&[]).success());
+    assert!(rendered < pages / 4, "{rendered} of {pages} pages rendered again");
+    assert!(
+        site.output("stories/koelhuis-netcongestie/index.html")
+            .contains("Een extra zin onderaan.")
+    );
+}
