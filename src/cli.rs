@@ -179,7 +179,6 @@ fn build(
         site: site.to_path_buf(),
         base_url,
         audience,
-        previous_output: Some(out.clone()),
         review_date: None,
     };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
@@ -199,14 +198,12 @@ fn build(
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(&out, f);
     }
-    crate::render::cache::save(&out, &built.page_keys);
     let took = started.elapsed();
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "Built {} pages ({} rendered, {} files) into {} in {:.2} s{}",
+        "Built {} pages ({} files) into {} in {:.2} s{}",
         built.pages,
-        built.rendered,
         built.files.len(),
         out.display(),
         took.as_secs_f64(),
@@ -230,7 +227,6 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
         site: site.to_path_buf(),
         base_url: None,
         audience: None,
-        previous_output: None,
         review_date: Some(chrono::Local::now().date_naive()),
     };
     let findings = match pipeline::build(&opts) {

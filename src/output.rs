@@ -230,7 +230,7 @@ fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
 }
 
 /// A stable hash of file contents, to skip writing unchanged files.
-pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
+fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     // SipHash with fixed keys: stable for a given ritme binary, which is all
     // the manifest needs (a different binary at worst rewrites files).
@@ -239,7 +239,7 @@ pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-pub(crate) fn read_manifest(path: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
+fn read_manifest(path: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
     let text = fs::read_to_string(path).ok()?;
     let body = text.strip_prefix(MARKER_HEAD)?;
     body.lines()

@@ -20,9 +20,6 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Build for this audience of `ritme.yaml` instead of the default scope.
     pub audience: Option<String>,
-    /// The output folder of the previous build, whose unchanged pages are
-    /// reused instead of rendered again.
-    pub previous_output: Option<PathBuf>,
     /// `check` passes today's date to get review-date and draft warnings;
     /// builds leave it out so that their output never depends on the clock.
     pub review_date: Option<chrono::NaiveDate>,
@@ -32,10 +29,6 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Built {
     pub files: Vec<OutputFile>,
-    /// Route → cache key of every page (saved beside the output).
-    pub page_keys: std::collections::BTreeMap<String, u64>,
-    /// Pages rendered through the templates this time.
-    pub rendered: usize,
     /// HTML pages among `files`.
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
@@ -181,13 +174,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         PrivacyMode::Named => Default::default(),
         _ => privacy::name_words(&everyone),
     };
-    let cache = opts
-        .previous_output
-        .as_deref()
-        .map(render::cache::PageCache::load)
-        .unwrap_or_default();
     let input = render::Input {
-        cache: &cache,
         config: &config,
         history: &history,
         search_exclude: &search_exclude,
@@ -242,8 +229,6 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     warnings.extend(rendering.warnings);
     let pages = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Built {
-        page_keys: rendering.page_keys,
-        rendered: rendering.rendered,
         files: rendering.files,
         pages,
         warnings,

@@ -26,8 +26,6 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Static assets: output path (under `assets/`) → bytes.
     pub assets: Vec<(String, Vec<u8>)>,
-    /// Every template's text in name order (part of each page's cache key).
-    pub sources: Vec<String>,
 }
 
 /// Loads the built-in theme with the site's overrides applied.
@@ -73,7 +71,6 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
         origins,
         strings,
         assets,
-        sources: templates.into_values().map(|(_, text)| text).collect(),
     })
 }
 

@@ -4,7 +4,6 @@
 //! are assembled and every page is rendered through the theme, in parallel.
 //! Pure: no disk access; the caller writes the returned files.
 
-pub mod cache;
 pub mod dashboards;
 pub mod reports;
 pub mod views;
@@ -40,18 +39,12 @@ pub struct Input<'a> {
     pub metrics: &'a crate::metrics::Metrics,
     pub scope: &'a crate::privacy::Scope,
     pub identities: &'a crate::privacy::Identities,
-    /// The previous build's pages, to skip rendering what did not change.
-    pub cache: &'a cache::PageCache,
 }
 
 /// The rendered site and the warnings found while rendering it.
 pub struct Rendering {
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
-    /// Route → key of every page, for the next build's cache.
-    pub page_keys: BTreeMap<String, u64>,
-    /// Pages rendered through the templates (the rest came from the cache).
-    pub rendered: usize,
 }
 
 /// Renders every Markdown document of the site, keyed by source path.
@@ -122,15 +115,10 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     let base = base_context(input);
     let theme = input.theme;
 
-    let shared: Vec<Vec<u8>> = ["site", "t", "nav"]
-        .iter()
-        .map(|k| base.get(k).map(|v| v.to_string().into_bytes()).unwrap_or_default())
-        .chain(theme.sources.iter().map(|t| t.as_bytes().to_vec()))
-        .collect();
-    let base_key = cache::base_key(&shared.iter().map(Vec::as_slice).collect::<Vec<_>>());
-    let results: Vec<(Result<OutputFile, Vec<Diagnostic>>, u64, bool)> = jobs
+    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
+            let mut ctx = base.clone();
             let root = if job.route == "404.html" {
                 // The 404 page is served at any depth; only an absolute base works there.
                 input
@@ -142,23 +130,6 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             } else {
                 crate::slug::root_prefix(&job.route)
             };
-            let view = serde_json::to_vec(&(&job.review, &job.body)).unwrap_or_default();
-            let key = cache::page_key(
-                base_key,
-                &[
-                    job.template.as_bytes(),
-                    root.as_bytes(),
-                    job.route.as_bytes(),
-                    job.section.as_bytes(),
-                    job.title.as_bytes(),
-                    job.description.as_bytes(),
-                    &view,
-                ],
-            );
-            if let Some(bytes) = input.cache.reuse(&job.route, key) {
-                return (Ok(OutputFile::new(job.route.clone(), bytes)), key, false);
-            }
-            let mut ctx = base.clone();
             ctx.insert("root", &root);
             ctx.insert("route", &job.route);
             ctx.insert("section", job.section);
@@ -166,21 +137,13 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             ctx.insert("description", &job.description);
             ctx.insert("review", &job.review);
             ctx.insert("page", &job.body);
-            let file = theme
+            theme
                 .tera
                 .render(job.template, &ctx)
                 .map(|html| OutputFile::new(job.route.clone(), html))
-                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)));
-            (file, key, true)
+                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
         })
         .collect();
-    let page_keys: BTreeMap<String, u64> = jobs
-        .iter()
-        .zip(&results)
-        .map(|(j, (_, k, _))| (j.route.clone(), *k))
-        .collect();
-    let rendered = results.iter().filter(|(_, _, r)| *r).count();
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = results.into_iter().map(|(f, _, _)| f).collect();
 
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
@@ -208,12 +171,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         files.push(OutputFile::new(s.rel.clone(), s.bytes.clone()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendering {
-        files,
-        warnings,
-        page_keys,
-        rendered,
-    })
+    Ok(Rendering { files, warnings })
 }
 
 /// The context every page shares, built once.
