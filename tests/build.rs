@@ -491,3 +491,53 @@ fn a_build_with_nothing_changed_stops_early_and_any_change_rebuilds() {
         .success()
         .stdout(predicate::str::contains("Built"));
 }
+
+#[test]
+fn builds_after_random_edits_equal_clean_builds() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let files: Vec<String> = tree(&site.site())
+        .keys()
+        .filter(|p| p.ends_with(".md"))
+        .cloned()
+        .collect();
+    // A fixed pseudo-random sequence: the same edits on every run.
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    for round in 0..6 {
+        let file = &files[next(files.len())];
+        let text = site.read(file);
+        let edited = match next(3) {
+            0 => format!("{text}\nToegevoegd in ronde {round}.\n"),
+            1 => text.replacen("title: ", &format!("title: R{round} "), 1),
+            _ => text.replacen("\n\n", &format!("\n\nRonde {round}: een nieuwe alinea.\n\n"), 1),
+        };
+        site.write(file, &edited);
+        // Into the folder of the previous build (only changed files are written) …
+        site.build(&[]).success().stdout(predicate::str::contains("Built"));
+        // … and into a fresh one: the same bytes.
+        let clean = site.tmp.path().join(format!("clean-{round}"));
+        ritme()
+            .arg("build")
+            .arg(site.site())
+            .arg("-o")
+            .arg(&clean)
+            .assert()
+            .success();
+        let (inc, full) = (tree(&site.out()), tree(&clean));
+        assert_eq!(
+            inc.keys().collect::<Vec<_>>(),
+            full.keys().collect::<Vec<_>>(),
+            "round {round}: other files"
+        );
+        for (p, bytes) in &inc {
+            assert!(
+                bytes == &full[p],
+                "round {round} ({file}): {p} differs from a clean build"
+            );
+        }
+    }
+}
