@@ -541,3 +541,12 @@ fn builds_after_random_edits_equal_clean_builds() {
         }
     }
 }
+
+#[test]
+fn a_broken_page_is_reported_once_not_by_every_link_to_it() {
+    let site = TestSite::fixture("minimal");
+    site.write("pages/over.md", "---\ntitle: [kapot\n---\nTekst\n");
+    let err = stderr_of(&site.build(&[]).code(1));
+    assert!(err.contains("pages/over.md:"), "{err}");
+    assert!(!err.contains("broken link"), "index.md links to the broken page: {err}");
+}

@@ -95,6 +95,12 @@ fn aggregate_build_names_nobody_outside_consenting_stories() {
     let metrics: serde_json::Value = serde_json::from_str(&site.output("metrics.json")).unwrap();
     assert!(metrics.get("people").is_none());
     assert!(!site.out().join("people").exists());
+    // Only three managers show the managers' behaviour: too few to chart.
+    let managers = site.output("behaviours/voorbeeldgedrag/index.html");
+    assert!(
+        managers.contains("Groep te klein") && !managers.contains("<figure class=\"chart"),
+        "{managers}"
+    );
     assert!(metrics["teams"]["zuid"]["cr"].is_number());
 }
 

@@ -87,12 +87,16 @@ pub struct Content {
     pub stories: Vec<Doc<StoryMeta>>,
     pub reports: Vec<ReportDoc>,
     pub pages: Vec<Doc<PageMeta>>,
+    /// Files that failed to parse, with a stand-in route: links to them
+    /// still resolve, so one broken file is reported once, not again by
+    /// every page that links to it.
+    pub unparsed: BTreeMap<String, String>,
 }
 
 impl Content {
     /// Source path → output path for every document, for resolving Markdown links.
     pub fn routes(&self) -> BTreeMap<String, String> {
-        let mut map = BTreeMap::new();
+        let mut map = self.unparsed.clone();
         if let Some(h) = &self.home {
             map.insert(h.rel.clone(), h.route.clone());
         }
@@ -255,6 +259,23 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
     check_unique(&mut diags, content.stories.iter().map(|d| (&d.id, &d.rel)), "story");
     check_unique(&mut diags, content.pages.iter().map(|d| (&d.id, &d.rel)), "page");
 
+    let parsed = content.routes();
+    for f in [
+        &sources.behaviours,
+        &sources.guides,
+        &sources.stories,
+        &sources.reports,
+        &sources.pages,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(sources.index.iter())
+    {
+        if !parsed.contains_key(&f.rel) {
+            let stand_in = format!("{}/index.html", slug::slugify(f.rel.trim_end_matches(".md")));
+            content.unparsed.insert(f.rel.clone(), stand_in);
+        }
+    }
     sort_docs(&mut content);
     (content, diags)
 }

@@ -481,8 +481,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(&shown, rendered, &b.rel);
+        let charts = dashboards::behaviour_charts(&shown, &b.id);
+        let has_data = input.metrics.people.values().any(|p| p.behaviours.contains_key(&b.id));
         let view = BehaviourView {
-            charts: dashboards::behaviour_charts(&shown, &b.id),
+            charts_note: (charts.is_empty() && has_data).then(|| t(input, "group_too_small").to_string()),
+            charts,
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
             indicators: b.meta.indicators.clone(),

@@ -128,6 +128,8 @@ pub struct BehaviourGroup {
 pub struct BehaviourView {
     pub card: BehaviourCard,
     pub charts: Vec<String>,
+    /// Why there is no chart although there is data (a group too small to show).
+    pub charts_note: Option<String>,
     pub half_life: f64,
     pub indicators: Vec<String>,
     pub html: String,
