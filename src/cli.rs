@@ -36,6 +36,9 @@ pub enum Command {
         /// Replace the output folder even if ritme did not create it.
         #[arg(long)]
         force: bool,
+        /// Render every page, ignoring what the last build left (its cache and fingerprint).
+        #[arg(long)]
+        no_cache: bool,
         /// Absolute URL the site is published at (links stay relative).
         #[arg(long)]
         base_url: Option<String>,
@@ -124,9 +127,10 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
             site,
             output,
             force,
+            no_cache,
             base_url,
             audience,
-        } => build(&site, output, force, base_url, audience),
+        } => build(&site, output, Fresh { force, no_cache }, base_url, audience),
         Command::Check { site, format, strict } => check(&site, format, strict),
         Command::New { dir } => new(&dir),
         Command::Import {
@@ -148,10 +152,11 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
 fn build(
     site: &Path,
     output: Option<PathBuf>,
-    force: bool,
+    fresh: Fresh,
     base_url: Option<String>,
     audience: Option<String>,
 ) -> Result<(), ExitCode> {
+    let Fresh { force, no_cache } = fresh;
     let started = Instant::now();
     let out = output.unwrap_or_else(|| pipeline::default_output(site, audience.as_deref()));
     // Refuse before the work, not after it.
@@ -164,6 +169,7 @@ fn build(
         &[base_url.as_deref().unwrap_or(""), audience.as_deref().unwrap_or("")],
     );
     if !force
+        && !no_cache
         && fingerprint
             .as_deref()
             .is_some_and(|f| crate::fingerprint::unchanged(&out, f))
@@ -180,11 +186,16 @@ fn build(
         base_url,
         audience,
         review_date: None,
+        previous: if no_cache {
+            Default::default()
+        } else {
+            crate::cache::load(&out)
+        },
     };
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
     let write_started = Instant::now();
-    match output::write_site(&out, &built.files, force) {
+    match output::write_site(&out, &built.files, &built.kept, force) {
         Ok(()) => {}
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
         Err(WriteError::Io(e)) => {
@@ -195,6 +206,7 @@ fn build(
             return Err(report(&[d]));
         }
     }
+    crate::cache::record(&out, &built.keys);
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(&out, f);
     }
@@ -202,9 +214,14 @@ fn build(
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
         stdout,
-        "Built {} pages ({} files) into {} in {:.2} s{}",
+        "Built {} pages ({} files{}) into {} in {:.2} s{}",
         built.pages,
-        built.files.len(),
+        built.files.len() + built.kept.len(),
+        if built.kept.is_empty() {
+            String::new()
+        } else {
+            format!("; {} rendered, {} unchanged", built.rendered, built.kept.len())
+        },
         out.display(),
         took.as_secs_f64(),
         if built.warnings.is_empty() {
@@ -222,12 +239,22 @@ fn build(
     Ok(())
 }
 
+/// How much of the last build a build may reuse.
+#[derive(Debug, Clone, Copy)]
+struct Fresh {
+    /// Replace a folder ritme did not create.
+    force: bool,
+    /// Render everything.
+    no_cache: bool,
+}
+
 fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
     let opts = pipeline::Options {
         site: site.to_path_buf(),
         base_url: None,
         audience: None,
         review_date: Some(chrono::Local::now().date_naive()),
+        previous: Default::default(),
     };
     let findings = match pipeline::build(&opts) {
         Ok(built) => built.warnings,

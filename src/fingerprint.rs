@@ -15,13 +15,7 @@ use std::time::UNIX_EPOCH;
 /// (then the build simply runs).
 pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
     let mut h = std::hash::DefaultHasher::new();
-    env!("CARGO_PKG_VERSION").hash(&mut h);
-    let exe = std::env::current_exe().ok()?.metadata().ok()?;
-    (
-        exe.len(),
-        exe.modified().ok()?.duration_since(UNIX_EPOCH).ok()?.as_nanos(),
-    )
-        .hash(&mut h);
+    crate::cache::binary_identity()?.hash(&mut h);
     options.hash(&mut h);
     std::env::var(crate::privacy::KEY_VAR).ok().hash(&mut h);
     let out = out.canonicalize().ok();

@@ -6,6 +6,7 @@
 //! loader and `output` touch the disk; `serve` and `build` share the same
 //! pipeline.
 
+pub mod cache;
 pub mod charts;
 pub mod cli;
 pub mod config;

@@ -39,6 +39,16 @@ impl OutputFile {
     }
 }
 
+/// A file of the new build whose bytes the output folder already holds
+/// (an unchanged page of an incremental build): not kept in memory, but
+/// copied from the output when the other folder lacks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptFile {
+    pub path: String,
+    /// The content hash the output's manifest lists for it.
+    pub hash: u64,
+}
+
 /// Why writing failed: the user's folder choice (exit 1) or the machine (exit 2).
 #[derive(Debug)]
 pub enum WriteError {
@@ -74,7 +84,7 @@ pub fn check_replaceable(out: &Path, force: bool) -> Result<(), Diagnostic> {
 /// point of view: `out` holds either the old site or the new one, also when
 /// the process is killed halfway. Concurrent builds into the same folder
 /// take turns on a lock next to it.
-pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<(), WriteError> {
+pub fn write_site(out: &Path, files: &[OutputFile], kept: &[KeptFile], force: bool) -> Result<(), WriteError> {
     check_replaceable(out, force).map_err(WriteError::Refused)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -93,7 +103,7 @@ pub fn write_site(out: &Path, files: &[OutputFile], force: bool) -> Result<(), W
     check_replaceable(out, force).map_err(WriteError::Refused)?;
 
     let prev = parent.join(format!(".{name}.ritme-prev"));
-    update_tree(&prev, files).map_err(WriteError::Io)?;
+    update_tree(&prev, files, kept, out).map_err(WriteError::Io)?;
     swap_in(&prev, out, &parent, &name).map_err(WriteError::Io)?;
     // The sibling now holds the previous build; keep it out of version control.
     let _ = fs::write(prev.join(".gitignore"), "*\n");
@@ -145,14 +155,16 @@ fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Brings `dir` to exactly `files` (plus the marker), writing only what
-/// differs. The marker's manifest says what `dir` holds; it is removed
-/// before any change, so a folder left by a killed update is compared file
-/// by file instead of trusted.
-fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+/// Brings `dir` to exactly `files` and `kept` (plus the marker), writing
+/// only what differs; kept files come from `live`, the current output. The
+/// marker's manifest says what `dir` holds; it is removed before any
+/// change, so a folder left by a killed update is compared file by file
+/// instead of trusted.
+fn update_tree(dir: &Path, files: &[OutputFile], kept: &[KeptFile], live: &Path) -> anyhow::Result<()> {
     use rayon::prelude::*;
-    if let Some(bad) = files.iter().find(|f| !is_safe_relative(&f.path)) {
-        anyhow::bail!("internal error: unsafe output path {:?}", bad.path);
+    let paths = files.iter().map(|f| &f.path).chain(kept.iter().map(|k| &k.path));
+    if let Some(bad) = paths.clone().find(|p| !is_safe_relative(p)) {
+        anyhow::bail!("internal error: unsafe output path {bad:?}");
     }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let manifest = read_manifest(&dir.join(MARKER));
@@ -160,7 +172,12 @@ fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     let _ = fs::remove_file(dir.join(".gitignore"));
 
     let hashes: Vec<u64> = files.par_iter().map(|f| content_hash(&f.bytes)).collect();
-    let wanted: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let live_manifest = if kept.is_empty() {
+        None
+    } else {
+        crate::output::manifest(live)
+    };
+    let wanted: std::collections::BTreeSet<&str> = paths.clone().map(String::as_str).collect();
 
     // Remove what the new build no longer has.
     let present: Vec<String> = match &manifest {
@@ -181,10 +198,7 @@ fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
     })?;
 
     // Folders first (in order, each once), then the changed files in parallel.
-    let folders: std::collections::BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
+    let folders: std::collections::BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
     for folder in folders {
         let p = dir.join(folder);
         if !p.is_dir() {
@@ -213,6 +227,31 @@ fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
             file.write_all(&f.bytes)
                 .with_context(|| format!("cannot write {}", path.display()))
         })?;
+    kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
+        let path = dir.join(&k.path);
+        let same = match &manifest {
+            Some(m) => m.get(&k.path) == Some(&k.hash) && path.is_file(),
+            None => false,
+        };
+        if same {
+            return Ok(());
+        }
+        if path.is_dir() {
+            fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
+        }
+        // Copy into a fresh file: the two folders must never share an inode.
+        let _ = fs::remove_file(&path);
+        // The cache was read before we held the lock: make sure no other
+        // build replaced the output since.
+        if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
+            anyhow::bail!(
+                "{} changed while this build ran (another build into the same folder?); build again",
+                live.join(&k.path).display()
+            );
+        }
+        fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
+        Ok(())
+    })?;
     remove_empty_folders(dir);
 
     let mut marker = String::from(MARKER_HEAD);
@@ -220,6 +259,7 @@ fn update_tree(dir: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
         .iter()
         .map(|f| f.path.as_str())
         .zip(hashes.iter().copied())
+        .chain(kept.iter().map(|k| (k.path.as_str(), k.hash)))
         .collect();
     listed.sort_unstable();
     for (path, hash) in listed {
@@ -237,6 +277,11 @@ fn content_hash(bytes: &[u8]) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     bytes.hash(&mut h);
     h.finish()
+}
+
+/// What the output folder `dir` holds by its own account: path → content hash.
+pub fn manifest(dir: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
+    read_manifest(&dir.join(MARKER))
 }
 
 fn read_manifest(path: &Path) -> Option<std::collections::BTreeMap<String, u64>> {
@@ -346,12 +391,12 @@ mod tests {
     fn a_build_killed_between_renames_is_recovered() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &[OutputFile::new("index.html", "good")], false).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "good")], &[], false).unwrap();
         // What a kill between "move aside" and "move in" leaves behind.
         fs::rename(&out, tmp.path().join(".public.ritme-old-999")).unwrap();
         fs::create_dir(tmp.path().join(".public.ritme-new-998")).unwrap();
         fs::write(tmp.path().join(".public.ritme-new-998/half.html"), "x").unwrap();
-        write_site(&out, &[OutputFile::new("index.html", "next")], false).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "next")], &[], false).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "next");
         let names: Vec<String> = fs::read_dir(tmp.path())
             .unwrap()
@@ -375,20 +420,54 @@ mod tests {
             OutputFile::new("a/index.html", "A"),
             OutputFile::new("b/index.html", "B"),
         ];
-        write_site(&out, &v1, false).unwrap();
-        write_site(&out, &v1, false).unwrap();
+        write_site(&out, &v1, &[], false).unwrap();
+        write_site(&out, &v1, &[], false).unwrap();
         let inode = fs::metadata(out.join("a/index.html")).unwrap().ino();
         let v2 = vec![
             OutputFile::new("a/index.html", "A"),
             OutputFile::new("c/index.html", "C"),
         ];
-        write_site(&out, &v2, false).unwrap();
-        write_site(&out, &v2, false).unwrap();
+        write_site(&out, &v2, &[], false).unwrap();
+        write_site(&out, &v2, &[], false).unwrap();
         // Same file, untouched across four builds (two folders take turns).
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), inode);
         assert!(!out.join("b").exists(), "a removed page and its folder are gone");
         assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "C");
         assert!(!out.join(".gitignore").exists());
+    }
+
+    #[test]
+    fn kept_files_reach_both_folders_from_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&out, &[OutputFile::new("a/index.html", "A1")], &[], false).unwrap();
+        write_site(&out, &[OutputFile::new("a/index.html", "A2")], &[], false).unwrap();
+        let hash = manifest(&out).unwrap()["a/index.html"];
+        let kept = [KeptFile {
+            path: "a/index.html".into(),
+            hash,
+        }];
+        // The sibling holds A1: the kept page is copied over from the output.
+        write_site(&out, &[OutputFile::new("b.html", "B")], &kept, false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
+        assert_eq!(manifest(&out).unwrap()["a/index.html"], hash);
+        // Now both folders hold A2: nothing to copy, the file stays.
+        write_site(&out, &[OutputFile::new("b.html", "B")], &kept, false).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A2");
+        let prev = tmp.path().join(".public.ritme-prev");
+        assert_eq!(fs::read_to_string(prev.join("a/index.html")).unwrap(), "A2");
+        // A kept file the output no longer lists fails loudly instead of copying other bytes.
+        let stale = [KeptFile {
+            path: "a/index.html".into(),
+            hash: hash ^ 1,
+        }];
+        fs::write(prev.join("a/index.html"), "junk").unwrap();
+        assert!(matches!(write_site(&out, &[], &stale, false), Err(WriteError::Io(_))));
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "A2",
+            "the output is untouched"
+        );
     }
 
     #[test]
@@ -399,14 +478,14 @@ mod tests {
             OutputFile::new("a/index.html", "A1"),
             OutputFile::new("b/index.html", "B1"),
         ];
-        write_site(&out, &v1, false).unwrap();
-        write_site(&out, &v1, false).unwrap();
+        write_site(&out, &v1, &[], false).unwrap();
+        write_site(&out, &v1, &[], false).unwrap();
         // A killed update: the manifest is gone and a file is half-written.
         let prev = tmp.path().join(".public.ritme-prev");
         fs::remove_file(prev.join(MARKER)).unwrap();
         fs::write(prev.join("a/index.html"), "A").unwrap();
         fs::write(prev.join("junk.html"), "x").unwrap();
-        write_site(&out, &v1, false).unwrap();
+        write_site(&out, &v1, &[], false).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A1");
         assert!(!out.join("junk.html").exists());
     }
@@ -420,7 +499,11 @@ mod tests {
             .collect();
         std::thread::scope(|s| {
             for _ in 0..4 {
-                s.spawn(|| write_site(&out, &files, false).map_err(|e| format!("{e:?}")).unwrap());
+                s.spawn(|| {
+                    write_site(&out, &files, &[], false)
+                        .map_err(|e| format!("{e:?}"))
+                        .unwrap()
+                });
             }
         });
         assert_eq!(fs::read_dir(&out).unwrap().count(), 201);
@@ -440,9 +523,9 @@ mod tests {
     fn writes_marker_and_replaces_own_output_only() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &[OutputFile::new("index.html", "one")], false).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "one")], &[], false).unwrap();
         assert!(out.join(MARKER).is_file());
-        write_site(&out, &[OutputFile::new("a/index.html", "two")], false).unwrap();
+        write_site(&out, &[OutputFile::new("a/index.html", "two")], &[], false).unwrap();
         assert!(!out.join("index.html").exists());
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
 
@@ -450,7 +533,7 @@ mod tests {
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("thesis.docx"), "precious").unwrap();
         assert!(matches!(
-            write_site(&foreign, &[OutputFile::new("index.html", "x")], false),
+            write_site(&foreign, &[OutputFile::new("index.html", "x")], &[], false),
             Err(WriteError::Refused(_))
         ));
         assert_eq!(fs::read_to_string(foreign.join("thesis.docx")).unwrap(), "precious");

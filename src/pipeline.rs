@@ -3,13 +3,14 @@
 //! `build`, `check` and `serve` all run this; only the caller decides
 //! whether the files are written. Each stage is timed so slow ones show.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::config::PrivacyMode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::OutputFile;
+use crate::output::{KeptFile, OutputFile};
 use crate::{content, datahealth, history, metrics, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
@@ -23,14 +24,22 @@ pub struct Options {
     /// `check` passes today's date to get review-date and draft warnings;
     /// builds leave it out so that their output never depends on the clock.
     pub review_date: Option<chrono::NaiveDate>,
+    /// Pages the output folder holds from the last build (empty: render all).
+    pub previous: crate::cache::Previous,
 }
 
 /// A site built in memory.
 #[derive(Debug)]
 pub struct Built {
     pub files: Vec<OutputFile>,
-    /// HTML pages among `files`.
+    /// Pages unchanged since the last build, which the output already holds.
+    pub kept: Vec<KeptFile>,
+    /// Every page's key, by route, for the cache of the next build.
+    pub keys: Vec<(String, u64)>,
+    /// HTML pages in the site, kept ones included.
     pub pages: usize,
+    /// HTML pages rendered by this build.
+    pub rendered: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -174,7 +183,33 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         PrivacyMode::Named => Default::default(),
         _ => privacy::name_words(&everyone),
     };
+    // Who the privacy check looks for, and whom it lets a story name. A
+    // page kept from the last build was checked against the same.
+    let persons: Vec<privacy::Person> = everyone
+        .iter()
+        .map(|p| privacy::Person {
+            id: &p.id,
+            name: &p.name,
+        })
+        .collect();
+    let allowed: BTreeMap<String, BTreeSet<String>> = content
+        .stories
+        .iter()
+        .filter(|s| s.meta.consent)
+        .map(|s| (s.route.clone(), s.meta.people.iter().cloned().collect()))
+        .collect();
+    let salt = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (scope.mode as u8).hash(&mut h);
+        persons.iter().for_each(|p| (p.id, p.name).hash(&mut h));
+        allowed.hash(&mut h);
+        key.hash(&mut h);
+        h.finish()
+    };
     let input = render::Input {
+        previous: &opts.previous,
+        salt,
         config: &config,
         history: &history,
         search_exclude: &search_exclude,
@@ -205,19 +240,6 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     // The last line of defence: an anonymous build that names anyone fails.
     if scope.mode != PrivacyMode::Named {
-        let persons: Vec<privacy::Person> = everyone
-            .iter()
-            .map(|p| privacy::Person {
-                id: &p.id,
-                name: &p.name,
-            })
-            .collect();
-        let allowed = content
-            .stories
-            .iter()
-            .filter(|s| s.meta.consent)
-            .map(|s| (s.route.clone(), s.meta.people.iter().cloned().collect()))
-            .collect();
         let leaks = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref());
         if !leaks.is_empty() {
             return Err(Error::Input(leaks));
@@ -227,10 +249,13 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     let mut warnings: Vec<Diagnostic> = diags.into_sorted();
     warnings.extend(rendering.warnings);
-    let pages = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let rendered = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Built {
+        pages: rendered + rendering.kept.len(),
+        rendered,
+        kept: rendering.kept,
+        keys: rendering.keys,
         files: rendering.files,
-        pages,
         warnings,
         timings: timer.laps,
     })

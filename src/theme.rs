@@ -26,6 +26,9 @@ pub struct Theme {
     pub strings: BTreeMap<String, String>,
     /// Static assets: output path (under `assets/`) → bytes.
     pub assets: Vec<(String, Vec<u8>)>,
+    /// A hash of every template's text: a page rendered with the same
+    /// templates and the same context has the same bytes.
+    pub templates_hash: u64,
 }
 
 /// Loads the built-in theme with the site's overrides applied.
@@ -43,6 +46,12 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
         templates.insert(name.to_string(), (f.rel.clone(), f.text.clone()));
     }
 
+    let templates_hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        templates.hash(&mut h);
+        h.finish()
+    };
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     register_filters(&mut tera, config.language);
@@ -71,6 +80,7 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
         origins,
         strings,
         assets,
+        templates_hash,
     })
 }
 

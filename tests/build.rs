@@ -507,17 +507,40 @@ fn builds_after_random_edits_equal_clean_builds() {
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         (seed >> 33) as usize % n
     };
-    for round in 0..6 {
-        let file = &files[next(files.len())];
-        let text = site.read(file);
-        let edited = match next(3) {
-            0 => format!("{text}\nToegevoegd in ronde {round}.\n"),
-            1 => text.replacen("title: ", &format!("title: R{round} "), 1),
-            _ => text.replacen("\n\n", &format!("\n\nRonde {round}: een nieuwe alinea.\n\n"), 1),
+    let logs: Vec<String> = tree(&site.site())
+        .keys()
+        .filter(|p| p.starts_with("data/logs/") && p.ends_with(".yaml"))
+        .cloned()
+        .collect();
+    let mut kept_any = false;
+    for round in 0..8 {
+        let (file, edited) = match next(4) {
+            // A week's count changes: every chart and figure that shows it.
+            3 => {
+                let file = &logs[next(logs.len())];
+                let text = site.read(file);
+                let edited = text.replacen(": 2\n", ": 3\n", 1).replacen(": 1\n", ": 2\n", 1);
+                (file, edited)
+            }
+            kind => {
+                let file = &files[next(files.len())];
+                let text = site.read(file);
+                let edited = match kind {
+                    0 => format!("{text}\nToegevoegd in ronde {round}.\n"),
+                    // After the opening quote when the title is quoted: still valid YAML.
+                    1 if text.contains("title: \"") => text.replacen("title: \"", &format!("title: \"R{round} "), 1),
+                    1 => text.replacen("title: ", &format!("title: R{round} "), 1),
+                    _ => text.replacen("\n\n", &format!("\n\nRonde {round}: een nieuwe alinea.\n\n"), 1),
+                };
+                (file, edited)
+            }
         };
         site.write(file, &edited);
-        // Into the folder of the previous build (only changed files are written) …
-        site.build(&[]).success().stdout(predicate::str::contains("Built"));
+        // Into the folder of the previous build (only changed pages rendered,
+        // only changed files written) …
+        let out = String::from_utf8(site.build(&[]).success().get_output().stdout.clone()).unwrap();
+        assert!(out.contains("Built"), "{out}");
+        kept_any |= out.contains(" unchanged)");
         // … and into a fresh one: the same bytes.
         let clean = site.tmp.path().join(format!("clean-{round}"));
         ritme()
@@ -540,6 +563,58 @@ fn builds_after_random_edits_equal_clean_builds() {
             );
         }
     }
+    assert!(
+        kept_any,
+        "no round kept a page from the build before: the cache was not exercised"
+    );
+}
+
+/// (rendered, unchanged) from a build's summary line.
+fn rendered_and_kept(a: &assert_cmd::assert::Assert) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let Some((_, rest)) = out.split_once("; ") else {
+        let total = out.split_whitespace().nth(1).and_then(|n| n.parse().ok());
+        return (total.unwrap_or_else(|| panic!("no page count in {out:?}")), 0);
+    };
+    let numbers: Vec<usize> = rest
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .take(2)
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+#[test]
+fn editing_one_page_renders_only_the_pages_that_show_it() {
+    let site = TestSite::example();
+    let (total, kept) = rendered_and_kept(&site.build(&[]).success());
+    assert_eq!(kept, 0, "the first build renders everything");
+
+    // A free page's text appears on that page alone.
+    let faq = site.read("pages/over-ritme.md");
+    site.write("pages/over-ritme.md", &format!("{faq}\nEen nieuwe zin.\n"));
+    assert_eq!(rendered_and_kept(&site.build(&[]).success()), (1, total - 1));
+    assert!(site.output("over-ritme/index.html").contains("Een nieuwe zin."));
+
+    // A story's text shows on its own page and where it is listed (its
+    // behaviours, its team, the stories index, its month's report), not everywhere.
+    let story = "stories/offertes-nabellen-zuid.md";
+    let text = site.read(story);
+    site.write(story, &text.replacen("\n\n", "\n\nEen nieuwe eerste alinea.\n\n", 1));
+    let (rendered, kept) = rendered_and_kept(&site.build(&[]).success());
+    assert_eq!(rendered + kept, total);
+    assert!(
+        rendered > 1 && rendered < total / 2,
+        "{rendered} of {total} pages rendered"
+    );
+
+    // A title in the navigation is on every page.
+    let b = "behaviours/tijdig-opvolgen.md";
+    site.write(b, &site.read(b).replacen("title: ", "title: Snel ", 1));
+    assert_eq!(rendered_and_kept(&site.build(&[]).success()), (total, 0));
+
+    // --no-cache renders everything, even with nothing changed.
+    assert_eq!(rendered_and_kept(&site.build(&["--no-cache"]).success()), (total, 0));
 }
 
 #[test]

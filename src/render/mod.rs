@@ -5,6 +5,7 @@
 //! Pure: no disk access; the caller writes the returned files.
 
 pub mod dashboards;
+pub mod keys;
 pub mod reports;
 pub mod views;
 
@@ -19,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history::History;
 use crate::locale;
 use crate::markdown::{self, PageContext, Rendered};
-use crate::output::OutputFile;
+use crate::output::{KeptFile, OutputFile};
 use crate::search::SearchDoc;
 use crate::source::Sources;
 use crate::theme::{self, Theme};
@@ -39,11 +40,20 @@ pub struct Input<'a> {
     pub metrics: &'a crate::metrics::Metrics,
     pub scope: &'a crate::privacy::Scope,
     pub identities: &'a crate::privacy::Identities,
+    /// Pages the output folder already holds from the last build.
+    pub previous: &'a crate::cache::Previous,
+    /// What else decides whether a page from the last build may be kept:
+    /// the inputs of the privacy check that vetted it.
+    pub salt: u64,
 }
 
 /// The rendered site and the warnings found while rendering it.
 pub struct Rendering {
     pub files: Vec<OutputFile>,
+    /// Pages whose key is unchanged since the last build: the output has them.
+    pub kept: Vec<KeptFile>,
+    /// Every page's key, by route, for the next build.
+    pub keys: Vec<(String, u64)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -112,13 +122,12 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
 /// Renders every page of the site.
 pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
     let jobs = page_jobs(input, rendered);
-    let base = base_context(input);
+    let (base, shared) = base_context(input);
     let theme = input.theme;
 
-    let results: Vec<Result<OutputFile, Vec<Diagnostic>>> = jobs
+    let results: Vec<(u64, Result<Page, Vec<Diagnostic>>)> = jobs
         .par_iter()
         .map(|job| {
-            let mut ctx = base.clone();
             let root = if job.route == "404.html" {
                 // The 404 page is served at any depth; only an absolute base works there.
                 input
@@ -130,6 +139,15 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             } else {
                 crate::slug::root_prefix(&job.route)
             };
+            let key = keys::page_key(shared, job, &root);
+            if let Some(hash) = input.previous.kept(&job.route, key) {
+                let kept = KeptFile {
+                    path: job.route.clone(),
+                    hash,
+                };
+                return (key, Ok(Page::Kept(kept)));
+            }
+            let mut ctx = base.clone();
             ctx.insert("root", &root);
             ctx.insert("route", &job.route);
             ctx.insert("section", job.section);
@@ -137,19 +155,24 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             ctx.insert("description", &job.description);
             ctx.insert("review", &job.review);
             ctx.insert("page", &job.body);
-            theme
+            let page = theme
                 .tera
                 .render(job.template, &ctx)
-                .map(|html| OutputFile::new(job.route.clone(), html))
-                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
+                .map(|html| Page::Rendered(OutputFile::new(job.route.clone(), html)))
+                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)));
+            (key, page)
         })
         .collect();
 
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
-    for r in results {
+    let mut kept = Vec::new();
+    let mut page_keys = Vec::with_capacity(results.len());
+    for (job, (key, r)) in jobs.iter().zip(results) {
+        page_keys.push((job.route.clone(), key));
         match r {
-            Ok(f) => files.push(f),
+            Ok(Page::Rendered(f)) => files.push(f),
+            Ok(Page::Kept(k)) => kept.push(k),
             Err(d) => diags.extend(d),
         }
     }
@@ -171,24 +194,42 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         files.push(OutputFile::new(s.rel.clone(), s.bytes.clone()));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendering { files, warnings })
+    Ok(Rendering {
+        files,
+        kept,
+        keys: page_keys,
+        warnings,
+    })
 }
 
-/// The context every page shares, built once.
-fn base_context(input: &Input) -> Context {
-    let mut ctx = Context::new();
+/// A page of this build: rendered now, or kept from the last build.
+enum Page {
+    Rendered(OutputFile),
+    Kept(KeptFile),
+}
+
+/// The context every page shares, built once, and the key of everything
+/// in it and around it that reaches every page.
+fn base_context(input: &Input) -> (Context, u64) {
+    use std::hash::{Hash, Hasher};
     let c = input.config;
-    ctx.insert(
-        "site",
-        &SiteView {
-            title: c.title.clone(),
-            description: c.description.clone(),
-            lang: c.language.code(),
-        },
-    );
+    let site = SiteView {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        lang: c.language.code(),
+    };
+    let nav = nav(input);
+    let mut h = std::hash::DefaultHasher::new();
+    input.salt.hash(&mut h);
+    input.theme.templates_hash.hash(&mut h);
+    // The filters format numbers and dates in the configured language.
+    c.language.code().hash(&mut h);
+    keys::hash_serialized(&mut h, &(&site, &input.theme.strings, &nav));
+    let mut ctx = Context::new();
+    ctx.insert("site", &site);
     ctx.insert("t", &input.theme.strings);
-    ctx.insert("nav", &nav(input));
-    ctx
+    ctx.insert("nav", &nav);
+    (ctx, h.finish())
 }
 
 pub(crate) fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {

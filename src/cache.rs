@@ -1,0 +1,200 @@
+//! What one build leaves for the next: for every page of the output, the
+//! key of everything its bytes depend on (see `render::keys`). A page whose
+//! key is unchanged is not rendered again; its bytes are already in the
+//! output folder.
+//!
+//! The cache is a small text file beside the output (`.public.ritme-cache`),
+//! never in it, so the output stays the same bytes as a clean build's. Each
+//! entry also records the hash of the page's bytes, and is only trusted
+//! while the output's own manifest still lists that hash and the file is
+//! there: a folder changed by another build, a killed build or a different
+//! ritme binary simply means those pages are rendered again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+const HEAD: &str = "ritme-cache 1";
+
+/// Pages the output folder already holds, by route: (page key, content hash).
+#[derive(Debug, Clone, Default)]
+pub struct Previous {
+    pub pages: HashMap<String, (u64, u64)>,
+}
+
+impl Previous {
+    /// The content hash of the page at `route` when the output holds it
+    /// with this key.
+    pub fn kept(&self, route: &str, key: u64) -> Option<u64> {
+        self.pages.get(route).filter(|(k, _)| *k == key).map(|(_, h)| *h)
+    }
+}
+
+/// Where the cache of the output folder `out` is kept.
+pub fn path(out: &Path) -> Option<PathBuf> {
+    sibling(out, "ritme-cache")
+}
+
+fn sibling(out: &Path, suffix: &str) -> Option<PathBuf> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Some(parent.join(format!(".{name}.{suffix}")))
+}
+
+/// Loads what the last build into `out` left, keeping only the pages the
+/// output verifiably still holds. Anything unreadable gives an empty cache.
+pub fn load(out: &Path) -> Previous {
+    let Some(binary) = binary_identity() else {
+        return Previous::default();
+    };
+    let Some(text) = path(out).and_then(|p| std::fs::read_to_string(p).ok()) else {
+        return Previous::default();
+    };
+    let Some(manifest) = crate::output::manifest(out) else {
+        return Previous::default();
+    };
+    let mut lines = text.lines();
+    if lines.next() != Some(&format!("{HEAD} {binary:016x}")) {
+        return Previous::default();
+    }
+    let entries: Vec<(&str, u64, u64)> = lines.filter_map(parse_line).collect();
+    let pages = entries
+        .par_iter()
+        .filter(|(route, _, hash)| manifest.get(*route) == Some(hash) && out.join(route).is_file())
+        .map(|(route, key, hash)| (route.to_string(), (*key, *hash)))
+        .collect();
+    Previous { pages }
+}
+
+fn parse_line(line: &str) -> Option<(&str, u64, u64)> {
+    let (key, rest) = line.split_once(' ')?;
+    let (hash, route) = rest.split_once(' ')?;
+    crate::output::is_safe_relative(route).then_some(())?;
+    Some((
+        route,
+        u64::from_str_radix(key, 16).ok()?,
+        u64::from_str_radix(hash, 16).ok()?,
+    ))
+}
+
+/// Records the page keys of the build just written into `out`, with the
+/// content hashes its manifest lists. Failing to write it only costs the
+/// next build its head start, so errors are ignored.
+pub fn record(out: &Path, keys: &[(String, u64)]) {
+    let (Some(binary), Some(target), Some(manifest)) = (binary_identity(), path(out), crate::output::manifest(out))
+    else {
+        return;
+    };
+    let mut text = format!("{HEAD} {binary:016x}\n");
+    for (route, key) in keys {
+        if let Some(hash) = manifest.get(route) {
+            text.push_str(&format!("{key:016x} {hash:016x} {route}\n"));
+        }
+    }
+    // Written aside and renamed, so a killed build never leaves half a cache.
+    let Some(tmp) = sibling(out, "ritme-cache-new") else {
+        return;
+    };
+    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// Forgets the cache of `out` (a build that renders everything anyway).
+pub fn clear(out: &Path) {
+    if let Some(p) = path(out) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// Identifies the running ritme binary: another binary may render the same
+/// view differently, so its pages are never taken from the cache.
+pub fn binary_identity() -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let exe = std::env::current_exe().ok()?.metadata().ok()?;
+    let mut h = std::hash::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    exe.len().hash(&mut h);
+    exe.modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos()
+        .hash(&mut h);
+    Some(h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{OutputFile, write_site};
+
+    fn keys(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+        pairs.iter().map(|(r, k)| (r.to_string(), *k)).collect()
+    }
+
+    #[test]
+    fn a_recorded_page_is_kept_only_with_its_key() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = [
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("b/index.html", "B"),
+        ];
+        write_site(&out, &files, &[], false).unwrap();
+        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]));
+        let prev = load(&out);
+        assert!(prev.kept("a/index.html", 1).is_some());
+        assert_eq!(prev.kept("a/index.html", 9), None, "another key renders again");
+        assert_eq!(prev.kept("c/index.html", 1), None);
+    }
+
+    #[test]
+    fn a_page_changed_or_removed_behind_our_back_is_not_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = [
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("b/index.html", "B"),
+        ];
+        write_site(&out, &files, &[], false).unwrap();
+        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]));
+        // Another build wrote different bytes for `a` (its manifest says so);
+        // someone deleted `b`.
+        write_site(
+            &out,
+            &[OutputFile::new("a/index.html", "A2"), files[1].clone()],
+            &[],
+            false,
+        )
+        .unwrap();
+        std::fs::remove_file(out.join("b/index.html")).unwrap();
+        let prev = load(&out);
+        assert_eq!(prev.kept("a/index.html", 1), None);
+        assert_eq!(prev.kept("b/index.html", 2), None);
+    }
+
+    #[test]
+    fn a_damaged_cache_is_an_empty_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&out, &[OutputFile::new("a/index.html", "A")], &[], false).unwrap();
+        for junk in ["", "ritme-cache 1 zz\n", "garbage\n0 0 ../x\n"] {
+            std::fs::write(path(&out).unwrap(), junk).unwrap();
+            assert!(load(&out).pages.is_empty(), "{junk:?}");
+        }
+        record(&out, &keys(&[("a/index.html", 1)]));
+        let text = std::fs::read_to_string(path(&out).unwrap()).unwrap();
+        std::fs::write(
+            path(&out).unwrap(),
+            format!("{text}zz zz a/index.html\n0 0 ../../etc/passwd\n"),
+        )
+        .unwrap();
+        let prev = load(&out);
+        assert_eq!(prev.pages.len(), 1, "only the sound line is used: {:?}", prev.pages);
+    }
+}
