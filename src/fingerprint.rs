@@ -25,9 +25,12 @@ pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
         .into_iter()
         .filter_entry(|e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            let is_out = out
-                .as_ref()
-                .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| p == *o));
+            // Only a folder can be the output: resolving every file's path was
+            // a third of this walk on large sites.
+            let is_out = e.file_type().is_dir()
+                && out
+                    .as_ref()
+                    .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| p == *o));
             !hidden && !is_out
         })
     {

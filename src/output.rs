@@ -252,7 +252,12 @@ fn update_tree(dir: &Path, files: &[OutputFile], kept: &[KeptFile], live: &Path)
         fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
         Ok(())
     })?;
-    remove_empty_folders(dir);
+    match &manifest {
+        Some(_) if stale.is_empty() => {}
+        Some(_) => remove_empty_folders(dir, &stale),
+        // A folder left by a killed update may hold any empty folder.
+        None => remove_all_empty_folders(dir),
+    }
 
     let mut marker = String::from(MARKER_HEAD);
     let mut listed: Vec<(&str, u64)> = files
@@ -311,8 +316,8 @@ fn list_files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Removes folders left empty by removed pages, deepest first.
-fn remove_empty_folders(dir: &Path) {
+/// Removes every empty folder under `dir`, deepest first.
+fn remove_all_empty_folders(dir: &Path) {
     for entry in walkdir::WalkDir::new(dir)
         .contents_first(true)
         .min_depth(1)
@@ -322,6 +327,26 @@ fn remove_empty_folders(dir: &Path) {
         if entry.file_type().is_dir() {
             let _ = fs::remove_dir(entry.path());
         }
+    }
+}
+
+/// Removes folders left empty by the removed files, deepest first. Only
+/// their ancestors can have become empty, so the rest of the tree is not walked.
+fn remove_empty_folders(dir: &Path, removed: &[&String]) {
+    let mut folders: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for path in removed {
+        let mut p = path.as_str();
+        while let Some((parent, _)) = p.rsplit_once('/') {
+            folders.insert(parent);
+            p = parent;
+        }
+    }
+    // Longest first: a folder's children come before it.
+    let mut folders: Vec<&str> = folders.into_iter().collect();
+    folders.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    for f in folders {
+        // Fails, as it should, on folders that still hold something.
+        let _ = fs::remove_dir(dir.join(f));
     }
 }
 
@@ -427,11 +452,18 @@ mod tests {
             OutputFile::new("a/index.html", "A"),
             OutputFile::new("c/index.html", "C"),
         ];
+        let deep = vec![
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("d/e/f/index.html", "F"),
+        ];
+        write_site(&out, &deep, &[], false).unwrap();
+        write_site(&out, &deep, &[], false).unwrap();
         write_site(&out, &v2, &[], false).unwrap();
         write_site(&out, &v2, &[], false).unwrap();
         // Same file, untouched across four builds (two folders take turns).
         assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), inode);
         assert!(!out.join("b").exists(), "a removed page and its folder are gone");
+        assert!(!out.join("d").exists(), "and the folders above it");
         assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "C");
         assert!(!out.join(".gitignore").exists());
     }
@@ -485,9 +517,11 @@ mod tests {
         fs::remove_file(prev.join(MARKER)).unwrap();
         fs::write(prev.join("a/index.html"), "A").unwrap();
         fs::write(prev.join("junk.html"), "x").unwrap();
+        fs::create_dir_all(prev.join("empty/deeper")).unwrap();
         write_site(&out, &v1, &[], false).unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "A1");
         assert!(!out.join("junk.html").exists());
+        assert!(!out.join("empty").exists());
     }
 
     #[test]
