@@ -51,9 +51,15 @@ fn serve(site: &TestSite) -> Server {
 
 /// A raw HTTP/1.0 GET: (status, headers, body).
 fn get(addr: &str, path: &str) -> (u16, String, String) {
+    send(addr, &format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n"))
+}
+
+/// Sends `request` as it is and reads the reply to the end: (status,
+/// lowercased headers, body).
+fn send(addr: &str, request: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -183,4 +189,43 @@ fn open_pages_are_told_to_reload_after_a_rebuild() {
         assert!(n > 0, "the event stream closed");
         seen.extend_from_slice(&buf[..n]);
     }
+}
+
+#[test]
+fn only_get_and_head_are_answered() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let addr = &server.addr;
+    let (_, get_head, get_body) = get(addr, "/over/");
+    let (status, head, body) = send(addr, &format!("HEAD /over/ HTTP/1.0\r\nHost: {addr}\r\n\r\n"));
+    assert_eq!(status, 200);
+    assert_eq!(body, "", "HEAD sends no body");
+    assert!(head.contains("content-type: text/html"));
+    let length = |head: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix("content-length: ").map(str::to_string))
+    };
+    assert_eq!(length(&head), Some(get_body.len().to_string()), "{get_head}");
+    let (status, _, body) = send(addr, &format!("HEAD /nope/ HTTP/1.0\r\nHost: {addr}\r\n\r\n"));
+    assert_eq!((status, body.as_str()), (404, ""));
+    for (method, path) in [
+        ("POST", "/"),
+        ("PUT", "/over/"),
+        ("DELETE", "/assets/style.css"),
+        ("PATCH", "/"),
+        ("OPTIONS", "/"),
+        ("POST", "/__ritme/events"),
+        ("POST", "/__ritme/status"),
+    ] {
+        let (status, head, body) = send(
+            addr,
+            &format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 5\r\n\r\nhello"),
+        );
+        assert_eq!(status, 405, "{method} {path}");
+        assert!(head.contains("\r\nallow: get, head"), "{method} {path}: {head}");
+        assert!(!body.contains("<html"), "{method} {path} got a page");
+    }
+    let (status, head, body) = send(addr, &format!("HEAD /__ritme/events HTTP/1.0\r\nHost: {addr}\r\n\r\n"));
+    assert_eq!((status, body.as_str()), (200, ""), "HEAD of the stream ends at once");
+    assert!(head.contains("content-type: text/event-stream"));
 }

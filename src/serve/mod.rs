@@ -14,7 +14,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use tiny_http::{Header, Response, Server};
+use tiny_http::{Header, Method, Response, Server};
 
 use crate::pipeline::{self, Error};
 use reload::{Events, SCRIPT, Signal};
@@ -87,6 +87,28 @@ fn header(name: &str, value: &str) -> Header {
 fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signal>) {
     let url = request.url().to_string();
     let no_store = header("Cache-Control", "no-store");
+    // Answering a POST with the page would hide a form or script that posts
+    // here by mistake until the site is deployed somewhere that refuses it.
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(
+            Response::from_string("Method Not Allowed\n")
+                .with_status_code(405)
+                .with_header(header("Allow", "GET, HEAD"))
+                .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+                .with_header(no_store),
+        );
+        return;
+    }
+    if url.starts_with("/__ritme/events") && *request.method() == Method::Head {
+        // tiny_http leaves out the body of a HEAD reply; a stream has none
+        // to leave out, so say what a GET would get and stop.
+        let _ = request.respond(
+            Response::empty(200)
+                .with_header(header("Content-Type", "text/event-stream"))
+                .with_header(no_store),
+        );
+        return;
+    }
     if url.starts_with("/__ritme/events") {
         // Each browser's stream stays open as long as the page: give it its
         // own thread, and write to the socket directly so every event is
