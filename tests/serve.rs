@@ -229,3 +229,35 @@ fn only_get_and_head_are_answered() {
     assert_eq!((status, body.as_str()), (200, ""), "HEAD of the stream ends at once");
     assert!(head.contains("content-type: text/event-stream"));
 }
+
+#[test]
+fn a_folder_without_its_slash_redirects_keeping_the_query() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let location = |head: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix("location: ").map(str::to_string))
+    };
+    for (asked, target) in [
+        ("/behaviours", "/behaviours/"),
+        ("/over?week=2026-w10&q=a%20b", "/over/?week=2026-w10&q=a%20b"),
+        ("/teams/noord", "/teams/noord/"),
+        // Two leading slashes would make the target another host.
+        ("//over", "/over/"),
+    ] {
+        let (status, head, _) = get(&server.addr, asked);
+        assert!(matches!(status, 301 | 308), "{asked}: {status}");
+        assert_eq!(location(&head).as_deref(), Some(target), "{asked}");
+    }
+    // Headers come back lowercased; the query's exact bytes are checked in
+    // the unit test of the redirect.
+    let (status, _, body) = get(&server.addr, "/behaviours/");
+    assert_eq!(status, 200, "the target is the page");
+    assert!(body.contains("behaviours/luisteren/index.html"));
+    assert_eq!(
+        get(&server.addr, "/assets/style.css").0,
+        200,
+        "files are served as they are"
+    );
+    assert_eq!(get(&server.addr, "/bestaat-niet").0, 404);
+}

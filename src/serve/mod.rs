@@ -145,15 +145,19 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
             status: 500,
             content_type: "text/html; charset=utf-8",
             body: format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ritme</title></head><body><p>The site does not build yet.</p>{SCRIPT}</body></html>").into_bytes(),
+            location: None,
         }
     } else {
         http::reply(&url, &state.files, SCRIPT)
     };
     drop(state);
-    let response = Response::from_data(reply.body)
+    let mut response = Response::from_data(reply.body)
         .with_status_code(reply.status)
         .with_header(header("Content-Type", reply.content_type))
         .with_header(no_store);
+    if let Some(location) = reply.location {
+        response.add_header(header("Location", &location));
+    }
     let _ = request.respond(response);
 }
 
