@@ -68,6 +68,55 @@ fn send(addr: &str, request: &str) -> (u16, String, String) {
     (status, head.to_lowercase(), body.to_string())
 }
 
+/// A live-reload event stream as a browser opens it.
+struct Events {
+    stream: TcpStream,
+    seen: Vec<u8>,
+    /// Where the next `wait_for` starts looking.
+    pos: usize,
+}
+
+impl Events {
+    fn open(addr: &str, path: &str) -> Self {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        Events {
+            stream,
+            seen: Vec::new(),
+            pos: 0,
+        }
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.seen).into_owned()
+    }
+
+    /// Reads until `what` arrives past what earlier waits matched.
+    fn wait_for(&mut self, what: &str) {
+        let mut buf = [0u8; 1024];
+        loop {
+            if let Some(i) = self.seen[self.pos..]
+                .windows(what.len())
+                .position(|w| w == what.as_bytes())
+            {
+                self.pos += i + what.len();
+                return;
+            }
+            let n = self
+                .stream
+                .read(&mut buf)
+                .unwrap_or_else(|e| panic!("waiting for {what:?}: {e}; got {:?}", self.text()));
+            assert!(n > 0, "the stream closed before {what:?}; got {:?}", self.text());
+            self.seen.extend_from_slice(&buf[..n]);
+        }
+    }
+}
+
 /// Polls until `f` holds (bounded: this checks behaviour, not speed).
 fn eventually(what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
@@ -166,29 +215,13 @@ fn many_concurrent_requests_all_succeed() {
 fn open_pages_are_told_to_reload_after_a_rebuild() {
     let site = TestSite::fixture("minimal");
     let server = serve(&site);
-    let mut events = TcpStream::connect(&server.addr).unwrap();
-    events.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
-    write!(events, "GET /__ritme/events HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 1024];
+    let mut events = Events::open(&server.addr, "/__ritme/events");
     // The stream opens at once (headers and the retry hint)…
-    while !String::from_utf8_lossy(&seen).contains("retry:") {
-        let n = events.read(&mut buf).unwrap();
-        assert!(n > 0, "the event stream closed");
-        seen.extend_from_slice(&buf[..n]);
-    }
-    assert!(
-        String::from_utf8_lossy(&seen)
-            .to_lowercase()
-            .contains("content-type: text/event-stream")
-    );
+    events.wait_for("retry:");
+    assert!(events.text().to_lowercase().contains("content-type: text/event-stream"));
     // …and a save sends `reload`.
     site.write("pages/over.md", "---\ntitle: Over ons\n---\nGewijzigd.\n");
-    while !String::from_utf8_lossy(&seen).contains("data: reload") {
-        let n = events.read(&mut buf).unwrap();
-        assert!(n > 0, "the event stream closed");
-        seen.extend_from_slice(&buf[..n]);
-    }
+    events.wait_for("data: reload");
 }
 
 #[test]
@@ -260,4 +293,61 @@ fn a_folder_without_its_slash_redirects_keeping_the_query() {
         "files are served as they are"
     );
     assert_eq!(get(&server.addr, "/bestaat-niet").0, 404);
+}
+
+const GOOD_LOG: &str = "week: 2026-W10\nentries:\n  bram:\n    bellen: 3\n    luisteren: 1\n";
+/// An unknown behaviour whose id the error message quotes, markup and all.
+const BAD_LOG: &str = "week: 2026-W10\nentries:\n  bram:\n    bellen: 3\n    \"<b>&x\": 1\n";
+
+#[test]
+fn a_site_that_never_built_shows_its_errors_and_reloads_into_the_site_once_fixed() {
+    let site = TestSite::fixture("minimal");
+    assert_eq!(site.read("data/logs/2026-W10.yaml"), GOOD_LOG);
+    site.write("data/logs/2026-W10.yaml", BAD_LOG);
+    let server = serve(&site);
+    for path in ["/", "/over/", "/behaviours", "/bestaat/niet/"] {
+        let (status, head, body) = get(&server.addr, path);
+        assert_eq!(status, 503, "{path}");
+        assert!(head.contains("content-type: text/html"), "{path}");
+        assert!(
+            body.contains("data/logs/2026-W10.yaml:5:6: error: unknown behaviour `&lt;b&gt;&amp;x`"),
+            "{path}: the error, escaped, where the file and line are: {body}"
+        );
+        assert!(!body.contains("<b>&x"), "{path}: the id is not markup");
+        assert!(
+            body.contains("ritme-live-reload") && body.contains("/__ritme/events"),
+            "{path}"
+        );
+    }
+    let (status, head, body) = get(&server.addr, "/assets/style.css");
+    assert_eq!(status, 503);
+    assert!(
+        head.contains("content-type: text/plain"),
+        "not a page where a style sheet is asked for"
+    );
+    assert!(body.contains("unknown behaviour `<b>&x`"));
+
+    // The error page's script is listening; the save that fixes the file
+    // reloads it, and then the site is there.
+    let mut events = Events::open(&server.addr, "/__ritme/events");
+    events.wait_for("retry:");
+    site.write("data/logs/2026-W10.yaml", GOOD_LOG);
+    events.wait_for("data: reload");
+    // Polled: an editor's save can reach the watcher in two bursts.
+    eventually("the site is served", || get(&server.addr, "/over/").0 == 200);
+    let (_, _, body) = get(&server.addr, "/over/");
+    assert!(body.contains("Over het programma") && body.contains("ritme-live-reload"));
+
+    // Broken again later: the last good site stays, the errors go to the
+    // overlay through the status endpoint.
+    site.write("data/logs/2026-W10.yaml", BAD_LOG);
+    events.wait_for("data: reload");
+    eventually("the error is reported", || {
+        get(&server.addr, "/__ritme/status")
+            .2
+            .contains("data/logs/2026-W10.yaml:5:6")
+    });
+    let (status, _, body) = get(&server.addr, "/over/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Over het programma"));
 }

@@ -27,10 +27,11 @@ pub struct Options {
     pub open: bool,
 }
 
-/// The site being served: the last good build and the last build's errors.
+/// The site being served: the last good build, if any, and the last
+/// build's errors.
 #[derive(Default)]
 struct State {
-    files: BTreeMap<String, Vec<u8>>,
+    files: Option<BTreeMap<String, Vec<u8>>>,
     errors: Vec<String>,
 }
 
@@ -140,15 +141,9 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
         );
         return;
     }
-    let reply = if state.files.is_empty() {
-        http::Reply {
-            status: 500,
-            content_type: "text/html; charset=utf-8",
-            body: format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ritme</title></head><body><p>The site does not build yet.</p>{SCRIPT}</body></html>").into_bytes(),
-            location: None,
-        }
-    } else {
-        http::reply(&url, &state.files, SCRIPT)
+    let reply = match &state.files {
+        Some(files) => http::reply(&url, files, SCRIPT),
+        None => not_built(&url, &state.errors),
     };
     drop(state);
     let mut response = Response::from_data(reply.body)
@@ -159,6 +154,59 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
         response.add_header(header("Location", &location));
     }
     let _ = request.respond(response);
+}
+
+/// The reply while no build has succeeded yet: 503, as the site is not
+/// there but will be. Pages get the errors with the live-reload script, so
+/// the save that fixes them brings the browser into the site.
+fn not_built(url: &str, errors: &[String]) -> http::Reply {
+    let page = http::file_for(url).is_none_or(|p| {
+        let name = p.rsplit('/').next().unwrap_or_default();
+        !name.contains('.') || http::content_type(&p).starts_with("text/html")
+    });
+    let (content_type, body) = if page {
+        let list = escape_html(&errors.join("\n"));
+        let html = format!(
+            r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ritme: the site does not build</title>
+<style>body{{margin:0;background:#2b1111;color:#fff;font:15px/1.5 system-ui,sans-serif}}main{{max-width:60rem;margin:0 auto;padding:2rem 1.5rem}}pre{{font:14px/1.5 monospace;white-space:pre-wrap;overflow-wrap:anywhere}}</style>
+</head><body><main id="ritme-build-errors">
+<h1>The site does not build yet</h1>
+<p>Fix these problems and save; this page reloads by itself.</p>
+<pre>{list}</pre>
+</main>
+{SCRIPT}</body></html>
+"#
+        );
+        ("text/html; charset=utf-8", html)
+    } else {
+        (
+            "text/plain; charset=utf-8",
+            format!("The site does not build yet:\n{}\n", errors.join("\n")),
+        )
+    };
+    http::Reply {
+        status: 503,
+        content_type,
+        body: body.into_bytes(),
+        location: None,
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Builds the site; a good build replaces the served one, a failed build
@@ -174,7 +222,7 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(built) => {
-            s.files = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            s.files = Some(built.files.into_iter().map(|f| (f.path, f.bytes)).collect());
             s.errors.clear();
             println!("Built {} pages in {took:.0} ms", built.pages);
         }

@@ -91,7 +91,8 @@ pub const SCRIPT: &str = r#"<script id="ritme-live-reload">
   function status() {
     fetch("/__ritme/status").then(function (r) { return r.json(); }).then(function (s) { show(s.errors); }).catch(function () {});
   }
-  status();
+  // The page of a site that never built lists the errors itself.
+  if (!document.getElementById("ritme-build-errors")) status();
   var events = new EventSource("/__ritme/events");
   events.onmessage = function (e) { if (e.data === "reload") location.reload(); };
 })();
