@@ -23,7 +23,12 @@ impl Drop for Server {
 }
 
 fn serve(site: &TestSite) -> Server {
+    serve_with(site, &[])
+}
+
+fn serve_with(site: &TestSite, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("ritme"))
+        .envs(env.iter().copied())
         .arg("serve")
         .arg(site.site())
         .args(["--port", "0"])
@@ -90,6 +95,11 @@ impl Events {
             seen: Vec::new(),
             pos: 0,
         }
+    }
+
+    /// Waits for the last chunk: the server ended the stream.
+    fn wait_for_end(&mut self) {
+        self.wait_for("\r\n0\r\n\r\n");
     }
 
     fn text(&self) -> String {
@@ -350,4 +360,79 @@ fn a_site_that_never_built_shows_its_errors_and_reloads_into_the_site_once_fixed
     let (status, _, body) = get(&server.addr, "/over/");
     assert_eq!(status, 200);
     assert!(body.contains("Over het programma"));
+}
+
+/// The number of open event streams the server counts.
+fn open_streams(addr: &str) -> usize {
+    let (_, _, body) = get(addr, "/__ritme/status");
+    let status: serde_json::Value = serde_json::from_str(&body).unwrap();
+    status["streams"].as_u64().unwrap() as usize
+}
+
+/// The build version a served page's script reports to the server.
+fn page_version(addr: &str) -> u64 {
+    let (_, _, body) = get(addr, "/");
+    let v = body
+        .split("/__ritme/events?v=")
+        .nth(1)
+        .expect("the script names its version");
+    v[..v.find(|c: char| !c.is_ascii_digit()).unwrap()].parse().unwrap()
+}
+
+#[test]
+fn past_64_streams_the_oldest_is_ended_and_reconnecting_misses_no_reload() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let addr = &server.addr;
+    let before = page_version(addr);
+    let mut streams: Vec<Events> = (0..64)
+        .map(|_| {
+            let mut e = Events::open(addr, &format!("/__ritme/events?v={before}"));
+            e.wait_for("retry:");
+            e
+        })
+        .collect();
+    assert!(streams[0].text().to_lowercase().contains("transfer-encoding: chunked"));
+    assert_eq!(open_streams(addr), 64);
+    let mut newest = Events::open(addr, &format!("/__ritme/events?v={before}"));
+    newest.wait_for("retry:");
+    // The oldest gets the last chunk, which tells its browser to reconnect;
+    // refusing the newest instead would leave the tab just opened without
+    // live reload, as a browser never retries a refused stream.
+    streams[0].wait_for_end();
+    assert_eq!(open_streams(addr), 64);
+    site.write("pages/over.md", "---\ntitle: Over ons\n---\nGewijzigd.\n");
+    newest.wait_for("data: reload");
+    streams[1].wait_for("data: reload");
+    // The ended tab reconnects with the version its page was built from and
+    // is told at once that it missed a rebuild.
+    let mut reconnected = Events::open(addr, &format!("/__ritme/events?v={before}"));
+    reconnected.wait_for("retry:");
+    reconnected.wait_for("data: reload");
+    eventually("the new page names a newer build", || page_version(addr) > before);
+    streams.clear();
+}
+
+#[test]
+fn streams_of_closed_tabs_are_noticed_and_let_go() {
+    let site = TestSite::fixture("minimal");
+    // A heartbeat of 15 s would make this test wait half a minute: the
+    // second write after the peer has gone is the one that fails.
+    let server = serve_with(&site, &[("RITME_SERVE_HEARTBEAT_MS", "50")]);
+    let addr = &server.addr;
+    let mut kept = Events::open(addr, "/__ritme/events");
+    kept.wait_for("retry:");
+    let closed: Vec<Events> = (0..5)
+        .map(|_| {
+            let mut e = Events::open(addr, "/__ritme/events");
+            e.wait_for("retry:");
+            e
+        })
+        .collect();
+    assert_eq!(open_streams(addr), 6);
+    drop(closed);
+    eventually("the closed streams are let go", || open_streams(addr) == 1);
+    kept.wait_for(": ping");
+    kept.wait_for(": ping");
+    assert_eq!(open_streams(addr), 1, "an open stream that is written to stays");
 }

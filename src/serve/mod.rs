@@ -11,13 +11,13 @@ use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use tiny_http::{Header, Method, Response, Server};
 
 use crate::pipeline::{self, Error};
-use reload::{Events, SCRIPT, Signal};
+use reload::{Next, Signal, Stream};
 
 pub struct Options {
     pub site: PathBuf,
@@ -36,6 +36,16 @@ struct State {
 }
 
 const WORKERS: usize = 4;
+
+/// How long an event stream stays silent before a comment is written to it.
+/// `RITME_SERVE_HEARTBEAT_MS` shortens it for the tests that check closed
+/// tabs are noticed.
+fn heartbeat() -> Duration {
+    std::env::var("RITME_SERVE_HEARTBEAT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(15), |ms: u64| Duration::from_millis(ms.max(10)))
+}
 
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let state = Arc::new(RwLock::new(State::default()));
@@ -65,12 +75,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         open_browser(&url);
     }
 
+    let heartbeat = heartbeat();
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
             let (server, state, signal) = (server.clone(), state.clone(), signal.clone());
             std::thread::spawn(move || {
                 while let Ok(request) = server.recv() {
-                    handle(request, &state, &signal);
+                    handle(request, &state, &signal, heartbeat);
                 }
             })
         })
@@ -85,7 +96,7 @@ fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
 }
 
-fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signal>) {
+fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signal>, heartbeat: Duration) {
     let url = request.url().to_string();
     let no_store = header("Cache-Control", "no-store");
     // Answering a POST with the page would hide a form or script that posts
@@ -111,29 +122,16 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
         return;
     }
     if url.starts_with("/__ritme/events") {
-        // Each browser's stream stays open as long as the page: give it its
-        // own thread, and write to the socket directly so every event is
-        // flushed at once (a response body would be buffered in chunks).
-        let signal = signal.clone();
-        std::thread::spawn(move || {
-            let mut out = request.into_writer();
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-            if out.write_all(head.as_bytes()).and_then(|()| out.flush()).is_err() {
-                return;
-            }
-            let mut events = Events::new(signal);
-            let mut buf = [0u8; 256];
-            while let Ok(n) = std::io::Read::read(&mut events, &mut buf) {
-                if out.write_all(&buf[..n]).and_then(|()| out.flush()).is_err() {
-                    return;
-                }
-            }
-        });
+        let page = url
+            .split_once('?')
+            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
+            .and_then(|v| v.parse().ok());
+        stream_events(request, Stream::open(signal.clone(), page), heartbeat);
         return;
     }
     let state = state.read().unwrap_or_else(|e| e.into_inner());
     if url.starts_with("/__ritme/status") {
-        let body = serde_json::json!({ "errors": state.errors }).to_string();
+        let body = serde_json::json!({ "errors": state.errors, "streams": signal.open_streams() }).to_string();
         let _ = request.respond(
             Response::from_data(body)
                 .with_header(header("Content-Type", "application/json"))
@@ -141,9 +139,12 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
         );
         return;
     }
+    // Read under the lock: the page then never claims a newer build than
+    // its content, at worst an older one, which costs one extra reload.
+    let script = reload::script(signal.current());
     let reply = match &state.files {
-        Some(files) => http::reply(&url, files, SCRIPT),
-        None => not_built(&url, &state.errors),
+        Some(files) => http::reply(&url, files, &script),
+        None => not_built(&url, &state.errors, &script),
     };
     drop(state);
     let mut response = Response::from_data(reply.body)
@@ -156,10 +157,62 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
     let _ = request.respond(response);
 }
 
+/// Runs one browser's event stream on a thread of its own, as it stays open
+/// as long as the page. It is written to the socket directly so that each
+/// event leaves at once (a response body would be buffered).
+fn stream_events(request: tiny_http::Request, mut stream: Stream, heartbeat: Duration) {
+    // Chunked on HTTP/1.1 so that an evicted stream can be ended: tiny_http
+    // keeps a keep-alive socket open for the next request after our writer
+    // is dropped, and the browser would wait on a silent stream for ever.
+    // The last chunk ends the response instead, and the browser reconnects.
+    let chunked = *request.http_version() == (1, 1);
+    std::thread::spawn(move || {
+        let mut out = request.into_writer();
+        let framing = if chunked {
+            "Transfer-Encoding: chunked"
+        } else {
+            "Connection: close"
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n{framing}\r\n\r\n"
+        );
+        if out.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        // An evicted tab or a restarted server should cost a page half a
+        // second before it reconnects, not the browser's default seconds.
+        let mut text = "retry: 500\n\n";
+        loop {
+            if send_event(&mut out, chunked, text).is_err() {
+                return;
+            }
+            text = match stream.next(heartbeat) {
+                Next::Reload => "data: reload\n\n",
+                Next::Ping => ": ping\n\n",
+                Next::Evicted => {
+                    if chunked {
+                        let _ = out.write_all(b"0\r\n\r\n").and_then(|()| out.flush());
+                    }
+                    return;
+                }
+            };
+        }
+    });
+}
+
+fn send_event(out: &mut impl std::io::Write, chunked: bool, text: &str) -> std::io::Result<()> {
+    if chunked {
+        write!(out, "{:x}\r\n{text}\r\n", text.len())?;
+    } else {
+        out.write_all(text.as_bytes())?;
+    }
+    out.flush()
+}
+
 /// The reply while no build has succeeded yet: 503, as the site is not
 /// there but will be. Pages get the errors with the live-reload script, so
 /// the save that fixes them brings the browser into the site.
-fn not_built(url: &str, errors: &[String]) -> http::Reply {
+fn not_built(url: &str, errors: &[String], script: &str) -> http::Reply {
     let page = http::file_for(url).is_none_or(|p| {
         let name = p.rsplit('/').next().unwrap_or_default();
         !name.contains('.') || http::content_type(&p).starts_with("text/html")
@@ -176,7 +229,7 @@ fn not_built(url: &str, errors: &[String]) -> http::Reply {
 <p>Fix these problems and save; this page reloads by itself.</p>
 <pre>{list}</pre>
 </main>
-{SCRIPT}</body></html>
+{script}</body></html>
 "#
         );
         ("text/html; charset=utf-8", html)
