@@ -436,3 +436,83 @@ fn streams_of_closed_tabs_are_noticed_and_let_go() {
     kept.wait_for(": ping");
     assert_eq!(open_streams(addr), 1, "an open stream that is written to stays");
 }
+
+/// A page, served by `ritme serve` like any other, that scrolls, has the
+/// live-reload script reload it as a rebuild would, and reports where it is
+/// after the reload. The stand-in `EventSource` lets the page deliver the
+/// `reload` itself, so no file watching or timing is involved.
+const SCROLL_PROBE: &str = r#"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>probe</title>
+<script>
+// Chromium restores this plain page by itself; with that off, what is
+// measured is the script's own restore, which is what holds for pages the
+// browser cannot restore (not tall enough yet when it tries).
+history.scrollRestoration = "manual";
+var fake = null;
+window.EventSource = function (url) { fake = this; };
+</script></head>
+<body><div style="height:5000px">tall</div><pre id="out">pending</pre>
+<script>
+addEventListener("load", function () {
+  setTimeout(function () {
+    var out = document.getElementById("out");
+    if (!sessionStorage.getItem("probe-reloaded")) {
+      sessionStorage.setItem("probe-reloaded", "1");
+      scrollTo(0, 1234);
+      out.textContent = "reloading";
+      fake.onmessage({ data: "reload" });
+    } else {
+      var left = Object.keys(sessionStorage).filter(function (k) { return k !== "probe-reloaded"; });
+      out.textContent = "after reload: " + Math.round(scrollY) + " left: " + left.join(",");
+    }
+  }, 0);
+});
+</script>
+</body></html>
+"#;
+
+#[test]
+fn a_live_reload_keeps_the_scroll_position() {
+    let site = TestSite::fixture("minimal");
+    site.write("static/probe.html", SCROLL_PROBE);
+    let server = serve(&site);
+    let mut chromium = Command::new("chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+        .args([
+            "--disable-background-networking",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", site.tmp.path().join("profile").display()))
+        .arg(format!("http://{}/probe.html", server.addr))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromium is installed by .ci/run");
+    let mut dom = String::new();
+    let reader = {
+        let mut out = chromium.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let _ = out.read_to_string(&mut dom);
+            dom
+        })
+    };
+    let start = Instant::now();
+    while chromium.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = chromium.kill();
+            panic!("chromium did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dom = reader.join().unwrap();
+    let out = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the probe did not report: {dom}"));
+    assert_eq!(
+        out, "after reload: 1234 left: ",
+        "restored, and the stored position is gone"
+    );
+}

@@ -147,8 +147,22 @@ const SCRIPT: &str = r#"<script id="ritme-live-reload">
   }
   // The page of a site that never built lists the errors itself.
   if (!document.getElementById("ritme-build-errors")) status();
+  // A browser restores the scroll position on reload only if the page is
+  // tall enough at the moment it tries; after "load" it is.
+  var key = "ritme-scroll:" + location.pathname;
+  try {
+    var y = sessionStorage.getItem(key);
+    if (y !== null) {
+      sessionStorage.removeItem(key);
+      addEventListener("load", function () { scrollTo(scrollX, +y); });
+    }
+  } catch (err) {}
   var events = new EventSource("/__ritme/events?v=RITME_VERSION");
-  events.onmessage = function (e) { if (e.data === "reload") location.reload(); };
+  events.onmessage = function (e) {
+    if (e.data !== "reload") return;
+    try { sessionStorage.setItem(key, String(scrollY)); } catch (err) {}
+    location.reload();
+  };
 })();
 </script>
 "#;
