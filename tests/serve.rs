@@ -516,3 +516,48 @@ fn a_live_reload_keeps_the_scroll_position() {
         "restored, and the stored position is gone"
     );
 }
+
+#[test]
+fn odd_and_hostile_paths_never_reach_outside_the_site() {
+    let site = TestSite::fixture("minimal");
+    // Beside the site folder, and in it but not part of the output.
+    std::fs::write(site.tmp.path().join("secret.txt"), "SECRET-OUTSIDE").unwrap();
+    let server = serve(&site);
+    let long = |unit: &str, n: usize, end: &str| format!("/{}{end}", unit.repeat(n));
+    let paths = [
+        "/../secret.txt".to_string(),
+        "/../../secret.txt".into(),
+        "/over/../../secret.txt".into(),
+        "../secret.txt".into(),
+        "/%2e%2e/secret.txt".into(),
+        "/%2E%2E/%2e%2e/secret.txt".into(),
+        "/.%2e/secret.txt".into(),
+        "/..%2fsecret.txt".into(),
+        "/%2e%2e%2f%2e%2e%2fsecret.txt".into(),
+        "/..%5csecret.txt".into(),
+        "/..\\secret.txt".into(),
+        "/%252e%252e/secret.txt".into(),
+        "/%c0%ae%c0%ae/secret.txt".into(),
+        "/over/%2e%2e/%2e%2e/site/ritme.yaml".into(),
+        "/ritme.yaml".into(),
+        "/index.html%00.css".into(),
+        "/over%00/".into(),
+        "/%00".into(),
+        "/over/\0".into(),
+        "/%ff".into(),
+        long("a", 100_000, ""),
+        long("../", 20_000, "secret.txt"),
+        long("%2e%2e%2f", 10_000, "secret.txt"),
+        format!("/over{}", "/".repeat(50_000)),
+    ];
+    for path in &paths {
+        let shown = &path[..path.len().min(40)];
+        let (status, _, body) = get(&server.addr, path);
+        assert!(matches!(status, 400 | 404), "{shown}: {status}");
+        assert!(
+            !body.contains("SECRET-OUTSIDE") && !body.contains("title: Testsite"),
+            "{shown} served a file from outside the output"
+        );
+    }
+    assert_eq!(get(&server.addr, "/").0, 200, "still serving");
+}
