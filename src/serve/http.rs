@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, percent_encode};
 
 /// What to send back.
 #[derive(Debug, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Where a redirect points.
+    pub location: Option<String>,
 }
 
 /// The output path a URL path asks for, or `None` when it cannot name a
@@ -55,14 +57,25 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// The reply for `url` from `files`; HTML gets `inject` before `</body>`.
 pub fn reply(url: &str, files: &BTreeMap<String, Vec<u8>>, inject: &str) -> Reply {
-    let found = file_for(url).and_then(|p| {
-        let hit = files
-            .get_key_value(&p)
-            .or_else(|| files.get_key_value(&format!("{p}/index.html")));
-        hit.map(|(k, v)| (k.clone(), v))
-    });
+    let wanted = file_for(url);
+    // Served at `/teams/noord`, the page `teams/noord/index.html` would
+    // resolve its relative links one folder too high. A 301 as web servers
+    // send for folders; like every reply here it carries `no-store`, so a
+    // browser does not keep it once the folder becomes a page after an edit.
+    if let Some(p) = &wanted
+        && !files.contains_key(p)
+        && files.contains_key(&format!("{p}/index.html"))
+    {
+        return Reply {
+            status: 301,
+            content_type: "text/plain; charset=utf-8",
+            body: b"Moved Permanently\n".to_vec(),
+            location: Some(folder_location(url)),
+        };
+    }
+    let found = wanted.and_then(|p| files.get_key_value(&p));
     let (status, path, body) = match found {
-        Some((p, body)) => (200, p, body.clone()),
+        Some((p, body)) => (200, p.clone(), body.clone()),
         None => (
             404,
             "404.html".to_string(),
@@ -79,7 +92,28 @@ pub fn reply(url: &str, files: &BTreeMap<String, Vec<u8>>, inject: &str) -> Repl
         status,
         content_type,
         body,
+        location: None,
     }
+}
+
+/// Characters that must not reach a `Location` header as they are: controls
+/// (a raw CR or LF would split the response) and what browsers would read
+/// differently in a URL. `%` stays, so what the browser sent is kept.
+const LOCATION: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'\\').add(b'`');
+
+/// `url` with a slash after its path: a folder's page then sits where its
+/// relative links expect. Leading slashes collapse to one, or `//host/x`
+/// would send the browser to another site.
+fn folder_location(url: &str) -> String {
+    let (path, rest) = url.split_at(url.find(['?', '#']).unwrap_or(url.len()));
+    let path = path.trim_start_matches('/');
+    let mut location = format!("/{}/", percent_encode(path.as_bytes(), LOCATION));
+    if let Some(q) = rest.strip_prefix('?') {
+        let q = q.split('#').next().unwrap_or("");
+        location.push('?');
+        location.extend(percent_encode(q.as_bytes(), LOCATION));
+    }
+    location
 }
 
 fn with_script(body: Vec<u8>, inject: &str) -> Vec<u8> {
@@ -125,7 +159,7 @@ mod tests {
     #[test]
     fn replies_with_types_script_and_404() {
         let s = site();
-        let r = reply("/teams", &s, "<script>x</script>");
+        let r = reply("/teams/", &s, "<script>x</script>");
         assert_eq!((r.status, r.content_type), (200, "text/html; charset=utf-8"));
         assert_eq!(r.body, b"<body>teams<script>x</script></body>");
         assert_eq!(reply("/assets/style.css", &s, "S").body, b"body{}");
@@ -136,5 +170,23 @@ mod tests {
         let missing = reply("/nope/", &s, "");
         assert_eq!((missing.status, missing.body), (404, b"<body>weg</body>".to_vec()));
         assert_eq!(reply("/%2e%2e/ritme.yaml", &s, "").status, 404);
+    }
+
+    #[test]
+    fn folders_without_slash_redirect_on_this_site() {
+        let s = site();
+        let at = |url: &str| {
+            let r = reply(url, &s, "");
+            (r.status, r.location)
+        };
+        assert_eq!(at("/teams"), (301, Some("/teams/".into())));
+        assert_eq!(at("/teams?week=3&x=%20"), (301, Some("/teams/?week=3&x=%20".into())));
+        assert_eq!(at("//teams"), (301, Some("/teams/".into())), "never a host");
+        assert_eq!(
+            at("/teams?a\r\nSet-Cookie:x"),
+            (301, Some("/teams/?a%0D%0ASet-Cookie:x".into()))
+        );
+        assert_eq!(at("/assets/style.css").0, 200);
+        assert_eq!(at("/nope").0, 404);
     }
 }
