@@ -2,7 +2,9 @@
 # The data-heavy benchmark: 2,000 people x 104 weeks x 8 behaviours (generated),
 # a named build with every page, chart and monthly report. Prints the time of
 # each stage (load+validate = read+content+data, compute = metrics) and the
-# peak memory of the whole build.
+# peak memory of three full builds (--no-cache: every page rendered), then
+# the incremental cases: nothing changed, one story's text edited, and one
+# week's log edited (which changes figures on many pages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 people="${1:-2000}" weeks="${2:-104}" behaviours="${3:-8}"
@@ -10,7 +12,29 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 bench/gen_data.py "$people" "$weeks" "$behaviours" "$work/site" --named
 cargo build --release --quiet
-for run in 1 2 3; do
+ritme=target/release/ritme
+build() {
   RITME_TIMINGS=1 /usr/bin/time -f "  peak memory %M KiB, wall %e s" \
-    target/release/ritme build "$work/site" -o "$work/out" 2>&1 | grep -v "warning\|hint"
+    "$ritme" build "$work/site" -o "$work/out" "$@" 2>&1 | grep -v "^.: warning\|^  hint"
+}
+for run in 1 2 3; do
+  echo "== full build $run"
+  build --no-cache
 done
+echo "== nothing changed"
+build
+echo "== one story's text edited"
+story="$(ls "$work"/site/stories/*.md | head -1)"
+printf '\nOne more sentence about the behaviour.\n' >> "$story"
+build
+echo "== one week's log edited"
+log="$(ls "$work"/site/data/logs/*.yaml | tail -1)"
+sed -i '0,/: 1$/s//: 2/' "$log"
+build
+"$ritme" build "$work/site" -o "$work/clean" --no-cache > /dev/null 2>&1
+if diff -r -x .ritme-output "$work/out" "$work/clean" > /dev/null; then
+  echo "incremental output is byte-identical to a clean build"
+else
+  echo "INCREMENTAL OUTPUT DIFFERS FROM A CLEAN BUILD" >&2
+  exit 1
+fi
