@@ -561,3 +561,77 @@ fn odd_and_hostile_paths_never_reach_outside_the_site() {
     }
     assert_eq!(get(&server.addr, "/").0, 200, "still serving");
 }
+
+fn status_of(addr: &str) -> serde_json::Value {
+    serde_json::from_str(&get(addr, "/__ritme/status").2).unwrap()
+}
+
+/// Every file of a clean build of the site is served with the same bytes
+/// (pages with the live-reload script added before `</body>`).
+fn serves_what_a_clean_build_holds(site: &TestSite, addr: &str, round: &str) {
+    let clean = site.tmp.path().join(format!("clean-{round}"));
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(&clean)
+        .arg("--no-cache")
+        .assert()
+        .success();
+    for (path, bytes) in tree(&clean) {
+        if path == ".ritme-output" {
+            continue;
+        }
+        let want = String::from_utf8_lossy(&bytes).into_owned();
+        let (status, _, got) = get(addr, &format!("/{path}"));
+        assert_eq!(status, 200, "{round}: /{path}");
+        match want.rfind("</body>") {
+            Some(i) if path.ends_with(".html") => assert!(
+                got.starts_with(&want[..i]) && got.ends_with(&want[i..]),
+                "{round}: /{path} differs from a clean build"
+            ),
+            _ => assert!(got == want, "{round}: /{path} differs from a clean build"),
+        }
+    }
+}
+
+#[test]
+fn rebuilds_render_only_what_changed_and_serve_what_a_clean_build_would() {
+    let site = TestSite::example();
+    let server = serve(&site);
+    let total = status_of(&server.addr)["pages"].as_u64().unwrap();
+    assert_eq!(status_of(&server.addr)["rendered"].as_u64(), Some(total));
+
+    let page = "pages/over-ritme.md";
+    site.write(page, &format!("{}\nEen zin erbij.\n", site.read(page)));
+    eventually("the edit is served", || {
+        get(&server.addr, "/over-ritme/").2.contains("Een zin erbij.")
+    });
+    assert_eq!(
+        status_of(&server.addr)["rendered"].as_u64(),
+        Some(1),
+        "only the edited page"
+    );
+    serves_what_a_clean_build_holds(&site, &server.addr, "page");
+
+    // A week's counts reach charts on many pages; a story's text a few.
+    let log = tree(&site.site())
+        .into_keys()
+        .rfind(|p| p.starts_with("data/logs/") && p.ends_with(".yaml"))
+        .unwrap();
+    site.write(&log, &site.read(&log).replacen(": 1\n", ": 3\n", 1));
+    let story = "stories/offertes-nabellen-zuid.md";
+    site.write(
+        story,
+        &site
+            .read(story)
+            .replacen("\n\n", "\n\nEen nieuwe eerste alinea.\n\n", 1),
+    );
+    eventually("both edits are served", || {
+        get(&server.addr, "/stories/offertes-nabellen-zuid/")
+            .2
+            .contains("Een nieuwe eerste alinea.")
+            && status_of(&server.addr)["errors"] == serde_json::json!([])
+    });
+    serves_what_a_clean_build_holds(&site, &server.addr, "data");
+}

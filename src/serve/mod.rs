@@ -6,7 +6,7 @@ pub mod http;
 pub mod reload;
 mod watch;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -32,6 +32,12 @@ pub struct Options {
 #[derive(Default)]
 struct State {
     files: Option<BTreeMap<String, Vec<u8>>>,
+    /// Each page's key in `files`: the next build renders only pages whose
+    /// key changed and takes the others from `files`.
+    keys: HashMap<String, u64>,
+    /// Pages the last good build rendered, and all its pages.
+    rendered: usize,
+    pages: usize,
     errors: Vec<String>,
 }
 
@@ -131,7 +137,13 @@ fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signa
     }
     let state = state.read().unwrap_or_else(|e| e.into_inner());
     if url.starts_with("/__ritme/status") {
-        let body = serde_json::json!({ "errors": state.errors, "streams": signal.open_streams() }).to_string();
+        let body = serde_json::json!({
+            "errors": state.errors,
+            "streams": signal.open_streams(),
+            "pages": state.pages,
+            "rendered": state.rendered,
+        })
+        .to_string();
         let _ = request.respond(
             Response::from_data(body)
                 .with_header(header("Content-Type", "application/json"))
@@ -266,8 +278,15 @@ fn escape_html(text: &str) -> String {
 /// keeps it and records the errors. Either way open pages are told.
 fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
     let started = Instant::now();
+    let previous = {
+        let s = state.read().unwrap_or_else(|e| e.into_inner());
+        // The content hash is the writer's business; in memory any will do.
+        let pages = s.keys.iter().map(|(route, key)| (route.clone(), (*key, 0))).collect();
+        crate::cache::Previous { pages }
+    };
     let opts = pipeline::Options {
         site: site.to_path_buf(),
+        previous,
         ..Default::default()
     };
     let result = pipeline::build(&opts);
@@ -275,9 +294,25 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
     match result {
         Ok(built) => {
-            s.files = Some(built.files.into_iter().map(|f| (f.path, f.bytes)).collect());
+            let mut old = s.files.take().unwrap_or_default();
+            let mut files: BTreeMap<String, Vec<u8>> = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            for k in &built.kept {
+                // Only this thread changes `files`, and it held every kept page.
+                if let Some(bytes) = old.remove(&k.path) {
+                    files.insert(k.path.clone(), bytes);
+                }
+            }
+            s.files = Some(files);
+            s.keys = built.keys.into_iter().collect();
+            s.rendered = built.rendered;
+            s.pages = built.pages;
             s.errors.clear();
-            println!("Built {} pages in {took:.0} ms", built.pages);
+            println!(
+                "Built {} pages in {took:.0} ms ({} rendered, {} unchanged)",
+                built.pages,
+                built.rendered,
+                built.kept.len()
+            );
         }
         Err(Error::Input(diags)) => {
             s.errors = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
