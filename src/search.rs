@@ -56,10 +56,27 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
         .par_iter()
         .map(|d| {
             let mut counts: HashMap<String, u32> = HashMap::new();
+            // One buffer for the lowercased word: a page repeats its words,
+            // so only a word's first occurrence allocates.
+            let mut lower = String::new();
             for (text, weight) in [(&d.title, TITLE_WEIGHT), (&d.text, 1)] {
-                for word in words(text) {
-                    if !excluded.contains(word.as_str()) {
-                        *counts.entry(word).or_insert(0) += weight;
+                for word in raw_words(text) {
+                    lower.clear();
+                    if word.is_ascii() {
+                        lower.push_str(word);
+                        lower.make_ascii_lowercase();
+                    } else {
+                        // Not char by char: a word-final Σ lowercases to ς.
+                        lower.push_str(&word.to_lowercase());
+                    }
+                    if excluded.contains(lower.as_str()) {
+                        continue;
+                    }
+                    match counts.get_mut(lower.as_str()) {
+                        Some(n) => *n += weight,
+                        None => {
+                            counts.insert(lower.clone(), weight);
+                        }
                     }
                 }
             }
@@ -141,10 +158,14 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
 
 /// Lowercased words of at least three letters.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    raw_words(text).map(str::to_lowercase)
+}
+
+/// Words of at least three letters, as written.
+fn raw_words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         // Twelve bytes hold at least three characters; only shorter words need counting.
         .filter(|w| w.len() >= 12 || w.chars().count() >= 3)
-        .map(str::to_lowercase)
 }
 
 /// The start of the text as one line, cut at a word; empty when it shows
