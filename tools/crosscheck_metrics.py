@@ -143,11 +143,14 @@ for mo in months:
     for pid, o in (outcomes.get(mo) or {}).items():
         c = pcr(pid, jl); tot = o["won"] + o["lost"]
         if c is not None and tot > 0: pts.append((c, o["won"] / tot))
+    # Ties as in src/metrics/stats.rs: equal up to float noise, measured
+    # from the first value of the tie.
+    def tied(a, b): return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
     def ranks(v):
         s = sorted(range(len(v)), key=lambda i: v[i]); r = [0]*len(v); i = 0
         while i < len(s):
             j = i
-            while j + 1 < len(s) and v[s[j+1]] == v[s[i]]: j += 1
+            while j + 1 < len(s) and tied(v[s[j+1]], v[s[i]]): j += 1
             for k in s[i:j+1]: r[k] = (i + j) / 2 + 1
             i = j + 1
         return r
