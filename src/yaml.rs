@@ -58,7 +58,7 @@ fn hint_for(raw: &str, text: &str, line_in_text: Option<usize>) -> Option<String
     if line_text.contains('\t') || (raw.contains("cannot start any token") && text.contains('\t')) {
         return Some("YAML does not allow tabs for indentation; use spaces".into());
     }
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
+    if let Some(rest) = unknown_field(raw) {
         let field = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest
             .split("expected ")
@@ -91,6 +91,20 @@ fn hint_for(raw: &str, text: &str, line_in_text: Option<usize>) -> Option<String
         return Some("the file expands YAML aliases too deeply; write the values out".into());
     }
     None
+}
+
+/// The rest of an `unknown field` message, from the field's name on; `None`
+/// for any other message. serde_yaml puts the path of a nested value before
+/// its message (`people[1]: unknown field …`, `by_name.x: …`): the user
+/// still sees that path, which tells which list item is meant, but the hint
+/// must look past it.
+fn unknown_field(raw: &str) -> Option<&str> {
+    const MARKER: &str = "unknown field `";
+    let at = raw.find(MARKER)?;
+    // Matched by position rather than by parsing the path: keys in a path
+    // may hold any text. The marker must start the message or follow the
+    // path's `: `, so a value that merely quotes the words does not count.
+    (at == 0 || raw[..at].ends_with(": ")).then(|| &raw[at + MARKER.len()..])
 }
 
 /// Where `token` first occurs as a whole word in `text`, searching from the
@@ -163,6 +177,43 @@ mod tests {
         let err = parse::<Doc>("title: a\ntarge: 3\n", "b.md", 1).unwrap_err();
         assert_eq!(err.hint.as_deref(), Some("did you mean `target`?"), "{err}");
         assert_eq!(err.line, Some(2));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Outer {
+        #[serde(default)]
+        docs: Vec<Doc>,
+        #[serde(default)]
+        by_name: std::collections::BTreeMap<String, Doc>,
+    }
+
+    #[test]
+    fn unknown_field_inside_a_list_keeps_its_path_and_gets_the_hint() {
+        // Spelled right, the same document parses: the typo is the only fault.
+        let ok = parse::<Outer>("docs:\n  - title: a\n  - title: b\n    target: 3\n", "f.yaml", 1).unwrap();
+        assert_eq!(ok.docs[1].target, 3);
+        assert!(ok.by_name.is_empty());
+        let err = parse::<Outer>("docs:\n  - title: a\n  - title: b\n    targe: 3\n", "f.yaml", 1).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `target`?"), "{err}");
+        assert_eq!(err.line, Some(4));
+        assert!(err.message.contains("docs[1]"), "the path tells which item: {err}");
+    }
+
+    #[test]
+    fn unknown_field_inside_a_map_gets_the_hint() {
+        let err = parse::<Outer>("by_name:\n  x:\n    title: a\n    targe: 3\n", "g.yaml", 1).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `target`?"), "{err}");
+        assert_eq!(err.line, Some(4));
+    }
+
+    #[test]
+    fn only_a_real_unknown_field_message_is_read_as_one() {
+        assert_eq!(
+            unknown_field("a[0]: unknown field `x`, expected `y`"),
+            Some("x`, expected `y`")
+        );
+        assert_eq!(unknown_field("invalid type: string \"unknown field `x`\""), None);
     }
 
     #[test]

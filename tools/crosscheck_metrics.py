@@ -105,8 +105,13 @@ for tid, t in teams.items():
     mg = t.get("manager"); mc = pcr(mg, J) if mg in people else None
     cmp(f"teams.{tid}.gap", mc - tc if mc is not None and tc is not None else None, M["teams"][tid]["role_model_gap"])
 # months
+# As src/source.rs reads them: data/coaching/**/*.yaml|yml, then the single
+# data/coaching.yaml (DESIGN allows either; both count when both exist).
+coaching_files = sorted(p for ext in ("yaml", "yml")
+                        for p in glob.glob(f"{site}/data/coaching/**/*.{ext}", recursive=True))
+if os.path.isfile(f"{site}/data/coaching.yaml"): coaching_files.append(f"{site}/data/coaching.yaml")
 sessions = []
-for p in sorted(glob.glob(f"{site}/data/coaching/**/*.yaml", recursive=True)):
+for p in coaching_files:
     sessions += (yaml.safe_load(open(p)) or {}).get("sessions") or []
 outcomes = (yaml.safe_load(open(f"{site}/data/outcomes.yaml")) or {}).get("months", {}) if os.path.exists(f"{site}/data/outcomes.yaml") else {}
 def ym(d): return f"{d.year}-{d.month:02d}"
@@ -143,11 +148,14 @@ for mo in months:
     for pid, o in (outcomes.get(mo) or {}).items():
         c = pcr(pid, jl); tot = o["won"] + o["lost"]
         if c is not None and tot > 0: pts.append((c, o["won"] / tot))
+    # Ties as in src/metrics/stats.rs: equal up to float noise, measured
+    # from the first value of the tie.
+    def tied(a, b): return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
     def ranks(v):
         s = sorted(range(len(v)), key=lambda i: v[i]); r = [0]*len(v); i = 0
         while i < len(s):
             j = i
-            while j + 1 < len(s) and v[s[j+1]] == v[s[i]]: j += 1
+            while j + 1 < len(s) and tied(v[s[j+1]], v[s[i]]): j += 1
             for k in s[i:j+1]: r[k] = (i + j) / 2 + 1
             i = j + 1
         return r

@@ -18,8 +18,11 @@ pub enum People<'a> {
     Pseudonyms(&'a dyn Fn(&str) -> String),
 }
 
+/// A figure, `null` when undefined. Negative zero is written as `0.0`: a
+/// reader would take `-0.0` for a sign that means something.
 fn num(x: Option<f64>) -> Value {
-    x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v))
+    // Adding +0.0 turns -0.0 into +0.0 and leaves every other value as is.
+    x.filter(|v| v.is_finite()).map_or(Value::Null, |v| json!(v + 0.0))
 }
 
 /// The metrics as pretty-printed JSON. `teams` lists the team ids that may
@@ -113,4 +116,16 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
     let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_else(|_| "{}".into());
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negative_zero_is_written_as_zero() {
+        assert_eq!(num(Some(-0.0)).to_string(), "0.0");
+        assert_eq!(num(Some(-0.5)).to_string(), "-0.5");
+        assert_eq!(num(Some(f64::NAN)), Value::Null);
+    }
 }

@@ -554,7 +554,12 @@ fn month_figures(
             return (None, None);
         }
         let coached = members.iter().filter(|m| minutes_of.contains_key(*m)).count();
-        let minutes: f64 = members.iter().filter_map(|m| minutes_of.get(m)).sum();
+        // A fold from +0.0: `Sum` for f64 starts at -0.0, so a month without
+        // sessions would report -0.0 minutes.
+        let minutes = members
+            .iter()
+            .filter_map(|m| minutes_of.get(m))
+            .fold(0.0, |total, m| total + m);
         let n = members.len() as f64;
         (Some(coached as f64 / n), Some(minutes / n))
     };

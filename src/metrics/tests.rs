@@ -405,3 +405,35 @@ proptest! {
         if let (Some(a), Some(b)) = (a, b) { prop_assert!(b >= a); }
     }
 }
+
+/// Every number in a JSON value, depth first.
+fn json_numbers(v: &serde_json::Value, out: &mut Vec<f64>) {
+    match v {
+        serde_json::Value::Number(n) => out.extend(n.as_f64()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| json_numbers(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| json_numbers(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_month_without_coaching_has_zero_minutes_not_negative_zero() {
+    // bram is active in January and February; nobody was coached.
+    let m = compute(&bram_case(), &[rule("b", 2, None, None)], &config(13, 6));
+    for (month, f) in &m.months {
+        let minutes = f.coaching_minutes_per_rep.unwrap();
+        assert!(minutes == 0.0 && minutes.is_sign_positive(), "{month}: {minutes:?}");
+        assert_eq!(f.coaching_coverage, Some(0.0));
+        let (_, team_minutes) = f.team_coaching["t"];
+        assert!(
+            team_minutes.unwrap().is_sign_positive(),
+            "{month} team: {team_minutes:?}"
+        );
+    }
+    let text = json::metrics_json(&m, json::People::ById);
+    let mut numbers = Vec::new();
+    json_numbers(&serde_json::from_str(&text).unwrap(), &mut numbers);
+    assert!(numbers.iter().all(|x| *x != 0.0 || x.is_sign_positive()), "{text}");
+    // The literal text too: `-0.0` ends where the number ends.
+    assert!(!text.contains("-0.0\n") && !text.contains("-0.0,"), "{text}");
+}
