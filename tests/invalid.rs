@@ -2,7 +2,7 @@
 //! the minimal fixture with the files of `files/` laid over it (and what
 //! `case.json` says removed, written as bytes, made huge or linked out).
 //! Every case must exit 1, name the broken file (with a line where the
-//! input has one, given in `expect`), never panic or hang, and leave the
+//! input has one, given in `expect`; nothing listed in `absent`), never panic or hang, and leave the
 //! last good output byte for byte unchanged.
 
 mod support;
@@ -76,6 +76,12 @@ fn every_broken_site_is_refused_clearly_and_loses_nothing() {
         for want in spec["expect"].as_array().unwrap() {
             if !err.contains(want.as_str().unwrap()) {
                 problems.push(format!("missing `{}`", want.as_str().unwrap()));
+            }
+        }
+        // Follow-on errors that would bury the real one.
+        for unwanted in spec["absent"].as_array().into_iter().flatten() {
+            if err.contains(unwanted.as_str().unwrap()) {
+                problems.push(format!("says `{}`", unwanted.as_str().unwrap()));
             }
         }
         if tree(&site.out()) != good {

@@ -184,10 +184,16 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     let mut out = TeamData::default();
 
     // Teams and people.
+    // When the team file cannot be read, every id in the logs would be
+    // "unknown": those follow-on errors would bury the one that matters.
+    let mut people_known = true;
     if let Some(f) = &data.team {
         match yaml::parse::<RawTeamFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
             Ok(raw) => team_file(f, raw, &mut out, &mut diags),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                people_known = false;
+            }
         }
     }
     let people: BTreeMap<&str, &Person> = out.people.iter().map(|p| (p.id.as_str(), p)).collect();
@@ -220,6 +226,9 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
         for (pid, entry) in &doc.entries {
             let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
             let Some(person) = people.get(pid.as_str()) else {
+                if !people_known {
+                    continue;
+                }
                 diags.push(
                     at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
                         .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
@@ -358,11 +367,14 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             let mut ok = true;
             for (field, id) in [("coach", &s.coach), ("person", &s.person)] {
                 if !people.contains_key(id.as_str()) {
+                    ok = false;
+                    if !people_known {
+                        continue;
+                    }
                     diags.push(
                         at(f, Some(&format!("{field}:")), id, format!("unknown {field} `{id}`"))
                             .with_hint(unknown_id_hint(id, person_ids.iter().copied())),
                     );
-                    ok = false;
                 }
             }
             for b in &s.behaviours {
@@ -412,6 +424,9 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                     };
                     for (pid, o) in per_person {
                         if !people.contains_key(pid.as_str()) {
+                            if !people_known {
+                                continue;
+                            }
                             diags.push(
                                 at(
                                     f,
