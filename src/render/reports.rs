@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::dashboards::{Shown, figure, level_stack};
@@ -95,222 +96,227 @@ pub fn report_views(
     let levels = &input.config.consistency.levels;
     let css = inline_css(input);
     let months: Vec<Month> = sh.m.months.keys().copied().collect();
-    let mut views = Vec::new();
-    for (i, &month) in months.iter().enumerate() {
-        let f = &sh.m.months[&month];
-        let prev = sh.m.months.get(&month.prev());
-        let key = month.to_string();
-        let label = locale::month(lang, &key);
-        let overall = figure(f.cr, prev.and_then(|p| p.cr), levels, sh.all_suppressed);
-        let goal = input.config.goal;
-        let sentence = match (overall.value, prev.and_then(|p| p.cr)) {
-            _ if overall.suppressed => t(input, "group_too_small").to_string(),
-            (Some(v), Some(p)) => charts::fill(
-                t(input, "report_sentence"),
-                &[
-                    ("from", &locale::percent(lang, p)),
-                    ("to", &locale::percent(lang, v)),
-                    ("previous", &locale::month(lang, &month.prev().to_string())),
-                    ("goal", &locale::percent(lang, goal)),
-                ],
-            ),
-            (Some(v), None) => charts::fill(
-                t(input, "report_sentence_first"),
-                &[
-                    ("value", &locale::percent(lang, v)),
-                    ("goal", &locale::percent(lang, goal)),
-                ],
-            ),
-            _ => t(input, "not_enough_data").to_string(),
-        };
-        let j = sh.m.month_last_index(month);
-        let behaviours = input
-            .content
-            .behaviours
-            .iter()
-            .filter_map(|b| {
-                let now = f.behaviours.get(&b.id).copied().flatten();
-                let before = prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten());
-                (now.is_some() || before.is_some()).then(|| ReportRow {
-                    title: b.meta.title.clone(),
-                    route: b.route.clone(),
-                    figure: figure(now, before, levels, sh.all_suppressed),
-                })
-            })
-            .collect();
-        let teams: Vec<ReportTeamRow> = input
-            .data
-            .teams
-            .iter()
-            .map(|team| {
-                let hidden = sh.team_hidden(&team.id);
-                let now = f.teams.get(&team.id).copied().flatten();
-                let before = prev.and_then(|p| p.teams.get(&team.id).copied().flatten());
-                let (cov, min) = f.team_coaching.get(&team.id).copied().unwrap_or((None, None));
-                let tf = &sh.m.teams[&team.id];
-                let manager = team.manager.as_ref().and_then(|m| sh.m.people.get(m));
-                let gap = j.and_then(|j| Some(manager?.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??));
-                ReportTeamRow {
-                    name: team.name.clone(),
-                    route: format!("teams/{}/index.html", team.id),
-                    figure: figure(now, before, levels, hidden),
-                    coaching_coverage: if hidden { None } else { cov },
-                    coaching_minutes: if hidden { None } else { min },
-                    role_model_gap: if hidden { None } else { gap },
-                }
-            })
-            .collect();
-        let most_improved_team = teams
-            .iter()
-            .filter_map(|r| Some((r, r.figure.change?)))
-            .filter(|(_, c)| *c > 0.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
-            .map(|(r, c)| Recognition {
-                name: r.name.clone(),
-                route: Some(r.route.clone()),
-                change: c,
-            });
-        let most_improved_people = if input.scope.mode == PrivacyMode::Named {
-            let mut gains: Vec<(String, f64)> = f
-                .reps
-                .iter()
-                .filter_map(|(id, now)| Some((id.clone(), now - prev?.reps.get(id)?)))
-                .filter(|(_, c)| *c > 0.0)
-                .collect();
-            gains.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            gains
-                .into_iter()
-                .take(3)
-                .filter_map(|(id, c)| {
-                    Some(Recognition {
-                        name: sh.name(&id)?,
-                        route: Some(format!("people/{id}/index.html")),
-                        change: c,
-                    })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let mut report_charts = Vec::new();
-        if !sh.all_suppressed {
-            report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
-            let bars = input
+    // Each month draws its own charts: in parallel, collected in month order.
+    let mut views: Vec<ReportView> = months
+        .par_iter()
+        .enumerate()
+        .map(|(i, &month)| {
+            let f = &sh.m.months[&month];
+            let prev = sh.m.months.get(&month.prev());
+            let key = month.to_string();
+            let label = locale::month(lang, &key);
+            let overall = figure(f.cr, prev.and_then(|p| p.cr), levels, sh.all_suppressed);
+            let goal = input.config.goal;
+            let sentence = match (overall.value, prev.and_then(|p| p.cr)) {
+                _ if overall.suppressed => t(input, "group_too_small").to_string(),
+                (Some(v), Some(p)) => charts::fill(
+                    t(input, "report_sentence"),
+                    &[
+                        ("from", &locale::percent(lang, p)),
+                        ("to", &locale::percent(lang, v)),
+                        ("previous", &locale::month(lang, &month.prev().to_string())),
+                        ("goal", &locale::percent(lang, goal)),
+                    ],
+                ),
+                (Some(v), None) => charts::fill(
+                    t(input, "report_sentence_first"),
+                    &[
+                        ("value", &locale::percent(lang, v)),
+                        ("goal", &locale::percent(lang, goal)),
+                    ],
+                ),
+                _ => t(input, "not_enough_data").to_string(),
+            };
+            let j = sh.m.month_last_index(month);
+            let behaviours = input
                 .content
                 .behaviours
                 .iter()
-                .filter(|b| f.behaviours.get(&b.id).copied().flatten().is_some())
-                .map(|b| charts::BehaviourBar {
-                    title: b.meta.title.clone(),
-                    this_month: f.behaviours.get(&b.id).copied().flatten(),
-                    last_month: prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten()),
+                .filter_map(|b| {
+                    let now = f.behaviours.get(&b.id).copied().flatten();
+                    let before = prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten());
+                    (now.is_some() || before.is_some()).then(|| ReportRow {
+                        title: b.meta.title.clone(),
+                        route: b.route.clone(),
+                        figure: figure(now, before, levels, sh.all_suppressed),
+                    })
                 })
                 .collect();
-            report_charts.push(charts::render_html(&charts::behaviour_bars(
-                &charts::BehaviourBarsInput {
-                    id: format!("report-{key}-behaviours"),
-                    title: t(input, "report_behaviours").into(),
-                    this_month: key.clone(),
-                    last_month: month.prev().to_string(),
-                    behaviours: bars,
-                },
-                &sh.text,
-            )));
-            let months_so_far: Vec<charts::CoverageMonth> =
-                sh.m.months
-                    .range(..=month)
-                    .map(|(mo, fig)| charts::CoverageMonth {
-                        month: mo.to_string(),
-                        coverage: fig.coaching_coverage,
-                        minutes_per_rep: fig.coaching_minutes_per_rep,
+            let teams: Vec<ReportTeamRow> = input
+                .data
+                .teams
+                .iter()
+                .map(|team| {
+                    let hidden = sh.team_hidden(&team.id);
+                    let now = f.teams.get(&team.id).copied().flatten();
+                    let before = prev.and_then(|p| p.teams.get(&team.id).copied().flatten());
+                    let (cov, min) = f.team_coaching.get(&team.id).copied().unwrap_or((None, None));
+                    let tf = &sh.m.teams[&team.id];
+                    let manager = team.manager.as_ref().and_then(|m| sh.m.people.get(m));
+                    let gap =
+                        j.and_then(|j| Some(manager?.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??));
+                    ReportTeamRow {
+                        name: team.name.clone(),
+                        route: format!("teams/{}/index.html", team.id),
+                        figure: figure(now, before, levels, hidden),
+                        coaching_coverage: if hidden { None } else { cov },
+                        coaching_minutes: if hidden { None } else { min },
+                        role_model_gap: if hidden { None } else { gap },
+                    }
+                })
+                .collect();
+            let most_improved_team = teams
+                .iter()
+                .filter_map(|r| Some((r, r.figure.change?)))
+                .filter(|(_, c)| *c > 0.0)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
+                .map(|(r, c)| Recognition {
+                    name: r.name.clone(),
+                    route: Some(r.route.clone()),
+                    change: c,
+                });
+            let most_improved_people = if input.scope.mode == PrivacyMode::Named {
+                let mut gains: Vec<(String, f64)> = f
+                    .reps
+                    .iter()
+                    .filter_map(|(id, now)| Some((id.clone(), now - prev?.reps.get(id)?)))
+                    .filter(|(_, c)| *c > 0.0)
+                    .collect();
+                gains.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                gains
+                    .into_iter()
+                    .take(3)
+                    .filter_map(|(id, c)| {
+                        Some(Recognition {
+                            name: sh.name(&id)?,
+                            route: Some(format!("people/{id}/index.html")),
+                            change: c,
+                        })
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut report_charts = Vec::new();
+            if !sh.all_suppressed {
+                report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
+                let bars = input
+                    .content
+                    .behaviours
+                    .iter()
+                    .filter(|b| f.behaviours.get(&b.id).copied().flatten().is_some())
+                    .map(|b| charts::BehaviourBar {
+                        title: b.meta.title.clone(),
+                        this_month: f.behaviours.get(&b.id).copied().flatten(),
+                        last_month: prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten()),
                     })
                     .collect();
-            report_charts.push(charts::render_html(&charts::coverage(
-                &charts::CoverageInput {
-                    id: format!("report-{key}-coaching"),
-                    title: t(input, "report_coaching").into(),
-                    months: months_so_far,
-                    target_minutes: Some(input.config.coaching.target_minutes),
-                },
-                &sh.text,
-            )));
-        }
-        let lead_lag_chart =
-            super::dashboards::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
-        let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
-            title: r.meta.title.clone(),
-            author: r.meta.author.clone(),
-            html: super::html_of(sh, rendered, &r.rel).0,
-        });
-        let title = commentary
-            .as_ref()
-            .and_then(|c| c.title.clone())
-            .unwrap_or_else(|| charts::fill(t(input, "report_title"), &[("month", &label)]));
-        let changes = input
-            .history
-            .changes_in_month(&key, &["behaviours/", "coaching/"])
-            .into_iter()
-            .map(|c| ChangeView {
-                date: locale::date(lang, c.date),
-                subject: c.subject.clone(),
-                pages: c
-                    .files
+                report_charts.push(charts::render_html(&charts::behaviour_bars(
+                    &charts::BehaviourBarsInput {
+                        id: format!("report-{key}-behaviours"),
+                        title: t(input, "report_behaviours").into(),
+                        this_month: key.clone(),
+                        last_month: month.prev().to_string(),
+                        behaviours: bars,
+                    },
+                    &sh.text,
+                )));
+                let months_so_far: Vec<charts::CoverageMonth> =
+                    sh.m.months
+                        .range(..=month)
+                        .map(|(mo, fig)| charts::CoverageMonth {
+                            month: mo.to_string(),
+                            coverage: fig.coaching_coverage,
+                            minutes_per_rep: fig.coaching_minutes_per_rep,
+                        })
+                        .collect();
+                report_charts.push(charts::render_html(&charts::coverage(
+                    &charts::CoverageInput {
+                        id: format!("report-{key}-coaching"),
+                        title: t(input, "report_coaching").into(),
+                        months: months_so_far,
+                        target_minutes: Some(input.config.coaching.target_minutes),
+                    },
+                    &sh.text,
+                )));
+            }
+            let lead_lag_chart =
+                super::dashboards::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
+            let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
+                title: r.meta.title.clone(),
+                author: r.meta.author.clone(),
+                html: super::html_of(sh, rendered, &r.rel).0,
+            });
+            let title = commentary
+                .as_ref()
+                .and_then(|c| c.title.clone())
+                .unwrap_or_else(|| charts::fill(t(input, "report_title"), &[("month", &label)]));
+            let changes = input
+                .history
+                .changes_in_month(&key, &["behaviours/", "coaching/"])
+                .into_iter()
+                .map(|c| ChangeView {
+                    date: locale::date(lang, c.date),
+                    subject: c.subject.clone(),
+                    pages: c
+                        .files
+                        .iter()
+                        .filter_map(|f| {
+                            let route = input.content.routes().get(f)?.clone();
+                            let title = input
+                                .content
+                                .behaviours
+                                .iter()
+                                .find(|b| b.rel == *f)
+                                .map(|b| b.meta.title.clone())
+                                .or_else(|| {
+                                    input
+                                        .content
+                                        .guides
+                                        .iter()
+                                        .find(|g| g.rel == *f)
+                                        .map(|g| g.meta.title.clone())
+                                })?;
+                            Some(Link { title, route })
+                        })
+                        .collect(),
+                })
+                .collect();
+            let link = |m: Month| Link {
+                title: locale::month(lang, &m.to_string()),
+                route: format!("reports/{m}/index.html"),
+            };
+            ReportView {
+                month: key.clone(),
+                // Goes into a CSS string inside <style>, where HTML escaping does not apply.
+                print_header: format!("{} · {}", input.config.title, title).replace(['"', '\\', '<', '>'], ""),
+                month_label: label,
+                title,
+                winning: overall.value.is_some_and(|v| v >= goal),
+                overall,
+                goal,
+                sentence,
+                charts: report_charts,
+                behaviours,
+                teams,
+                lead_lag: f.lead_lag.map(|ll| (ll.rho, ll.n)),
+                lead_lag_chart,
+                stories: stories
                     .iter()
-                    .filter_map(|f| {
-                        let route = input.content.routes().get(f)?.clone();
-                        let title = input
-                            .content
-                            .behaviours
-                            .iter()
-                            .find(|b| b.rel == *f)
-                            .map(|b| b.meta.title.clone())
-                            .or_else(|| {
-                                input
-                                    .content
-                                    .guides
-                                    .iter()
-                                    .find(|g| g.rel == *f)
-                                    .map(|g| g.meta.title.clone())
-                            })?;
-                        Some(Link { title, route })
-                    })
+                    .filter(|(d, _)| month.contains(*d))
+                    .map(|(_, c)| c.clone())
                     .collect(),
-            })
-            .collect();
-        let link = |m: Month| Link {
-            title: locale::month(lang, &m.to_string()),
-            route: format!("reports/{m}/index.html"),
-        };
-        views.push(ReportView {
-            month: key.clone(),
-            // Goes into a CSS string inside <style>, where HTML escaping does not apply.
-            print_header: format!("{} · {}", input.config.title, title).replace(['"', '\\', '<', '>'], ""),
-            month_label: label,
-            title,
-            winning: overall.value.is_some_and(|v| v >= goal),
-            overall,
-            goal,
-            sentence,
-            charts: report_charts,
-            behaviours,
-            teams,
-            lead_lag: f.lead_lag.map(|ll| (ll.rho, ll.n)),
-            lead_lag_chart,
-            stories: stories
-                .iter()
-                .filter(|(d, _)| month.contains(*d))
-                .map(|(_, c)| c.clone())
-                .collect(),
-            most_improved_team,
-            most_improved_people,
-            commentary,
-            changes,
-            previous: i.checked_sub(1).map(|p| link(months[p])),
-            next: months.get(i + 1).map(|n| link(*n)),
-            mail_file: mail_file_name(input, month),
-            inline_css: css.clone(),
-        });
-    }
+                most_improved_team,
+                most_improved_people,
+                commentary,
+                changes,
+                previous: i.checked_sub(1).map(|p| link(months[p])),
+                next: months.get(i + 1).map(|n| link(*n)),
+                mail_file: mail_file_name(input, month),
+                inline_css: css.clone(),
+            }
+        })
+        .collect();
     views.reverse();
     let index = ReportIndexView {
         items: views
