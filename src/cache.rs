@@ -36,7 +36,9 @@ pub fn path(out: &Path) -> Option<PathBuf> {
     sibling(out, "ritme-cache")
 }
 
-fn sibling(out: &Path, suffix: &str) -> Option<PathBuf> {
+/// `.NAME.SUFFIX` beside the output folder `NAME`: where ritme keeps what
+/// belongs to an output but must not be in it.
+pub fn sibling(out: &Path, suffix: &str) -> Option<PathBuf> {
     let name = out.file_name()?.to_string_lossy().into_owned();
     let parent = out
         .parent()
@@ -137,8 +139,8 @@ mod tests {
         pairs.iter().map(|(r, k)| (r.to_string(), *k)).collect()
     }
 
-    #[test]
-    fn a_recorded_page_is_kept_only_with_its_key() {
+    /// An output folder holding pages `a` and `b` with keys 1 and 2 recorded.
+    fn recorded() -> (tempfile::TempDir, std::path::PathBuf, [OutputFile; 2]) {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
         let files = [
@@ -147,6 +149,12 @@ mod tests {
         ];
         write_site(&out, &files, &[], false).unwrap();
         record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]));
+        (tmp, out, files)
+    }
+
+    #[test]
+    fn a_recorded_page_is_kept_only_with_its_key() {
+        let (_tmp, out, _) = recorded();
         let prev = load(&out);
         assert!(prev.kept("a/index.html", 1).is_some());
         assert_eq!(prev.kept("a/index.html", 9), None, "another key renders again");
@@ -155,14 +163,7 @@ mod tests {
 
     #[test]
     fn a_page_changed_or_removed_behind_our_back_is_not_trusted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let files = [
-            OutputFile::new("a/index.html", "A"),
-            OutputFile::new("b/index.html", "B"),
-        ];
-        write_site(&out, &files, &[], false).unwrap();
-        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]));
+        let (_tmp, out, files) = recorded();
         // Another build wrote different bytes for `a` (its manifest says so);
         // someone deleted `b`.
         write_site(

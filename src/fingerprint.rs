@@ -58,12 +58,7 @@ pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
 
 /// Where the fingerprint of the last good build into `out` is kept.
 pub fn stamp_path(out: &Path) -> Option<std::path::PathBuf> {
-    let name = out.file_name()?.to_string_lossy().into_owned();
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    Some(parent.join(format!(".{name}.ritme-lock")))
+    crate::cache::sibling(out, "ritme-lock")
 }
 
 /// Whether `out` holds a build with this fingerprint.

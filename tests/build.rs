@@ -542,14 +542,7 @@ fn builds_after_random_edits_equal_clean_builds() {
         assert!(out.contains("Built"), "{out}");
         kept_any |= out.contains(" unchanged)");
         // … and into a fresh one: the same bytes.
-        let clean = site.tmp.path().join(format!("clean-{round}"));
-        ritme()
-            .arg("build")
-            .arg(site.site())
-            .arg("-o")
-            .arg(&clean)
-            .assert()
-            .success();
+        let clean = site.clean_build(&format!("clean-{round}"));
         let (inc, full) = (tree(&site.out()), tree(&clean));
         assert_eq!(
             inc.keys().collect::<Vec<_>>(),

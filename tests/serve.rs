@@ -569,15 +569,7 @@ fn status_of(addr: &str) -> serde_json::Value {
 /// Every file of a clean build of the site is served with the same bytes
 /// (pages with the live-reload script added before `</body>`).
 fn serves_what_a_clean_build_holds(site: &TestSite, addr: &str, round: &str) {
-    let clean = site.tmp.path().join(format!("clean-{round}"));
-    ritme()
-        .arg("build")
-        .arg(site.site())
-        .arg("-o")
-        .arg(&clean)
-        .arg("--no-cache")
-        .assert()
-        .success();
+    let clean = site.clean_build(&format!("clean-{round}"));
     for (path, bytes) in tree(&clean) {
         if path == ".ritme-output" {
             continue;

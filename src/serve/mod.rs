@@ -230,7 +230,7 @@ fn not_built(url: &str, errors: &[String], script: &str) -> http::Reply {
         !name.contains('.') || http::content_type(&p).starts_with("text/html")
     });
     let (content_type, body) = if page {
-        let list = escape_html(&errors.join("\n"));
+        let list = crate::charts::escape(&errors.join("\n")).into_owned();
         let html = format!(
             r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -257,21 +257,6 @@ fn not_built(url: &str, errors: &[String], script: &str) -> http::Reply {
         body: body.into_bytes(),
         location: None,
     }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Builds the site; a good build replaces the served one, a failed build

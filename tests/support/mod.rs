@@ -77,6 +77,20 @@ impl TestSite {
             .assert()
     }
 
+    /// A clean build (`--no-cache`) into a new folder `NAME` beside the site.
+    pub fn clean_build(&self, name: &str) -> PathBuf {
+        let clean = self.tmp.path().join(name);
+        ritme()
+            .arg("build")
+            .arg(self.site())
+            .arg("-o")
+            .arg(&clean)
+            .arg("--no-cache")
+            .assert()
+            .success();
+        clean
+    }
+
     pub fn check(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
         ritme().arg("check").arg(self.site()).args(extra).assert()
     }
