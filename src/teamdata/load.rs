@@ -172,6 +172,14 @@ struct LogDoc<'a> {
     doc: RawLogDoc,
 }
 
+/// One log document after its own checks: its problems, its week (when
+/// valid) and its entries that passed.
+struct CheckedDoc<'a> {
+    diags: Vec<Diagnostic>,
+    week: Option<Week>,
+    entries: Vec<(&'a str, WeekEntry)>,
+}
+
 fn at(file: &SourceFile, after: Option<&str>, token: &str, message: impl Into<String>) -> Diagnostic {
     let pos = yaml::locate(&file.text, after, token, 1).or(Some(Pos { line: 1, column: 1 }));
     Diagnostic::error(&file.rel, message).at_pos(pos)
@@ -214,118 +222,152 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             Err(d) => diags.push(d),
         }
     }
-    for LogDoc { file, doc } in &docs {
-        let week: Week = match doc.week.parse() {
-            Ok(w) => w,
-            Err(e) => {
-                diags.push(at(file, Some("week"), doc.week.trim(), e).with_hint("weeks are ISO weeks: YYYY-Www"));
-                continue;
-            }
-        };
-        out.logged_weeks.push(week);
-        for (pid, entry) in &doc.entries {
-            let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
-            let Some(person) = people.get(pid.as_str()) else {
-                if !people_known {
-                    continue;
+    // Each document is checked on its own, in parallel; only duplicates
+    // across documents need them all, and are found while merging in order.
+    let checked: Vec<CheckedDoc> = docs
+        .par_iter()
+        .map(|LogDoc { file, doc }| {
+            let mut diags = Vec::new();
+            let mut entries = Vec::new();
+            let week: Week = match doc.week.parse() {
+                Ok(w) => w,
+                Err(e) => {
+                    diags.push(at(file, Some("week"), doc.week.trim(), e).with_hint("weeks are ISO weeks: YYYY-Www"));
+                    return CheckedDoc {
+                        diags,
+                        week: None,
+                        entries,
+                    };
                 }
-                diags.push(
-                    at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
-                        .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
-                );
-                continue;
             };
-            if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
-                let span = match (person.start, person.end) {
-                    (Some(s), Some(e)) => format!("{s} to {e}"),
-                    (Some(s), None) => format!("from {s}"),
-                    (None, Some(e)) => format!("until {e}"),
-                    (None, None) => String::new(),
+            for (pid, entry) in &doc.entries {
+                let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
+                let Some(person) = people.get(pid.as_str()) else {
+                    if !people_known {
+                        continue;
+                    }
+                    diags.push(
+                        at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
+                            .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
+                    );
+                    continue;
                 };
-                diags.push(
-                    at(
-                        file,
-                        None,
-                        pid,
-                        format!("`{pid}` is logged in {week}, outside their active weeks ({span})"),
-                    )
-                    .with_hint("fix the week, or `start`/`end` in data/team.yaml"),
-                );
-                continue;
-            }
-            let entry = match entry {
-                None => WeekEntry::Values(BTreeMap::new()),
-                Some(RawEntry::Word(w)) if w.trim() == "skip" => WeekEntry::Skip,
-                Some(RawEntry::Word(w)) => {
+                if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
+                    let span = match (person.start, person.end) {
+                        (Some(s), Some(e)) => format!("{s} to {e}"),
+                        (Some(s), None) => format!("from {s}"),
+                        (None, Some(e)) => format!("until {e}"),
+                        (None, None) => String::new(),
+                    };
                     diags.push(
                         at(
                             file,
-                            Some(&format!("{pid}:")),
-                            w.trim(),
-                            format!("`{w}` is not a week entry for `{pid}`"),
+                            None,
+                            pid,
+                            format!("`{pid}` is logged in {week}, outside their active weeks ({span})"),
                         )
-                        .with_hint("write `skip` for a skipped week, or counts per behaviour on the lines below"),
+                        .with_hint("fix the week, or `start`/`end` in data/team.yaml"),
                     );
                     continue;
                 }
-                Some(RawEntry::Values(values)) => {
-                    let mut checked = BTreeMap::new();
-                    for (bid, raw) in values {
-                        let Some(rule) = rule_of.get(bid.as_str()) else {
-                            diags.push(
-                                at(
-                                    file,
-                                    Some(&format!("{pid}:")),
-                                    bid,
-                                    format!("unknown behaviour `{bid}`"),
-                                )
-                                .with_hint(unknown_id_hint(bid, behaviour_ids.iter().copied())),
-                            );
-                            continue;
-                        };
-                        let value = match raw {
-                            RawValue::Int(n) if *n >= 0 && *n <= u32::MAX as i64 => Logged::Count(*n as u32),
-                            RawValue::Word(w) if w.trim() == "skip" => Logged::Skip,
-                            other => {
-                                let shown = match other {
-                                    RawValue::Int(n) => n.to_string(),
-                                    RawValue::Float(x) => x.to_string(),
-                                    RawValue::Bool(b) => b.to_string(),
-                                    RawValue::Word(w) => w.clone(),
-                                };
-                                let token = match other {
-                                    RawValue::Int(n) if *n < 0 => n.to_string(),
-                                    _ => shown.clone(),
-                                };
+                let entry = match entry {
+                    None => WeekEntry::Values(BTreeMap::new()),
+                    Some(RawEntry::Word(w)) if w.trim() == "skip" => WeekEntry::Skip,
+                    Some(RawEntry::Word(w)) => {
+                        diags.push(
+                            at(
+                                file,
+                                Some(&format!("{pid}:")),
+                                w.trim(),
+                                format!("`{w}` is not a week entry for `{pid}`"),
+                            )
+                            .with_hint("write `skip` for a skipped week, or counts per behaviour on the lines below"),
+                        );
+                        continue;
+                    }
+                    Some(RawEntry::Values(values)) => {
+                        let mut checked = BTreeMap::new();
+                        for (bid, raw) in values {
+                            let Some(rule) = rule_of.get(bid.as_str()) else {
                                 diags.push(
-                                    at(file, Some(&format!("{pid}:")), &token, format!("`{bid}: {shown}` for `{pid}` is not a count"))
-                                        .with_hint("counts are whole numbers of 0 or more; write `skip` to leave the behaviour out this week"),
+                                    at(
+                                        file,
+                                        Some(&format!("{pid}:")),
+                                        bid,
+                                        format!("unknown behaviour `{bid}`"),
+                                    )
+                                    .with_hint(unknown_id_hint(bid, behaviour_ids.iter().copied())),
+                                );
+                                continue;
+                            };
+                            let value = match raw {
+                                RawValue::Int(n) if *n >= 0 && *n <= u32::MAX as i64 => Logged::Count(*n as u32),
+                                RawValue::Word(w) if w.trim() == "skip" => Logged::Skip,
+                                other => {
+                                    let shown = match other {
+                                        RawValue::Int(n) => n.to_string(),
+                                        RawValue::Float(x) => x.to_string(),
+                                        RawValue::Bool(b) => b.to_string(),
+                                        RawValue::Word(w) => w.clone(),
+                                    };
+                                    let token = match other {
+                                        RawValue::Int(n) if *n < 0 => n.to_string(),
+                                        _ => shown.clone(),
+                                    };
+                                    diags.push(
+                                        at(file, Some(&format!("{pid}:")), &token, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                            .with_hint("counts are whole numbers of 0 or more; write `skip` to leave the behaviour out this week"),
+                                    );
+                                    continue;
+                                }
+                            };
+                            if !rule.applies_to(&person.role) {
+                                diags.push(
+                                    Diagnostic::warning(
+                                        &file.rel,
+                                        format!(
+                                            "`{bid}` does not apply to `{pid}` (role {}); the value is ignored",
+                                            person.role
+                                        ),
+                                    )
+                                    .at_pos(key_line(bid)),
                                 );
                                 continue;
                             }
-                        };
-                        if !rule.applies_to(&person.role) {
-                            diags.push(
-                                Diagnostic::warning(
-                                    &file.rel,
-                                    format!(
-                                        "`{bid}` does not apply to `{pid}` (role {}); the value is ignored",
-                                        person.role
-                                    ),
-                                )
-                                .at_pos(key_line(bid)),
-                            );
-                            continue;
+                            checked.insert(bid.clone(), value);
                         }
-                        checked.insert(bid.clone(), value);
+                        WeekEntry::Values(checked)
                     }
-                    WeekEntry::Values(checked)
-                }
-            };
-            let key = (pid.clone(), week);
+                };
+                entries.push((pid.as_str(), entry));
+            }
+            CheckedDoc {
+                diags,
+                week: Some(week),
+                entries,
+            }
+        })
+        .collect();
+    for (
+        LogDoc { file, .. },
+        CheckedDoc {
+            diags: found,
+            week,
+            entries,
+        },
+    ) in docs.iter().zip(checked)
+    {
+        diags.extend(found);
+        let Some(week) = week else {
+            continue;
+        };
+        out.logged_weeks.push(week);
+        for (pid, entry) in entries {
+            let key = (pid.to_string(), week);
             if let Some(first) = out.sources.get(&key) {
                 // Locating is a scan of the file: done only for the errors.
-                let pos = key_line(pid).unwrap_or(Pos { line: 1, column: 1 });
+                let pos =
+                    yaml::locate(&file.text, Some(&format!("{pid}:")), pid, 1).unwrap_or(Pos { line: 1, column: 1 });
                 let first_line = first.locate(&data.logs, pid).unwrap_or(1);
                 diags.push(
                     Diagnostic::error(
