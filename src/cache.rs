@@ -10,7 +10,7 @@
 //! there: a folder changed by another build, a killed build or a different
 //! ritme binary simply means those pages are rendered again.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,13 +84,15 @@ fn parse_line(line: &str) -> Option<(&str, u64, u64)> {
 }
 
 /// Records the page keys of the build just written into `out`, with the
-/// content hashes its manifest lists. Failing to write it only costs the
-/// next build its head start, so errors are ignored.
-pub fn record(out: &Path, keys: &[(String, u64)]) {
-    let (Some(binary), Some(target), Some(manifest)) = (binary_identity(), path(out), crate::output::manifest(out))
-    else {
+/// content hashes it wrote (`written`, from `write_site`: not the folder's
+/// manifest, which a concurrent build may have replaced by now). Failing
+/// to write it only costs the next build its head start, so errors are
+/// ignored.
+pub fn record(out: &Path, keys: &[(String, u64)], written: &BTreeMap<String, u64>) {
+    let (Some(binary), Some(target)) = (binary_identity(), path(out)) else {
         return;
     };
+    let manifest = written;
     let mut text = format!("{HEAD} {binary:016x}\n");
     for (route, key) in keys {
         if let Some(hash) = manifest.get(route) {
@@ -147,8 +149,8 @@ mod tests {
             OutputFile::new("a/index.html", "A"),
             OutputFile::new("b/index.html", "B"),
         ];
-        write_site(&out, &files, &[], false).unwrap();
-        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]));
+        let written = write_site(&out, &files, &[], false).unwrap();
+        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]), &written);
         (tmp, out, files)
     }
 
@@ -180,6 +182,21 @@ mod tests {
     }
 
     #[test]
+    fn keys_recorded_after_another_build_replaced_the_output_are_not_trusted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Build A writes, then build B (other input) swaps in before A records.
+        let a = write_site(&out, &[OutputFile::new("a/index.html", "A")], &[], false).unwrap();
+        write_site(&out, &[OutputFile::new("a/index.html", "B")], &[], false).unwrap();
+        record(&out, &keys(&[("a/index.html", 1)]), &a);
+        assert_eq!(
+            load(&out).kept("a/index.html", 1),
+            None,
+            "A's key must not vouch for B's bytes"
+        );
+    }
+
+    #[test]
     fn a_damaged_cache_is_an_empty_one() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
@@ -188,7 +205,8 @@ mod tests {
             std::fs::write(path(&out).unwrap(), junk).unwrap();
             assert!(load(&out).pages.is_empty(), "{junk:?}");
         }
-        record(&out, &keys(&[("a/index.html", 1)]));
+        let written = crate::output::manifest(&out).unwrap();
+        record(&out, &keys(&[("a/index.html", 1)]), &written);
         let text = std::fs::read_to_string(path(&out).unwrap()).unwrap();
         std::fs::write(
             path(&out).unwrap(),

@@ -195,8 +195,8 @@ fn build(
     let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
     print_diagnostics(&built.warnings);
     let write_started = Instant::now();
-    match output::write_site(&out, &built.files, &built.kept, force) {
-        Ok(()) => {}
+    let written = match output::write_site(&out, &built.files, &built.kept, force) {
+        Ok(written) => written,
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
         Err(WriteError::Io(e)) => {
             // Not ritme's fault and not the site's: the place we were asked to write to.
@@ -205,8 +205,8 @@ fn build(
             );
             return Err(report(&[d]));
         }
-    }
-    crate::cache::record(&out, &built.keys);
+    };
+    crate::cache::record(&out, &built.keys, &written);
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(&out, f);
     }

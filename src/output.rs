@@ -10,6 +10,7 @@
 //! folder that lacks it, so a mistyped `-o ~/Documents` cannot empty
 //! someone's documents.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -84,7 +85,14 @@ pub fn check_replaceable(out: &Path, force: bool) -> Result<(), Diagnostic> {
 /// point of view: `out` holds either the old site or the new one, also when
 /// the process is killed halfway. Concurrent builds into the same folder
 /// take turns on a lock next to it.
-pub fn write_site(out: &Path, files: &[OutputFile], kept: &[KeptFile], force: bool) -> Result<(), WriteError> {
+/// Returns what it wrote, path → content hash: the manifest of this build,
+/// whatever another build may have put in `out` since.
+pub fn write_site(
+    out: &Path,
+    files: &[OutputFile],
+    kept: &[KeptFile],
+    force: bool,
+) -> Result<BTreeMap<String, u64>, WriteError> {
     check_replaceable(out, force).map_err(WriteError::Refused)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -103,11 +111,11 @@ pub fn write_site(out: &Path, files: &[OutputFile], kept: &[KeptFile], force: bo
     check_replaceable(out, force).map_err(WriteError::Refused)?;
 
     let prev = parent.join(format!(".{name}.ritme-prev"));
-    update_tree(&prev, files, kept, out).map_err(WriteError::Io)?;
+    let written = update_tree(&prev, files, kept, out).map_err(WriteError::Io)?;
     swap_in(&prev, out, &parent, &name).map_err(WriteError::Io)?;
     // The sibling now holds the previous build; keep it out of version control.
     let _ = fs::write(prev.join(".gitignore"), "*\n");
-    Ok(())
+    Ok(written)
 }
 
 /// An exclusive lock on `.NAME.ritme-lock` beside the output folder, held
@@ -160,7 +168,12 @@ fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
 /// marker's manifest says what `dir` holds; it is removed before any
 /// change, so a folder left by a killed update is compared file by file
 /// instead of trusted.
-fn update_tree(dir: &Path, files: &[OutputFile], kept: &[KeptFile], live: &Path) -> anyhow::Result<()> {
+fn update_tree(
+    dir: &Path,
+    files: &[OutputFile],
+    kept: &[KeptFile],
+    live: &Path,
+) -> anyhow::Result<BTreeMap<String, u64>> {
     use rayon::prelude::*;
     let paths = files.iter().map(|f| &f.path).chain(kept.iter().map(|k| &k.path));
     if let Some(bad) = paths.clone().find(|p| !is_safe_relative(p)) {
@@ -267,11 +280,11 @@ fn update_tree(dir: &Path, files: &[OutputFile], kept: &[KeptFile], live: &Path)
         .chain(kept.iter().map(|k| (k.path.as_str(), k.hash)))
         .collect();
     listed.sort_unstable();
-    for (path, hash) in listed {
+    for (path, hash) in &listed {
         marker.push_str(&format!("{hash:016x} {path}\n"));
     }
     fs::write(dir.join(MARKER), marker).with_context(|| format!("cannot write the marker in {}", dir.display()))?;
-    Ok(())
+    Ok(listed.into_iter().map(|(p, h)| (p.to_string(), h)).collect())
 }
 
 /// A stable hash of file contents, to skip writing unchanged files.
