@@ -249,11 +249,6 @@ fn update_tree(
         if same {
             return Ok(());
         }
-        if path.is_dir() {
-            fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
-        }
-        // Copy into a fresh file: the two folders must never share an inode.
-        let _ = fs::remove_file(&path);
         // The cache was read before we held the lock: make sure no other
         // build replaced the output since.
         if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
@@ -261,6 +256,9 @@ fn update_tree(
                 "{} changed while this build ran (another build into the same folder?); build again",
                 live.join(&k.path).display()
             );
+        }
+        if path.is_dir() {
+            fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
         }
         fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
         Ok(())
