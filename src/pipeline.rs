@@ -242,9 +242,16 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     // The last line of defence: an anonymous build that names anyone fails.
     if scope.mode != PrivacyMode::Named {
-        let leaks = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref());
-        if !leaks.is_empty() {
-            return Err(Error::Input(leaks));
+        let builtin = privacy::builtin_files(&rendering.files);
+        let scan = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref(), &builtin);
+        if !scan.leaks.is_empty() {
+            return Err(Error::Input(scan.leaks));
+        }
+        for path in scan.skipped.iter().filter(|p| !builtin.contains(*p)) {
+            rendering.warnings.push(
+                Diagnostic::warning(path, "not text: the privacy check could not read this file")
+                    .with_hint("make sure it holds no names (images and fonts of your own are listed here)"),
+            );
         }
         timer.lap("leak check");
     }
