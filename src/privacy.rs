@@ -580,6 +580,65 @@ pub fn scope(config: &crate::config::Config, audience: Option<&str>) -> Result<S
     }
 }
 
+/// Audiences of `ritme.yaml` that name a team the team file does not
+/// have: an error at the line that names it (a typo would otherwise build
+/// an empty site, or one for nobody).
+pub fn check_audiences(
+    config: &crate::config::Config,
+    text: &str,
+    data: &crate::teamdata::TeamData,
+) -> Vec<Diagnostic> {
+    let known: Vec<&str> = data.teams.iter().map(|t| t.id.as_str()).collect();
+    let mut out = Vec::new();
+    for (name, a) in &config.audiences {
+        for team in a.teams.iter().flatten() {
+            if known.contains(&team.as_str()) {
+                continue;
+            }
+            let (line, column) = locate(text, name, team);
+            let mut d = Diagnostic::error(
+                crate::config::FILE,
+                format!("audience `{name}` names team `{team}`, which data/team.yaml does not have"),
+            )
+            .with_hint(crate::diagnostics::unknown_id_hint(team, known.iter().copied()));
+            if let Some(line) = line {
+                d = d.at(line, column);
+            }
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Line and column of `team` in the text after the line that starts the
+/// audience `name` (best effort: the config is already parsed).
+fn locate(text: &str, name: &str, team: &str) -> (Option<usize>, usize) {
+    let mut in_audience = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(&format!("{name}:")) {
+            in_audience = true;
+        }
+        if in_audience {
+            let after = if trimmed.starts_with(&format!("{name}:")) {
+                line.find(':').map_or(0, |c| c + 1)
+            } else {
+                0
+            };
+            if let Some(col) = find_word(&line[after..], team) {
+                return (Some(i + 1), after + col + 1);
+            }
+        }
+    }
+    (None, 1)
+}
+
+fn find_word(line: &str, word: &str) -> Option<usize> {
+    line.match_indices(word)
+        .find(|(i, _)| is_whole_word(line, *i, i + word.len()) && !line[i + word.len()..].starts_with(':'))
+        .map(|(i, _)| i)
+}
+
 /// The team data a scope may see: only its teams' people and their logs,
 /// sessions and outcomes, so that no figure (not even an overall one)
 /// carries anything of another team.
