@@ -297,6 +297,32 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
 
     // The last line of defence: an anonymous build that names anyone fails.
     if scope.mode != PrivacyMode::Named {
+        // A consenting story's card (its summary names its people) may
+        // appear on any page that links to the story.
+        let mut allowed = allowed.clone();
+        // (The mailable report has no links: there the card is its title.)
+        let consenting: Vec<(&str, String, &Vec<String>)> = content
+            .stories
+            .iter()
+            .filter(|s| s.meta.consent && !s.meta.people.is_empty())
+            .filter_map(|s| {
+                let route = s.route.strip_suffix("index.html")?;
+                Some((route, crate::charts::escape(&s.meta.title).into_owned(), &s.meta.people))
+            })
+            .collect();
+        if !consenting.is_empty() {
+            for f in rendering.files.iter().filter(|f| f.path.ends_with(".html")) {
+                let text = String::from_utf8_lossy(&f.bytes);
+                for (route, title, people) in &consenting {
+                    if text.contains(route) || text.contains(title.as_str()) {
+                        allowed
+                            .entry(f.path.clone())
+                            .or_default()
+                            .extend(people.iter().cloned());
+                    }
+                }
+            }
+        }
         let builtin = privacy::builtin_files(&rendering.files);
         let scan = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref(), &builtin);
         if !scan.leaks.is_empty() {

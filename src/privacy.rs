@@ -199,6 +199,16 @@ pub fn leaks(
                     Kind::Id => as_id,
                     Kind::FirstNameOrId => first_upper || as_id,
                 };
+                // A first name or id that is a word of ritme's own theme
+                // (`mark`, `max`, `ben`) counts only where it stands as a
+                // value (`people/mark/`, `"mark"`), never in prose or markup.
+                let pattern = &patterns[m.pattern().as_usize()].0;
+                if *kind != Kind::Name
+                    && theme_words().contains(pattern.as_str())
+                    && !stands_as_value(&text.text, m.start(), m.end())
+                {
+                    continue;
+                }
                 if !written_like_it || ok.is_some_and(|set| set.contains(p.id)) {
                     continue;
                 }
@@ -358,6 +368,34 @@ fn entity(name: &str) -> Option<String> {
         .iter()
         .find(|(m, _)| *m == mark)
         .map(|(_, c)| format!("{letter}{c}"))
+}
+
+/// Folded words of the built-in theme's text files (templates, strings,
+/// stylesheet, licences): ritme's vocabulary, not the user's.
+fn theme_words() -> &'static BTreeSet<String> {
+    static WORDS: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        crate::embedded::THEME
+            .iter()
+            .filter(|(p, _)| !p.ends_with(".ttf") && !p.ends_with(".woff2"))
+            .flat_map(|(_, b)| {
+                fold(&String::from_utf8_lossy(b))
+                    .text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
+/// The match stands as a value: a path segment, a quoted string, an anchor.
+fn stands_as_value(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    matches!(before, Some('/' | '"' | '\'' | '#' | '='))
+        && matches!(after, None | Some('/' | '"' | '\'' | '.' | '?' | '#' | '&'))
 }
 
 /// Output paths of files that are ritme's built-in theme, unchanged.
