@@ -373,7 +373,7 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert!(!w[0].is_error());
         assert_eq!(w[0].line, Some(3));
-        assert!(w[0].message.contains("2.1"), "{}", w[0].message);
+        assert!(w[0].message.contains("2.31"), "{}", w[0].message);
         let hint = w[0].hint.clone().unwrap();
         let suggested = crate::brand::Rgb::parse(&hint[hint.find('#').unwrap()..hint.find('#').unwrap() + 7]).unwrap();
         assert!(suggested.contrast(crate::brand::Rgb::WHITE) >= 4.5);

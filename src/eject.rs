@@ -179,7 +179,7 @@ mod tests {
     fn names_may_be_written_as_site_paths_and_typos_get_a_suggestion() {
         let plan = plan(&["templates/base.html".into(), "style.css".into()], Language::Nl).unwrap();
         let rels: Vec<&str> = plan.iter().map(|p| p.rel.as_str()).collect();
-        assert_eq!(rels, ["templates/base.html", "static/assets/style.css"]);
+        assert_eq!(rels, ["static/assets/style.css", "templates/base.html"]);
         let err = super::plan(&["bsae.html".into()], Language::Nl).unwrap_err();
         assert_eq!(err[0].hint.as_deref(), Some("did you mean `base.html`?"));
     }

@@ -183,7 +183,12 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
     files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
-    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    // Pages kept from the last build are generated pages too.
+    let generated: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(kept.iter().map(|k| k.path.clone()))
+        .collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
         if theme::is_theme_asset(&s.rel) {
