@@ -1,9 +1,9 @@
 //! The organisation's brand on the built-in theme: the accent colour (with
 //! the shades the theme derives from it), the logo and the favicon.
 //!
-//! Colours are computed here, once, so that the site and the mailed report
-//! carry the same values, and so that a dark-mode shade of the accent is
-//! readable without the author having to pick one.
+//! The accent is checked here (a pale one makes links unreadable) and given
+//! to the theme as one custom property, the same in the site and in the
+//! mailed report.
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -14,11 +14,6 @@ pub struct Rgb(pub u8, pub u8, pub u8);
 
 impl Rgb {
     pub const WHITE: Rgb = Rgb(255, 255, 255);
-    /// The darkest background the dark theme paints text on (its page
-    /// background is darker still): a dark-mode accent must read on this.
-    pub const DARK_SURFACE: Rgb = Rgb(0x2a, 0x32, 0x3c);
-    /// The dark theme's page background, from which the soft accent is mixed.
-    pub const DARK_PAPER: Rgb = Rgb(0x16, 0x1b, 0x22);
 
     /// `#RRGGBB` (either case); nothing else, so that every colour in the
     /// output is written the same way.
@@ -69,12 +64,6 @@ impl Rgb {
     /// least `ratio` contrast against white.
     pub fn darkened_to(self, ratio: f64) -> Rgb {
         self.shade_until(Rgb(0, 0, 0), |c| c.contrast(Rgb::WHITE) >= ratio)
-    }
-
-    /// The least lightened shade of this colour with at least `ratio`
-    /// contrast against `background`.
-    pub fn lightened_to(self, ratio: f64, background: Rgb) -> Rgb {
-        self.shade_until(Rgb::WHITE, |c| c.contrast(background) >= ratio)
     }
 
     fn shade_until(self, towards: Rgb, ok: impl Fn(Rgb) -> bool) -> Rgb {
@@ -155,24 +144,11 @@ pub fn view(settings: &crate::config::ThemeSettings, logo: Option<(&str, &[u8])>
     }
 }
 
-/// The accent and the shades the theme uses beside it. In dark mode the
-/// accent is lightened until it reads on the dark surfaces, so a brand's
-/// dark blue does not vanish into a dark page.
+/// The accent as the theme's custom property. The theme derives every
+/// other shade from it (link hover, soft backgrounds, and the lighter link
+/// colour of dark mode), so one value brands the light and the dark page.
 pub fn accent_css(accent: Rgb) -> String {
-    let soft = accent.mix(Rgb::WHITE, 0.88);
-    let strong = accent.mix(Rgb(0, 0, 0), 0.3);
-    let dark = accent.lightened_to(4.5, Rgb::DARK_SURFACE);
-    let dark_soft = accent.mix(Rgb::DARK_PAPER, 0.75);
-    format!(
-        ":root{{--accent:{};--accent-soft:{};--accent-strong:{}}}\
-         @media (prefers-color-scheme: dark){{:root[data-dark-mode]{{--accent:{};--accent-soft:{};--accent-strong:{}}}}}",
-        accent.hex(),
-        soft.hex(),
-        strong.hex(),
-        dark.hex(),
-        dark_soft.hex(),
-        dark.lightened_to(7.0, Rgb::DARK_SURFACE).hex(),
-    )
+    format!(":root{{--accent:{}}}", accent.hex())
 }
 
 #[cfg(test)]
@@ -201,10 +177,7 @@ mod tests {
         let dark = sky.darkened_to(4.5);
         assert!(dark.contrast(Rgb::WHITE) >= 4.5);
         assert!(sky.mix(Rgb(0, 0, 0), 0.0).contrast(Rgb::WHITE) < 4.5);
-        let navy = Rgb::parse("#1a2b4c").unwrap();
-        let light = navy.lightened_to(4.5, Rgb::DARK_SURFACE);
-        assert!(light.contrast(Rgb::DARK_SURFACE) >= 4.5);
-        assert_ne!(light, Rgb::WHITE, "a shade of the colour, not plain white");
+        assert_ne!(dark, Rgb(0, 0, 0), "a shade of the colour, not plain black");
     }
 
     #[test]
@@ -226,7 +199,7 @@ mod tests {
         assert_eq!(v.logo.as_deref(), Some("logo.svg"));
         assert_eq!(v.favicon, "logo.svg");
         assert_eq!(v.logo_inline.as_deref(), Some("data:image/svg+xml;base64,PHN2Zy8+"));
-        assert!(v.style.starts_with(":root{--accent:#1a4d8f;"), "{}", v.style);
+        assert_eq!(v.style, ":root{--accent:#1a4d8f}");
         let plain = view(&crate::config::ThemeSettings::default(), None);
         assert_eq!((plain.favicon.as_str(), plain.style.as_str()), (DEFAULT_FAVICON, ""));
     }

@@ -118,8 +118,8 @@ fn override_strings(
     let known: Vec<String> = strings.keys().cloned().collect();
     let mut apply = |file: &str, text: &str, overrides: BTreeMap<String, String>, problems: &mut Vec<Diagnostic>| {
         for (key, value) in overrides {
-            if strings.contains_key(&key) {
-                strings.insert(key, value);
+            if let Some(text) = strings.get_mut(&key) {
+                *text = value;
                 continue;
             }
             let pos = crate::yaml::locate(text, Some("strings:"), &key, 1);

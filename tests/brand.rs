@@ -39,7 +39,10 @@ fn logo_accent_and_dark_mode_reach_every_page() {
             html.contains("<html lang=\"nl\" data-dark-mode>"),
             "{page}: no dark-mode attribute"
         );
-        assert!(html.contains(":root{--accent:#1a4d8f;"), "{page}: no accent");
+        assert!(
+            html.contains("<style>:root{--accent:#1a4d8f}</style>"),
+            "{page}: no accent"
+        );
         assert!(
             html.contains(&format!("<img class=\"brand-logo\" src=\"{root}brand/logo.svg\"")),
             "{page}: no logo in the header"
