@@ -176,8 +176,8 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let everyone = all_data.people.clone();
     let data = privacy::restrict(all_data, &scope);
     let metrics = metrics::compute(&data, &rules, &config);
+    let health = datahealth::assess(&data, &metrics);
     if opts.review_date.is_some() {
-        let health = datahealth::assess(&data, &metrics);
         diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
     }
     timer.lap("metrics");
@@ -215,6 +215,12 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         key.hash(&mut h);
         h.finish()
     };
+    let targets: BTreeMap<String, u32> = content
+        .behaviours
+        .iter()
+        .map(|b| (b.id.clone(), b.meta.target))
+        .collect();
+    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets);
     let input = render::Input {
         previous: &opts.previous,
         salt,
@@ -225,7 +231,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         sources: &sources,
         theme: &theme,
         data: &data,
-        metrics: &metrics,
+        visible: &visible,
         scope: &scope,
         identities: &identities,
         brand: &brand,
@@ -238,11 +244,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         }),
         PrivacyMode::Named => metrics::json::People::ById,
     };
-    let shown = render::pages::Shown::new(&input);
-    let json = metrics::json::metrics_json(
-        &privacy::suppress_metrics(&metrics, &shown.suppressed, shown.all_suppressed),
-        people,
-    );
+    let json = metrics::json::metrics_json(visible.redacted(), people);
     rendering.files.push(OutputFile::new("metrics.json", json));
     if let (Some((rel, bytes)), Some(route)) = (logo, &brand.logo)
         && !rel.starts_with("static/")
