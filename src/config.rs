@@ -22,6 +22,7 @@ pub struct Config {
     /// Language of the interface strings and of number formatting (`nl` or `en`).
     pub language: Language,
     /// The brand: logo, accent colour and dark mode of the built-in theme.
+    #[serde(deserialize_with = "theme_settings")]
     pub theme: ThemeSettings,
     /// Interface strings that replace the theme's (menu headings, labels),
     /// by key; the keys are those of `i18n/LANG.yaml` (`ritme theme eject`
@@ -75,6 +76,36 @@ pub struct ThemeSettings {
     pub accent: Option<String>,
     /// Follow the reader's dark-mode setting (`prefers-color-scheme`).
     pub dark_mode: bool,
+}
+
+/// `theme:` as a map of brand settings; the bare word `default` (what this
+/// field held before the brand settings) still means the built-in theme.
+/// Written by hand so that a wrong value is explained in the user's terms,
+/// not as a mismatch with a Rust type.
+fn theme_settings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ThemeSettings, D::Error> {
+    use serde::de::{self, MapAccess, Visitor};
+    struct Settings;
+    impl<'de> Visitor<'de> for Settings {
+        type Value = ThemeSettings;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("the brand settings `logo`, `accent` and `dark_mode`")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<ThemeSettings, E> {
+            match v {
+                "default" => Ok(ThemeSettings::default()),
+                other => Err(E::custom(format!(
+                    "`theme: {other}` names no theme: ritme has one built-in theme, branded with `logo`, `accent` and `dark_mode` under `theme:`"
+                ))),
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<ThemeSettings, E> {
+            Ok(ThemeSettings::default())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ThemeSettings, A::Error> {
+            ThemeSettings::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Settings)
 }
 
 /// Interface language.
@@ -363,6 +394,20 @@ mod tests {
 
         let err = Config::parse("theme:\n  acent: \"#000000\"\n").unwrap_err();
         assert_eq!(err[0].hint.as_deref(), Some("did you mean `accent`?"));
+
+        // The old spelling of the built-in theme still works; another name is explained.
+        assert_eq!(
+            Config::parse("theme: default\n").unwrap().theme,
+            ThemeSettings::default()
+        );
+        let err = Config::parse("theme: corporate\n").unwrap_err();
+        assert_eq!(err[0].line, Some(1));
+        assert!(
+            err[0].message.contains("`theme: corporate` names no theme"),
+            "{}",
+            err[0].message
+        );
+        assert!(!err[0].message.contains("ThemeSettings"), "{}", err[0].message);
     }
 
     #[test]
