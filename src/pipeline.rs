@@ -89,6 +89,8 @@ pub struct Parsed {
     data: teamdata::TeamData,
     theme: theme::Theme,
     rendered_md: BTreeMap<String, crate::markdown::Rendered>,
+    logo: Option<(String, Vec<u8>)>,
+    brand: crate::brand::BrandView,
     diags: Vec<Diagnostic>,
     timings: Vec<(&'static str, Duration)>,
     review_date: bool,
@@ -127,6 +129,14 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     if let Err(d) = privacy::scope(&config, opts.audience.as_deref()) {
         diags.push(d);
     }
+    if let Some(f) = &sources.config {
+        diags.extend(config.warnings(&f.text));
+    }
+    let logo = brand_logo(&sources, &config, &mut diags);
+    let brand = crate::brand::view(
+        &config.theme,
+        logo.as_ref().map(|(rel, b)| (rel.as_str(), b.as_slice())),
+    );
 
     let (content, found) = content::parse(&sources);
     diags.extend(found);
@@ -184,6 +194,8 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
         data,
         theme,
         rendered_md,
+        logo,
+        brand,
         diags: diags.into_sorted(),
         timings: timer.laps,
         review_date: opts.review_date.is_some(),
@@ -202,6 +214,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
     let rules = &parsed.rules;
     let theme = &parsed.theme;
     let rendered_md = &parsed.rendered_md;
+    let brand = &parsed.brand;
+    let logo = parsed.logo.clone();
     let scope = privacy::scope(config, audience).map_err(|d| Error::Input(vec![d]))?;
     let mut content = parsed.content.clone();
     content
@@ -281,6 +295,7 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         visible: &visible,
         scope: &scope,
         identities: &identities,
+        brand,
     };
     let mut rendering = render::render(&input, rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {
@@ -292,6 +307,11 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
     };
     let json = metrics::json::metrics_json(visible.redacted(), people);
     rendering.files.push(OutputFile::new("metrics.json", json));
+    if let (Some((rel, bytes)), Some(route)) = (logo, &brand.logo)
+        && !rel.starts_with("static/")
+    {
+        rendering.files.push(OutputFile::new(route.clone(), bytes));
+    }
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     timer.lap("render");
 
@@ -349,6 +369,35 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         warnings,
         timings: timer.laps,
     })
+}
+
+/// The logo named by `theme.logo`, as (site-relative path, bytes): found
+/// among the static files, or read from elsewhere in the site.
+fn brand_logo(sources: &source::Sources, config: &Config, diags: &mut Diagnostics) -> Option<(String, Vec<u8>)> {
+    let rel = config.theme.logo.as_deref()?;
+    if !crate::output::is_safe_relative(rel) || crate::brand::logo_kind(rel).is_none() {
+        return None; // reported by the config's own checks
+    }
+    if let Some(inside) = rel.strip_prefix("static/")
+        && let Some(f) = sources.static_files.iter().find(|f| f.rel == inside)
+    {
+        return Some((rel.to_string(), f.bytes.clone()));
+    }
+    match source::read_file(&sources.root, rel) {
+        Ok(bytes) => Some((rel.to_string(), bytes)),
+        Err(_) => {
+            let text = sources.config.as_ref().map(|f| f.text.as_str()).unwrap_or("");
+            diags.push(
+                Diagnostic::error(
+                    crate::config::FILE,
+                    format!("`theme.logo` names `{rel}`, which is not in the site folder"),
+                )
+                .at_pos(crate::yaml::locate(text, None, "logo", 1))
+                .with_hint("put the image in the site, e.g. in `static/`, and give its path from the site folder"),
+            );
+            None
+        }
+    }
 }
 
 /// The default output folder of a site: `SITE/public`, or
