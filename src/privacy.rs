@@ -520,7 +520,8 @@ mod tests {
         ];
         let files = vec![
             OutputFile::new("assets/style.css", "mark { background: yellow } /* Mark */"),
-            OutputFile::new("people.html", "<p>mark</p>"),
+            OutputFile::new("prose.html", "<p class=\"brand-mark\">mark the date</p>"),
+            OutputFile::new("people.html", "<a href=\"people/mark/\">x</a>"),
         ];
         assert_eq!(scan(&people, &files), ["people.html"]);
     }
