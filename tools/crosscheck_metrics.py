@@ -89,6 +89,7 @@ J = len(weeks) - 1
 for pid, p in people.items():
     if "people" not in M: break
     cmp(f"people.{pid}.cr", pcr(pid, J), M["people"][pid]["cr"])
+    cmp(f"people.{pid}.level", level(pcr(pid, J)), M["people"][pid]["level"])
     for b in rules:
         if not applies(b, p): continue
         t, _, h = rules[b]; hits, el, c = cr_at(pid, b, J)
