@@ -13,6 +13,10 @@ pub enum Error {
     Io(anyhow::Error),
 }
 
+/// A GitHub Actions workflow that checks the new site and builds every
+/// audience: ritme's own `ci/github-actions.yml`, so the two never differ.
+pub const CI_WORKFLOW: (&str, &str) = (".github/workflows/ritme.yml", include_str!("../ci/github-actions.yml"));
+
 /// Writes the example into `dir` (which must be absent or empty) and returns
 /// the number of files written.
 pub fn create(dir: &Path) -> Result<usize, Error> {
@@ -41,5 +45,10 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
             .with_context(|| format!("cannot write {}", path.display()))
             .map_err(Error::Io)?;
     }
-    Ok(embedded::EXAMPLE.len())
+    let (ci, workflow) = CI_WORKFLOW;
+    fs::create_dir_all(dir.join(ci).parent().unwrap())
+        .and_then(|()| fs::write(dir.join(ci), workflow))
+        .with_context(|| format!("cannot write {}", dir.join(ci).display()))
+        .map_err(Error::Io)?;
+    Ok(embedded::EXAMPLE.len() + 1)
 }

@@ -121,3 +121,39 @@ fn the_version_is_the_changelogs_latest_release() {
     let out = ritme().arg("--version").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("ritme {latest}"));
 }
+
+#[test]
+fn a_new_site_has_a_ci_workflow_that_checks_and_builds_every_audience() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("programma");
+    ritme().arg("new").arg(&site).assert().success();
+    let workflow = std::fs::read_to_string(site.join(".github/workflows/ritme.yml")).expect("a CI file");
+    let recipe =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/github-actions.yml"))
+            .unwrap();
+    assert_eq!(workflow, recipe, "the new site's workflow is ci/github-actions.yml");
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&workflow).expect("valid YAML");
+    let runs: Vec<&str> = yaml["jobs"]["site"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    let all = runs.join("\n");
+    for command in [
+        "cargo install --git",
+        "--tag \"$RITME_VERSION\" --locked",
+        "ritme check --strict",
+        "ritme build \"$SITE\" --all-audiences",
+    ] {
+        assert!(all.contains(command), "the workflow does not run {command:?}:\n{all}");
+    }
+    // The version the workflow installs is this ritme's own release.
+    assert!(
+        workflow.contains(&format!("RITME_VERSION: v{}", env!("CARGO_PKG_VERSION"))),
+        "{workflow}"
+    );
+    // And the new site builds as the workflow builds it.
+    ritme().arg("build").arg(&site).assert().success();
+    assert!(site.join("public/index.html").is_file());
+}
