@@ -229,7 +229,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         }),
         PrivacyMode::Named => metrics::json::People::ById,
     };
-    let shown = render::dashboards::Shown::new(&input);
+    let shown = render::pages::Shown::new(&input);
     let json = metrics::json::metrics_json(
         &privacy::suppress_metrics(&metrics, &shown.suppressed, shown.all_suppressed),
         people,

@@ -5,81 +5,14 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use super::dashboards::{Shown, figure, level_stack};
-use super::views::*;
-use super::{Input, t};
+use super::super::t;
+use super::charts::level_stack;
+use super::*;
 use crate::charts;
-use crate::config::PrivacyMode;
 use crate::locale;
 use crate::markdown::Rendered;
 use crate::week::Month;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportRow {
-    pub title: String,
-    pub route: String,
-    pub figure: Figure,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportTeamRow {
-    pub name: String,
-    pub route: String,
-    pub figure: Figure,
-    pub coaching_coverage: Option<f64>,
-    pub coaching_minutes: Option<f64>,
-    pub role_model_gap: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Recognition {
-    pub name: String,
-    pub route: Option<String>,
-    pub change: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Commentary {
-    pub title: Option<String>,
-    pub author: Option<String>,
-    pub html: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub month: String,
-    pub month_label: String,
-    pub title: String,
-    pub overall: Figure,
-    pub goal: f64,
-    pub winning: bool,
-    pub sentence: String,
-    pub charts: Vec<String>,
-    pub behaviours: Vec<ReportRow>,
-    pub teams: Vec<ReportTeamRow>,
-    pub lead_lag: Option<(Option<f64>, usize)>,
-    pub lead_lag_chart: String,
-    pub stories: Vec<StoryCard>,
-    pub most_improved_team: Option<Recognition>,
-    pub most_improved_people: Vec<Recognition>,
-    pub commentary: Option<Commentary>,
-    pub changes: Vec<ChangeView>,
-    pub previous: Option<Link>,
-    pub next: Option<Link>,
-    /// File name of the self-contained copy, beside the page.
-    pub mail_file: String,
-    /// The stylesheet inlined in the self-contained copy.
-    pub inline_css: String,
-    /// Page header in print: report title and month.
-    pub print_header: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportIndexView {
-    pub items: Vec<ReportRow>,
-}
 
 pub fn mail_file_name(input: &Input, month: Month) -> String {
     format!("{}-{month}.html", t(input, "report_file"))
@@ -241,11 +174,11 @@ pub fn report_views(
                 )));
             }
             let lead_lag_chart =
-                super::dashboards::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
+                super::charts::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
             let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
                 title: r.meta.title.clone(),
                 author: r.meta.author.clone(),
-                html: super::html_of(sh, rendered, &r.rel).0,
+                html: super::super::html_of(sh, rendered, &r.rel).0,
             });
             let title = commentary
                 .as_ref()
