@@ -36,11 +36,14 @@ pub struct Input<'a> {
     /// and ids in builds that may not identify anyone).
     pub search_exclude: &'a BTreeSet<String>,
     pub data: &'a crate::teamdata::TeamData,
-    pub metrics: &'a crate::metrics::Metrics,
+    /// What this build may show: pages read figures only from here.
+    pub visible: &'a crate::visible::Visible,
     pub scope: &'a crate::privacy::Scope,
     pub identities: &'a crate::privacy::Identities,
     /// Pages the output folder already holds from the last build.
     pub previous: &'a crate::cache::Previous,
+    /// Logo, favicon, accent and dark mode.
+    pub brand: &'a crate::brand::BrandView,
     /// What else decides whether a page from the last build may be kept:
     /// the inputs of the privacy check that vetted it.
     pub salt: u64,
@@ -180,9 +183,17 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
     files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
-    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    // Pages kept from the last build are generated pages too.
+    let generated: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(kept.iter().map(|k| k.path.clone()))
+        .collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
+        if theme::is_theme_asset(&s.rel) {
+            continue; // already in the theme's assets, as the site's version
+        }
         if generated.contains(&s.rel) {
             warnings.push(Diagnostic::warning(
                 format!("static/{}", s.rel),
@@ -216,6 +227,7 @@ fn base_context(input: &Input) -> (Context, u64) {
         title: c.title.clone(),
         description: c.description.clone(),
         lang: c.language.code(),
+        brand: input.brand.clone(),
     };
     let nav = nav(input);
     let mut h = std::hash::DefaultHasher::new();
@@ -283,7 +295,7 @@ fn nav(input: &Input) -> NavView {
             route: "data-health/index.html".into(),
         });
     }
-    if !input.metrics.months.is_empty() {
+    if !input.visible.months.is_empty() {
         sections.push(NavSection {
             key: "reports",
             title: t(input, "reports").to_string(),
@@ -486,6 +498,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         review: None,
         body: Body::Home(HomeView {
             due_for_review: due_for_review(input),
+            logging_started: input.visible.as_of.is_some(),
             scoreboard,
             charts: home_charts,
             title: home_title,
@@ -522,9 +535,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(&shown, rendered, &b.rel);
         let charts = pages::behaviour::behaviour_charts(&shown, &b.id);
-        let has_data = input.metrics.people.values().any(|p| p.behaviours.contains_key(&b.id));
         let view = BehaviourView {
-            charts_note: (charts.is_empty() && has_data).then(|| t(input, "group_too_small").to_string()),
+            charts_note: pages::behaviour::charts_note(&shown, &b.id, charts.is_empty()),
             charts,
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
@@ -941,7 +953,7 @@ fn report_jobs(
 /// site's "today": taken from the data, so the output never depends on the
 /// clock of the machine that builds it).
 fn due_for_review(input: &Input) -> Vec<DueView> {
-    let Some(today) = input.metrics.as_of.map(|w| w.monday() + chrono::Duration::days(6)) else {
+    let Some(today) = input.visible.as_of.map(|w| w.monday() + chrono::Duration::days(6)) else {
         return Vec::new();
     };
     let c = input.content;

@@ -14,6 +14,7 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub lang: &'static str,
+    pub brand: crate::brand::BrandView,
 }
 
 /// A titled link to another page.
@@ -103,6 +104,8 @@ pub struct StoryCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
     pub scoreboard: Option<ScoreboardView>,
+    /// Whether any week has been logged: a playbook without data says so.
+    pub logging_started: bool,
     /// Playbook pages whose review date has passed by the latest logged week.
     pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,
@@ -229,8 +232,10 @@ pub struct Figure {
     pub change: Option<f64>,
     /// `up`, `down` or `flat` (changes within half a point are flat).
     pub trend: &'static str,
-    /// The group is too small to show in this build.
+    /// The figure may not be shown in this build.
     pub suppressed: bool,
+    /// Why, in the page's words (else the general "group too small").
+    pub why: Option<String>,
 }
 
 /// The players' scoreboard: are we winning?
@@ -243,6 +248,8 @@ pub struct ScoreboardView {
     /// Reps per level now: (level, count), and their total.
     pub levels: Vec<(String, usize)>,
     pub level_total: usize,
+    /// Why the levels are not shown (a count too small).
+    pub levels_note: Option<String>,
     pub teams: Vec<TeamCard>,
     /// The plain-language sentence under the scoreboard.
     pub sentence: String,
@@ -277,6 +284,8 @@ pub struct TeamView {
     pub manager: Option<String>,
     pub role_model_gap: Option<f64>,
     pub manager_figure: Option<Figure>,
+    /// Why manager figures are not shown per team.
+    pub managers_note: Option<String>,
     pub coaching_coverage: Option<f64>,
     pub coaching_minutes: Option<f64>,
     pub coaching_month: String,

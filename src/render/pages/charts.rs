@@ -8,18 +8,20 @@ use crate::week::Month;
 /// Stacked level distribution over the `months` months up to `until` (the
 /// latest when `None`).
 pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) -> String {
-    let list: Vec<(&Month, &crate::metrics::MonthFigures)> =
-        sh.m.months
+    // A month with a hidden count is left out: drawing it as 0 would lie.
+    let list: Vec<(&Month, &crate::visible::MonthShown)> =
+        sh.v.months
             .iter()
             .rev()
             .filter(|(m, _)| until.is_none_or(|u| **m <= u))
             .take(months)
+            .filter(|(_, f)| f.levels.values().all(Option::is_some))
             .collect();
     let rows = list
         .into_iter()
         .rev()
         .map(|(month, f)| {
-            let c = |l: Level| f.levels.get(&l).copied().unwrap_or(0) as u32;
+            let c = |l: Level| f.levels.get(&l).copied().flatten().unwrap_or(0) as u32;
             charts::LevelMonth {
                 month: month.to_string(),
                 counts: charts::LevelCounts {
@@ -45,31 +47,25 @@ pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) ->
 /// A behaviour's consistency over the weeks, one line per visible team (or
 /// only `team`); `None` when no group may be shown.
 pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: Option<&str>) -> Option<String> {
-    if sh.m.weeks.is_empty() || sh.all_suppressed {
+    if sh.v.weeks.is_empty() || sh.v.all_hidden() {
         return None;
     }
     let input = sh.input;
     let mut series = Vec::new();
-    for id in sh.m.teams.keys().filter(|id| team.is_none_or(|t| t == id.as_str())) {
-        if sh.team_hidden(id) {
+    for (id, t) in
+        sh.v.teams
+            .iter()
+            .filter(|(id, _)| team.is_none_or(|t| t == id.as_str()))
+    {
+        let Some(values) = t.behaviours.get(behaviour) else {
             continue;
-        }
-        let reps = reps_of(sh, Some(id));
-        let values = (0..sh.m.weeks.len())
-            .map(|j| {
-                crate::metrics::stats::mean_defined(
-                    reps.iter()
-                        .filter_map(|(_, p)| p.behaviours.get(behaviour))
-                        .map(|b| sh.m.behaviour_cr_at(b, j)),
-                )
-            })
-            .collect::<Vec<_>>();
+        };
         if values.iter().all(Option::is_none) {
             continue;
         }
         series.push(charts::TrendSeries {
             name: team_name(sh, id),
-            values,
+            values: values.clone(),
         });
     }
     if series.is_empty() {
@@ -107,24 +103,24 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
             charts::escape(t(input, "group_too_small"))
         )
     };
-    if sh.m.weeks.is_empty() {
+    if sh.v.weeks.is_empty() {
         return format!(
             "<p class=\"suppressed\">{}</p>",
             charts::escape(t(input, "not_enough_data"))
         );
     }
-    if sh.all_suppressed || team.is_some_and(|tm| sh.team_hidden(tm)) {
+    if sh.v.all_hidden() {
         return too_small();
+    }
+    if let Some(why) = team.and_then(|tm| sh.why_hidden(tm)) {
+        return format!("<p class=\"suppressed\">{}</p>", charts::escape(&why));
     }
     match kind {
         ChartKind::Trend => match (sc.arg("behaviour"), team) {
             (Some(b), _) => behaviour_trend_chart(sh, &id, b, team).unwrap_or_else(too_small),
             (None, Some(tm)) => team_trend_chart(sh, &id, tm),
             (None, None) => {
-                let reps = reps_of(sh, None);
-                let values = (0..sh.m.weeks.len())
-                    .map(|j| crate::metrics::stats::mean_defined(reps.iter().map(|(_, p)| p.cr_series[j])))
-                    .collect();
+                let values = sh.v.overall.clone();
                 charts::render_html(&charts::trend(
                     &charts::TrendInput {
                         id,
@@ -157,8 +153,8 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
             let month = sc
                 .arg("month")
                 .and_then(|m| m.parse::<Month>().ok())
-                .or_else(|| sh.m.months.keys().next_back().copied());
-            let Some(f) = month.and_then(|m| sh.m.months.get(&m)) else {
+                .or_else(|| sh.v.months.keys().next_back().copied());
+            let Some(f) = month.and_then(|m| sh.v.months.get(&m)) else {
                 return too_small();
             };
             lead_lag_chart(sh, &id, f).unwrap_or_else(too_small)
@@ -170,7 +166,7 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
 pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     let input = sh.input;
     let name = team_name(sh, team);
-    let values = sh.m.teams.get(team).map(|f| f.cr_series.clone()).unwrap_or_default();
+    let values = sh.v.teams.get(team).map(|f| f.cr_series.clone()).unwrap_or_default();
     charts::render_html(&charts::trend(
         &charts::TrendInput {
             id: chart_id.into(),
@@ -184,47 +180,39 @@ pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     ))
 }
 
-/// A team's rhythm: people × weeks where people may be shown, otherwise
-/// behaviours × weeks as the share of the team's eligible weeks on target.
+/// A team's rhythm: people × weeks where people may be shown (ordered by
+/// how they are shown, never by id or roster), otherwise behaviours × weeks
+/// as the share of the team's eligible weeks on target.
 pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     let input = sh.input;
     let name = team_name(sh, team);
-    let from = sh.m.weeks.len().saturating_sub(HEATMAP_WEEKS);
-    let reps = reps_of(sh, Some(team));
+    let from = sh.v.weeks.len().saturating_sub(HEATMAP_WEEKS);
     let targets = targets(input);
     let data = if sh.shows_people() {
         HeatmapData::States(
-            reps.iter()
-                .map(|(pid, p)| HeatmapRow {
-                    label: sh.name(pid).unwrap_or_default(),
-                    cells: (from..sh.m.weeks.len())
+            listed_reps(sh, team)
+                .into_iter()
+                .map(|(_, label, p)| HeatmapRow {
+                    label,
+                    cells: (from..sh.v.weeks.len())
                         .map(|i| combined_state(p, i, &targets))
                         .collect(),
                 })
                 .collect(),
         )
     } else {
+        let shares = sh.v.teams.get(team).map(|t| &t.shares);
         HeatmapData::Shares(
             input
                 .content
                 .behaviours
                 .iter()
-                .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
-                .map(|b| HeatmapRow {
-                    label: b.meta.title.clone(),
-                    cells: (from..sh.m.weeks.len())
-                        .map(|i| {
-                            let cells: Vec<Cell> = reps
-                                .iter()
-                                .filter_map(|(_, p)| p.behaviours.get(&b.id))
-                                .map(|f| f.cells[i])
-                                .filter(|c| c.eligible())
-                                .collect();
-                            (!cells.is_empty()).then(|| {
-                                cells.iter().filter(|c| c.hit(b.meta.target)).count() as f64 / cells.len() as f64
-                            })
-                        })
-                        .collect(),
+                .filter_map(|b| {
+                    let row = shares?.get(&b.id)?;
+                    Some(HeatmapRow {
+                        label: b.meta.title.clone(),
+                        cells: row[from..].to_vec(),
+                    })
                 })
                 .collect(),
         )
@@ -245,30 +233,32 @@ pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     ))
 }
 
-/// Consistency per behaviour this month against last month, for a team or all visible teams.
+/// Consistency per behaviour this month against last month, for a team or all teams.
 pub fn bars_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> Option<String> {
     let input = sh.input;
-    let mo = sh.m.months.keys().next_back().copied()?;
-    let reps = reps_of(sh, team);
-    let per_behaviour = |month: Month, b: &str| -> Option<f64> {
-        let j = sh.m.month_last_index(month)?;
-        crate::metrics::stats::mean_defined(
-            reps.iter()
-                .filter_map(|(_, p)| p.behaviours.get(b))
-                .map(|f| sh.m.behaviour_cr_at(f, j)),
-        )
+    let mo = sh.v.months.keys().next_back().copied()?;
+    let rows = match team {
+        Some(tm) => &sh.v.teams.get(tm)?.behaviours,
+        None => &sh.v.behaviours,
     };
-    let bars = input
+    let at = |month: Month, b: &str| -> Option<f64> {
+        let j = sh.v.month_last_index(month)?;
+        rows.get(b)?.get(j).copied().flatten()
+    };
+    let bars: Vec<charts::BehaviourBar> = input
         .content
         .behaviours
         .iter()
-        .filter(|b| reps.iter().any(|(_, p)| p.behaviours.contains_key(&b.id)))
+        .filter(|b| rows.get(&b.id).is_some_and(|r| r.iter().any(Option::is_some)))
         .map(|b| charts::BehaviourBar {
             title: b.meta.title.clone(),
-            this_month: per_behaviour(mo, &b.id),
-            last_month: per_behaviour(mo.prev(), &b.id),
+            this_month: at(mo, &b.id),
+            last_month: at(mo.prev(), &b.id),
         })
         .collect();
+    if bars.is_empty() {
+        return None;
+    }
     let name = team.map_or_else(|| t(input, "all_teams").to_string(), |tm| team_name(sh, tm));
     Some(charts::render_html(&charts::behaviour_bars(
         &charts::BehaviourBarsInput {
@@ -286,7 +276,7 @@ pub fn bars_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> Option<Stri
 pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String {
     let input = sh.input;
     let months =
-        sh.m.months
+        sh.v.months
             .iter()
             .map(|(mo, fig)| {
                 let (coverage, minutes) = match team {
@@ -314,21 +304,26 @@ pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String 
 
 /// The lead–lag scatter of a month: individual points, so only where the
 /// build may show people.
-pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::metrics::MonthFigures) -> Option<String> {
+pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::visible::MonthShown) -> Option<String> {
     let ll = f.lead_lag.as_ref().filter(|_| sh.shows_people())?;
+    // Points in the order of their label (pseudonym or name), never by id.
+    let mut points: Vec<charts::ScatterPoint> = f
+        .lead_lag_points
+        .iter()
+        .filter_map(|(p, x, y)| {
+            Some(charts::ScatterPoint {
+                label: sh.name(p)?,
+                x: *x,
+                y: *y,
+            })
+        })
+        .collect();
+    points.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.x.total_cmp(&b.x)));
     Some(charts::render_html(&charts::scatter(
         &charts::ScatterInput {
             id: chart_id.into(),
             title: t(sh.input, "report_lead_lag").into(),
-            points: f
-                .lead_lag_points
-                .iter()
-                .map(|(p, x, y)| charts::ScatterPoint {
-                    label: sh.name(p).unwrap_or_default(),
-                    x: *x,
-                    y: *y,
-                })
-                .collect(),
+            points,
             rho: ll.rho,
             n: ll.n,
         },

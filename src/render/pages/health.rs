@@ -5,16 +5,17 @@ use super::*;
 /// The data-health page: logging coverage, missing weeks and outliers.
 pub fn health_view(sh: &Shown) -> HealthView {
     let input = sh.input;
-    let health = crate::datahealth::assess(input.data, sh.m);
+    let health = &sh.v.health;
     let teams = health
         .teams
         .iter()
         .filter_map(|(id, c)| {
             let team = input.data.team(id)?;
-            Some((team.name.clone(), if sh.team_hidden(id) { None } else { *c }))
+            Some((team.name.clone(), *c))
         })
         .collect();
-    let people = if sh.shows_people() {
+    // Listed by the name they are shown under, never by id or roster.
+    let mut people: Vec<HealthRow> = if sh.shows_people() {
         health
             .people
             .iter()
@@ -28,7 +29,8 @@ pub fn health_view(sh: &Shown) -> HealthView {
     } else {
         Vec::new()
     };
-    let outliers = if sh.shows_people() {
+    people.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut outliers: Vec<(String, String, String, u32, f64)> = if sh.shows_people() {
         health
             .outliers
             .iter()
@@ -45,12 +47,13 @@ pub fn health_view(sh: &Shown) -> HealthView {
     } else {
         Vec::new()
     };
+    outliers.sort_by(|a, b| (&a.0, &a.2, &a.1).cmp(&(&b.0, &b.2, &b.1)));
     HealthView {
-        as_of: sh.m.as_of.map(|w| w.to_string()).unwrap_or_default(),
+        as_of: sh.v.as_of.map(|w| w.to_string()).unwrap_or_default(),
         teams,
         people,
         outliers,
-        missing_total: health.people.values().map(|h| h.missing_weeks.len()).sum(),
-        outlier_total: health.outliers.len(),
+        missing_total: sh.v.missing_total,
+        outlier_total: sh.v.outlier_total,
     }
 }

@@ -1,62 +1,36 @@
 //! The home page: the players' scoreboard and its charts.
 
-use std::collections::BTreeMap;
-
 use super::super::t;
 use super::charts::level_stack;
 use super::*;
 use crate::charts;
 use crate::locale;
 
-/// Reps of the whole build per level now, in level order.
+/// Reps per level now, in level order; empty when a count is hidden
+/// (then a bar of the shown ones would mislead).
 fn level_counts(sh: &Shown) -> Vec<(String, usize)> {
-    let mut counts: BTreeMap<Level, usize> = Level::ALL.iter().map(|l| (*l, 0)).collect();
-    for p in sh.m.people.values().filter(|p| p.rep && !sh.team_hidden(&p.team)) {
-        *counts.entry(p.level).or_default() += 1;
-    }
-    Level::ALL.iter().map(|l| (l.key().to_string(), counts[l])).collect()
-}
-
-pub fn team_card(sh: &Shown, id: &str) -> Option<TeamCard> {
-    let team = sh.input.data.team(id)?;
-    let f = sh.m.teams.get(id)?;
-    let last = sh.m.weeks.len().checked_sub(1);
-    let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
-    Some(TeamCard {
-        id: id.to_string(),
-        name: team.name.clone(),
-        route: format!("teams/{id}/index.html"),
-        figure: figure(
-            f.cr,
-            at_or_none(&f.cr_series, before),
-            &sh.input.config.consistency.levels,
-            sh.team_hidden(id),
-        ),
-        reps: f.reps,
-    })
+    let counts: Option<Vec<(String, usize)>> = Level::ALL
+        .iter()
+        .map(|l| Some((l.key().to_string(), sh.v.levels_now.get(l).copied().flatten()?)))
+        .collect();
+    counts.unwrap_or_default()
 }
 
 /// The home page's players' scoreboard and its charts.
 pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
-    let as_of = sh.m.as_of?;
+    let as_of = sh.v.as_of?;
     let input = sh.input;
     let lang = input.config.language;
-    let last = sh.m.weeks.len() - 1;
+    let last = sh.v.weeks.len() - 1;
     let before = last.checked_sub(TREND_WEEKS);
-    // The overall figure over visible teams only (hidden teams' reps are left out).
-    let visible: Vec<&PersonFigures> =
-        sh.m.people
-            .values()
-            .filter(|p| p.rep && !sh.team_hidden(&p.team))
-            .collect();
-    let series: Vec<Option<f64>> = (0..sh.m.weeks.len())
-        .map(|j| crate::metrics::stats::mean_defined(visible.iter().map(|p| p.cr_series[j])))
-        .collect();
+    // Over every rep of the build: the hidden teams are protected by the
+    // complementary rule, not by leaving their people out.
+    let series = &sh.v.overall;
     let overall = figure(
         series[last],
-        at_or_none(&series, before),
+        at_or_none(series, before),
         &input.config.consistency.levels,
-        sh.all_suppressed,
+        sh.v.all_hidden(),
     );
     let goal = input.config.goal;
     let winning = overall.value.is_some_and(|v| v >= goal);
@@ -73,15 +47,19 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
         ),
         _ => t(input, "not_enough_data").to_string(),
     };
-    let teams = sh.m.teams.keys().filter_map(|id| team_card(sh, id)).collect();
+    let teams =
+        sh.v.teams
+            .keys()
+            .filter_map(|id| super::team::team_card(sh, id))
+            .collect();
     let mut charts_html = Vec::new();
-    if !sh.all_suppressed {
+    if !sh.v.all_hidden() {
         let mut trend_series = vec![charts::TrendSeries {
             name: t(input, "all_teams").into(),
             values: series.clone(),
         }];
-        for (id, f) in &sh.m.teams {
-            if !sh.team_hidden(id)
+        for (id, f) in &sh.v.teams {
+            if f.cr_series.iter().any(Option::is_some)
                 && let Some(team) = input.data.team(id)
             {
                 trend_series.push(charts::TrendSeries {
@@ -111,6 +89,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             goal,
             winning,
             level_total: level_counts(sh).iter().map(|(_, n)| n).sum(),
+            levels_note: level_counts(sh).is_empty().then(|| sh.say(crate::visible::Why::TooFew)),
             levels: level_counts(sh),
             teams,
             sentence,

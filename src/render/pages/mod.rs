@@ -10,13 +10,13 @@ pub mod person;
 pub mod report;
 pub mod team;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::Input;
 use super::views::*;
 use crate::charts::{self as chart, CellState, ChartText};
-use crate::config::PrivacyMode;
-use crate::metrics::{Cell, Level, Metrics, PersonFigures};
+use crate::metrics::{Cell, Level, PersonFigures};
+use crate::visible::{Visible, Why};
 use crate::week::Week;
 
 /// Weeks shown in heatmaps: a half year reads well on a laptop and on A4.
@@ -24,47 +24,48 @@ const HEATMAP_WEEKS: usize = 26;
 /// Weeks back for the scoreboard's trend arrow.
 const TREND_WEEKS: usize = 4;
 
-/// What this build may show of the metrics.
+/// A page's view of the build: the visible figures and how to name people.
 pub struct Shown<'a> {
     pub input: &'a Input<'a>,
-    pub m: &'a Metrics,
+    /// What this build may show: the only figures pages read.
+    pub v: &'a Visible,
     pub text: ChartText,
-    /// Teams whose figures are suppressed (too few reps in an aggregate build).
-    pub suppressed: BTreeSet<String>,
-    /// The whole organisation is too small to show any figure.
-    pub all_suppressed: bool,
     /// `YYYY-Www` of every week, formatted once for all charts.
     week_keys: Vec<String>,
 }
 
 impl<'a> Shown<'a> {
     pub fn new(input: &'a Input<'a>) -> Self {
-        let m = input.metrics;
-        let aggregate = input.scope.mode == PrivacyMode::Aggregate;
-        let min = input.config.privacy.min_group_size;
-        let (suppressed, all_suppressed) = if aggregate {
-            let sizes: Vec<(&str, usize)> = m.teams.iter().map(|(id, t)| (id.as_str(), t.reps)).collect();
-            let total: usize = sizes.iter().map(|(_, n)| n).sum();
-            (crate::privacy::suppressed(sizes, min), total < min)
-        } else {
-            (BTreeSet::new(), false)
-        };
+        let v = input.visible;
         Shown {
             input,
-            m,
+            v,
             text: ChartText::for_language(input.config.language),
-            suppressed,
-            all_suppressed,
-            week_keys: m.weeks.iter().map(|w| w.to_string()).collect(),
+            week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
         }
     }
 
+    /// The team's headline may not be shown.
     pub fn team_hidden(&self, team: &str) -> bool {
-        self.all_suppressed || self.suppressed.contains(team)
+        self.v.team_hidden(team)
+    }
+
+    /// Why the team's headline is hidden, in the page's words.
+    pub fn why_hidden(&self, team: &str) -> Option<String> {
+        let why = self.v.teams.get(team)?.hidden?;
+        Some(self.say(why))
+    }
+
+    /// The page's sentence for a hidden figure.
+    pub fn say(&self, why: Why) -> String {
+        chart::fill(
+            super::t(self.input, why.key()),
+            &[("n", &self.v.min_group_size.to_string())],
+        )
     }
 
     pub fn shows_people(&self) -> bool {
-        self.input.scope.mode != PrivacyMode::Aggregate
+        self.v.shows_people()
     }
 
     /// The name shown for a person in this build (`None` in aggregate builds).
@@ -86,6 +87,7 @@ pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Lev
             change: None,
             trend: "flat",
             suppressed: true,
+            why: None,
         };
     }
     let change = now.zip(before).map(|(a, b)| a - b);
@@ -100,7 +102,20 @@ pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Lev
         change,
         trend,
         suppressed: false,
+        why: None,
     }
+}
+
+/// A figure that may be hidden, saying why when it is.
+pub fn figure_why(
+    now: Option<f64>,
+    before: Option<f64>,
+    levels: &crate::config::Levels,
+    why: Option<String>,
+) -> Figure {
+    let mut f = figure(now, before, levels, why.is_some());
+    f.why = why;
+    f
 }
 
 fn at_or_none(series: &[Option<f64>], i: Option<usize>) -> Option<f64> {
@@ -182,9 +197,18 @@ fn team_name(sh: &Shown, team: &str) -> String {
         .map_or_else(|| team.to_string(), |t| t.name.clone())
 }
 
-fn reps_of<'m>(sh: &'m Shown, team: Option<&str>) -> Vec<(&'m String, &'m PersonFigures)> {
-    sh.m.people
-        .iter()
-        .filter(|(_, p)| p.rep && team.is_none_or(|t| p.team == t) && !sh.team_hidden(&p.team))
-        .collect()
+/// The reps of a team this build may list, with the name they are shown
+/// under, in the order of that name: a pseudonym list in id or roster order
+/// could be mapped back by anyone holding the roster.
+fn listed_reps<'v>(sh: &'v Shown, team: &str) -> Vec<(&'v str, String, &'v PersonFigures)> {
+    let mut out: Vec<(&str, String, &PersonFigures)> =
+        sh.v.teams
+            .get(team)
+            .map(|t| t.people.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| Some((id.as_str(), sh.name(id)?, sh.v.people.get(id)?)))
+            .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
 }

@@ -9,10 +9,10 @@ use crate::locale;
 pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<PersonView> {
     let input = sh.input;
     let person = input.data.person(id)?;
-    let p = sh.m.people.get(id)?;
+    let p = sh.v.people.get(id)?;
     let levels = &input.config.consistency.levels;
     let lang = input.config.language;
-    let last = sh.m.weeks.len().checked_sub(1);
+    let last = sh.v.weeks.len().checked_sub(1);
     let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
     let targets = targets(input);
     let behaviours = p
@@ -31,7 +31,7 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
                     &sh.text,
                 )),
                 route: format!("behaviours/{bid}/index.html"),
-                figure: figure(b.cr, before.and_then(|j| sh.m.behaviour_cr_at(b, j)), levels, false),
+                figure: figure(b.cr, before.and_then(|j| sh.v.behaviour_cr_at(b, j)), levels, false),
                 hits: b.hits,
                 eligible: b.eligible,
                 strength: b.strength,
@@ -43,14 +43,14 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
         })
         .collect();
     let mut charts_html = Vec::new();
-    if !sh.m.weeks.is_empty() {
-        let from = sh.m.weeks.len().saturating_sub(HEATMAP_WEEKS);
+    if !sh.v.weeks.is_empty() {
+        let from = sh.v.weeks.len().saturating_sub(HEATMAP_WEEKS);
         let rows = p
             .behaviours
             .iter()
             .map(|(bid, b)| HeatmapRow {
                 label: behaviour_title(input, bid).to_string(),
-                cells: (from..sh.m.weeks.len())
+                cells: (from..sh.v.weeks.len())
                     .map(|i| cell_state(b.cells[i], targets.get(bid.as_str()).copied().unwrap_or(1)))
                     .collect(),
             })
