@@ -37,6 +37,9 @@ struct Index<'a> {
     terms: Terms<'a>,
 }
 
+/// A document's distinct words with their summed weights.
+type WordCounts<'a> = Vec<(Cow<'a, str>, u32)>;
+
 /// The terms as a JSON object without building a map of them first.
 struct Terms<'a>(Vec<(&'a str, Vec<u64>)>);
 
@@ -75,7 +78,7 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
         .par_iter()
         .map(|d| [d.title.to_ascii_lowercase(), d.text.to_ascii_lowercase()])
         .collect();
-    let counted: Vec<(String, Vec<(Cow<str>, u32)>)> = docs
+    let counted: Vec<(String, WordCounts)> = docs
         .par_iter()
         .zip(&lowered)
         .map(|(d, texts)| {
