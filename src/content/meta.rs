@@ -42,6 +42,10 @@ pub struct BehaviourMeta {
     pub summary: Option<String>,
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// Other names for the behaviour in exports: the CRM activity types or
+    /// picklist values that count as it (`ritme import` matches them).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub weight: Option<i64>,
     pub owner: Option<String>,
     #[serde(default)]
