@@ -41,5 +41,6 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
             .with_context(|| format!("cannot write {}", path.display()))
             .map_err(Error::Io)?;
     }
-    Ok(embedded::EXAMPLE.len())
+    let templates = crate::import::template::for_new_site(dir).map_err(Error::Io)?;
+    Ok(embedded::EXAMPLE.len() + templates)
 }

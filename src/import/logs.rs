@@ -89,6 +89,12 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
     let mut weeks: BTreeMap<(Week, String), Acc> = BTreeMap::new();
     let mut not_for_role: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for row in rows {
+        // A template row with no counts is a person not logged that week.
+        if let Shape::Wide(cols) = &shape
+            && cols.iter().all(|(c, _)| row.cell(*c).is_empty())
+        {
+            continue;
+        }
         let person = ctx.person(row, Field::Person);
         let week = ctx.week(row);
         let mut values: Vec<(Option<String>, Count)> = Vec::new();

@@ -319,10 +319,16 @@ pub fn infer_kind(header: &[String], mapping: &Mapping) -> Kind {
     };
     if has(Field::Coach) || mapping.columns.contains_key(&Field::Minutes) {
         Kind::Coaching
-    } else if [Field::Won, Field::Lost, Field::Outcome]
+    } else if [Field::Won, Field::Lost, Field::Outcome, Field::Revenue]
         .iter()
         .any(|f| mapping.columns.contains_key(f))
         || (has(Field::Won) && has(Field::Lost))
+        // An opportunity report: a stage and an amount, no activity.
+        // (`Status` alone is not enough: activity reports have one too.)
+        || (!has(Field::Behaviour) && {
+            let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
+            folded.iter().any(|h| h == "stage") && folded.iter().any(|h| h == "amount" || h == "revenue")
+        })
     {
         Kind::Outcomes
     } else {
@@ -379,5 +385,13 @@ mod tests {
         );
         assert_eq!(infer_kind(&h(&["person", "month", "won", "lost"]), &m), Kind::Outcomes);
         assert_eq!(infer_kind(&h(&["person", "week", "behaviour"]), &m), Kind::Logs);
+        assert_eq!(
+            infer_kind(&h(&["Opportunity Owner", "Close Date", "Stage", "Amount"]), &m),
+            Kind::Outcomes
+        );
+        assert_eq!(
+            infer_kind(&h(&["Assigned", "Date", "Status", "Activity Type"]), &m),
+            Kind::Logs
+        );
     }
 }

@@ -307,8 +307,10 @@ pub fn plan_table(
         if !table::is_report_line(last, header.len()) {
             break;
         }
-        if last.cells.iter().any(|c| !c.is_empty()) {
-            trailer.push((last.line, line_text(last)));
+        // A template row with only a name is a week not filled in, not a report line.
+        let text = line_text(last);
+        if !text.is_empty() && site.people.find(&text) == names::Found::None {
+            trailer.push((last.line, text));
         }
         data.pop();
     }

@@ -262,6 +262,10 @@ impl<'a> Ctx<'a> {
     /// The ISO week of a row: its week column, or the week of its date.
     pub fn week(&mut self, row: &Row) -> Option<Week> {
         if let Some(cell) = self.cell(row, Field::Week).filter(|c| !c.is_empty()) {
+            // A spreadsheet may have turned the week into a date.
+            if let Cell::DateTime(d) = cell {
+                return Some(Week::of(d.date())).filter(|w| YEARS.contains(&w.monday().year()));
+            }
             let text = cell.text();
             let column = self.header(Field::Week).to_string();
             return match text.parse::<Week>() {

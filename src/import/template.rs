@@ -146,3 +146,21 @@ pub fn write(site: &Site, out: &Path) -> Result<(), Diagnostic> {
     }
     std::fs::write(out, bytes).map_err(|e| Diagnostic::error(&shown, format!("cannot write: {}", super::io_words(&e))))
 }
+
+/// Where `ritme new` puts the templates, relative to the site.
+pub const NEW_SITE_FILES: [&str; 2] = ["import/log-template.xlsx", "import/log-template.csv"];
+
+/// Writes the log templates into a site `ritme new` has just made; returns
+/// how many files it wrote.
+pub fn for_new_site(dir: &Path) -> anyhow::Result<usize> {
+    let site = Site::load(dir).map_err(|d| {
+        anyhow::anyhow!(
+            "the new site does not load: {}",
+            d.first().map(ToString::to_string).unwrap_or_default()
+        )
+    })?;
+    for rel in NEW_SITE_FILES {
+        write(&site, &dir.join(rel)).map_err(|d| anyhow::anyhow!("{d}"))?;
+    }
+    Ok(NEW_SITE_FILES.len())
+}
