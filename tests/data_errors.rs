@@ -149,3 +149,31 @@ fn people_may_carry_email_and_aliases_and_a_bad_address_is_named() {
     assert_eq!(errs.len(), 1, "{err}");
     assert!(errs[0].contains("`bram-at-example` is not an e-mail address"), "{err}");
 }
+
+#[test]
+fn an_unknown_id_in_many_logs_is_one_error_at_its_first_place() {
+    let site = TestSite::fixture("minimal");
+    for w in 11..31 {
+        site.write(
+            &format!("data/logs/2026-W{w}.yaml"),
+            &format!("week: 2026-W{w}\nentries:\n  brm:\n    bellen: 1\n  bram:\n    belen: 2\n"),
+        );
+    }
+    let err = check_errors(&site);
+    let errs = errors(&err);
+    assert_eq!(errs.len(), 2, "{err}");
+    assert!(
+        errs.iter()
+            .any(|e| e.starts_with("data/logs/2026-W11.yaml:3:3: error: unknown person `brm` in 20 log entries")),
+        "{err}"
+    );
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("unknown behaviour `belen` in 20 log entries")),
+        "{err}"
+    );
+    assert!(
+        err.contains("did you mean `bram`?") && err.contains("did you mean `bellen`?"),
+        "{err}"
+    );
+}

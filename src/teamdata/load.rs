@@ -213,8 +213,41 @@ struct LogDoc<'a> {
 /// valid) and its entries that passed.
 struct CheckedDoc<'a> {
     diags: Vec<Diagnostic>,
+    /// Unknown ids, apart: one id named in many weeks is one mistake.
+    unknown: Vec<(Unknown, Diagnostic)>,
     week: Option<Week>,
     entries: Vec<(&'a str, WeekEntry)>,
+}
+
+/// An id the logs name that the site does not define.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Unknown {
+    Person(String),
+    Behaviour(String),
+}
+
+/// One error per unknown id, at its first place, saying how often it recurs.
+fn grouped(unknown: Vec<(Unknown, Diagnostic)>) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<Unknown, Vec<Diagnostic>> = BTreeMap::new();
+    for (key, d) in unknown {
+        groups.entry(key).or_default().push(d);
+    }
+    groups
+        .into_iter()
+        .filter_map(|(key, ds)| {
+            let n = ds.len();
+            let mut first = ds.into_iter().next()?;
+            if n > 1 {
+                first.message = match key {
+                    Unknown::Person(id) => format!("unknown person `{id}` in {n} log entries (this is the first)"),
+                    Unknown::Behaviour(id) => {
+                        format!("unknown behaviour `{id}` in {n} log entries (this is the first)")
+                    }
+                };
+            }
+            Some(first)
+        })
+        .collect()
 }
 
 fn at(file: &SourceFile, after: Option<&str>, token: &str, message: impl Into<String>) -> Diagnostic {
@@ -287,6 +320,7 @@ pub fn load_with(
         .par_iter()
         .map(|LogDoc { file, doc }| {
             let mut diags = Vec::new();
+            let mut unknown = Vec::new();
             let mut entries = Vec::new();
             let week: Week = match doc.week.parse() {
                 Ok(w) => w,
@@ -294,6 +328,7 @@ pub fn load_with(
                     diags.push(at(file, Some("week"), doc.week.trim(), e).with_hint("weeks are ISO weeks: YYYY-Www"));
                     return CheckedDoc {
                         diags,
+                        unknown,
                         week: None,
                         entries,
                     };
@@ -305,10 +340,11 @@ pub fn load_with(
                     if rejected_person(pid) {
                         continue;
                     }
-                    diags.push(
+                    unknown.push((
+                        Unknown::Person(pid.clone()),
                         at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
                             .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
-                    );
+                    ));
                     continue;
                 };
                 if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
@@ -351,7 +387,8 @@ pub fn load_with(
                                 if rejected_behaviour(bid) {
                                     continue;
                                 }
-                                diags.push(
+                                unknown.push((
+                                    Unknown::Behaviour(bid.clone()),
                                     at(
                                         file,
                                         Some(&format!("{pid}:")),
@@ -359,7 +396,7 @@ pub fn load_with(
                                         format!("unknown behaviour `{bid}`"),
                                     )
                                     .with_hint(unknown_id_hint(bid, behaviour_ids.iter().copied())),
-                                );
+                                ));
                                 continue;
                             };
                             let value = match raw {
@@ -405,21 +442,25 @@ pub fn load_with(
             }
             CheckedDoc {
                 diags,
+                unknown,
                 week: Some(week),
                 entries,
             }
         })
         .collect();
+    let mut unknown_ids = Vec::new();
     for (
         LogDoc { file, .. },
         CheckedDoc {
             diags: found,
+            unknown,
             week,
             entries,
         },
     ) in docs.iter().zip(checked)
     {
         diags.extend(found);
+        unknown_ids.extend(unknown);
         let Some(week) = week else {
             continue;
         };
@@ -456,6 +497,7 @@ pub fn load_with(
     }
     out.logged_weeks.sort();
     out.logged_weeks.dedup();
+    diags.extend(grouped(unknown_ids));
 
     // Coaching sessions.
     for f in &data.coaching {
