@@ -40,7 +40,8 @@ impl Session {
     }
 }
 
-pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
+/// Plans the files; `None` when the columns do not fit (the problem is filed).
+pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Option<Changes> {
     let mut missing = false;
     for field in [Field::Coach, Field::Person, Field::Date] {
         if ctx.columns.get(field).is_none() {
@@ -57,7 +58,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
         }
     }
     if missing {
-        return Err(());
+        return None;
     }
     let mut sessions: Vec<(NaiveDate, Session)> = Vec::new();
     for row in rows {
@@ -182,7 +183,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
             }
         }
         if touched {
-            kept.sort_by(|a, b| a.key().cmp(&b.key()));
+            kept.sort_by_key(Session::key);
             changes.files.push(Planned {
                 existed: existing.is_some(),
                 text: yaml_for(&kept),
@@ -190,7 +191,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
             });
         }
     }
-    Ok(changes)
+    Some(changes)
 }
 
 fn yaml_for(sessions: &[Session]) -> String {

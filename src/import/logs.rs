@@ -30,7 +30,8 @@ enum Shape {
     Wide(Vec<(usize, String)>),
 }
 
-pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
+/// Plans the files; `None` when the columns do not fit (the problem is filed).
+pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Option<Changes> {
     let shape = match ctx.columns.get(Field::Behaviour) {
         Some(c) => Shape::Long { behaviour: c },
         None => {
@@ -54,7 +55,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
                         ctx.columns.headers.join(", ")
                     )),
                 );
-                return Err(());
+                return None;
             }
             Shape::Wide(wide)
         }
@@ -83,7 +84,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
         );
     }
     if missing {
-        return Err(());
+        return None;
     }
 
     let mut weeks: BTreeMap<(Week, String), Acc> = BTreeMap::new();
@@ -202,7 +203,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
     for ((bid, role), lines) in not_for_role {
         changes.warnings.push(
             Diagnostic::warning(
-                &ctx.problems_file(),
+                ctx.problems_file(),
                 format!(
                     "{bid} does not apply to role {role}: {} left out, as the build would",
                     super::problems::spans(&lines, ctx.unit())
@@ -281,7 +282,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
             });
         }
     }
-    Ok(changes)
+    Some(changes)
 }
 
 fn path_of(week: Week) -> String {

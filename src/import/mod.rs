@@ -349,7 +349,7 @@ pub fn plan_table(
     if !problems.is_empty() {
         return Err(problems.into_diagnostics());
     }
-    let Ok(changes) = changes else {
+    let Some(changes) = changes else {
         return Err(vec![Diagnostic::error(&table.file, "the columns could not be mapped")]);
     };
     verify(site, &changes.files)?;

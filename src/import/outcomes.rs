@@ -43,7 +43,8 @@ fn result_of(value: &str) -> Option<bool> {
     }
 }
 
-pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
+/// Plans the files; `None` when the columns do not fit (the problem is filed).
+pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Option<Changes> {
     let by_stage = ctx.columns.get(Field::Outcome).is_some();
     let mut missing = Vec::new();
     if ctx.columns.get(Field::Person).is_none() {
@@ -66,7 +67,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
         );
     }
     if !missing.is_empty() {
-        return Err(());
+        return None;
     }
     let mut months: BTreeMap<(Month, String), Acc> = BTreeMap::new();
     let mut open = Vec::new();
@@ -167,19 +168,21 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
             lost: acc.lost.min(u64::from(u32::MAX)) as u32,
             revenue: acc.revenue.map(|r| (r * 100.0).round() / 100.0),
         };
-        let slot = all.entry(month).or_default();
-        if slot.contains_key(&pid) {
-            if force {
-                changes.replaced += 1;
-                slot.insert(pid, outcome);
-                touched = true;
-            } else {
-                changes.skipped.push(format!("{pid} in {month}"));
+        match all.entry(month).or_default().entry(pid) {
+            std::collections::btree_map::Entry::Occupied(mut e) => {
+                if force {
+                    changes.replaced += 1;
+                    e.insert(outcome);
+                    touched = true;
+                } else {
+                    changes.skipped.push(format!("{} in {month}", e.key()));
+                }
             }
-        } else {
-            changes.new += 1;
-            slot.insert(pid, outcome);
-            touched = true;
+            std::collections::btree_map::Entry::Vacant(e) => {
+                changes.new += 1;
+                e.insert(outcome);
+                touched = true;
+            }
         }
     }
     if touched {
@@ -189,7 +192,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Result<Changes, ()> {
             text: yaml_for(&all),
         });
     }
-    Ok(changes)
+    Some(changes)
 }
 
 fn yaml_for(all: &BTreeMap<Month, BTreeMap<String, Outcome>>) -> String {
