@@ -33,5 +33,6 @@ pub mod source;
 pub mod teamdata;
 pub mod theme;
 pub mod validate;
+pub mod visible;
 pub mod week;
 pub mod yaml;

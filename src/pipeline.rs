@@ -168,8 +168,8 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let everyone = all_data.people.clone();
     let data = privacy::restrict(all_data, &scope);
     let metrics = metrics::compute(&data, &rules, &config);
+    let health = datahealth::assess(&data, &metrics);
     if opts.review_date.is_some() {
-        let health = datahealth::assess(&data, &metrics);
         diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
     }
     timer.lap("metrics");
@@ -207,6 +207,12 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         key.hash(&mut h);
         h.finish()
     };
+    let targets: BTreeMap<String, u32> = content
+        .behaviours
+        .iter()
+        .map(|b| (b.id.clone(), b.meta.target))
+        .collect();
+    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets);
     let input = render::Input {
         previous: &opts.previous,
         salt,
@@ -217,7 +223,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         sources: &sources,
         theme: &theme,
         data: &data,
-        metrics: &metrics,
+        visible: &visible,
         scope: &scope,
         identities: &identities,
     };
@@ -229,11 +235,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         }),
         PrivacyMode::Named => metrics::json::People::ById,
     };
-    let shown = render::dashboards::Shown::new(&input);
-    let json = metrics::json::metrics_json(
-        &privacy::suppress_metrics(&metrics, &shown.suppressed, shown.all_suppressed),
-        people,
-    );
+    let json = metrics::json::metrics_json(visible.redacted(), people);
     rendering.files.push(OutputFile::new("metrics.json", json));
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     timer.lap("render");
