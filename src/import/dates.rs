@@ -100,7 +100,22 @@ pub fn with_format(text: &str, format: &str) -> Option<NaiveDate> {
     if let Ok(d) = NaiveDate::parse_from_str(text, format) {
         return Some(d);
     }
-    let (d, rest) = NaiveDate::parse_and_remainder(text, format).ok()?;
+    if let Ok((d, rest)) = NaiveDate::parse_and_remainder(text, format)
+        && time_like(rest)
+    {
+        return Some(d);
+    }
+    // A format with a time (`%m/%d/%Y %H:%M`) still reads the rows that
+    // have none: exports leave the time out at midnight.
+    let time_at = ["%H", "%I", "%k", "%l", "%T", "%R", "%r", "%X"]
+        .iter()
+        .filter_map(|c| format.find(c))
+        .min()?;
+    let date_part = format[..time_at].trim_end_matches([' ', 'T', ',']);
+    if date_part.is_empty() || date_part.len() == format.len() {
+        return None;
+    }
+    let (d, rest) = NaiveDate::parse_and_remainder(text, date_part).ok()?;
     time_like(rest).then_some(d)
 }
 
@@ -218,6 +233,8 @@ mod tests {
         assert_eq!(f("2026-09-07 14:30", "%Y-%m-%d %H:%M"), Ok(d(2026, 9, 7)));
         assert_eq!(f("13/7/2026", "%m/%d/%Y"), Err(DateProblem::NotADate));
         assert_eq!(f("9/7/2026 lunch", "%m/%d/%Y"), Err(DateProblem::NotADate));
+        assert_eq!(f("9/7/2026", "%m/%d/%Y %I:%M %p"), Ok(d(2026, 9, 7)));
+        assert_eq!(f("9/7/2026 2:30 PM", "%m/%d/%Y %I:%M %p"), Ok(d(2026, 9, 7)));
     }
 
     #[test]

@@ -260,8 +260,7 @@ pub fn plan(site: &Site, req: &Request) -> Result<Plan, Vec<Diagnostic>> {
     let table = match req.format {
         Format::Csv => {
             let bytes = table::read_bounded(&req.file, &shown).map_err(|d| vec![d])?;
-            let text = table::decode(&bytes, &shown).map_err(|d| vec![d])?;
-            drop(bytes);
+            let text = table::decode(bytes, &shown).map_err(|d| vec![d])?;
             table::parse_csv(&text, &shown).map_err(|d| vec![d])?
         }
         Format::Sheet => table::read_sheet(&req.file, &shown, mapping.sheet.as_deref()).map_err(|d| vec![d])?,

@@ -3,7 +3,7 @@
 //! that exist. Each reader files what it cannot accept under its cause and
 //! value, and returns `None`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 
@@ -28,6 +28,11 @@ pub struct Ctx<'a> {
     /// Where the format came from, for hints.
     format_source: &'static str,
     managers: BTreeSet<String>,
+    /// Values already understood: an export repeats a few names, types and
+    /// dates thousands of times, and folding each again is most of the work.
+    people_seen: HashMap<String, &'a Person>,
+    behaviours_seen: HashMap<String, String>,
+    dates_seen: HashMap<String, NaiveDate>,
 }
 
 impl<'a> Ctx<'a> {
@@ -55,6 +60,9 @@ impl<'a> Ctx<'a> {
             ambiguous: Vec::new(),
             format_source,
             managers,
+            people_seen: HashMap::new(),
+            behaviours_seen: HashMap::new(),
+            dates_seen: HashMap::new(),
         }
     }
 
@@ -89,9 +97,16 @@ impl<'a> Ctx<'a> {
             );
             return None;
         }
+        if let Some(p) = self.people_seen.get(&value) {
+            return Some(p);
+        }
         let site = self.site;
         match site.people.find(&value) {
-            Found::One(id) => site.data.person(id),
+            Found::One(id) => {
+                let p = site.data.person(id)?;
+                self.people_seen.insert(value, p);
+                Some(p)
+            }
             Found::Many(ids) => {
                 let labels: Vec<String> = ids.iter().map(|i| site.people.label(i)).collect();
                 self.problems.add(
@@ -140,6 +155,15 @@ impl<'a> Ctx<'a> {
     /// The behaviour an export value stands for: through `--map-value` (or
     /// the profile's `values`), else by id, title or alias.
     pub fn behaviour(&mut self, line: usize, value: &str, column: &str) -> Option<String> {
+        if let Some(id) = self.behaviours_seen.get(value) {
+            return Some(id.clone());
+        }
+        let found = self.behaviour_unseen(line, value, column)?;
+        self.behaviours_seen.insert(value.to_string(), found.clone());
+        Some(found)
+    }
+
+    fn behaviour_unseen(&mut self, line: usize, value: &str, column: &str) -> Option<String> {
         let site = self.site;
         let (target, via_map) = match self.mapping.values.get(&fold(value)) {
             Some((_, b)) => (b.as_str(), true),
@@ -197,10 +221,18 @@ impl<'a> Ctx<'a> {
     /// The date of a row, in the years the data accepts.
     pub fn date(&mut self, row: &Row) -> Option<NaiveDate> {
         let cell = self.cell(row, Field::Date)?;
-        let column = self.header(Field::Date).to_string();
         let text = cell.text();
+        if let (Cell::Text(_), Some(d)) = (cell, self.dates_seen.get(&text)) {
+            return Some(*d);
+        }
+        let column = self.header(Field::Date).to_string();
         match dates::parse(cell, &self.spec) {
-            Ok(d) if YEARS.contains(&d.year()) => Some(d),
+            Ok(d) if YEARS.contains(&d.year()) => {
+                if let Cell::Text(_) = cell {
+                    self.dates_seen.insert(text, d);
+                }
+                Some(d)
+            }
             Ok(d) => {
                 self.problems.add(
                     Cause::Date,

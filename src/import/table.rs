@@ -160,7 +160,7 @@ fn too_large(file: &str) -> Diagnostic {
 }
 
 /// Decodes CSV bytes: UTF-8, with or without a byte-order mark.
-pub fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
+pub fn decode(mut bytes: Vec<u8>, file: &str) -> Result<String, Diagnostic> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(refuse(
             file,
@@ -168,10 +168,14 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Diagnostic> {
             "export it as \"CSV UTF-8\" (Excel: Save As → CSV UTF-8)",
         ));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok(t.to_string()),
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // Decoded in place: a large export is not held twice.
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(t),
         Err(e) => {
+            let (e, bytes) = (e.utf8_error(), e.into_bytes());
             let line = 1 + bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count();
             Err(Diagnostic::error(file, "the file is not UTF-8 text")
                 .at_line(line)
@@ -396,9 +400,9 @@ mod tests {
 
     #[test]
     fn bom_is_dropped_and_utf16_refused() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa,b\n", "f").unwrap(), "a,b\n");
-        assert!(decode(&[0xFF, 0xFE, b'a', 0], "f").is_err());
-        let e = decode(b"ok\n\xFF\n", "f").unwrap_err();
+        assert_eq!(decode(b"\xEF\xBB\xBFa,b\n".to_vec(), "f").unwrap(), "a,b\n");
+        assert!(decode(vec![0xFF, 0xFE, b'a', 0], "f").is_err());
+        let e = decode(b"ok\n\xFF\n".to_vec(), "f").unwrap_err();
         assert_eq!(e.line, Some(2));
     }
 
