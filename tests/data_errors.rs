@@ -179,3 +179,22 @@ fn an_unknown_id_in_many_logs_is_one_error_at_its_first_place() {
         "{err}"
     );
 }
+
+#[test]
+fn a_bad_date_in_front_matter_says_the_form_expected() {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "pages/over.md",
+        "---\ntitle: Over ons\nreview_by: 31-12-2026\n---\nTekst.\n",
+    );
+    let err = check_errors(&site);
+    assert!(
+        err.contains("pages/over.md:3:12: error:")
+            && err.contains("`31-12-2026` is not a date: write it as YYYY-MM-DD"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("trailing input") && !err.contains("invalid characters"),
+        "{err}"
+    );
+}
