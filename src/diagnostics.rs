@@ -180,7 +180,7 @@ pub fn nearest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
         // `anne` and `daniel` score 0.75 but are three edits apart.
         .filter(|(_, k)| {
             let longest = k.chars().count().max(wanted_lower.chars().count());
-            strsim::levenshtein(&wanted_lower, k) <= ((longest + 2) / 3).max(2)
+            strsim::levenshtein(&wanted_lower, k) <= longest.div_ceil(3).max(2)
         })
         .map(|(k, lower)| (strsim::jaro_winkler(&wanted_lower, &lower), k))
         .filter(|(score, _)| *score >= 0.75)
