@@ -287,8 +287,12 @@ pub fn resolve(header: &[String], mapping: &Mapping, kind: Kind) -> Result<Colum
     if !missing.is_empty() {
         return Err(format!("the header has no column {}", missing.join(" or ")));
     }
+    // A date named outright is the row's time: a stray `Week` or `Month`
+    // column of the report must not override it (nor a date a named week).
+    let named = |f: Field| mapping.columns.contains_key(&f);
+    let stated_time = named(Field::Date) || named(Field::Week) || named(Field::Month);
     for field in kind.fields() {
-        if of.contains_key(field) {
+        if of.contains_key(field) || (stated_time && matches!(field, Field::Date | Field::Week | Field::Month)) {
             continue;
         }
         let taken: Vec<usize> = of.values().copied().collect();
@@ -355,6 +359,14 @@ mod tests {
         assert_eq!(c.get(Field::Behaviour), Some(2));
         assert_eq!(c.describe(), "person ← Assigned, date ← Datum, behaviour ← ONDERWERP");
         assert_eq!(m.values["call"].1, "bellen");
+    }
+
+    #[test]
+    fn a_named_date_is_not_overridden_by_a_week_column() {
+        let m = Mapping::default().with_options(&["Due=date".into()], &[]).unwrap();
+        let c = resolve(&h(&["Assigned", "Due", "Week", "Subject"]), &m, Kind::Logs).unwrap();
+        assert_eq!(c.get(Field::Date), Some(1));
+        assert_eq!(c.get(Field::Week), None);
     }
 
     #[test]
