@@ -304,18 +304,26 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                                 RawValue::Int(n) if *n >= 0 && *n <= u32::MAX as i64 => Logged::Count(*n as u32),
                                 RawValue::Word(w) if w.trim() == "skip" => Logged::Skip,
                                 other => {
-                                    let shown = match other {
+                                    // The value as written on its line: a number too large
+                                    // for a count arrives clamped or as a float.
+                                    let pos = key_line(bid);
+                                    let written = pos
+                                        .and_then(|p| {
+                                            let line = file.text.lines().nth(p.line - 1)?;
+                                            let from: String = line.chars().skip(p.column - 1 + bid.chars().count()).collect();
+                                            let v = from.trim_start().strip_prefix(':')?;
+                                            let v = v.split([',', '}', '#']).next().unwrap_or(v);
+                                            Some(v.trim().to_string())
+                                        });
+                                    let shown = written.filter(|w| !w.is_empty()).unwrap_or_else(|| match other {
                                         RawValue::Int(n) => n.to_string(),
                                         RawValue::Float(x) => x.to_string(),
                                         RawValue::Bool(b) => b.to_string(),
                                         RawValue::Word(w) => w.clone(),
-                                    };
-                                    let token = match other {
-                                        RawValue::Int(n) if *n < 0 => n.to_string(),
-                                        _ => shown.clone(),
-                                    };
+                                    });
                                     diags.push(
-                                        at(file, Some(&format!("{pid}:")), &token, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                        Diagnostic::error(&file.rel, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                            .at_pos(pos.or(Some(Pos { line: 1, column: 1 })))
                                             .with_hint("counts are whole numbers of 0 or more; write `skip` to leave the behaviour out this week"),
                                     );
                                     continue;
