@@ -148,8 +148,26 @@ fn to_diagnostic(e: &backend::Error, text: &str, file: &str, first_line: usize) 
     // values (serde_yaml shows a number the way it parsed it).
     let written = e.location().and_then(|loc| value_at(text, loc.line(), loc.column()));
     let (message, value_hint) = humanise(message, written.as_deref());
+    // Our own messages about a value (a date outside the years, say) start
+    // with the value; serde places them at the start of the enclosing map,
+    // so they are moved to where the value is written.
+    let own = split_path(&message)
+        .1
+        .strip_prefix('`')
+        .and_then(|r| r.split('`').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
     let mut d = Diagnostic::error(file, message);
-    if let Some(loc) = e.location() {
+    let found = own.zip(e.location()).and_then(|(value, loc)| {
+        let from = loc.line().saturating_sub(1);
+        text.lines().enumerate().skip(from).find_map(|(i, l)| {
+            let col = find_word(l, &value)?;
+            Some((i + first_line, l[..col].chars().count() + 1))
+        })
+    });
+    if let Some((line, column)) = found {
+        d = d.at(line, column);
+    } else if let Some(loc) = e.location() {
         d = d.at(loc.line() + first_line - 1, loc.column());
     } else {
         d = d.at_line(first_line);
@@ -203,6 +221,9 @@ fn humanise(message: &str, written: Option<&str>) -> (String, Option<String>) {
             let allowed = backticked(r.split_once("expected").map_or("", |(_, e)| e));
             let hint = (!allowed.is_empty()).then(|| format!("write one of: {}", allowed.join(", ")));
             return (at(format!("`{word}` is not one of the allowed values")), hint);
+        }
+        if rest.starts_with('`') {
+            return (at(rest.to_string()), None);
         }
         return (format!("YAML: {message}"), None);
     };
@@ -259,7 +280,9 @@ fn humanise(message: &str, written: Option<&str>) -> (String, Option<String>) {
 
 /// The path before a nested value's message, and the message.
 fn split_path(message: &str) -> (Option<&str>, &str) {
-    const STARTS: [&str; 6] = [
+    const STARTS: [&str; 7] = [
+        // Our own messages about a value start with the value.
+        "`",
         "invalid type: ",
         "invalid value: ",
         "missing field `",

@@ -46,6 +46,7 @@ pub struct BehaviourMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "crate::week::optional_date")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -61,6 +62,7 @@ pub struct GuideMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "crate::week::optional_date")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -69,6 +71,7 @@ pub struct GuideMeta {
 #[serde(deny_unknown_fields)]
 pub struct StoryMeta {
     pub title: String,
+    #[serde(deserialize_with = "crate::week::date")]
     pub date: NaiveDate,
     pub team: Option<String>,
     #[serde(default)]
@@ -85,6 +88,7 @@ pub struct StoryMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "crate::week::optional_date")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -108,6 +112,7 @@ pub struct PageMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "crate::week::optional_date")]
     pub review_by: Option<NaiveDate>,
 }
 

@@ -141,6 +141,7 @@ struct RawCoachingFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSession {
+    #[serde(deserialize_with = "crate::week::date")]
     date: NaiveDate,
     coach: String,
     person: String,
@@ -402,6 +403,11 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     }
     out.logged_weeks.sort();
     out.logged_weeks.dedup();
+    let week_of_doc: Vec<(&SourceFile, Week)> = docs
+        .iter()
+        .filter_map(|d| Some((d.file, d.doc.week.parse().ok()?)))
+        .collect();
+    diags.extend(far_apart(&out.logged_weeks, &week_of_doc));
 
     // Coaching sessions.
     for f in &data.coaching {
@@ -510,6 +516,54 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     }
 }
 
+/// Logged weeks this far apart, with nothing logged between them, are
+/// taken for a typo in a year (`2062-W10` for `2026-W10`).
+const MAX_GAP_WEEKS: i64 = 104;
+
+/// Every figure is computed for every week from the first logged week to
+/// the last, so one document with a wrong year would make a build compute
+/// (and draw) decades of empty weeks. The logged weeks fall apart into runs
+/// at such gaps; the documents outside the longest run are named.
+fn far_apart(weeks: &[Week], docs: &[(&SourceFile, Week)]) -> Vec<Diagnostic> {
+    let mut runs: Vec<&[Week]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=weeks.len() {
+        if i == weeks.len() || weeks[i - 1].weeks_until(weeks[i]) > MAX_GAP_WEEKS {
+            runs.push(&weeks[start..i]);
+            start = i;
+        }
+    }
+    if runs.len() < 2 {
+        return Vec::new();
+    }
+    // On a tie the run nearest to today: the programme as it runs now.
+    // (Only an error message depends on the clock, never an output.)
+    let today = Week::of(chrono::Utc::now().date_naive());
+    let distance = |r: &[Week]| r.iter().map(|w| w.weeks_until(today).abs()).min().unwrap_or(i64::MAX);
+    let main = runs
+        .iter()
+        .max_by_key(|r| (r.len(), std::cmp::Reverse(distance(r))))
+        .copied()
+        .unwrap_or_default();
+    let (Some(&first), Some(&last)) = (main.first(), main.last()) else {
+        return Vec::new();
+    };
+    docs.iter()
+        .filter(|(_, w)| *w < first || *w > last)
+        .map(|(file, w)| {
+            let nearest = if *w < first { first } else { last };
+            let years = (w.weeks_until(nearest).abs() as f64 / 52.18).round();
+            at(
+                file,
+                Some("week"),
+                &w.to_string(),
+                format!("{w} lies {years} years away from the other logged weeks (the nearest is {nearest})"),
+            )
+            .with_hint("check the year: logs more than two years apart with nothing logged between them are refused, as every week between them would be computed")
+        })
+        .collect()
+}
+
 fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut Diagnostics) {
     let mut team_ids = BTreeSet::new();
     for t in &raw.teams {
@@ -587,8 +641,9 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             match v.parse::<Week>() {
                 Ok(w) => Some(w),
                 Err(e) => {
+                    // The person stays known: their log entries would
+                    // otherwise all be "unknown person" errors on top.
                     diags.push(at(f, Some(&after), v.trim(), format!("`{field}` of `{}`: {e}", p.id)));
-                    ok = false;
                     None
                 }
             }
