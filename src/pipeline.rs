@@ -138,7 +138,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     };
     timer.lap("theme");
 
-    let rendered_md = render::render_markdown(&content, config.markdown.raw_html);
+    let rendered_md = render::render_markdown(&content, &config.markdown);
     for r in rendered_md.values() {
         diags.extend(r.diagnostics.iter().cloned());
     }
