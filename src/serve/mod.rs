@@ -24,6 +24,19 @@ use hyper::{Method, Request, Response, StatusCode};
 use crate::pipeline::{self, Error};
 use reload::{Next, Signal, Stream};
 
+// As in the command line: a closed stdout or stderr (`ritme serve | head`)
+// must not panic the builder thread; lines nobody reads are dropped.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
 pub struct Options {
     pub site: PathBuf,
     pub bind: IpAddr,
