@@ -1,6 +1,7 @@
-//! Embeds the built-in theme (`themes/default/`) and the example programme
-//! (`content/`) in the binary, so that `ritme` works on any folder and
-//! `ritme new` can scaffold without the repository around it.
+//! Embeds the built-in theme (`themes/default/`), the example programmes
+//! (`content/` in Dutch, `examples/en/` in English) and the empty skeletons
+//! (`examples/skeleton/LANG/`) in the binary, so that `ritme` works on any
+//! folder and `ritme new` can scaffold without the repository around it.
 //!
 //! A generated list of `include_bytes!` rather than a directory-embedding
 //! crate: the example's own build output (`content/public/`, or any folder
@@ -17,6 +18,9 @@ fn main() {
     for (name, dir) in [
         ("THEME", root.join("themes/default")),
         ("EXAMPLE", root.join("content")),
+        ("EXAMPLE_EN", root.join("examples/en")),
+        ("SKELETON_NL", root.join("examples/skeleton/nl")),
+        ("SKELETON_EN", root.join("examples/skeleton/en")),
     ] {
         let mut files = Vec::new();
         collect(&dir, &dir, &mut files);

@@ -42,6 +42,9 @@ pub fn standalone(html: &str) -> String {
             Ok(())
         }))
         .append_element_content_handler(element!("img, image", |el| {
+            if el.tag_name() == "img" && el.get_attribute("src").is_some_and(|s| embedded_image(&s)) {
+                return Ok(());
+            }
             let alt = el.get_attribute("alt").unwrap_or_default();
             el.replace(&alt, ContentType::Text);
             Ok(())
@@ -52,8 +55,13 @@ pub fn standalone(html: &str) -> String {
         }))
         .append_element_content_handler(element!("*", |el| {
             let names: Vec<String> = el.attributes().iter().map(|a| a.name()).collect();
+            let embedded = el.tag_name() == "img";
             for name in names {
                 let lower = name.to_ascii_lowercase();
+                let kept_src = embedded && lower == "src" && el.get_attribute(&name).is_some_and(|s| embedded_image(&s));
+                if kept_src {
+                    continue;
+                }
                 if URL_ATTRIBUTES.contains(&lower.as_str()) || lower.starts_with("on") {
                     el.remove_attribute(&name);
                 } else if lower == "style"
@@ -82,6 +90,12 @@ pub fn standalone(html: &str) -> String {
     // neither holds for a string built in memory. Should it fail all the
     // same, sending nothing is the safe answer for a page that must not leak.
     result.unwrap_or_default()
+}
+
+/// An image carried in the page itself (`data:image/…`, as the theme embeds
+/// the brand's logo): it loads nothing, and an image cannot run script.
+fn embedded_image(src: &str) -> bool {
+    src.trim_start().get(..11).is_some_and(|p| p.eq_ignore_ascii_case("data:image/"))
 }
 
 /// CSS with every `url(…)` replaced by `none` and every `@import` dropped:
@@ -140,6 +154,16 @@ mod tests {
         ] {
             assert!(out.contains(kept), "{kept} lost:\n{out}");
         }
+    }
+
+    #[test]
+    fn an_embedded_logo_stays() {
+        let html = r#"<p><img class="brand-logo" src="data:image/png;base64,iVBORw0KGgo=" alt="Ritme" srcset="https://x.example/l.png 2x"></p>"#;
+        let out = standalone(html);
+        assert!(out.contains(r#"src="data:image/png;base64,iVBORw0KGgo=""#), "{out}");
+        assert!(!out.contains("srcset") && !out.contains("https://"), "{out}");
+        let out = standalone(r#"<img src="data:text/html,<script>alert(1)</script>" alt="x">"#);
+        assert_eq!(out, "x");
     }
 
     #[test]
