@@ -58,7 +58,8 @@ pub fn standalone(html: &str) -> String {
             let embedded = el.tag_name() == "img";
             for name in names {
                 let lower = name.to_ascii_lowercase();
-                let kept_src = embedded && lower == "src" && el.get_attribute(&name).is_some_and(|s| embedded_image(&s));
+                let kept_src =
+                    embedded && lower == "src" && el.get_attribute(&name).is_some_and(|s| embedded_image(&s));
                 if kept_src {
                     continue;
                 }
@@ -95,7 +96,9 @@ pub fn standalone(html: &str) -> String {
 /// An image carried in the page itself (`data:image/…`, as the theme embeds
 /// the brand's logo): it loads nothing, and an image cannot run script.
 fn embedded_image(src: &str) -> bool {
-    src.trim_start().get(..11).is_some_and(|p| p.eq_ignore_ascii_case("data:image/"))
+    src.trim_start()
+        .get(..11)
+        .is_some_and(|p| p.eq_ignore_ascii_case("data:image/"))
 }
 
 /// CSS with every `url(…)` replaced by `none` and every `@import` dropped:
