@@ -13,6 +13,22 @@ use crate::output::{self, WriteError};
 use crate::pipeline::{self, Error};
 use crate::scaffold;
 
+// `println!` and `eprintln!` panic when their stream is closed: `ritme check
+// | head -1` would end in a panic (exit 101) once `head` has read its line.
+// Output nobody reads is not an error, so these two shadow the standard
+// ones in this module and drop write errors; the command finishes and exits
+// with the code it would have had.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// ritme: one folder of behaviour definitions, coaching guides, stories and
 /// weekly logs becomes a static intranet site with consistency charts and
 /// monthly reports.
@@ -295,10 +311,17 @@ fn write_built(
         Ok(written) => written,
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
         Err(WriteError::Io(e)) => {
-            // Not ritme's fault and not the site's: the place we were asked to write to.
-            let d = Diagnostic::error(out.display().to_string(), format!("cannot write the site: {e:#}")).with_hint(
-                "check that the output folder is writable and the disk has room; the previous build is untouched",
-            );
+            let d = Diagnostic::error(out.display().to_string(), format!("cannot write the site: {e:#}"));
+            if machine_failure(&e) {
+                // A full disk or a failing device: the machine's problem (2).
+                let d = d.with_hint(
+                    "free space on the disk (or fix the device) and build again; the previous build is untouched",
+                );
+                eprintln!("{d}");
+                return Err(ExitCode::from(2));
+            }
+            // The place we were asked to write to: the user's choice (1).
+            let d = d.with_hint("check that the output folder is writable; the previous build is untouched");
             return Err(report(&[d]));
         }
     };
@@ -439,6 +462,28 @@ fn report(diags: &[Diagnostic]) -> ExitCode {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     eprintln!("error: {errors} problem(s) found; nothing was written");
     ExitCode::from(1)
+}
+
+/// Whether a write failed because of the machine (no space, quota, a device
+/// error) rather than the path the user chose (read-only, not a folder,
+/// no permission).
+fn machine_failure(e: &anyhow::Error) -> bool {
+    use std::io::ErrorKind as K;
+    let Some(io) = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>()) else {
+        return true;
+    };
+    !matches!(
+        io.kind(),
+        K::PermissionDenied
+            | K::ReadOnlyFilesystem
+            | K::NotADirectory
+            | K::IsADirectory
+            | K::NotFound
+            | K::AlreadyExists
+            | K::InvalidFilename
+            | K::InvalidInput
+            | K::DirectoryNotEmpty
+    )
 }
 
 fn internal(e: &anyhow::Error) -> ExitCode {

@@ -236,6 +236,9 @@ pub struct MarkdownOptions {
     /// Pass raw HTML in Markdown through. Off by default: content is written
     /// by many hands and a stray `<script>` must not reach the intranet.
     pub raw_html: bool,
+    /// Show images from other sites (`https://…`). Off by default: on an
+    /// intranet a remote image tells its host who read which page, and when.
+    pub remote_images: bool,
 }
 
 /// How one kind of export maps onto ritme's data, kept so that the weekly

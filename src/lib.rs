@@ -21,6 +21,7 @@ pub mod frontmatter;
 pub mod history;
 pub mod import;
 pub mod locale;
+pub mod mailsafe;
 pub mod markdown;
 pub mod metrics;
 pub mod outdir;

@@ -1,7 +1,8 @@
 //! Markdown to HTML for one page, with the site's rules applied:
 //! heading anchors and a table of contents, links between Markdown files
 //! resolved to output URLs (relative, so the site works from any folder),
-//! and raw HTML left out unless the config allows it.
+//! raw HTML left out unless the config allows it, and links and images
+//! that lead anywhere but to pages, the web, mail or a phone left out.
 //!
 //! Pure: it reads nothing but its arguments and returns the HTML together
 //! with what it found (anchors, links to verify, problems).
@@ -24,6 +25,8 @@ pub struct PageContext<'a> {
     /// Source path → output path of every document in the site.
     pub routes: &'a BTreeMap<String, String>,
     pub raw_html: bool,
+    /// Keep images from other sites (`markdown.remote_images`).
+    pub remote_images: bool,
 }
 
 /// One entry of a page's table of contents.
@@ -140,6 +143,8 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     let lines = LineIndex::new(markdown, ctx.body_line);
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html_warned = false;
+    // Per open link or image, whether it was left out (its end is then too).
+    let mut dropped: Vec<bool> = Vec::new();
 
     // Heading state: events of the heading being read, and its plain text.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
@@ -166,7 +171,22 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = resolve_link(&dest_url, range.start, ctx, &lines, &mut out);
+                let kind = Dest::of(&dest_url);
+                if let Dest::Refused(scheme) = kind {
+                    let (line, column) = lines.pos(range.start);
+                    out.diagnostics.push(
+                        Diagnostic::warning(ctx.rel, format!("link to `{scheme}` left out; its text stays"))
+                            .at(line, column)
+                            .with_hint("links may lead to pages of the site, #headings, http(s):, mailto: and tel:"),
+                    );
+                    dropped.push(true);
+                    continue;
+                }
+                dropped.push(false);
+                let dest = match kind {
+                    Dest::Local => resolve_link(&dest_url, range.start, ctx, &lines, &mut out),
+                    _ => dest_url,
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -180,6 +200,26 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
                 title,
                 id,
             }) => {
+                let refused = match Dest::of(&dest_url) {
+                    Dest::Local => None,
+                    Dest::Web if ctx.remote_images => None,
+                    Dest::Web => Some((
+                        "image from another site left out; its description stays".to_string(),
+                        "save the image under static/ and link it relatively, or set `markdown.remote_images: true` in ritme.yaml",
+                    )),
+                    Dest::Mail(scheme) | Dest::Refused(scheme) => Some((
+                        format!("image from `{scheme}` left out; its description stays"),
+                        "images are files of the site (under static/), or from http(s): with `markdown.remote_images: true`",
+                    )),
+                };
+                if let Some((message, hint)) = refused {
+                    let (line, column) = lines.pos(range.start);
+                    out.diagnostics
+                        .push(Diagnostic::warning(ctx.rel, message).at(line, column).with_hint(hint));
+                    dropped.push(true);
+                    continue;
+                }
+                dropped.push(false);
                 let dest = resolve_link(&dest_url, range.start, ctx, &lines, &mut out);
                 Event::Start(Tag::Image {
                     link_type,
@@ -188,6 +228,8 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
                     id,
                 })
             }
+            // The end of a link or image left out goes with it.
+            Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => continue,
             other => other,
         };
 
@@ -341,6 +383,58 @@ fn resolve_link<'a>(
     CowStr::from(href)
 }
 
+/// Where a link leads, as a browser would read it.
+#[derive(Debug, PartialEq, Eq)]
+enum Dest {
+    /// No scheme: a page or file of the site, or `#anchor`.
+    Local,
+    /// `http:`, `https:` or `//host`.
+    Web,
+    /// `mailto:` or `tel:` (fine for a link, not for an image).
+    Mail(String),
+    /// Any other scheme (`javascript:`, `data:`, `vbscript:`, `file:`, …).
+    Refused(String),
+}
+
+impl Dest {
+    /// pulldown-cmark has decoded entities (`java&#x73;cript:`) and
+    /// backslash escapes already; what is left is what browsers ignore
+    /// before they read the scheme: tabs and line breaks anywhere, and
+    /// control characters and spaces around the URL.
+    fn of(dest: &str) -> Dest {
+        let cleaned: String = dest.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+        let url = cleaned.trim_matches(|c: char| c <= ' ');
+        // Browsers read `\` as `/` here: `\\host` is `//host`, another site.
+        if url.chars().take(2).filter(|c| matches!(c, '/' | '\\')).count() == 2 {
+            return Dest::Web;
+        }
+        let Some(colon) = url.find(':') else {
+            return Dest::Local;
+        };
+        let scheme = &url[..colon];
+        // A `:` after a `/`, `?` or `#` is part of a path, not a scheme.
+        let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !is_scheme {
+            return if scheme.contains(['/', '?', '#']) {
+                Dest::Local
+            } else {
+                // `1x:` or `ja va:`: no scheme a browser would use, but no
+                // path a Markdown author meant either.
+                Dest::Refused(format!("{}:", scheme.chars().take(20).collect::<String>()))
+            };
+        }
+        let scheme = scheme.to_ascii_lowercase();
+        match scheme.as_str() {
+            "http" | "https" => Dest::Web,
+            "mailto" | "tel" => Dest::Mail(format!("{scheme}:")),
+            _ => Dest::Refused(format!("{scheme}:")),
+        }
+    }
+}
+
 fn has_scheme(link: &str) -> bool {
     match link.find(':') {
         Some(i) => {
@@ -426,6 +520,7 @@ mod tests {
             route: "behaviours/tijdig-opvolgen/index.html",
             routes: &routes,
             raw_html,
+            remote_images: false,
         };
         render(md, &ctx)
     }
@@ -524,6 +619,111 @@ mod tests {
         let r = render_in("Tekst\n{{ chart(kind=\"trend) }}\n", false);
         assert_eq!(r.diagnostics[0].line, Some(11), "{:?}", r.diagnostics);
         assert!(r.diagnostics[0].message.starts_with("shortcode:"));
+    }
+
+    #[test]
+    fn only_safe_schemes_survive_in_any_spelling() {
+        let refused = [
+            "[x](javascript:alert(4))",
+            "[x](JAVASCRIPT:alert(4))",
+            "[x](JavaScript:alert(4))",
+            "[x](java&#x73;cript:alert(4))",
+            "[x](java&#115;cript:alert(4))",
+            "[x](&#106;avascript:alert(4))",
+            "[x](javascript&colon;alert(4))",
+            "[x](<java\tscript:alert(4)>)",
+            "[x](<java&#9;script:alert(4)>)",
+            "[x](<java&#10;script:alert(4)>)",
+            "[x](< javascript:alert(4)>)",
+            "[x](&#x20;javascript:alert(4))",
+            "[x](&#1;javascript:alert(4))",
+            "[x](\\javascript:alert(4))",
+            "<javascript:alert(4)>",
+            "<JAVASCRIPT:alert(4)>",
+            "[x][r]\n\n[r]: javascript:alert(4)",
+            "[x][r]\n\n[r]: <java&#x73;cript:alert(4)>",
+            "[r]\n\n[r]: vbscript:msgbox(1)",
+            "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+            "[x](vbscript:msgbox(1))",
+            "[x](file:///etc/passwd)",
+            "[![a](img.png)](javascript:alert(1))",
+        ];
+        for md in refused {
+            let r = render_in(md, false);
+            let lower = r.html.to_ascii_lowercase();
+            assert!(!lower.contains("href"), "{md}: {}", r.html);
+            assert!(!lower.contains("script:") || !lower.contains("<a"), "{md}: {}", r.html);
+            assert!(
+                r.diagnostics
+                    .iter()
+                    .any(|d| d.message.contains("left out") && d.line == Some(10)),
+                "{md}: {:?}",
+                r.diagnostics
+            );
+        }
+        // The text of a link left out stays.
+        let r = render_in("Zie [hier](javascript:x) en [daar](https://example.org).", false);
+        assert!(
+            r.html.contains("Zie hier en <a href=\"https://example.org\">daar</a>"),
+            "{}",
+            r.html
+        );
+        // The image inside a link left out keeps its own (relative) source.
+        let r = render_in("[![a](img.png)](javascript:alert(1))", false);
+        assert!(r.html.contains("<img src=\"img.png\""), "{}", r.html);
+        for ok in [
+            "[x](https://example.org)",
+            "[x](HTTP://example.org)",
+            "[x](mailto:a@b.nl)",
+            "[x](tel:+31201234567)",
+            "<https://example.org>",
+            "<a@b.nl>",
+            "[x](#waarom)",
+            "[x](../coaching/spiegelgesprek.md)",
+            "[x](files/a:b.pdf)",
+            "[x](?q=a:b)",
+        ] {
+            let r = render_in(ok, false);
+            assert!(r.html.contains("href="), "{ok}: {}", r.html);
+            assert!(
+                !r.diagnostics.iter().any(|d| d.message.contains("left out")),
+                "{ok}: {:?}",
+                r.diagnostics
+            );
+        }
+    }
+
+    #[test]
+    fn remote_images_are_off_unless_allowed() {
+        let md = "![logo](https://tracker.example/pixel.png) ![b](//cdn.example/b.png) ![c](HTTPS://x.example/c.png)";
+        let r = render_in(md, false);
+        assert!(!r.html.contains("<img"), "{}", r.html);
+        assert!(r.html.contains("logo"), "the description stays: {}", r.html);
+        assert_eq!(r.diagnostics.len(), 3, "{:?}", r.diagnostics);
+        let routes = routes();
+        let ctx = PageContext {
+            rel: "index.md",
+            body_line: 1,
+            route: "index.html",
+            routes: &routes,
+            raw_html: false,
+            remote_images: true,
+        };
+        let r = render(md, &ctx);
+        assert_eq!(r.html.matches("<img").count(), 3, "{}", r.html);
+        // Never an image from a script or data URL, allowed or not.
+        for md in [
+            "![x](javascript:alert(1))",
+            "![x](data:image/svg+xml,<svg onload=alert(1)>)",
+            "![x](mailto:a@b.nl)",
+        ] {
+            let r = render(md, &ctx);
+            assert!(!r.html.contains("<img"), "{md}: {}", r.html);
+        }
+        // Local images stay.
+        let r = render_in("![logo](/img/logo.png) ![b](b.png)", false);
+        assert_eq!(r.html.matches("<img").count(), 2, "{}", r.html);
+        assert!(r.diagnostics.is_empty());
     }
 
     #[test]

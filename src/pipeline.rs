@@ -166,7 +166,7 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     };
     timer.lap("theme");
 
-    let rendered_md = render::render_markdown(&content, config.markdown.raw_html);
+    let rendered_md = render::render_markdown(&content, &config.markdown);
     for r in rendered_md.values() {
         diags.extend(r.diagnostics.iter().cloned());
     }

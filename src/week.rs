@@ -1,12 +1,28 @@
 //! ISO 8601 weeks (`2026-W10`) and calendar months (`2026-03`).
 //!
-//! A week belongs to the month that holds its Thursday (DESIGN.md), which
-//! is also how ISO assigns weeks to years. Calendar arithmetic is chrono's.
+//! A week belongs to the month that holds its Thursday, which is also how
+//! ISO assigns weeks to years. Calendar arithmetic is chrono's.
+//!
+//! Only the years 2000 to 2100 are accepted, wherever a week, a month or a
+//! date is read: the figures are computed for every week between the first
+//! and the last one in the data, so a typo such as `0026-W10` would
+//! otherwise make a build run for hours.
 
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+/// The first and the last year a week, month or date may name.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+fn year_outside(year: i32, written: &str) -> String {
+    format!(
+        "`{written}` lies in the year {year}, outside {}–{}; check the year",
+        YEARS.start(),
+        YEARS.end()
+    )
+}
 
 /// An ISO week. Orders chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,7 +32,18 @@ pub struct Week {
 }
 
 impl Week {
+    /// Orders before every week: the start of a range over all weeks. It
+    /// names no real week; never ask it for a date.
+    pub const BEFORE_ALL: Week = Week {
+        year: i32::MIN,
+        week: 0,
+    };
+
+    /// The week, when it exists and lies in [`YEARS`].
     pub fn new(year: i32, week: u32) -> Option<Week> {
+        if !YEARS.contains(&year) {
+            return None;
+        }
         NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).map(|_| Week { year, week })
     }
 
@@ -85,7 +112,13 @@ impl FromStr for Week {
         if y.len() != 4 || w.len() != 2 {
             return Err(bad());
         }
+        if !y.bytes().all(|b| b.is_ascii_digit()) || !w.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
         let (year, week): (i32, u32) = (y.parse().map_err(|_| bad())?, w.parse().map_err(|_| bad())?);
+        if !YEARS.contains(&year) {
+            return Err(year_outside(year, s.trim()));
+        }
         Week::new(year, week).ok_or_else(|| {
             let last = Week::of(NaiveDate::from_ymd_opt(year, 12, 28).unwrap_or_default()).week;
             format!("{year} has no week {week}: its last ISO week is {year}-W{last:02}")
@@ -175,7 +208,13 @@ impl FromStr for Month {
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
         }
+        if !y.bytes().all(|b| b.is_ascii_digit()) || !m.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
         let (year, month): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if !YEARS.contains(&year) {
+            return Err(year_outside(year, s.trim()));
+        }
         NaiveDate::from_ymd_opt(year, month, 1)
             .map(|_| Month { year, month })
             .ok_or_else(bad)
@@ -188,9 +227,98 @@ impl serde::Serialize for Month {
     }
 }
 
+/// Reads a calendar date (`2026-03-04`) in [`YEARS`].
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let bad = || format!("`{t}` is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04");
+    let year: i32 = match t.split('-').next() {
+        Some(y) if y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()) => y.parse().map_err(|_| bad())?,
+        _ => return Err(bad()),
+    };
+    if !YEARS.contains(&year) {
+        return Err(year_outside(year, t));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| bad())
+}
+
+/// `#[serde(deserialize_with = "crate::week::date")]`: a date checked as
+/// [`parse_date`] does, its message located at the value. Any scalar is
+/// read as written (`20261231`, `true`), so the message names what the
+/// user wrote instead of a type.
+pub fn date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    d.deserialize_any(DateVisitor)
+}
+
+/// [`date`] for an optional field (use with `#[serde(default)]`).
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    struct Maybe;
+    impl<'de> serde::de::Visitor<'de> for Maybe {
+        type Value = Option<NaiveDate>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date written as YYYY-MM-DD")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            date(d).map(Some)
+        }
+    }
+    d.deserialize_option(Maybe)
+}
+
+struct DateVisitor;
+
+impl serde::de::Visitor<'_> for DateVisitor {
+    type Value = NaiveDate;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a date written as YYYY-MM-DD")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        parse_date(v).map_err(E::custom)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<NaiveDate, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<NaiveDate, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<NaiveDate, E> {
+        self.visit_str(&v.to_string())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<NaiveDate, E> {
+        self.visit_str(&v.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_front_matter_date_says_the_form() {
+        #[derive(serde::Deserialize, Debug)]
+        struct M {
+            #[serde(default, deserialize_with = "super::optional_date")]
+            review_by: Option<chrono::NaiveDate>,
+        }
+        for bad in ["31-12-2026", "20261231", "true"] {
+            let e = crate::yaml::parse::<M>(&format!("review_by: {bad}\n"), "a.md", 2)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(&format!("`{bad}` is not a date; write it as YYYY-MM-DD")),
+                "{e}"
+            );
+        }
+        let ok: M = crate::yaml::parse("review_by: 2026-12-31\n", "a.md", 2).unwrap();
+        assert_eq!(ok.review_by, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+        let none: M = crate::yaml::parse("{}\n", "a.md", 2).unwrap();
+        assert_eq!(none.review_by, None);
+    }
     use proptest::prelude::*;
 
     fn w(s: &str) -> Week {
@@ -229,9 +357,33 @@ mod tests {
         assert_eq!(w("2026-W52").through(w("2027-W01")).count(), 3);
     }
 
+    #[test]
+    fn years_outside_2000_to_2100_are_refused() {
+        for bad in [
+            "0000-W01", "9999-W52", "1926-W01", "1999-W52", "2101-W01", "-001-W01", "+202-W01",
+        ] {
+            let e = bad.parse::<Week>().unwrap_err();
+            assert!(e.contains(bad), "{bad}: {e}");
+        }
+        assert!("1926-W01".parse::<Week>().unwrap_err().contains("2000–2100"));
+        assert!("2000-W01".parse::<Week>().is_ok() && "2100-W52".parse::<Week>().is_ok());
+        assert!(Week::new(1999, 10).is_none());
+        for bad in ["0026-03", "2101-01", "1999-12", "+200-01"] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+        assert!("2100-12".parse::<Month>().is_ok());
+        assert!(parse_date("1926-03-04").unwrap_err().contains("2000–2100"));
+        assert!(parse_date("12026-03-04").is_err());
+        assert!(parse_date("2026-13-04").unwrap_err().contains("YYYY-MM-DD"));
+        assert_eq!(
+            parse_date("2026-03-04").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()
+        );
+    }
+
     proptest! {
         #[test]
-        fn round_trip(year in 1990i32..2100, week in 1u32..=53) {
+        fn round_trip(year in 2000i32..=2100, week in 1u32..=53) {
             if let Some(wk) = Week::new(year, week) {
                 prop_assert_eq!(wk.to_string().parse::<Week>().unwrap(), wk);
                 prop_assert_eq!(Week::of(wk.thursday()), wk);

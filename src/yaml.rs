@@ -5,20 +5,32 @@
 //! fork can replace it by changing the `use` below, and so that every YAML
 //! error reaches the user in the same located, hinted shape.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser};
 use serde::de::DeserializeOwned;
 use serde_yaml as backend;
 
 use crate::diagnostics::{Diagnostic, Pos};
 
+/// Collections may nest this deep and no deeper. ritme's own files need
+/// four levels; the limit leaves room for any hand-written file while a
+/// `[[[[…` of a hundred thousand levels is refused at its 65th bracket
+/// instead of taking the parser a minute.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses one YAML document. `first_line` is the 1-based line in `file` at
 /// which `text` starts (front matter starts below its `---`).
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
+    check_shape(text, file, first_line)?;
     backend::from_str(text).map_err(|e| to_diagnostic(&e, text, file, first_line))
 }
 
 /// Parses every document of a multi-document YAML file (`---` separated).
 /// Empty documents (a file that is only comments) are skipped.
 pub fn parse_documents<T: DeserializeOwned>(text: &str, file: &str) -> Result<Vec<T>, Diagnostic> {
+    check_shape(text, file, 1)?;
     let mut out = Vec::new();
     for de in backend::Deserializer::from_str(text) {
         // `Option` so that an empty document (only comments) is skipped, not an error.
@@ -31,23 +43,280 @@ pub fn parse_documents<T: DeserializeOwned>(text: &str, file: &str) -> Result<Ve
     Ok(out)
 }
 
+/// One open collection while reading the events of a document.
+enum Open<'a> {
+    Seq,
+    /// A mapping: the scalar keys seen so far (where each was written), and
+    /// whether the next node is a key.
+    Map {
+        keys: HashMap<Cow<'a, str>, usize>,
+        at_key: bool,
+    },
+}
+
+/// What serde_yaml does not check, checked on the parser's events before
+/// serde_yaml reads the text: nesting deeper than [`MAX_DEPTH`], and a key
+/// written twice in one mapping (serde_yaml keeps the last one silently, so
+/// a week's second `bram:` would replace the first).
+///
+/// A syntax error ends the check without a finding: serde_yaml then reports
+/// it in its own words, as before.
+fn check_shape(text: &str, file: &str, first_line: usize) -> Result<(), Diagnostic> {
+    let mut stack: Vec<Open> = Vec::new();
+    let line_of = |m: saphyr_parser::Marker| m.line() + first_line - 1;
+    let too_deep = |line: usize, column: usize| {
+        Diagnostic::error(file, format!("nested deeper than {MAX_DEPTH} levels"))
+            .at(line, column)
+            .with_hint("lists and maps in ritme's files nest a few levels at most; check the brackets and indentation")
+    };
+    for next in Parser::new_from_str(text) {
+        let (event, span) = match next {
+            Ok(e) => e,
+            // The scanner looks ahead and stops at a few hundred open
+            // brackets before the parser has reached our limit.
+            Err(e) if e.info().contains("recursion limit") => {
+                return Err(too_deep(line_of(*e.marker()), e.marker().col() + 1));
+            }
+            Err(_) => return Ok(()),
+        };
+        let key_done = |stack: &mut Vec<Open>| {
+            if let Some(Open::Map { at_key, .. }) = stack.last_mut() {
+                *at_key = !*at_key;
+            }
+        };
+        match event {
+            Event::DocumentStart(_) => stack.clear(),
+            Event::Scalar(value, ..) => {
+                if let Some(Open::Map { keys, at_key: true }) = stack.last_mut() {
+                    let line = line_of(span.start);
+                    if let Some(first) = keys.get(&value) {
+                        return Err(Diagnostic::error(
+                            file,
+                            format!(
+                                "`{}` is written twice in this map: first on line {first}",
+                                shorten(&value)
+                            ),
+                        )
+                        .at(line, span.start.col() + 1)
+                        .with_hint("keep one of them: only one value per key can count"));
+                    }
+                    keys.insert(value, line);
+                }
+                key_done(&mut stack);
+            }
+            Event::Alias(_) => key_done(&mut stack),
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() == MAX_DEPTH {
+                    return Err(too_deep(line_of(span.start), span.start.col() + 1));
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Open::Seq,
+                    _ => Open::Map {
+                        keys: HashMap::new(),
+                        at_key: true,
+                    },
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                stack.pop();
+                key_done(&mut stack);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A key as it appears in a message: one line, not a screenful.
+fn shorten(key: &str) -> String {
+    let line = key.lines().next().unwrap_or("");
+    if line.chars().count() > 60 || line.len() < key.len() {
+        format!("{}…", line.chars().take(60).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
 fn to_diagnostic(e: &backend::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; we print the location ourselves.
-    let message = match raw.find(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw.clone(),
+    let message = match raw.rfind(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw.as_str(),
     };
-    let mut d = Diagnostic::error(file, format!("YAML: {message}"));
-    if let Some(loc) = e.location() {
+    // The value as written at the error's position, for messages about
+    // values (serde_yaml shows a number the way it parsed it).
+    let written = e.location().and_then(|loc| value_at(text, loc.line(), loc.column()));
+    let (message, value_hint) = humanise(message, written.as_deref());
+    // Our own messages about a value (a date outside the years, say) start
+    // with the value; serde places them at the start of the enclosing map,
+    // so they are moved to where the value is written.
+    let own = split_path(&message)
+        .1
+        .strip_prefix('`')
+        .and_then(|r| r.split('`').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string);
+    let mut d = Diagnostic::error(file, message);
+    let found = own.zip(e.location()).and_then(|(value, loc)| {
+        let from = loc.line().saturating_sub(1);
+        text.lines().enumerate().skip(from).find_map(|(i, l)| {
+            let col = find_word(l, &value)?;
+            Some((i + first_line, l[..col].chars().count() + 1))
+        })
+    });
+    if let Some((line, column)) = found {
+        d = d.at(line, column);
+    } else if let Some(loc) = e.location() {
         d = d.at(loc.line() + first_line - 1, loc.column());
     } else {
         d = d.at_line(first_line);
     }
-    if let Some(hint) = hint_for(&raw, text, d.line.map(|l| l + 1 - first_line)) {
+    let line_in_text = d.line.map(|l| l + 1 - first_line);
+    if let Some(hint) = value_hint.or_else(|| hint_for(&raw, text, line_in_text)) {
         d = d.with_hint(hint);
     }
     d
+}
+
+/// The plain value that starts at `line`:`column` (1-based) of `text`: up to
+/// the end of the line, a comment or the end of a flow item.
+fn value_at(text: &str, line: usize, column: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let rest: String = l.chars().skip(column.checked_sub(1)?).collect();
+    let end = rest.find([',', ']', '}']).unwrap_or(rest.len());
+    let end = rest[..end].find(" #").unwrap_or(end);
+    let value = rest[..end].trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// serde's wording of a value error, in words for the people who write the
+/// files: `invalid type: string "15 min", expected f64` becomes `'15 min'
+/// is not a number`. Returns the message and, where one can be guessed, a
+/// hint. Messages of other kinds keep their text, prefixed with `YAML:`.
+fn humanise(message: &str, written: Option<&str>) -> (String, Option<String>) {
+    // A nested value's message starts with its path: `sessions[0].minutes: …`.
+    let (path, rest) = split_path(message);
+    let at = |m: String| match path {
+        Some(p) => format!("{p}: {m}"),
+        None => m,
+    };
+    let parsed = rest
+        .strip_prefix("invalid type: ")
+        .map(|r| (r, false))
+        .or_else(|| rest.strip_prefix("invalid value: ").map(|r| (r, true)));
+    let Some((body, bad_value)) = parsed else {
+        if let Some(field) = rest.strip_prefix("missing field `").and_then(|r| r.strip_suffix('`')) {
+            return (at(format!("the field `{field}` is missing")), None);
+        }
+        if let Some(field) = rest.strip_prefix("duplicate field `").and_then(|r| r.strip_suffix('`')) {
+            return (at(format!("the field `{field}` is written twice")), None);
+        }
+        if let Some(r) = rest.strip_prefix("unknown field `") {
+            let field = r.split('`').next().unwrap_or("");
+            return (at(format!("unknown field `{field}`")), None);
+        }
+        if let Some(r) = rest.strip_prefix("unknown variant `") {
+            let word = r.split('`').next().unwrap_or("");
+            let allowed = backticked(r.split_once("expected").map_or("", |(_, e)| e));
+            let hint = (!allowed.is_empty()).then(|| format!("write one of: {}", allowed.join(", ")));
+            return (at(format!("`{word}` is not one of the allowed values")), hint);
+        }
+        if rest.starts_with('`') {
+            return (at(rest.to_string()), None);
+        }
+        return (format!("YAML: {message}"), None);
+    };
+    let Some((found, expected)) = body.rsplit_once(", expected ") else {
+        return (format!("YAML: {message}"), None);
+    };
+    let shown = match found {
+        f if f.starts_with("string ") => format!("'{}'", unquote(&f["string ".len()..])),
+        f if f.starts_with("integer `") || f.starts_with("floating point `") => {
+            written.map_or_else(|| f.split('`').nth(1).unwrap_or(f).to_string(), str::to_string)
+        }
+        f if f.starts_with("boolean `") => f.split('`').nth(1).unwrap_or(f).to_string(),
+        "sequence" => "a list".into(),
+        "map" => "a block of `name: value` lines".into(),
+        "unit value" => "an empty value".into(),
+        f => f.to_string(),
+    };
+    let number = matches!(expected, "f64" | "f32");
+    let whole = matches!(
+        expected,
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize"
+    );
+    let wanted = match expected {
+        _ if number => "a number".to_string(),
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more".into(),
+        _ if whole => "a whole number".into(),
+        "a boolean" => "`true` or `false`".into(),
+        "a string" | "a borrowed string" | "a character" => "text".into(),
+        "a sequence" => "a list".into(),
+        e if e.starts_with("struct ") || e == "a map" => "a block of `name: value` lines".into(),
+        e => e.to_string(),
+    };
+    let text = if bad_value && whole && found.starts_with("integer ") {
+        if shown.starts_with('-') {
+            format!("{shown} is below 0: expected {wanted}")
+        } else {
+            format!("{shown} is too large: expected {wanted} up to {}", largest(expected))
+        }
+    } else {
+        format!("{shown} is not {wanted}")
+    };
+    let hint = if number || whole {
+        let digits: String = unquote(found.strip_prefix("string ").unwrap_or(""))
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        (!digits.is_empty()).then(|| format!("write {}", digits.trim_end_matches('.')))
+    } else {
+        None
+    };
+    (at(text), hint)
+}
+
+/// The path before a nested value's message, and the message.
+fn split_path(message: &str) -> (Option<&str>, &str) {
+    const STARTS: [&str; 7] = [
+        // Our own messages about a value start with the value.
+        "`",
+        "invalid type: ",
+        "invalid value: ",
+        "missing field `",
+        "unknown field `",
+        "unknown variant `",
+        "duplicate field `",
+    ];
+    for s in STARTS {
+        if let Some(at) = message.find(&format!(": {s}")) {
+            return (Some(message[..at].trim_start_matches('.')), &message[at + 2..]);
+        }
+    }
+    (None, message)
+}
+
+fn largest(expected: &str) -> &'static str {
+    match expected {
+        "u8" | "i8" => "255",
+        "u16" | "i16" => "65535",
+        "u32" | "i32" => "4294967295",
+        _ => "18446744073709551615",
+    }
+}
+
+/// `"15 min"` as serde quotes it → `15 min`.
+fn unquote(s: &str) -> String {
+    let s = s.trim();
+    let inner = s.strip_prefix('"').and_then(|s| s.strip_suffix('"')).unwrap_or(s);
+    inner.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
+/// The words between backticks: serde names fields and values that way.
+fn backticked(s: &str) -> Vec<&str> {
+    s.split('`').skip(1).step_by(2).filter(|w| !w.is_empty()).collect()
 }
 
 /// Turns the parser's vocabulary into advice an HR author can act on.
@@ -60,21 +329,18 @@ fn hint_for(raw: &str, text: &str, line_in_text: Option<usize>) -> Option<String
     }
     if let Some(rest) = unknown_field(raw) {
         let field = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest
-            .split("expected ")
-            .nth(1)
-            .map(|s| {
-                s.split(['`', ',', ' '])
-                    .filter(|w| !w.is_empty() && *w != "one" && *w != "of" && *w != "or")
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Only the words between backticks after "expected": the rest is
+        // serde's grammar and the location ("at line 2 column 1").
+        let tail = rest.split_once("expected").map_or("", |(_, e)| e);
+        let tail = tail.rfind(" at line ").map_or(tail, |i| &tail[..i]);
+        let expected = backticked(tail);
         if let Some(near) = crate::diagnostics::nearest(field, expected.iter().copied()) {
             return Some(format!("did you mean `{near}`?"));
         }
         if !expected.is_empty() {
             return Some(format!("allowed fields: {}", expected.join(", ")));
         }
+        return Some("this place takes no fields".into());
     }
     if raw.contains("missing field") {
         return Some("add the field; see the README's content model for the required fields".into());
@@ -233,6 +499,92 @@ mod tests {
     fn empty_documents_are_skipped() {
         let docs: Vec<Doc> = parse_documents("# only a comment\n", "e.yaml").unwrap();
         assert!(docs.is_empty());
+    }
+
+    #[test]
+    fn a_key_written_twice_names_both_places() {
+        let text = "week: 2026-W10\nentries:\n  bram:\n    a: 1\n  carla: skip\n  bram:\n    a: 2\n";
+        let err = parse_documents::<serde_yaml::Value>(text, "l.yaml").unwrap_err();
+        assert_eq!((err.line, err.column), (Some(6), Some(3)), "{err}");
+        assert!(
+            err.message.contains("`bram`") && err.message.contains("line 3"),
+            "{err}"
+        );
+        // In front matter, both lines are the file's.
+        let err = parse::<serde_yaml::Value>("title: a\ntitle: b\n", "p.md", 2).unwrap_err();
+        assert_eq!(err.line, Some(3), "{err}");
+        assert!(err.message.contains("line 2"), "{err}");
+        // Flow maps, quoted keys, and the same key in sibling maps.
+        assert!(parse::<serde_yaml::Value>("{a: 1, 'a': 2}", "f.yaml", 1).is_err());
+        assert!(parse::<serde_yaml::Value>("x: {a: 1}\ny: {a: 1}\n", "f.yaml", 1).is_ok());
+        assert!(parse::<serde_yaml::Value>("- a: 1\n- a: 2\n", "f.yaml", 1).is_ok());
+        // A value equal to a key is no duplicate; nested maps as values neither.
+        assert!(parse::<serde_yaml::Value>("a: a\nb: {a: 1}\nc: [a, a]\n", "f.yaml", 1).is_ok());
+        // Each document of a file is a map of its own.
+        assert!(parse_documents::<serde_yaml::Value>("a: 1\n---\na: 2\n", "f.yaml").is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_early() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse::<serde_yaml::Value>(&ok, "f.yaml", 1).is_ok());
+        let deep = format!("entries: {}", "[".repeat(200_000));
+        let started = std::time::Instant::now();
+        let err = parse::<serde_yaml::Value>(&deep, "d.yaml", 1).unwrap_err();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(err.message.contains("deeper than 64"), "{err}");
+        assert_eq!(err.line, Some(1));
+        let block: String = (0..70).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        let err = parse_documents::<serde_yaml::Value>(&block, "b.yaml").unwrap_err();
+        assert!(err.message.contains("deeper than 64"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Session {
+        minutes: f64,
+        #[serde(default)]
+        count: u32,
+    }
+
+    #[test]
+    fn value_errors_are_in_plain_words() {
+        let err = parse::<Session>("minutes: 15 min\n", "c.yaml", 1).unwrap_err();
+        assert_eq!(err.message, "minutes: '15 min' is not a number", "{err}");
+        assert_eq!(err.hint.as_deref(), Some("write 15"));
+        let err = parse::<Session>("minutes: 5\ncount: -3\n", "c.yaml", 1).unwrap_err();
+        assert!(!err.message.contains("u32") && err.message.contains("-3"), "{err}");
+        let err = parse::<Session>("minutes: 5\ncount: 18446744073709551615\n", "c.yaml", 1).unwrap_err();
+        assert!(err.message.contains("18446744073709551615"), "{err}");
+        assert_eq!((err.line, err.column), (Some(2), Some(8)), "{err}");
+        let err = parse::<Session>("minutes: 5\ncount: 99999999999999999999999\n", "c.yaml", 1).unwrap_err();
+        assert!(err.message.contains("99999999999999999999999"), "as written: {err}");
+        let err = parse::<Vec<Session>>("- minutes: [1]\n", "c.yaml", 1).unwrap_err();
+        assert!(err.message.starts_with("[0].minutes: a list is not a number"), "{err}");
+        let err = parse::<Session>("count: 1\n", "c.yaml", 1).unwrap_err();
+        assert!(err.message.ends_with("the field `minutes` is missing"), "{err}");
+        assert!(
+            !err.to_string().contains("f64") && !err.to_string().contains("struct"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_hint_for_an_unknown_field_lists_only_fields() {
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Log {
+            week: String,
+            entries: Option<u32>,
+        }
+        let err = parse::<Log>("week: x\n<<: {a: 1}\n", "l.yaml", 1).unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("allowed fields: week, entries"), "{err}");
+        assert_eq!(err.message, "unknown field `<<`");
     }
 
     #[test]

@@ -45,14 +45,15 @@ fn full_disk_gives_a_clear_error_and_keeps_the_last_good_build() {
         .assert()
         .success();
     let before = tree(&out);
-    // The old and the new copy (fonts included) must exist at once: that does not fit.
+    // The old and the new copy (fonts included) must exist at once: that
+    // does not fit. A full disk is the machine's problem: exit 2.
     let a = ritme()
         .arg("build")
         .arg(site.site())
         .arg("-o")
         .arg(&out)
         .assert()
-        .code(1);
+        .code(2);
     let err = stderr_of(&a);
     assert!(
         err.contains("cannot write the site") && err.contains("No space left"),

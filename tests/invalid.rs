@@ -112,3 +112,35 @@ fn every_broken_site_is_refused_clearly_and_loses_nothing() {
         failures.join("\n")
     );
 }
+
+/// `ritme check | head -c1`: the reader goes away after one byte. Output
+/// nobody reads ends quietly; the exit code is what the check found.
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    let good = TestSite::fixture("minimal");
+    let broken = TestSite::fixture("minimal");
+    broken.write("data/logs/2026-W10.yaml", "week: 2026-W10\nentries:\n  nobody: skip\n");
+    let bin = assert_cmd::cargo::cargo_bin("ritme");
+    for (site, args, redirect, want) in [
+        (&good, "--format json", "", 0),
+        (&broken, "--format json", "", 1),
+        (&broken, "", "2>&1", 1),
+    ] {
+        // Enough output that it cannot leave in the one write before `head` is gone.
+        for _ in 0..3 {
+            let script = format!(
+                "{} check {} {args} {redirect} | head -c1 >/dev/null; exit ${{PIPESTATUS[0]}}",
+                bin.display(),
+                site.site().display()
+            );
+            let out = std::process::Command::new("bash")
+                .arg("-c")
+                .arg(&script)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(want), "{script}\n{err}");
+            assert!(!err.contains("panicked"), "{script}\n{err}");
+        }
+    }
+}

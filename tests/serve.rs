@@ -557,7 +557,8 @@ fn odd_and_hostile_paths_never_reach_outside_the_site() {
     for path in &paths {
         let shown = &path[..path.len().min(40)];
         let (status, _, body) = get(&server.addr, path);
-        assert!(matches!(status, 400 | 404), "{shown}: {status}");
+        // 431: a path of 64 KB or more makes the request head too large.
+        assert!(matches!(status, 400 | 404 | 431), "{shown}: {status}");
         assert!(
             !body.contains("SECRET-OUTSIDE") && !body.contains("title: Testsite"),
             "{shown} served a file from outside the output"
@@ -630,4 +631,133 @@ fn rebuilds_render_only_what_changed_and_serve_what_a_clean_build_would() {
             && status_of(&server.addr)["errors"] == serde_json::json!([])
     });
     serves_what_a_clean_build_holds(&site, &server.addr, "data");
+}
+
+/// The port of `addr` (`127.0.0.1:PORT`).
+fn port_of(addr: &str) -> &str {
+    addr.rsplit(':').next().unwrap()
+}
+
+#[test]
+fn only_requests_for_this_servers_own_name_are_answered() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let port = port_of(&server.addr);
+    let with_host = |host: &str| {
+        send(
+            &server.addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    for ok in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("127.0.0.2:{port}"),
+    ] {
+        let (status, _, body) = with_host(&ok);
+        assert_eq!(status, 200, "{ok}");
+        assert!(body.contains("<html"), "{ok}");
+    }
+    // DNS rebinding: another site's name pointed at 127.0.0.1.
+    for foreign in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "localhost:1".into(),
+    ] {
+        let (status, _, body) = with_host(&foreign);
+        assert_eq!(status, 421, "{foreign}");
+        assert!(!body.contains("<html"), "{foreign} got the site");
+    }
+    let (status, ..) = send(&server.addr, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 400, "no Host");
+    let (status, ..) = send(
+        &server.addr,
+        &format!("GET http://evil.example:{port}/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert_eq!(status, 421, "an absolute URL names the host too");
+}
+
+/// Sends `head` and reads what comes back until the server closes the
+/// connection or `wait` passes: the status.
+fn send_and_wait(addr: &str, head: &[u8], wait: Duration) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(wait)).unwrap();
+    // The server may answer and close before all of a huge head is written.
+    let _ = stream.write_all(head);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw);
+    text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn a_head_over_64_kb_is_refused_with_431_without_reading_it_whole() {
+    let site = TestSite::fixture("minimal");
+    let server = serve(&site);
+    let started = Instant::now();
+    let mut head = format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Big: ", server.addr).into_bytes();
+    head.extend(std::iter::repeat_n(b'a', 2 * 1024 * 1024));
+    head.extend_from_slice(b"\r\n\r\n");
+    assert_eq!(send_and_wait(&server.addr, &head, Duration::from_secs(10)), 431);
+    // Many headers that add up to more than the limit, too.
+    let mut many = format!("GET / HTTP/1.1\r\nHost: {}\r\n", server.addr);
+    for i in 0..90 {
+        many.push_str(&format!("X-H{i}: {}\r\n", "b".repeat(1000)));
+    }
+    many.push_str("\r\n");
+    assert_eq!(
+        send_and_wait(&server.addr, many.as_bytes(), Duration::from_secs(10)),
+        431
+    );
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert_eq!(get(&server.addr, "/").0, 200, "still serving");
+}
+
+#[test]
+fn stalled_clients_do_not_keep_others_waiting_and_are_let_go() {
+    let site = TestSite::fixture("minimal");
+    let server = serve_with(&site, &[("RITME_SERVE_TIMEOUT_MS", "1500")]);
+    let addr = server.addr.clone();
+    let open = |text: String| {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        s.write_all(text.as_bytes()).unwrap();
+        s
+    };
+    // Two that never finish their head, two that announce a body and never
+    // send it, one that says nothing at all, one that keeps a connection
+    // open after a first request.
+    let mut stalled = [
+        open(format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ")),
+        open("GET /over/ HTTP/1.1\r\n".into()),
+        open(format!(
+            "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100000\r\n\r\n"
+        )),
+        open(format!(
+            "GET / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100000\r\n\r\nabc"
+        )),
+        open(String::new()),
+        open(format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n")),
+    ];
+    for round in 0..10 {
+        let started = Instant::now();
+        let (status, _, body) = get(&addr, "/");
+        assert_eq!(status, 200, "round {round}");
+        assert!(body.contains("<html"));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "round {round}: {:?}",
+            started.elapsed()
+        );
+    }
+    // Each stalled connection is closed by the server once the timeout has passed.
+    let started = Instant::now();
+    for (i, s) in stalled.iter_mut().enumerate() {
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut sink = Vec::new();
+        let _ = s.read_to_end(&mut sink);
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "connection {i} was kept open"
+        );
+    }
 }

@@ -15,6 +15,7 @@ fuzz_target!(|text: &str| {
         route: "behaviours/x/index.html",
         routes: &routes,
         raw_html: false,
+        remote_images: false,
     };
     let _ = render(text, &ctx);
 });

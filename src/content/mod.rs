@@ -206,6 +206,10 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
             );
             continue;
         }
+        if let Err(e) = id.parse::<crate::week::Month>() {
+            diags.push(Diagnostic::error(&f.rel, format!("report commentary: {e}")));
+            continue;
+        }
         let route = format!("reports/{id}/index.html");
         if let Some(doc) = parse_doc(f, Kind::Report, id, route, false, &mut diags) {
             content.reports.push(doc);

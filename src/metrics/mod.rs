@@ -239,7 +239,7 @@ impl BehaviourFigures {
 fn active_span(p: &Person, data: &TeamData) -> Option<(Week, Option<Week>)> {
     let first = p.start.or_else(|| {
         data.logs
-            .range((p.id.clone(), Week::new(1, 1)?)..)
+            .range((p.id.clone(), Week::BEFORE_ALL)..)
             .take_while(|((id, _), _)| *id == p.id)
             .map(|((_, w), _)| *w)
             .next()
@@ -251,7 +251,7 @@ fn active_span(p: &Person, data: &TeamData) -> Option<(Week, Option<Week>)> {
 /// person instead of one per cell).
 fn entries_by_week<'d>(p: &Person, data: &'d TeamData, weeks: &[Week]) -> Vec<Option<&'d WeekEntry>> {
     let mut out = vec![None; weeks.len()];
-    let Some(from) = Week::new(1, 1) else { return out };
+    let from = Week::BEFORE_ALL;
     for ((_, w), e) in data
         .logs
         .range((p.id.clone(), from)..)

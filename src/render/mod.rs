@@ -60,7 +60,7 @@ pub struct Rendering {
 }
 
 /// Renders every Markdown document of the site, keyed by source path.
-pub fn render_markdown(content: &Content, raw_html: bool) -> BTreeMap<String, Rendered> {
+pub fn render_markdown(content: &Content, options: &crate::config::MarkdownOptions) -> BTreeMap<String, Rendered> {
     let routes = content.routes();
     let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
     if let Some(h) = &content.home {
@@ -84,7 +84,8 @@ pub fn render_markdown(content: &Content, raw_html: bool) -> BTreeMap<String, Re
                 body_line: *body_line,
                 route,
                 routes: &routes,
-                raw_html,
+                raw_html: options.raw_html,
+                remote_images: options.remote_images,
             };
             (rel.to_string(), markdown::render(body, &ctx))
         })
@@ -220,6 +221,10 @@ fn render_pages(
             let page = theme
                 .tera
                 .render(job.template, &ctx)
+                .map(|html| match job.template {
+                    "report_mail.html" => crate::mailsafe::standalone(&html),
+                    _ => html,
+                })
                 .map(|html| Page::Rendered(OutputFile::new(job.route.clone(), html)))
                 .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)));
             (key, page)

@@ -3,8 +3,68 @@
 //! whatever the request says (`..`, encoded dots, backslashes).
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, percent_encode};
+
+/// Why a request's `Host` is refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HostRefusal {
+    /// No `Host`, or not one a browser would send: 400.
+    Malformed,
+    /// A name or port that is not this server's: 421. A web page on
+    /// another site can point its own name at 127.0.0.1 (DNS rebinding)
+    /// and read the served site, with its people's data, through the
+    /// visitor's browser; only a name the page cannot choose is answered.
+    Foreign,
+}
+
+/// Whether `host` (the `Host` header, or the authority of an absolute
+/// request URL) names this server listening on `bound`: a loopback name or
+/// address (`localhost`, `127.x.x.x`, `[::1]`) or the bound address, with
+/// the bound port (no port only when that is 80). Served on every address
+/// (`0.0.0.0`), any IP address is taken as this machine's; names still
+/// are not, except `localhost`.
+pub fn check_host(host: Option<&str>, bound: SocketAddr) -> Result<(), HostRefusal> {
+    let host = host
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .ok_or(HostRefusal::Malformed)?;
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => {
+            let (ip, after) = rest.split_once(']').ok_or(HostRefusal::Malformed)?;
+            (ip, after)
+        }
+        None => match host.rsplit_once(':') {
+            Some((name, _)) => (name, &host[name.len()..]),
+            None => (host, ""),
+        },
+    };
+    let port: u16 = match port {
+        "" => 80,
+        p => p
+            .strip_prefix(':')
+            .filter(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+            .ok_or(HostRefusal::Malformed)?,
+    };
+    if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace() || b == b'/' || b == b'@') {
+        return Err(HostRefusal::Malformed);
+    }
+    let ours = if name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("localhost.") {
+        true
+    } else {
+        match name.parse::<IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == bound.ip() || bound.ip().is_unspecified(),
+            Err(_) => false,
+        }
+    };
+    if ours && port == bound.port() {
+        Ok(())
+    } else {
+        Err(HostRefusal::Foreign)
+    }
+}
 
 /// What to send back.
 #[derive(Debug, PartialEq, Eq)]
@@ -138,6 +198,54 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
         .collect()
+    }
+
+    #[test]
+    fn only_this_servers_names_are_answered() {
+        let bound: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+        for ok in [
+            "localhost:4000",
+            "LocalHost:4000",
+            "127.0.0.1:4000",
+            "127.8.9.1:4000",
+            "[::1]:4000",
+        ] {
+            assert_eq!(check_host(Some(ok), bound), Ok(()), "{ok}");
+        }
+        for foreign in [
+            "evil.example:4000",
+            "localhost.evil.example:4000",
+            "127.0.0.1.nip.io:4000",
+            "localhost:4001",
+            "localhost",
+            "10.0.0.5:4000",
+            "[::2]:4000",
+        ] {
+            assert_eq!(check_host(Some(foreign), bound), Err(HostRefusal::Foreign), "{foreign}");
+        }
+        for bad in [
+            "",
+            " ",
+            "localhost:",
+            "localhost:x",
+            "[::1",
+            "a b:4000",
+            "user@localhost:4000",
+        ] {
+            assert_eq!(check_host(Some(bad), bound), Err(HostRefusal::Malformed), "{bad:?}");
+        }
+        assert_eq!(check_host(None, bound), Err(HostRefusal::Malformed));
+        let on_port_80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert_eq!(check_host(Some("localhost"), on_port_80), Ok(()));
+        // Bound to every address: any IP address of the machine, no names.
+        let everywhere: SocketAddr = "0.0.0.0:4000".parse().unwrap();
+        assert_eq!(check_host(Some("192.168.1.20:4000"), everywhere), Ok(()));
+        assert_eq!(
+            check_host(Some("intranet.example:4000"), everywhere),
+            Err(HostRefusal::Foreign)
+        );
+        let lan: SocketAddr = "192.168.1.20:4000".parse().unwrap();
+        assert_eq!(check_host(Some("192.168.1.20:4000"), lan), Ok(()));
     }
 
     #[test]

@@ -7,17 +7,35 @@ pub mod reload;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write as _;
-use std::net::IpAddr;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use tiny_http::{Header, Method, Response, Server};
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::{Frame, Incoming};
+use hyper::header::HeaderValue;
+use hyper::{Method, Request, Response, StatusCode};
 
 use crate::pipeline::{self, Error};
 use reload::{Next, Signal, Stream};
+
+// As in the command line: a closed stdout or stderr (`ritme serve | head`)
+// must not panic the builder thread; lines nobody reads are dropped.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        let _ = std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let _ = std::io::Write::write_fmt(&mut std::io::stderr(), format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
 
 pub struct Options {
     pub site: PathBuf,
@@ -41,7 +59,19 @@ struct State {
     errors: Vec<String>,
 }
 
-const WORKERS: usize = 4;
+/// How long a connection may take to send a request's head, and stay
+/// silent between requests; a write that makes no progress for this long
+/// ends the connection too. `RITME_SERVE_TIMEOUT_MS` shortens it for tests.
+fn timeout() -> Duration {
+    std::env::var("RITME_SERVE_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(10), |ms: u64| Duration::from_millis(ms.max(10)))
+}
+
+/// The largest request head (request line and headers) read; a larger one
+/// is answered 431 once this much has arrived, never read whole.
+pub const MAX_HEAD: usize = 64 * 1024;
 
 /// How long an event stream stays silent before a comment is written to it.
 /// `RITME_SERVE_HEARTBEAT_MS` shortens it for the tests that check closed
@@ -53,16 +83,35 @@ fn heartbeat() -> Duration {
         .map_or(Duration::from_secs(15), |ms: u64| Duration::from_millis(ms.max(10)))
 }
 
+/// What every connection shares.
+struct Shared {
+    state: Arc<RwLock<State>>,
+    signal: Arc<Signal>,
+    heartbeat: Duration,
+    bound: SocketAddr,
+}
+
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let state = Arc::new(RwLock::new(State::default()));
     let signal = Arc::new(Signal::default());
     rebuild(&opts.site, &state, &signal);
 
-    let server = Arc::new(
-        Server::http((opts.bind, opts.port))
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?,
-    );
-    let addr = server.server_addr().to_ip().context("the server has no IP address")?;
+    // Two workers: the machine's cores are the builder's; a dev server
+    // waits on sockets, and each connection is a task, so a stalled client
+    // holds no thread.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the server's runtime")?;
+    runtime.block_on(serve(opts, state, signal))
+}
+
+async fn serve(opts: Options, state: Arc<RwLock<State>>, signal: Arc<Signal>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let bound = listener.local_addr().context("the server has no address")?;
     if !opts.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} makes the site (and its people's data) reachable from other machines",
@@ -75,150 +124,197 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         move || rebuild(&site, &state, &signal)
     })?;
 
-    let url = format!("http://{addr}/");
+    let url = format!("http://{bound}/");
     println!("Serving {} at {url} (Ctrl-C to stop)", opts.site.display());
     if opts.open {
         open_browser(&url);
     }
 
-    let heartbeat = heartbeat();
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (server, state, signal) = (server.clone(), state.clone(), signal.clone());
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &state, &signal, heartbeat);
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
+    let shared = Arc::new(Shared {
+        state,
+        signal,
+        heartbeat: heartbeat(),
+        bound,
+    });
+    let timeout = timeout();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, say: wait for connections to end
+            // rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            // Reads are timed by hyper (the head, and the wait for the next
+            // one); a read timeout here would also end event streams, whose
+            // browsers rightly send nothing.
+            stream.set_write_timeout(Some(timeout));
+            let io = hyper_util::rt::TokioIo::new(Box::pin(stream));
+            let service = hyper::service::service_fn(move |req| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(&req, &shared)) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(timeout)
+                .max_buf_size(MAX_HEAD)
+                .max_header_size(MAX_HEAD)
+                .serve_connection(io, service)
+                .await;
+        });
     }
-    Ok(())
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+type Body = BoxBody<Bytes, Infallible>;
+
+fn full(body: impl Into<Bytes>) -> Body {
+    Full::new(body.into()).boxed()
 }
 
-fn handle(request: tiny_http::Request, state: &RwLock<State>, signal: &Arc<Signal>, heartbeat: Duration) {
-    let url = request.url().to_string();
-    let no_store = header("Cache-Control", "no-store");
+fn plain(status: u16, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(full(text));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    set(&mut r, "content-type", "text/plain; charset=utf-8");
+    set(&mut r, "cache-control", "no-store");
+    r
+}
+
+fn set(r: &mut Response<Body>, name: &'static str, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().insert(name, v);
+    }
+}
+
+fn handle(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let mut response = answer(request, shared);
+    // A request that carries a body is answered without reading it; the
+    // connection then ends, so a body that never comes holds nothing.
+    let has_body = request.headers().contains_key("transfer-encoding")
+        || request
+            .headers()
+            .get("content-length")
+            .is_some_and(|v| v.as_bytes() != b"0");
+    if has_body {
+        set(&mut response, "connection", "close");
+    }
+    response
+}
+
+fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let host = match request.uri().authority() {
+        Some(authority) => Some(authority.as_str()),
+        None => request.headers().get("host").and_then(|h| h.to_str().ok()),
+    };
+    match http::check_host(host, shared.bound) {
+        Ok(()) => {}
+        Err(http::HostRefusal::Malformed) => return plain(400, "Bad Request: no valid Host header\n"),
+        Err(http::HostRefusal::Foreign) => {
+            return plain(
+                421,
+                "Misdirected Request: this server answers only for its own address\n",
+            );
+        }
+    }
+    let url = request
+        .uri()
+        .path_and_query()
+        .map_or("/".to_string(), |p| p.as_str().to_string());
     // Answering a POST with the page would hide a form or script that posts
     // here by mistake until the site is deployed somewhere that refuses it.
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(
-            Response::from_string("Method Not Allowed\n")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD"))
-                .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-                .with_header(no_store),
-        );
-        return;
-    }
-    if url.starts_with("/__ritme/events") && *request.method() == Method::Head {
-        // tiny_http leaves out the body of a HEAD reply; a stream has none
-        // to leave out, so say what a GET would get and stop.
-        let _ = request.respond(
-            Response::empty(200)
-                .with_header(header("Content-Type", "text/event-stream"))
-                .with_header(no_store),
-        );
-        return;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut r = plain(405, "Method Not Allowed\n");
+        set(&mut r, "allow", "GET, HEAD");
+        return r;
     }
     if url.starts_with("/__ritme/events") {
-        let page = url
-            .split_once('?')
-            .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
-            .and_then(|v| v.parse().ok());
-        stream_events(request, Stream::open(signal.clone(), page), heartbeat);
-        return;
+        let mut r = if *request.method() == Method::HEAD {
+            Response::new(full(Bytes::new()))
+        } else {
+            let page = url
+                .split_once('?')
+                .and_then(|(_, q)| q.split('&').find_map(|kv| kv.strip_prefix("v=")))
+                .and_then(|v| v.parse().ok());
+            Response::new(events(Stream::open(shared.signal.clone(), page), shared.heartbeat))
+        };
+        set(&mut r, "content-type", "text/event-stream");
+        set(&mut r, "cache-control", "no-store");
+        return r;
     }
-    let state = state.read().unwrap_or_else(|e| e.into_inner());
+    let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
     if url.starts_with("/__ritme/status") {
         let body = serde_json::json!({
             "errors": state.errors,
-            "streams": signal.open_streams(),
+            "streams": shared.signal.open_streams(),
             "pages": state.pages,
             "rendered": state.rendered,
         })
         .to_string();
-        let _ = request.respond(
-            Response::from_data(body)
-                .with_header(header("Content-Type", "application/json"))
-                .with_header(no_store),
-        );
-        return;
+        let mut r = Response::new(full(body));
+        set(&mut r, "content-type", "application/json");
+        set(&mut r, "cache-control", "no-store");
+        return r;
     }
     // Read under the lock: the page then never claims a newer build than
     // its content, at worst an older one, which costs one extra reload.
-    let script = reload::script(signal.current());
+    let script = reload::script(shared.signal.current());
     let reply = match &state.files {
         Some(files) => http::reply(&url, files, &script),
         None => not_built(&url, &state.errors, &script),
     };
     drop(state);
-    let mut response = Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type))
-        .with_header(no_store);
+    let mut r = Response::new(full(reply.body));
+    *r.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    set(&mut r, "content-type", reply.content_type);
+    set(&mut r, "cache-control", "no-store");
     if let Some(location) = reply.location {
-        response.add_header(header("Location", &location));
+        set(&mut r, "location", &location);
     }
-    let _ = request.respond(response);
+    r
 }
 
-/// Runs one browser's event stream on a thread of its own, as it stays open
-/// as long as the page. It is written to the socket directly so that each
-/// event leaves at once (a response body would be buffered).
-fn stream_events(request: tiny_http::Request, mut stream: Stream, heartbeat: Duration) {
-    // Chunked on HTTP/1.1 so that an evicted stream can be ended: tiny_http
-    // keeps a keep-alive socket open for the next request after our writer
-    // is dropped, and the browser would wait on a silent stream for ever.
-    // The last chunk ends the response instead, and the browser reconnects.
-    let chunked = *request.http_version() == (1, 1);
-    std::thread::spawn(move || {
-        let mut out = request.into_writer();
-        let framing = if chunked {
-            "Transfer-Encoding: chunked"
-        } else {
-            "Connection: close"
-        };
-        let head = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n{framing}\r\n\r\n"
-        );
-        if out.write_all(head.as_bytes()).is_err() {
-            return;
-        }
+/// One browser's event stream. The stream waits on the rebuild signal, a
+/// blocking wait, so it runs on a blocking thread and hands each event to
+/// the connection; it ends when the browser has gone (the connection drops
+/// the body, and the next send fails) or when it is evicted (the body then
+/// ends, and the browser reconnects).
+fn events(mut stream: Stream, heartbeat: Duration) -> Body {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+    tokio::task::spawn_blocking(move || {
         // An evicted tab or a restarted server should cost a page half a
         // second before it reconnects, not the browser's default seconds.
         let mut text = "retry: 500\n\n";
         loop {
-            if send_event(&mut out, chunked, text).is_err() {
+            if tx.blocking_send(Bytes::from_static(text.as_bytes())).is_err() {
                 return;
             }
             text = match stream.next(heartbeat) {
                 Next::Reload => "data: reload\n\n",
                 Next::Ping => ": ping\n\n",
-                Next::Evicted => {
-                    if chunked {
-                        let _ = out.write_all(b"0\r\n\r\n").and_then(|()| out.flush());
-                    }
-                    return;
-                }
+                Next::Evicted => return,
             };
         }
     });
+    BoxBody::new(EventBody(rx))
 }
 
-fn send_event(out: &mut impl std::io::Write, chunked: bool, text: &str) -> std::io::Result<()> {
-    if chunked {
-        write!(out, "{:x}\r\n{text}\r\n", text.len())?;
-    } else {
-        out.write_all(text.as_bytes())?;
+struct EventBody(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl hyper::body::Body for EventBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.0.poll_recv(cx).map(|event| event.map(|b| Ok(Frame::data(b))))
     }
-    out.flush()
 }
 
 /// The reply while no build has succeeded yet: 503, as the site is not

@@ -2,7 +2,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -411,18 +410,26 @@ pub fn load_with(
                                 RawValue::Int(n) if *n >= 0 && *n <= u32::MAX as i64 => Logged::Count(*n as u32),
                                 RawValue::Word(w) if w.trim() == "skip" => Logged::Skip,
                                 other => {
-                                    let shown = match other {
+                                    // The value as written on its line: a number too large
+                                    // for a count arrives clamped or as a float.
+                                    let pos = key_line(bid);
+                                    let written = pos
+                                        .and_then(|p| {
+                                            let line = file.text.lines().nth(p.line - 1)?;
+                                            let from: String = line.chars().skip(p.column - 1 + bid.chars().count()).collect();
+                                            let v = from.trim_start().strip_prefix(':')?;
+                                            let v = v.split([',', '}', '#']).next().unwrap_or(v);
+                                            Some(v.trim().to_string())
+                                        });
+                                    let shown = written.filter(|w| !w.is_empty()).unwrap_or_else(|| match other {
                                         RawValue::Int(n) => n.to_string(),
                                         RawValue::Float(x) => x.to_string(),
                                         RawValue::Bool(b) => b.to_string(),
                                         RawValue::Word(w) => w.clone(),
-                                    };
-                                    let token = match other {
-                                        RawValue::Int(n) if *n < 0 => n.to_string(),
-                                        _ => shown.clone(),
-                                    };
+                                    });
                                     diags.push(
-                                        at(file, Some(&format!("{pid}:")), &token, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                        Diagnostic::error(&file.rel, format!("`{bid}: {shown}` for `{pid}` is not a count"))
+                                            .at_pos(pos.or(Some(Pos { line: 1, column: 1 })))
                                             .with_hint("counts are whole numbers of 0 or more; write `skip` to leave the behaviour out this week"),
                                     );
                                     continue;
@@ -506,6 +513,11 @@ pub fn load_with(
     out.logged_weeks.sort();
     out.logged_weeks.dedup();
     diags.extend(grouped(unknown_ids));
+    let week_of_doc: Vec<(&SourceFile, Week)> = docs
+        .iter()
+        .filter_map(|d| Some((d.file, d.doc.week.parse().ok()?)))
+        .collect();
+    diags.extend(far_apart(&out.logged_weeks, &week_of_doc));
 
     // Coaching sessions.
     for f in &data.coaching {
@@ -551,11 +563,11 @@ pub fn load_with(
                 }
             }
             let date = match &s.date {
-                RawValue::Word(w) => NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok(),
+                RawValue::Word(w) => crate::week::parse_date(w).ok(),
                 _ => None,
             };
             let date = match date {
-                Some(d) if super::YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
+                Some(d) => Some(d),
                 _ => {
                     let shown = s.date.shown();
                     diags.push(
@@ -685,6 +697,54 @@ pub fn load_with(
     }
 }
 
+/// Logged weeks this far apart, with nothing logged between them, are
+/// taken for a typo in a year (`2062-W10` for `2026-W10`).
+const MAX_GAP_WEEKS: i64 = 104;
+
+/// Every figure is computed for every week from the first logged week to
+/// the last, so one document with a wrong year would make a build compute
+/// (and draw) decades of empty weeks. The logged weeks fall apart into runs
+/// at such gaps; the documents outside the longest run are named.
+fn far_apart(weeks: &[Week], docs: &[(&SourceFile, Week)]) -> Vec<Diagnostic> {
+    let mut runs: Vec<&[Week]> = Vec::new();
+    let mut start = 0;
+    for i in 1..=weeks.len() {
+        if i == weeks.len() || weeks[i - 1].weeks_until(weeks[i]) > MAX_GAP_WEEKS {
+            runs.push(&weeks[start..i]);
+            start = i;
+        }
+    }
+    if runs.len() < 2 {
+        return Vec::new();
+    }
+    // On a tie the run nearest to today: the programme as it runs now.
+    // (Only an error message depends on the clock, never an output.)
+    let today = Week::of(chrono::Utc::now().date_naive());
+    let distance = |r: &[Week]| r.iter().map(|w| w.weeks_until(today).abs()).min().unwrap_or(i64::MAX);
+    let main = runs
+        .iter()
+        .max_by_key(|r| (r.len(), std::cmp::Reverse(distance(r))))
+        .copied()
+        .unwrap_or_default();
+    let (Some(&first), Some(&last)) = (main.first(), main.last()) else {
+        return Vec::new();
+    };
+    docs.iter()
+        .filter(|(_, w)| *w < first || *w > last)
+        .map(|(file, w)| {
+            let nearest = if *w < first { first } else { last };
+            let years = (w.weeks_until(nearest).abs() as f64 / 52.18).round();
+            at(
+                file,
+                Some("week"),
+                &w.to_string(),
+                format!("{w} lies {years} years away from the other logged weeks (the nearest is {nearest})"),
+            )
+            .with_hint("check the year: logs more than two years apart with nothing logged between them are refused, as every week between them would be computed")
+        })
+        .collect()
+}
+
 /// Checks the team file into `out`; returns the ids (lowercased) of people
 /// left out for an error of their own, whom the logs then do not report.
 fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut Diagnostics) -> BTreeSet<String> {
@@ -771,8 +831,9 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             match v.parse::<Week>() {
                 Ok(w) => Some(w),
                 Err(e) => {
+                    // The person stays known: their log entries would
+                    // otherwise all be "unknown person" errors on top.
                     diags.push(at(f, Some(&after), v.trim(), format!("`{field}` of `{}`: {e}", p.id)));
-                    ok = false;
                     None
                 }
             }

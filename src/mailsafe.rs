@@ -1,0 +1,177 @@
+//! The mailable copy of a monthly report promises a document that stands
+//! alone: opened from a mail or a USB stick it must not reach out (no image,
+//! font, stylesheet or frame fetched from anywhere, which would also tell a
+//! tracker who read it) and must not lead anywhere (no link to click, no
+//! script, no form). The templates are written that way, but the report
+//! also carries text that authors wrote, and a custom theme may add to it;
+//! so the finished page is rewritten once more, by a real HTML parser
+//! (lol_html), rather than trusted.
+
+use std::cell::RefCell;
+
+use lol_html::html_content::ContentType;
+use lol_html::{RewriteStrSettings, element, rewrite_str, text};
+
+/// Elements that fetch, run or submit something: left out with their content.
+const FETCHING: &str = "script, noscript, link, iframe, frame, frameset, object, embed, applet, \
+     video, audio, source, track, picture, base, form, input, button, meta[http-equiv], portal";
+
+/// Attributes that name a URL to load or go to.
+const URL_ATTRIBUTES: [&str; 12] = [
+    "href",
+    "xlink:href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "ping",
+    "data",
+    "codebase",
+    "lowsrc",
+];
+
+/// `html` with every link turned into its text, every image into its
+/// description, and nothing left that loads or runs.
+pub fn standalone(html: &str) -> String {
+    let style = RefCell::new(String::new());
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("a", |el| {
+            el.remove_and_keep_content();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("img, image", |el| {
+            if el.tag_name() == "img" && el.get_attribute("src").is_some_and(|s| embedded_image(&s)) {
+                return Ok(());
+            }
+            let alt = el.get_attribute("alt").unwrap_or_default();
+            el.replace(&alt, ContentType::Text);
+            Ok(())
+        }))
+        .append_element_content_handler(element!(FETCHING, |el| {
+            el.remove();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("*", |el| {
+            let names: Vec<String> = el.attributes().iter().map(|a| a.name()).collect();
+            let embedded = el.tag_name() == "img";
+            for name in names {
+                let lower = name.to_ascii_lowercase();
+                let kept_src =
+                    embedded && lower == "src" && el.get_attribute(&name).is_some_and(|s| embedded_image(&s));
+                if kept_src {
+                    continue;
+                }
+                if URL_ATTRIBUTES.contains(&lower.as_str()) || lower.starts_with("on") {
+                    el.remove_attribute(&name);
+                } else if lower == "style"
+                    && let Some(v) = el.get_attribute(&name)
+                    && v.to_ascii_lowercase().contains("url(")
+                {
+                    let _ = el.set_attribute(&name, &without_urls(&v));
+                }
+            }
+            Ok(())
+        }))
+        // A stylesheet arrives in chunks; it is cleaned whole.
+        .append_element_content_handler(text!("style", |t| {
+            style.borrow_mut().push_str(t.as_str());
+            if t.last_in_text_node() {
+                let css = without_urls(&style.borrow());
+                t.replace(&css, ContentType::Html);
+                style.borrow_mut().clear();
+            } else {
+                t.remove();
+            }
+            Ok(())
+        }));
+    let result = rewrite_str(html, settings);
+    // lol_html fails only on a memory limit or an encoding it cannot read;
+    // neither holds for a string built in memory. Should it fail all the
+    // same, sending nothing is the safe answer for a page that must not leak.
+    result.unwrap_or_default()
+}
+
+/// An image carried in the page itself (`data:image/…`, as the theme embeds
+/// the brand's logo): it loads nothing, and an image cannot run script.
+fn embedded_image(src: &str) -> bool {
+    src.trim_start()
+        .get(..11)
+        .is_some_and(|p| p.eq_ignore_ascii_case("data:image/"))
+}
+
+/// CSS with every `url(…)` replaced by `none` and every `@import` dropped:
+/// nothing in it can load.
+fn without_urls(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let lower = css.to_ascii_lowercase();
+    let mut i = 0;
+    while i < css.len() {
+        let rest = &lower[i..];
+        if rest.starts_with("url(") || rest.starts_with("image-set(") {
+            let end = rest.find(')').map_or(css.len(), |e| i + e + 1);
+            out.push_str("none");
+            i = end;
+        } else if rest.starts_with("@import") {
+            i = rest.find(';').map_or(css.len(), |e| i + e + 1);
+        } else {
+            let c = css[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_become_text_and_nothing_loads() {
+        let html = r#"<!DOCTYPE html><html><head><link rel="stylesheet" href="https://x.example/a.css">
+<style>body{background:URL("https://t.example/p.png")} @import "https://x.example/b.css"; p{color:red}</style>
+<script src="https://x.example/s.js"></script><script>alert(1)</script></head>
+<body><p>Zie <a href="javascript:alert(4)">dit</a> en <A HREF="https://example.org">dat</A>.</p>
+<img src="https://t.example/pixel.png" alt="het logo"><img src=x onerror="alert(1)">
+<iframe src="https://x.example/"></iframe><form action="https://x.example/"><input name=a></form>
+<div style="background-image: url(https://t.example/q.png)" onclick="alert(1)">blok</div>
+<svg><image href="https://t.example/i.png"/><a xlink:href="https://x.example"><text>t</text></a><use href="https://x.example/#a"/></svg>
+</body></html>"#;
+        let out = standalone(html);
+        let lower = out.to_ascii_lowercase();
+        for gone in [
+            "<a", "href", "src=", "<script", "alert", "<link", "<iframe", "<form", "<input", "https://", "onerror",
+            "onclick", "@import", "<img", "<image",
+        ] {
+            assert!(!lower.contains(gone), "{gone} left in:\n{out}");
+        }
+        for kept in [
+            "Zie dit en dat.",
+            "het logo",
+            "blok",
+            "p{color:red}",
+            "<svg>",
+            "<text>t</text>",
+        ] {
+            assert!(out.contains(kept), "{kept} lost:\n{out}");
+        }
+    }
+
+    #[test]
+    fn an_embedded_logo_stays() {
+        let html = r#"<p><img class="brand-logo" src="data:image/png;base64,iVBORw0KGgo=" alt="Ritme" srcset="https://x.example/l.png 2x"></p>"#;
+        let out = standalone(html);
+        assert!(out.contains(r#"src="data:image/png;base64,iVBORw0KGgo=""#), "{out}");
+        assert!(!out.contains("srcset") && !out.contains("https://"), "{out}");
+        let out = standalone(r#"<img src="data:text/html,<script>alert(1)</script>" alt="x">"#);
+        assert_eq!(out, "x");
+    }
+
+    #[test]
+    fn a_page_without_links_is_unchanged() {
+        let html = "<!DOCTYPE html><html><head><style>a{color:red}</style></head><body><p class=\"x\">Één &amp; twee</p><svg viewBox=\"0 0 1 1\"><rect width=\"1\" height=\"1\"/></svg></body></html>";
+        assert_eq!(standalone(html), html);
+    }
+}
