@@ -55,7 +55,16 @@ pub(crate) const ON_MARK_DARK: RGBColor = RGBColor(0x11, 0x11, 0x11);
 pub(crate) const ON_MARK_LIGHT: RGBColor = RGBColor(0xFD, 0xFD, 0xFD);
 
 /// Series colours, in order of use.
-pub(crate) const SERIES: [RGBColor; 8] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, RGBColor(0x7F, 0x7F, 0x7F)];
+pub(crate) const SERIES: [RGBColor; 8] = [
+    BLUE,
+    ORANGE,
+    GREEN,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    YELLOW,
+    RGBColor(0x7F, 0x7F, 0x7F),
+];
 
 /// Level colours (the same values as the theme's CSS).
 pub(crate) const CONSISTENT: RGBColor = GREEN;
@@ -68,7 +77,11 @@ pub(crate) const INSUFFICIENT: RGBColor = GREY;
 pub(crate) fn contrast(a: RGBColor, b: RGBColor) -> f64 {
     fn channel(c: u8) -> f64 {
         let c = c as f64 / 255.0;
-        if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
     }
     let lum = |c: RGBColor| 0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2);
     let (x, y) = (lum(a), lum(b));
@@ -649,13 +662,25 @@ mod tests {
     fn palette_meets_wcag_contrast() {
         let dark_paper = RGBColor(0x1B, 0x22, 0x2B);
         for (i, c) in SERIES.iter().enumerate() {
-            assert!(contrast(*c, PAPER) >= 3.0, "series {i} on paper: {:.2}", contrast(*c, PAPER));
-            assert!(contrast(*c, dark_paper) >= 3.0, "series {i} on dark: {:.2}", contrast(*c, dark_paper));
+            assert!(
+                contrast(*c, PAPER) >= 3.0,
+                "series {i} on paper: {:.2}",
+                contrast(*c, PAPER)
+            );
+            assert!(
+                contrast(*c, dark_paper) >= 3.0,
+                "series {i} on dark: {:.2}",
+                contrast(*c, dark_paper)
+            );
         }
         for c in [CONSISTENT, DEVELOPING, INCIDENTAL, ABSENT, INSUFFICIENT, BLUE] {
             assert!(contrast(c, PAPER) >= 3.0, "{c:?}: {:.2}", contrast(c, PAPER));
             assert!(contrast(c, dark_paper) >= 3.0, "{c:?} on dark");
-            assert!(contrast(ink_on(c), c) >= 4.5, "text on {c:?}: {:.2}", contrast(ink_on(c), c));
+            assert!(
+                contrast(ink_on(c), c) >= 4.5,
+                "text on {c:?}: {:.2}",
+                contrast(ink_on(c), c)
+            );
         }
         assert!(contrast(INK, PAPER) >= 4.5 && contrast(MUTED, PAPER) >= 4.5);
         // The story badge: paper-coloured number on an ink disc.

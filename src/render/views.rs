@@ -60,6 +60,8 @@ pub struct ReviewView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeView {
     pub date: String,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub datetime: String,
     pub subject: String,
     pub pages: Vec<Link>,
 }
@@ -94,6 +96,8 @@ pub struct StoryCard {
     pub title: String,
     pub route: String,
     pub date: String,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub datetime: String,
     pub outcome: Option<String>,
     pub summary: String,
     pub team: Option<Link>,

@@ -209,18 +209,16 @@ function runVnu(dirs) {
 function measurePage(minPx) {
   const doc = document.documentElement;
   const overflow = doc.scrollWidth > window.innerWidth ? doc.scrollWidth : 0;
+  // The culprits: elements that stick out past the screen while none of
+  // their children does.
   const wide = [];
   if (overflow) {
+    const sticksOut = (el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.getBoundingClientRect().width > 0;
     for (const el of document.body.querySelectorAll("*")) {
-      const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 0.5 && r.width > 0) {
-        let parentWide = false;
-        for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-          if (p.getBoundingClientRect().right > window.innerWidth + 0.5) parentWide = true;
-        }
-        if (!parentWide || wide.length < 3) wide.push(`${el.tagName.toLowerCase()}${el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : ""} (${Math.round(r.right)} px)`);
-        if (wide.length >= 5) break;
-      }
+      if (!sticksOut(el) || [...el.children].some(sticksOut)) continue;
+      const cls = typeof el.className === "string" && el.className ? "." + el.className.split(" ")[0] : "";
+      wide.push(`${el.tagName.toLowerCase()}${cls} "${(el.textContent || "").trim().slice(0, 30)}" (${Math.round(el.getBoundingClientRect().right)} px)`);
+      if (wide.length >= 4) break;
     }
   }
   const small = [];
