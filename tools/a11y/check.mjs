@@ -38,12 +38,10 @@ const MIN_CHART_TEXT_PX = 11;
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 // Pages photographed with --screens (routes relative to the site root;
 // missing ones are skipped).
-const SCREEN_ROUTES = [
-  "index.html",
-  "behaviours/tijdig-opvolgen/index.html",
-  "teams/noord/index.html",
-  "reports/index.html",
-];
+const SCREEN_ROUTES = ["index.html", "behaviours/tijdig-opvolgen/index.html", "teams/noord/index.html"];
+let latestReport = {};
+// The pages photographed in `build`: the fixed ones and its latest report.
+const screenRoutes = (build) => [...SCREEN_ROUTES, latestReport[build]].filter(Boolean);
 
 function parseArgs(argv) {
   const opts = {
@@ -278,9 +276,18 @@ async function checkPages(opts, pages, axeSource, screensDir) {
           nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: (n.failureSummary || "").split("\n").slice(1, 2).join(" ").trim() })),
         }));
         if (job.width === PHONE && !job.dark) Object.assign(result, await tab.evaluate(measurePage, MIN_CHART_TEXT_PX));
-        if (screensDir && SCREEN_ROUTES.includes(job.route)) {
-          const name = `${job.build}-${job.route.replace(/\/index\.html$|\.html$/, "").replace(/\//g, "_") || "home"}-${job.width}${job.dark ? "-dark" : ""}.png`;
-          await tab.screenshot({ path: path.join(screensDir, name), fullPage: true });
+        if (screensDir && screenRoutes(job.build).includes(job.route)) {
+          // Slices a viewer can read, rather than one very tall picture.
+          const base = `${job.build}-${job.route.replace(/\/index\.html$|\.html$/, "").replace(/\//g, "_") || "home"}-${job.width}${job.dark ? "-dark" : ""}`;
+          const height = await tab.evaluate(() => document.documentElement.scrollHeight);
+          const slice = job.width === PHONE ? 1100 : 1000;
+          for (let i = 0; i < 3 && i * slice < height; i++) {
+            await tab.screenshot({
+              path: path.join(screensDir, `${base}-${i + 1}.png`),
+              clip: { x: 0, y: i * slice, width: job.width, height: Math.min(slice, height - i * slice) },
+              captureBeyondViewport: true,
+            });
+          }
         }
       } catch (e) {
         result.error = String(e && e.message ? e.message : e);
@@ -372,6 +379,9 @@ async function main() {
     for (const file of files) pages.push({ build: b.name, file, route: path.relative(b.dir, file).split(path.sep).join("/") });
   }
   if (!pages.length) fail("no HTML pages to check");
+  for (const p of pages) {
+    if (/^reports\/\d{4}-\d{2}\/index\.html$/.test(p.route) && !(latestReport[p.build] > p.route)) latestReport[p.build] = p.route;
+  }
   const screensDir = opts.screens ? path.join(work, "screens") : null;
   if (screensDir) fs.mkdirSync(screensDir, { recursive: true });
   const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
