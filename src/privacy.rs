@@ -77,29 +77,6 @@ impl Identities {
     }
 }
 
-/// Groups to suppress: those below `min_size`, and — when exactly one
-/// sibling is suppressed — also the smallest remaining sibling, so that the
-/// hidden value cannot be derived from the parent total by subtraction.
-/// `groups` are (id, number of members).
-pub fn suppressed<'a>(groups: impl IntoIterator<Item = (&'a str, usize)>, min_size: usize) -> BTreeSet<String> {
-    let groups: Vec<(&str, usize)> = groups.into_iter().collect();
-    let mut hidden: BTreeSet<String> = groups
-        .iter()
-        .filter(|(_, n)| *n < min_size)
-        .map(|(id, _)| id.to_string())
-        .collect();
-    if hidden.len() == 1 {
-        let partner = groups
-            .iter()
-            .filter(|(id, _)| !hidden.contains(*id))
-            .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(b.0)));
-        if let Some((id, _)) = partner {
-            hidden.insert(id.to_string());
-        }
-    }
-    hidden
-}
-
 /// A person to look for in the output.
 #[derive(Debug, Clone)]
 pub struct Person<'a> {
@@ -208,15 +185,6 @@ mod tests {
         assert_ne!(pseudonym("geheim-1234", "bram"), pseudonym("geheim-1234", "carla"));
         let p = pseudonym("geheim-1234", "bram");
         assert!(p.starts_with("P-") && p.len() == 10, "{p}");
-    }
-
-    #[test]
-    fn small_groups_and_their_complement_are_suppressed() {
-        let s = suppressed([("noord", 6), ("zuid", 3), ("west", 8)], 5);
-        assert_eq!(s, ["noord", "zuid"].iter().map(|s| s.to_string()).collect());
-        let s = suppressed([("noord", 6), ("zuid", 3), ("west", 2)], 5);
-        assert_eq!(s.len(), 2, "two hidden siblings protect each other");
-        assert!(suppressed([("a", 5), ("b", 9)], 5).is_empty());
     }
 
     #[test]
@@ -347,36 +315,4 @@ pub fn name_words(people: &[crate::teamdata::Person]) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// The metrics with suppressed teams' figures removed (set undefined), for
-/// `metrics.json` of aggregate builds.
-pub fn suppress_metrics(m: &crate::metrics::Metrics, teams: &BTreeSet<String>, all: bool) -> crate::metrics::Metrics {
-    let mut m = m.clone();
-    if teams.is_empty() && !all {
-        return m;
-    }
-    for (id, t) in m.teams.iter_mut() {
-        if all || teams.contains(id) {
-            t.cr = None;
-            t.role_model_gap = None;
-            t.manager_cr = None;
-        }
-    }
-    for f in m.months.values_mut() {
-        for (id, v) in f.teams.iter_mut() {
-            if all || teams.contains(id) {
-                *v = None;
-            }
-        }
-        if all {
-            f.cr = None;
-            f.coaching_coverage = None;
-            f.coaching_minutes_per_rep = None;
-            f.lead_lag = None;
-            f.levels.values_mut().for_each(|n| *n = 0);
-            f.behaviours.values_mut().for_each(|v| *v = None);
-        }
-    }
-    m
 }

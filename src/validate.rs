@@ -102,22 +102,13 @@ pub fn story_people(content: &Content, data: &crate::teamdata::TeamData) -> Diag
     diags
 }
 
-/// Chart kinds a shortcode may ask for, with the arguments each takes.
-pub const CHART_KINDS: &[(&str, &[&str])] = &[
-    ("trend", &["kind", "behaviour", "team"]),
-    ("heatmap", &["kind", "team"]),
-    ("bars", &["kind", "team"]),
-    ("levels", &["kind", "months"]),
-    ("coverage", &["kind", "team"]),
-    ("scatter", &["kind", "month"]),
-];
-
 /// Checks every `{{ chart(...) }}`: its kind, its arguments and the ids they name.
 pub fn shortcodes(
     rendered: &std::collections::BTreeMap<String, crate::markdown::Rendered>,
     content: &Content,
     data: Option<&crate::teamdata::TeamData>,
 ) -> Diagnostics {
+    use crate::charts::ChartKind;
     use crate::diagnostics::{Diagnostic, nearest};
     let mut diags = Diagnostics::new();
     let behaviours: Vec<&str> = content.behaviours.iter().map(|b| b.id.as_str()).collect();
@@ -134,7 +125,7 @@ pub fn shortcodes(
                 ));
                 continue;
             }
-            let kinds: Vec<&str> = CHART_KINDS.iter().map(|(k, _)| *k).collect();
+            let kinds: Vec<&str> = ChartKind::SHORTCODE.iter().map(|k| k.key()).collect();
             let Some(kind) = u.code.kind() else {
                 diags.push(err(
                     "chart without `kind`".into(),
@@ -142,7 +133,7 @@ pub fn shortcodes(
                 ));
                 continue;
             };
-            let Some((_, allowed)) = CHART_KINDS.iter().find(|(k, _)| *k == kind) else {
+            let Some(chart_kind) = ChartKind::from_shortcode(kind) else {
                 let hint = nearest(kind, kinds.iter().copied()).map_or_else(
                     || format!("kinds are {}", kinds.join(", ")),
                     |n| format!("did you mean `{n}`?"),
@@ -150,6 +141,7 @@ pub fn shortcodes(
                 diags.push(err(format!("unknown chart kind `{kind}`"), hint));
                 continue;
             };
+            let allowed = chart_kind.arguments();
             for (key, value) in &u.code.args {
                 if !allowed.contains(&key.as_str()) {
                     let hint = nearest(key, allowed.iter().copied()).map_or_else(
@@ -178,7 +170,7 @@ pub fn shortcodes(
                     _ => {}
                 }
             }
-            if kind == "heatmap" && u.code.arg("team").is_none() {
+            if chart_kind == ChartKind::Heatmap && u.code.arg("team").is_none() {
                 diags.push(err(
                     "a heatmap chart needs a `team`".into(),
                     unknown_id_hint("", teams.iter().copied()),

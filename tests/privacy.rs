@@ -98,7 +98,7 @@ fn aggregate_build_names_nobody_outside_consenting_stories() {
     // Only three managers show the managers' behaviour: too few to chart.
     let managers = site.output("behaviours/voorbeeldgedrag/index.html");
     assert!(
-        managers.contains("Groep te klein") && !managers.contains("<figure class=\"chart"),
+        managers.contains("alleen voor managers als groep") && !managers.contains("<figure class=\"chart"),
         "{managers}"
     );
     assert!(metrics["teams"]["zuid"]["cr"].is_number());

@@ -119,7 +119,7 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "bars",
+        kind: super::ChartKind::Bars,
         title: &title,
         desc: &desc,
         style: None,
@@ -200,7 +200,7 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "bars",
+        kind: super::ChartKind::Bars,
         svg,
         title,
         desc,

@@ -415,7 +415,7 @@ pub(crate) fn month_axis(
 /// What the finished `<svg>` says about itself.
 pub(crate) struct Frame<'a> {
     pub id: &'a str,
-    pub kind: &'a str,
+    pub kind: super::ChartKind,
     pub title: &'a str,
     pub desc: &'a str,
     /// Extra inline style on the root (sparklines size with the text).
@@ -641,7 +641,7 @@ mod tests {
                    <text x=\"1\" font-size=\"12.000000000000002\" fill=\"#222222\">\nA &amp; B\n</text>\n</svg>\n";
         let frame = Frame {
             id: "x",
-            kind: "k",
+            kind: super::super::ChartKind::Bars,
             title: "T <1>",
             desc: "D",
             style: None,

@@ -95,7 +95,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "coverage",
+        kind: super::ChartKind::Coverage,
         title: &title,
         desc: &desc,
         style: None,
@@ -206,7 +206,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "coverage",
+        kind: super::ChartKind::Coverage,
         svg,
         title,
         desc,

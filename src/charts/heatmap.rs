@@ -192,7 +192,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "heatmap",
+        kind: super::ChartKind::Heatmap,
         title: &title,
         desc: &desc,
         style: None,
@@ -315,7 +315,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "heatmap",
+        kind: super::ChartKind::Heatmap,
         svg,
         title,
         desc,

@@ -119,7 +119,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "levels",
+        kind: super::ChartKind::Levels,
         title: &title,
         desc: &desc,
         style: None,
@@ -188,7 +188,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "levels",
+        kind: super::ChartKind::Levels,
         svg,
         title,
         desc,

@@ -37,14 +37,76 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::locale;
 
+/// Every kind of chart ritme draws. A shortcode names one by its key; a
+/// `match` over this enum must handle every kind, so a new kind cannot be
+/// forgotten (it was a string, and a missing arm silently drew a scatter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChartKind {
+    Trend,
+    Heatmap,
+    Bars,
+    Levels,
+    Coverage,
+    Scatter,
+    Sparkline,
+}
+
+impl ChartKind {
+    /// The kinds a `{{ chart(kind=…) }}` shortcode may ask for (a sparkline
+    /// only appears inside tables).
+    pub const SHORTCODE: [ChartKind; 6] = [
+        ChartKind::Trend,
+        ChartKind::Heatmap,
+        ChartKind::Bars,
+        ChartKind::Levels,
+        ChartKind::Coverage,
+        ChartKind::Scatter,
+    ];
+
+    /// The key in shortcodes and the CSS class (`chart-trend`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ChartKind::Trend => "trend",
+            ChartKind::Heatmap => "heatmap",
+            ChartKind::Bars => "bars",
+            ChartKind::Levels => "levels",
+            ChartKind::Coverage => "coverage",
+            ChartKind::Scatter => "scatter",
+            ChartKind::Sparkline => "sparkline",
+        }
+    }
+
+    /// The shortcode kind with this key.
+    pub fn from_shortcode(key: &str) -> Option<ChartKind> {
+        ChartKind::SHORTCODE.into_iter().find(|k| k.key() == key)
+    }
+
+    /// The arguments a shortcode of this kind takes.
+    pub fn arguments(self) -> &'static [&'static str] {
+        match self {
+            ChartKind::Trend => &["kind", "behaviour", "team"],
+            ChartKind::Heatmap | ChartKind::Bars | ChartKind::Coverage => &["kind", "team"],
+            ChartKind::Levels => &["kind", "months"],
+            ChartKind::Scatter => &["kind", "month"],
+            ChartKind::Sparkline => &[],
+        }
+    }
+}
+
+impl std::fmt::Display for ChartKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
 /// A drawn chart and everything shown with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chart {
     /// The sanitised id of the `<figure>`; the SVG's `<title>` and `<desc>`
     /// ids derive from it.
     pub id: String,
-    /// `trend`, `heatmap`, … (also a CSS class).
-    pub kind: &'static str,
+    /// Its kind (the key is also a CSS class).
+    pub kind: ChartKind,
     /// The inline `<svg>` element.
     pub svg: String,
     pub title: String,
@@ -340,7 +402,7 @@ mod tests {
                 &t,
             ),
         ];
-        let kinds: Vec<&str> = charts.iter().map(|c| c.kind).collect();
+        let kinds: Vec<&str> = charts.iter().map(|c| c.kind.key()).collect();
         assert_eq!(
             kinds,
             ["trend", "heatmap", "bars", "levels", "scatter", "coverage", "sparkline"]
@@ -474,7 +536,7 @@ mod tests {
     fn html_is_escaped_and_details_collapsed() {
         let chart = Chart {
             id: "c1".into(),
-            kind: "trend",
+            kind: ChartKind::Trend,
             svg: "<svg></svg>".into(),
             title: "t".into(),
             desc: "d".into(),

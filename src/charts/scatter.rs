@@ -98,7 +98,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
 
     let frame = Frame {
         id: &id,
-        kind: "scatter",
+        kind: super::ChartKind::Scatter,
         title: &title,
         desc: &desc,
         style: None,
@@ -154,7 +154,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "scatter",
+        kind: super::ChartKind::Scatter,
         svg,
         title,
         desc,

@@ -62,7 +62,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "sparkline",
+        kind: super::ChartKind::Sparkline,
         title: &title,
         desc: &desc,
         style: Some(STYLE),
@@ -97,7 +97,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "sparkline",
+        kind: super::ChartKind::Sparkline,
         svg,
         title,
         desc,

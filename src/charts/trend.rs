@@ -170,7 +170,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
     let title = input.title.clone();
     let frame = Frame {
         id: &id,
-        kind: "trend",
+        kind: super::ChartKind::Trend,
         title: &title,
         desc: &desc,
         style: None,
@@ -278,7 +278,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
 
     Chart {
         id,
-        kind: "trend",
+        kind: super::ChartKind::Trend,
         svg,
         title,
         desc,

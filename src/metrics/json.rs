@@ -81,10 +81,9 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
         .months
         .iter()
         .map(|(month, f)| {
-            let levels: BTreeMap<&str, usize> = Level::ALL
-                .iter()
-                .map(|l| (l.key(), f.levels.get(l).copied().unwrap_or(0)))
-                .collect();
+            // A count the build may not show is absent: `null`.
+            let levels: BTreeMap<&str, Option<usize>> =
+                Level::ALL.iter().map(|l| (l.key(), f.levels.get(l).copied())).collect();
             let behaviours: BTreeMap<&str, Value> = f
                 .behaviours
                 .iter()

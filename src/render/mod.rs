@@ -4,9 +4,8 @@
 //! are assembled and every page is rendered through the theme, in parallel.
 //! Pure: no disk access; the caller writes the returned files.
 
-pub mod dashboards;
 pub mod keys;
-pub mod reports;
+pub mod pages;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,11 +36,14 @@ pub struct Input<'a> {
     /// and ids in builds that may not identify anyone).
     pub search_exclude: &'a BTreeSet<String>,
     pub data: &'a crate::teamdata::TeamData,
-    pub metrics: &'a crate::metrics::Metrics,
+    /// What this build may show: pages read figures only from here.
+    pub visible: &'a crate::visible::Visible,
     pub scope: &'a crate::privacy::Scope,
     pub identities: &'a crate::privacy::Identities,
     /// Pages the output folder already holds from the last build.
     pub previous: &'a crate::cache::Previous,
+    /// Logo, favicon, accent and dark mode.
+    pub brand: &'a crate::brand::BrandView,
     /// What else decides whether a page from the last build may be kept:
     /// the inputs of the privacy check that vetted it.
     pub salt: u64,
@@ -181,9 +183,17 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
     files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
-    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    // Pages kept from the last build are generated pages too.
+    let generated: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(kept.iter().map(|k| k.path.clone()))
+        .collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
+        if theme::is_theme_asset(&s.rel) {
+            continue; // already in the theme's assets, as the site's version
+        }
         if generated.contains(&s.rel) {
             warnings.push(Diagnostic::warning(
                 format!("static/{}", s.rel),
@@ -217,6 +227,7 @@ fn base_context(input: &Input) -> (Context, u64) {
         title: c.title.clone(),
         description: c.description.clone(),
         lang: c.language.code(),
+        brand: input.brand.clone(),
     };
     let nav = nav(input);
     let mut h = std::hash::DefaultHasher::new();
@@ -284,7 +295,7 @@ fn nav(input: &Input) -> NavView {
             route: "data-health/index.html".into(),
         });
     }
-    if !input.metrics.months.is_empty() {
+    if !input.visible.months.is_empty() {
         sections.push(NavSection {
             key: "reports",
             title: t(input, "reports").to_string(),
@@ -431,7 +442,7 @@ fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<Stor
 
 /// A document's HTML with its chart shortcodes drawn, and its table of contents.
 pub(crate) fn html_of(
-    sh: &dashboards::Shown,
+    sh: &pages::Shown,
     rendered: &BTreeMap<String, Rendered>,
     rel: &str,
 ) -> (String, Vec<crate::markdown::TocEntry>) {
@@ -444,7 +455,7 @@ pub(crate) fn html_of(
     let mut n = 0;
     let html = crate::markdown::expand_shortcodes(&r.html, &r.shortcodes, |u| {
         n += 1;
-        dashboards::shortcode_chart(sh, n, u)
+        pages::charts::shortcode_chart(sh, n, u)
     });
     (html, r.toc.clone())
 }
@@ -463,8 +474,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
     let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
     let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
-    let shown = dashboards::Shown::new(input);
-    let (scoreboard, home_charts) = match dashboards::scoreboard(&shown) {
+    let shown = pages::Shown::new(input);
+    let (scoreboard, home_charts) = match pages::home::scoreboard(&shown) {
         Some((s, c)) => (Some(s), c),
         None => (None, Vec::new()),
     };
@@ -489,6 +500,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         review: None,
         body: Body::Home(HomeView {
             due_for_review: due_for_review(input),
+            logging_started: input.visible.as_of.is_some(),
             scoreboard,
             charts: home_charts,
             title: home_title,
@@ -524,10 +536,9 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(&shown, rendered, &b.rel);
-        let charts = dashboards::behaviour_charts(&shown, &b.id);
-        let has_data = input.metrics.people.values().any(|p| p.behaviours.contains_key(&b.id));
+        let charts = pages::behaviour::behaviour_charts(&shown, &b.id);
         let view = BehaviourView {
-            charts_note: (charts.is_empty() && has_data).then(|| t(input, "group_too_small").to_string()),
+            charts_note: pages::behaviour::charts_note(&shown, &b.id, charts.is_empty()),
             charts,
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
@@ -805,7 +816,7 @@ fn story_person(input: &Input, id: &str) -> Option<String> {
 }
 
 /// Teams, people (named builds) and data health.
-fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard]) -> Vec<PageJob> {
+fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) -> Vec<PageJob> {
     let mut jobs = Vec::new();
     if input.data.teams.is_empty() {
         return jobs;
@@ -824,7 +835,7 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
         .data
         .teams
         .iter()
-        .filter_map(|tm| dashboards::team_card(shown, &tm.id))
+        .filter_map(|tm| pages::team::team_card(shown, &tm.id))
         .collect();
     jobs.push(PageJob {
         route: "teams/index.html".into(),
@@ -838,7 +849,7 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
     });
     // Team and person views draw their charts: in parallel, in data order.
     jobs.par_extend(input.data.teams.par_iter().filter_map(|team| {
-        let view = dashboards::team_view(shown, &team.id, team_stories(&team.id))?;
+        let view = pages::team::team_view(shown, &team.id, team_stories(&team.id))?;
         Some(PageJob {
             route: format!("teams/{}/index.html", team.id),
             template: "team.html",
@@ -860,7 +871,7 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
                 .filter(|(s, _)| s.meta.people.contains(&person.id))
                 .map(|(_, c)| c.clone())
                 .collect();
-            let view = dashboards::person_view(shown, &person.id, own)?;
+            let view = pages::person::person_view(shown, &person.id, own)?;
             Some(PageJob {
                 route: format!("people/{}/index.html", person.id),
                 template: "person.html",
@@ -880,7 +891,7 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
         title: t(input, "data_health").into(),
         description: t(input, "data_health_intro").into(),
         review: None,
-        body: Body::Health(dashboards::health_view(shown)),
+        body: Body::Health(pages::health::health_view(shown)),
         search_text: String::new(),
     });
     jobs
@@ -889,7 +900,7 @@ fn dashboard_jobs(input: &Input, shown: &dashboards::Shown, stories: &[StoryCard
 /// The reports index, each month's report, and its self-contained copy.
 fn report_jobs(
     input: &Input,
-    shown: &dashboards::Shown,
+    shown: &pages::Shown,
     rendered: &BTreeMap<String, Rendered>,
     stories: &[StoryCard],
 ) -> Vec<PageJob> {
@@ -900,7 +911,7 @@ fn report_jobs(
         .zip(stories)
         .map(|(s, c)| (s.meta.date, c.clone()))
         .collect();
-    let (views, index) = reports::report_views(shown, rendered, &dated);
+    let (views, index) = pages::report::report_views(shown, rendered, &dated);
     if views.is_empty() {
         return Vec::new();
     }
@@ -948,7 +959,7 @@ fn report_jobs(
 /// site's "today": taken from the data, so the output never depends on the
 /// clock of the machine that builds it).
 fn due_for_review(input: &Input) -> Vec<DueView> {
-    let Some(today) = input.metrics.as_of.map(|w| w.monday() + chrono::Duration::days(6)) else {
+    let Some(today) = input.visible.as_of.map(|w| w.monday() + chrono::Duration::days(6)) else {
         return Vec::new();
     };
     let c = input.content;

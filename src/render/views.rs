@@ -14,6 +14,7 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub lang: &'static str,
+    pub brand: crate::brand::BrandView,
 }
 
 /// A titled link to another page.
@@ -107,6 +108,8 @@ pub struct StoryCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
     pub scoreboard: Option<ScoreboardView>,
+    /// Whether any week has been logged: a playbook without data says so.
+    pub logging_started: bool,
     /// Playbook pages whose review date has passed by the latest logged week.
     pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,
@@ -199,11 +202,11 @@ pub enum Body {
     Page(PageView),
     Changes(ChangesView),
     TeamIndex(TeamIndexView),
-    Team(Box<super::dashboards::TeamView>),
-    Person(Box<super::dashboards::PersonView>),
-    Health(super::dashboards::HealthView),
-    Report(Box<super::reports::ReportView>),
-    ReportIndex(super::reports::ReportIndexView),
+    Team(Box<TeamView>),
+    Person(Box<PersonView>),
+    Health(HealthView),
+    Report(Box<ReportView>),
+    ReportIndex(ReportIndexView),
     Empty {},
 }
 
@@ -233,8 +236,10 @@ pub struct Figure {
     pub change: Option<f64>,
     /// `up`, `down` or `flat` (changes within half a point are flat).
     pub trend: &'static str,
-    /// The group is too small to show in this build.
+    /// The figure may not be shown in this build.
     pub suppressed: bool,
+    /// Why, in the page's words (else the general "group too small").
+    pub why: Option<String>,
 }
 
 /// The players' scoreboard: are we winning?
@@ -247,6 +252,8 @@ pub struct ScoreboardView {
     /// Reps per level now: (level, count), and their total.
     pub levels: Vec<(String, usize)>,
     pub level_total: usize,
+    /// Why the levels are not shown (a count too small).
+    pub levels_note: Option<String>,
     pub teams: Vec<TeamCard>,
     /// The plain-language sentence under the scoreboard.
     pub sentence: String,
@@ -264,6 +271,149 @@ pub struct TeamCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamIndexView {
     pub teams: Vec<TeamCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRow {
+    pub name: String,
+    /// Person page (named builds only).
+    pub route: Option<String>,
+    pub figure: Figure,
+    pub spark: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub card: TeamCard,
+    pub manager: Option<String>,
+    pub role_model_gap: Option<f64>,
+    pub manager_figure: Option<Figure>,
+    /// Why manager figures are not shown per team.
+    pub managers_note: Option<String>,
+    pub coaching_coverage: Option<f64>,
+    pub coaching_minutes: Option<f64>,
+    pub coaching_month: String,
+    pub charts: Vec<String>,
+    pub people: Vec<PersonRow>,
+    pub stories: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BehaviourRow {
+    pub title: String,
+    pub route: String,
+    pub figure: Figure,
+    pub hits: u32,
+    pub eligible: u32,
+    pub strength: f64,
+    pub spark: String,
+    pub streak_current: u32,
+    pub streak_longest: u32,
+    pub coverage: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub date: String,
+    pub coach: String,
+    pub minutes: f64,
+    pub behaviours: Vec<Link>,
+    pub commitment: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub name: String,
+    pub team: Option<Link>,
+    pub role: String,
+    pub figure: Figure,
+    pub behaviours: Vec<BehaviourRow>,
+    pub charts: Vec<String>,
+    pub sessions: Vec<SessionView>,
+    pub stories: Vec<StoryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthRow {
+    pub name: String,
+    pub missing: Vec<String>,
+    pub coverage: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthView {
+    pub as_of: String,
+    pub teams: Vec<(String, Option<f64>)>,
+    pub people: Vec<HealthRow>,
+    pub outliers: Vec<(String, String, String, u32, f64)>,
+    /// Aggregate builds: counts instead of names.
+    pub missing_total: usize,
+    pub outlier_total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    pub title: String,
+    pub route: String,
+    pub figure: Figure,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportTeamRow {
+    pub name: String,
+    pub route: String,
+    pub figure: Figure,
+    pub coaching_coverage: Option<f64>,
+    pub coaching_minutes: Option<f64>,
+    pub role_model_gap: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Recognition {
+    pub name: String,
+    pub route: Option<String>,
+    pub change: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Commentary {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub html: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub month: String,
+    pub month_label: String,
+    pub title: String,
+    pub overall: Figure,
+    pub goal: f64,
+    pub winning: bool,
+    pub sentence: String,
+    pub charts: Vec<String>,
+    pub behaviours: Vec<ReportRow>,
+    pub teams: Vec<ReportTeamRow>,
+    pub lead_lag: Option<(Option<f64>, usize)>,
+    pub lead_lag_chart: String,
+    pub stories: Vec<StoryCard>,
+    pub most_improved_team: Option<Recognition>,
+    pub most_improved_people: Vec<Recognition>,
+    pub commentary: Option<Commentary>,
+    pub changes: Vec<ChangeView>,
+    pub previous: Option<Link>,
+    pub next: Option<Link>,
+    /// File name of the self-contained copy, beside the page.
+    pub mail_file: String,
+    /// The stylesheet inlined in the self-contained copy.
+    pub inline_css: String,
+    /// Page header in print: report title and month.
+    pub print_header: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportIndexView {
+    pub items: Vec<ReportRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -5,81 +5,14 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
-use super::dashboards::{Shown, figure, level_stack};
-use super::views::*;
-use super::{Input, t};
+use super::super::t;
+use super::charts::level_stack;
+use super::*;
 use crate::charts;
-use crate::config::PrivacyMode;
 use crate::locale;
 use crate::markdown::Rendered;
 use crate::week::Month;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportRow {
-    pub title: String,
-    pub route: String,
-    pub figure: Figure,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportTeamRow {
-    pub name: String,
-    pub route: String,
-    pub figure: Figure,
-    pub coaching_coverage: Option<f64>,
-    pub coaching_minutes: Option<f64>,
-    pub role_model_gap: Option<f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Recognition {
-    pub name: String,
-    pub route: Option<String>,
-    pub change: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Commentary {
-    pub title: Option<String>,
-    pub author: Option<String>,
-    pub html: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportView {
-    pub month: String,
-    pub month_label: String,
-    pub title: String,
-    pub overall: Figure,
-    pub goal: f64,
-    pub winning: bool,
-    pub sentence: String,
-    pub charts: Vec<String>,
-    pub behaviours: Vec<ReportRow>,
-    pub teams: Vec<ReportTeamRow>,
-    pub lead_lag: Option<(Option<f64>, usize)>,
-    pub lead_lag_chart: String,
-    pub stories: Vec<StoryCard>,
-    pub most_improved_team: Option<Recognition>,
-    pub most_improved_people: Vec<Recognition>,
-    pub commentary: Option<Commentary>,
-    pub changes: Vec<ChangeView>,
-    pub previous: Option<Link>,
-    pub next: Option<Link>,
-    /// File name of the self-contained copy, beside the page.
-    pub mail_file: String,
-    /// The stylesheet inlined in the self-contained copy.
-    pub inline_css: String,
-    /// Page header in print: report title and month.
-    pub print_header: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportIndexView {
-    pub items: Vec<ReportRow>,
-}
 
 pub fn mail_file_name(input: &Input, month: Month) -> String {
     format!("{}-{month}.html", t(input, "report_file"))
@@ -95,20 +28,20 @@ pub fn report_views(
     let lang = input.config.language;
     let levels = &input.config.consistency.levels;
     let css = inline_css(input);
-    let months: Vec<Month> = sh.m.months.keys().copied().collect();
+    let months: Vec<Month> = sh.v.months.keys().copied().collect();
     // Each month draws its own charts: in parallel, collected in month order.
     let mut views: Vec<ReportView> = months
         .par_iter()
         .enumerate()
         .map(|(i, &month)| {
-            let f = &sh.m.months[&month];
-            let prev = sh.m.months.get(&month.prev());
+            let f = &sh.v.months[&month];
+            let prev = sh.v.months.get(&month.prev());
             let key = month.to_string();
             let label = locale::month(lang, &key);
-            let overall = figure(f.cr, prev.and_then(|p| p.cr), levels, sh.all_suppressed);
+            let overall = figure_why(f.cr, prev.and_then(|p| p.cr), levels, f.hidden.map(|w| sh.say(w)));
             let goal = input.config.goal;
             let sentence = match (overall.value, prev.and_then(|p| p.cr)) {
-                _ if overall.suppressed => t(input, "group_too_small").to_string(),
+                _ if overall.suppressed => overall.why.clone().unwrap_or_default(),
                 (Some(v), Some(p)) => charts::fill(
                     t(input, "report_sentence"),
                     &[
@@ -127,7 +60,6 @@ pub fn report_views(
                 ),
                 _ => t(input, "not_enough_data").to_string(),
             };
-            let j = sh.m.month_last_index(month);
             let behaviours = input
                 .content
                 .behaviours
@@ -138,7 +70,12 @@ pub fn report_views(
                     (now.is_some() || before.is_some()).then(|| ReportRow {
                         title: b.meta.title.clone(),
                         route: b.route.clone(),
-                        figure: figure(now, before, levels, sh.all_suppressed),
+                        figure: figure_why(
+                            now,
+                            before,
+                            levels,
+                            f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
+                        ),
                     })
                 })
                 .collect();
@@ -147,21 +84,17 @@ pub fn report_views(
                 .teams
                 .iter()
                 .map(|team| {
-                    let hidden = sh.team_hidden(&team.id);
                     let now = f.teams.get(&team.id).copied().flatten();
                     let before = prev.and_then(|p| p.teams.get(&team.id).copied().flatten());
                     let (cov, min) = f.team_coaching.get(&team.id).copied().unwrap_or((None, None));
-                    let tf = &sh.m.teams[&team.id];
-                    let manager = team.manager.as_ref().and_then(|m| sh.m.people.get(m));
-                    let gap =
-                        j.and_then(|j| Some(manager?.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??));
+                    let why = f.hidden_teams.get(&team.id).map(|w| sh.say(*w));
                     ReportTeamRow {
                         name: team.name.clone(),
                         route: format!("teams/{}/index.html", team.id),
-                        figure: figure(now, before, levels, hidden),
-                        coaching_coverage: if hidden { None } else { cov },
-                        coaching_minutes: if hidden { None } else { min },
-                        role_model_gap: if hidden { None } else { gap },
+                        figure: figure_why(now, before, levels, why),
+                        coaching_coverage: cov,
+                        coaching_minutes: min,
+                        role_model_gap: f.role_model_gaps.get(&team.id).copied().flatten(),
                     }
                 })
                 .collect();
@@ -175,7 +108,7 @@ pub fn report_views(
                     route: Some(r.route.clone()),
                     change: c,
                 });
-            let most_improved_people = if input.scope.mode == PrivacyMode::Named {
+            let most_improved_people = if input.scope.mode == crate::config::PrivacyMode::Named {
                 let mut gains: Vec<(String, f64)> = f
                     .reps
                     .iter()
@@ -198,7 +131,7 @@ pub fn report_views(
                 Vec::new()
             };
             let mut report_charts = Vec::new();
-            if !sh.all_suppressed {
+            if f.cr.is_some() {
                 report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
                 let bars = input
                     .content
@@ -222,7 +155,7 @@ pub fn report_views(
                     &sh.text,
                 )));
                 let months_so_far: Vec<charts::CoverageMonth> =
-                    sh.m.months
+                    sh.v.months
                         .range(..=month)
                         .map(|(mo, fig)| charts::CoverageMonth {
                             month: mo.to_string(),
@@ -241,11 +174,11 @@ pub fn report_views(
                 )));
             }
             let lead_lag_chart =
-                super::dashboards::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
+                super::charts::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();
             let commentary = input.content.reports.iter().find(|r| r.id == key).map(|r| Commentary {
                 title: r.meta.title.clone(),
                 author: r.meta.author.clone(),
-                html: super::html_of(sh, rendered, &r.rel).0,
+                html: super::super::html_of(sh, rendered, &r.rel).0,
             });
             let title = commentary
                 .as_ref()

@@ -1,0 +1,99 @@
+//! The home page: the players' scoreboard and its charts.
+
+use super::super::t;
+use super::charts::level_stack;
+use super::*;
+use crate::charts;
+use crate::locale;
+
+/// Reps per level now, in level order; empty when a count is hidden
+/// (then a bar of the shown ones would mislead).
+fn level_counts(sh: &Shown) -> Vec<(String, usize)> {
+    let counts: Option<Vec<(String, usize)>> = Level::ALL
+        .iter()
+        .map(|l| Some((l.key().to_string(), sh.v.levels_now.get(l).copied().flatten()?)))
+        .collect();
+    counts.unwrap_or_default()
+}
+
+/// The home page's players' scoreboard and its charts.
+pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
+    let as_of = sh.v.as_of?;
+    let input = sh.input;
+    let lang = input.config.language;
+    let last = sh.v.weeks.len() - 1;
+    let before = last.checked_sub(TREND_WEEKS);
+    // Over every rep of the build: the hidden teams are protected by the
+    // complementary rule, not by leaving their people out.
+    let series = &sh.v.overall;
+    let overall = figure(
+        series[last],
+        at_or_none(series, before),
+        &input.config.consistency.levels,
+        sh.v.all_hidden(),
+    );
+    let goal = input.config.goal;
+    let winning = overall.value.is_some_and(|v| v >= goal);
+    let sentence = match (overall.value, overall.change) {
+        _ if overall.suppressed => t(input, "group_too_small").to_string(),
+        (Some(v), Some(c)) => charts::fill(
+            t(input, "scoreboard_sentence"),
+            &[
+                ("value", &locale::percent(lang, v)),
+                ("goal", &locale::percent(lang, goal)),
+                ("change", &locale::points(lang, c)),
+                ("weeks", &TREND_WEEKS.to_string()),
+            ],
+        ),
+        _ => t(input, "not_enough_data").to_string(),
+    };
+    let teams =
+        sh.v.teams
+            .keys()
+            .filter_map(|id| super::team::team_card(sh, id))
+            .collect();
+    let mut charts_html = Vec::new();
+    if !sh.v.all_hidden() {
+        let mut trend_series = vec![charts::TrendSeries {
+            name: t(input, "all_teams").into(),
+            values: series.clone(),
+        }];
+        for (id, f) in &sh.v.teams {
+            if f.cr_series.iter().any(Option::is_some)
+                && let Some(team) = input.data.team(id)
+            {
+                trend_series.push(charts::TrendSeries {
+                    name: team.name.clone(),
+                    values: f.cr_series.clone(),
+                });
+            }
+        }
+        let chart = charts::trend(
+            &charts::TrendInput {
+                id: "home-trend".into(),
+                title: t(input, "chart_trend_title").into(),
+                weeks: sh.week_keys(0),
+                series: trend_series,
+                goal: Some(goal),
+                markers: story_markers(input, None, None),
+            },
+            &sh.text,
+        );
+        charts_html.push(charts::render_html(&chart));
+        charts_html.push(level_stack(sh, "home-levels", 6, None));
+    }
+    Some((
+        ScoreboardView {
+            as_of: as_of.to_string(),
+            overall,
+            goal,
+            winning,
+            level_total: level_counts(sh).iter().map(|(_, n)| n).sum(),
+            levels_note: level_counts(sh).is_empty().then(|| sh.say(crate::visible::Why::TooFew)),
+            levels: level_counts(sh),
+            teams,
+            sentence,
+        },
+        charts_html,
+    ))
+}

@@ -1,0 +1,214 @@
+//! Pages built from the metrics: one file per page kind, plus the charts
+//! they share. Each function turns what the build may show into a view of
+//! `super::views`; none of them decides on its own what may be shown.
+
+pub mod behaviour;
+pub mod charts;
+pub mod health;
+pub mod home;
+pub mod person;
+pub mod report;
+pub mod team;
+
+use std::collections::BTreeMap;
+
+use super::Input;
+use super::views::*;
+use crate::charts::{self as chart, CellState, ChartText};
+use crate::metrics::{Cell, Level, PersonFigures};
+use crate::visible::{Visible, Why};
+use crate::week::Week;
+
+/// Weeks shown in heatmaps: a half year reads well on a laptop and on A4.
+const HEATMAP_WEEKS: usize = 26;
+/// Weeks back for the scoreboard's trend arrow.
+const TREND_WEEKS: usize = 4;
+
+/// A page's view of the build: the visible figures and how to name people.
+pub struct Shown<'a> {
+    pub input: &'a Input<'a>,
+    /// What this build may show: the only figures pages read.
+    pub v: &'a Visible,
+    pub text: ChartText,
+    /// `YYYY-Www` of every week, formatted once for all charts.
+    week_keys: Vec<String>,
+}
+
+impl<'a> Shown<'a> {
+    pub fn new(input: &'a Input<'a>) -> Self {
+        let v = input.visible;
+        Shown {
+            input,
+            v,
+            text: ChartText::for_language(input.config.language),
+            week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    /// The team's headline may not be shown.
+    pub fn team_hidden(&self, team: &str) -> bool {
+        self.v.team_hidden(team)
+    }
+
+    /// Why the team's headline is hidden, in the page's words.
+    pub fn why_hidden(&self, team: &str) -> Option<String> {
+        let why = self.v.teams.get(team)?.hidden?;
+        Some(self.say(why))
+    }
+
+    /// The page's sentence for a hidden figure.
+    pub fn say(&self, why: Why) -> String {
+        chart::fill(
+            super::t(self.input, why.key()),
+            &[("n", &self.v.min_group_size.to_string())],
+        )
+    }
+
+    pub fn shows_people(&self) -> bool {
+        self.v.shows_people()
+    }
+
+    /// The name shown for a person in this build (`None` in aggregate builds).
+    pub fn name(&self, id: &str) -> Option<String> {
+        self.input.identities.display(id).map(str::to_string)
+    }
+
+    fn week_keys(&self, from: usize) -> Vec<String> {
+        self.week_keys[from..].to_vec()
+    }
+}
+
+/// A rate with its level and its change against an earlier value.
+pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Levels, suppressed: bool) -> Figure {
+    if suppressed {
+        return Figure {
+            value: None,
+            level: Level::Insufficient.key().into(),
+            change: None,
+            trend: "flat",
+            suppressed: true,
+            why: None,
+        };
+    }
+    let change = now.zip(before).map(|(a, b)| a - b);
+    let trend = match change {
+        Some(c) if c > 0.005 => "up",
+        Some(c) if c < -0.005 => "down",
+        _ => "flat",
+    };
+    Figure {
+        value: now,
+        level: Level::of(now, levels).key().into(),
+        change,
+        trend,
+        suppressed: false,
+        why: None,
+    }
+}
+
+/// A figure that may be hidden, saying why when it is.
+pub fn figure_why(
+    now: Option<f64>,
+    before: Option<f64>,
+    levels: &crate::config::Levels,
+    why: Option<String>,
+) -> Figure {
+    let mut f = figure(now, before, levels, why.is_some());
+    f.why = why;
+    f
+}
+
+fn at_or_none(series: &[Option<f64>], i: Option<usize>) -> Option<f64> {
+    i.and_then(|i| series.get(i).copied().flatten())
+}
+
+/// Story markers for a trend chart: stories (optionally of one behaviour) by week.
+fn story_markers(input: &Input, behaviour: Option<&str>, team: Option<&str>) -> Vec<chart::StoryMarker> {
+    let mut out: Vec<chart::StoryMarker> = input
+        .content
+        .stories
+        .iter()
+        .filter(|s| behaviour.is_none_or(|b| s.meta.behaviours.iter().any(|x| x == b)))
+        .filter(|s| team.is_none_or(|t| s.meta.team.as_deref() == Some(t)))
+        .map(|s| chart::StoryMarker {
+            week: Week::of(s.meta.date).to_string(),
+            label: s.meta.title.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.week.cmp(&b.week).then_with(|| a.label.cmp(&b.label)));
+    out
+}
+
+/// One person's state in a week over all their behaviours.
+fn combined_state(p: &PersonFigures, i: usize, targets: &BTreeMap<&str, u32>) -> CellState {
+    let cells: Vec<(Cell, u32)> = p
+        .behaviours
+        .iter()
+        .map(|(b, f)| (f.cells[i], targets.get(b.as_str()).copied().unwrap_or(1)))
+        .collect();
+    if cells.is_empty() || cells.iter().all(|(c, _)| *c == Cell::Inactive) {
+        return CellState::Inactive;
+    }
+    let eligible: Vec<&(Cell, u32)> = cells.iter().filter(|(c, _)| c.eligible()).collect();
+    if eligible.is_empty() {
+        return CellState::Skipped;
+    }
+    if eligible.iter().all(|(c, _)| *c == Cell::NotLogged) {
+        return CellState::NotLogged;
+    }
+    let hits = eligible.iter().filter(|(c, t)| c.hit(*t)).count();
+    if hits == eligible.len() {
+        CellState::Hit
+    } else if eligible.iter().any(|(c, _)| c.count() > 0) {
+        CellState::Partial
+    } else {
+        CellState::Miss
+    }
+}
+
+fn cell_state(c: Cell, target: u32) -> CellState {
+    match c {
+        Cell::Inactive => CellState::Inactive,
+        Cell::Skipped => CellState::Skipped,
+        Cell::NotLogged => CellState::NotLogged,
+        Cell::Logged(a) if a >= target => CellState::Hit,
+        Cell::Logged(0) => CellState::Miss,
+        Cell::Logged(_) => CellState::Partial,
+    }
+}
+
+fn targets<'a>(input: &'a Input) -> BTreeMap<&'a str, u32> {
+    input
+        .content
+        .behaviours
+        .iter()
+        .map(|b| (b.id.as_str(), b.meta.target))
+        .collect()
+}
+
+fn behaviour_title<'a>(input: &'a Input, id: &'a str) -> &'a str {
+    input.content.behaviour(id).map_or(id, |b| b.meta.title.as_str())
+}
+
+fn team_name(sh: &Shown, team: &str) -> String {
+    sh.input
+        .data
+        .team(team)
+        .map_or_else(|| team.to_string(), |t| t.name.clone())
+}
+
+/// The reps of a team this build may list, with the name they are shown
+/// under, in the order of that name: a pseudonym list in id or roster order
+/// could be mapped back by anyone holding the roster.
+fn listed_reps<'v>(sh: &'v Shown, team: &str) -> Vec<(&'v str, String, &'v PersonFigures)> {
+    let mut out: Vec<(&str, String, &PersonFigures)> =
+        sh.v.teams
+            .get(team)
+            .map(|t| t.people.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| Some((id.as_str(), sh.name(id)?, sh.v.people.get(id)?)))
+            .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}

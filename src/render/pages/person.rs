@@ -1,0 +1,103 @@
+//! A person's own page (named builds only).
+
+use super::super::t;
+use super::*;
+use crate::charts::{self, HeatmapData, HeatmapInput, HeatmapRow};
+use crate::locale;
+
+/// A person's own page (named builds only).
+pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<PersonView> {
+    let input = sh.input;
+    let person = input.data.person(id)?;
+    let p = sh.v.people.get(id)?;
+    let levels = &input.config.consistency.levels;
+    let lang = input.config.language;
+    let last = sh.v.weeks.len().checked_sub(1);
+    let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
+    let targets = targets(input);
+    let behaviours = p
+        .behaviours
+        .iter()
+        .map(|(bid, b)| {
+            let title = behaviour_title(input, bid).to_string();
+            BehaviourRow {
+                spark: charts::render_inline(&charts::sparkline(
+                    &charts::SparklineInput {
+                        id: format!("strength-{bid}"),
+                        title: charts::fill(t(input, "chart_strength_title"), &[("behaviour", &title)]),
+                        weeks: sh.week_keys(0),
+                        values: b.strength_series.clone(),
+                    },
+                    &sh.text,
+                )),
+                route: format!("behaviours/{bid}/index.html"),
+                figure: figure(b.cr, before.and_then(|j| sh.v.behaviour_cr_at(b, j)), levels, false),
+                hits: b.hits,
+                eligible: b.eligible,
+                strength: b.strength,
+                streak_current: b.streak_current,
+                streak_longest: b.streak_longest,
+                coverage: b.coverage,
+                title,
+            }
+        })
+        .collect();
+    let mut charts_html = Vec::new();
+    if !sh.v.weeks.is_empty() {
+        let from = sh.v.weeks.len().saturating_sub(HEATMAP_WEEKS);
+        let rows = p
+            .behaviours
+            .iter()
+            .map(|(bid, b)| HeatmapRow {
+                label: behaviour_title(input, bid).to_string(),
+                cells: (from..sh.v.weeks.len())
+                    .map(|i| cell_state(b.cells[i], targets.get(bid.as_str()).copied().unwrap_or(1)))
+                    .collect(),
+            })
+            .collect();
+        charts_html.push(charts::render_html(&charts::heatmap(
+            &HeatmapInput {
+                id: format!("person-{id}-heatmap"),
+                title: charts::fill(t(input, "chart_rhythm_title"), &[("name", &person.name)]),
+                row_header: t(input, "behaviour").into(),
+                weeks: sh.week_keys(from),
+                data: HeatmapData::States(rows),
+            },
+            &sh.text,
+        )));
+    }
+    let sessions = input
+        .data
+        .sessions
+        .iter()
+        .filter(|s| s.person == id)
+        .rev()
+        .map(|s| SessionView {
+            date: locale::date(lang, s.date),
+            coach: sh.name(&s.coach).unwrap_or_default(),
+            minutes: s.minutes,
+            behaviours: s
+                .behaviours
+                .iter()
+                .map(|b| Link {
+                    title: behaviour_title(input, b).to_string(),
+                    route: format!("behaviours/{b}/index.html"),
+                })
+                .collect(),
+            commitment: s.commitment.clone(),
+        })
+        .collect();
+    Some(PersonView {
+        name: person.name.clone(),
+        team: input.data.team(&person.team).map(|t| Link {
+            title: t.name.clone(),
+            route: format!("teams/{}/index.html", t.id),
+        }),
+        role: person.role.clone(),
+        figure: figure(p.cr, at_or_none(&p.cr_series, before), levels, false),
+        behaviours,
+        charts: charts_html,
+        sessions,
+        stories,
+    })
+}

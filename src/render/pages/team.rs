@@ -1,0 +1,94 @@
+//! The teams index cards and one team's page.
+
+use super::super::t;
+use super::charts::*;
+use super::*;
+use crate::charts;
+use crate::locale;
+
+pub fn team_card(sh: &Shown, id: &str) -> Option<TeamCard> {
+    let team = sh.input.data.team(id)?;
+    let f = sh.v.teams.get(id)?;
+    let last = sh.v.weeks.len().checked_sub(1);
+    let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
+    Some(TeamCard {
+        id: id.to_string(),
+        name: team.name.clone(),
+        route: format!("teams/{id}/index.html"),
+        figure: figure_why(
+            f.cr,
+            at_or_none(&f.cr_series, before),
+            &sh.input.config.consistency.levels,
+            sh.why_hidden(id),
+        ),
+        reps: f.reps,
+    })
+}
+
+/// The page of one team.
+pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamView> {
+    let input = sh.input;
+    let card = team_card(sh, id)?;
+    let f = &sh.v.teams[id];
+    let hidden = sh.team_hidden(id);
+    let levels = &input.config.consistency.levels;
+    let latest_month = sh.v.months.keys().next_back().copied();
+    let coaching = latest_month
+        .and_then(|mo| sh.v.months[&mo].team_coaching.get(id).copied())
+        .unwrap_or((None, None));
+    let mut charts_html = Vec::new();
+    let mut people = Vec::new();
+    if !hidden && !sh.v.weeks.is_empty() {
+        charts_html.push(team_trend_chart(sh, &format!("team-{id}-trend"), id));
+        charts_html.push(team_heatmap_chart(sh, &format!("team-{id}-heatmap"), id));
+        charts_html.extend(bars_chart(sh, &format!("team-{id}-behaviours"), Some(id)));
+        charts_html.push(coverage_chart(sh, &format!("team-{id}-coaching"), Some(id)));
+        if sh.shows_people() {
+            let last = sh.v.weeks.len() - 1;
+            let before = last.checked_sub(TREND_WEEKS);
+            for (pid, name, p) in listed_reps(sh, id) {
+                let spark = charts::render_inline(&charts::sparkline(
+                    &charts::SparklineInput {
+                        id: format!("spark-{}", crate::slug::slugify(&name)),
+                        title: charts::fill(t(input, "chart_person_spark_title"), &[("name", &name)]),
+                        weeks: sh.week_keys(0),
+                        values: p.cr_series.clone(),
+                    },
+                    &sh.text,
+                ));
+                people.push(PersonRow {
+                    route: (input.scope.mode == crate::config::PrivacyMode::Named)
+                        .then(|| format!("people/{pid}/index.html")),
+                    name,
+                    figure: figure(p.cr, at_or_none(&p.cr_series, before), levels, false),
+                    spark,
+                });
+            }
+        }
+    }
+    // A team has one manager: only named builds name them or show their
+    // figures per team (the visible stage leaves them out elsewhere).
+    let named = input.scope.mode == crate::config::PrivacyMode::Named;
+    let manager = input
+        .data
+        .team(id)
+        .and_then(|t| t.manager.as_deref())
+        .filter(|_| named)
+        .and_then(|m| sh.name(m));
+    Some(TeamView {
+        role_model_gap: if hidden { None } else { f.role_model_gap },
+        manager_figure: (!hidden && named).then(|| figure(f.manager_cr, None, levels, false)),
+        managers_note: (!named)
+            .then(|| charts::fill(t(input, "managers_hidden"), &[("n", &sh.v.min_group_size.to_string())])),
+        manager,
+        coaching_coverage: if hidden { None } else { coaching.0 },
+        coaching_minutes: if hidden { None } else { coaching.1 },
+        coaching_month: latest_month
+            .map(|m| locale::month(input.config.language, &m.to_string()))
+            .unwrap_or_default(),
+        charts: charts_html,
+        people,
+        stories,
+        card,
+    })
+}

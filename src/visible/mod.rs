@@ -1,0 +1,759 @@
+//! What a build may show: decided once, here, for every page.
+//!
+//! From the metrics and the build's scope (privacy mode, `min_group_size`)
+//! [`Visible::new`] produces the figures a build may publish. Pages,
+//! charts, generated sentences, tables, search entries, the mailable report
+//! and `metrics.json` read only this; none of them suppresses or averages
+//! people on its own, so a rule cannot be forgotten on one page.
+//!
+//! The rules, in aggregate and pseudonymous builds:
+//! - a figure is shown only when at least `min_group_size` people
+//!   contribute to it (have a value in it), whatever the roster says;
+//! - in every set of siblings (the teams of a week or month, the months of
+//!   a team, the behaviours of a team or month, the levels of a month) the
+//!   hidden cells together hold at least `min_group_size` people, or their
+//!   parent is hidden too ([`suppress::siblings`]);
+//! - a team has one manager, so role-model gaps and anything about managers
+//!   appear only for managers as a group of at least `min_group_size`;
+//! - aggregate builds carry no person at all; pseudonymous builds carry
+//!   reps only (a manager's entry would single the manager out).
+//!
+//! Named builds show everything.
+
+pub mod suppress;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::PrivacyMode;
+use crate::metrics::stats::mean_defined;
+use crate::metrics::{LeadLag, Level, Metrics, PersonFigures};
+use crate::week::{Month, Week};
+use suppress::{People, disjoint, siblings};
+
+/// Why a figure is not shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Why {
+    /// Fewer than `min_group_size` people contribute to it.
+    TooFew,
+    /// Hidden so that a smaller group beside it cannot be derived.
+    Protects,
+}
+
+impl Why {
+    /// The interface string that explains it on the page.
+    pub fn key(self) -> &'static str {
+        match self {
+            Why::TooFew => "hidden_too_few",
+            Why::Protects => "hidden_to_protect",
+        }
+    }
+}
+
+/// What may be shown of one team.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamShown {
+    /// Reps on the roster (shown: the roster is no secret).
+    pub reps: usize,
+    /// Reps with a CR as of `as_of`: the people behind the headline.
+    pub contributors: usize,
+    /// The headline as of `as_of`; `None` when undefined or hidden.
+    pub cr: Option<f64>,
+    pub hidden: Option<Why>,
+    /// Team CR as of each week (hidden weeks `None`).
+    pub cr_series: Vec<Option<f64>>,
+    /// Per behaviour: the team's CR(b) as of each week.
+    pub behaviours: BTreeMap<String, Vec<Option<f64>>>,
+    /// Per behaviour: share of the team's eligible weeks on target, per week
+    /// (the aggregate rhythm heatmap).
+    pub shares: BTreeMap<String, Vec<Option<f64>>>,
+    /// Named builds only: the manager's own CR and the role-model gap.
+    pub manager_cr: Option<f64>,
+    pub role_model_gap: Option<f64>,
+    /// Reps that may be listed on the team's page (builds that show people,
+    /// teams that are shown), by id.
+    pub people: Vec<String>,
+}
+
+/// What may be shown of one month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthShown {
+    pub weeks: Vec<Week>,
+    pub cr: Option<f64>,
+    /// Why the month's CR is hidden.
+    pub hidden: Option<Why>,
+    /// Why a team's month CR is hidden.
+    pub hidden_teams: BTreeMap<String, Why>,
+    pub levels: BTreeMap<Level, Option<usize>>,
+    pub coaching_coverage: Option<f64>,
+    pub coaching_minutes_per_rep: Option<f64>,
+    pub lead_lag: Option<LeadLag>,
+    /// (person, CR, win rate): builds that show people only.
+    pub lead_lag_points: Vec<(String, f64, f64)>,
+    pub behaviours: BTreeMap<String, Option<f64>>,
+    pub teams: BTreeMap<String, Option<f64>>,
+    pub team_coaching: BTreeMap<String, (Option<f64>, Option<f64>)>,
+    /// Month CR per rep: named builds only.
+    pub reps: BTreeMap<String, f64>,
+    /// Role-model gap per team as of the month's last week: named builds only.
+    pub role_model_gaps: BTreeMap<String, Option<f64>>,
+}
+
+/// Managers as a group: shown only when enough of them contribute.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManagersShown {
+    /// Managers with a CR of their own.
+    pub contributors: usize,
+    /// Their mean CR.
+    pub cr: Option<f64>,
+    /// Mean of their role-model gaps.
+    pub gap: Option<f64>,
+}
+
+/// Everything a build may show.
+#[derive(Debug, Clone)]
+pub struct Visible {
+    pub mode: PrivacyMode,
+    pub min_group_size: usize,
+    pub as_of: Option<Week>,
+    pub weeks: Vec<Week>,
+    /// CR over all reps of the build as of each week.
+    pub overall: Vec<Option<f64>>,
+    /// Reps behind the overall headline.
+    pub contributors: usize,
+    pub teams: BTreeMap<String, TeamShown>,
+    /// Per behaviour over all reps: CR(b) as of each week.
+    pub behaviours: BTreeMap<String, Vec<Option<f64>>>,
+    /// Reps per level now (a hidden count is `None`).
+    pub levels_now: BTreeMap<Level, Option<usize>>,
+    pub months: BTreeMap<Month, MonthShown>,
+    /// People whose own figures may be shown: none in aggregate builds,
+    /// reps in pseudonymous builds, everyone in named builds.
+    pub people: BTreeMap<String, PersonFigures>,
+    pub managers: ManagersShown,
+    /// Behaviours only managers have figures in: shown for managers as a
+    /// group only (named builds: on each manager's own page).
+    pub manager_behaviours: BTreeSet<String>,
+    /// Data health: per team only for teams that are shown, per person only
+    /// for people this build shows.
+    pub health: crate::datahealth::DataHealth,
+    /// Missing weeks and outliers over everyone (totals name nobody).
+    pub missing_total: usize,
+    pub outlier_total: usize,
+    /// The metrics with every hidden figure set undefined: `metrics.json`.
+    redacted: Metrics,
+}
+
+impl Visible {
+    /// Decides what a build of `mode` may show of `m`.
+    /// `targets` are the behaviours' targets (to tell a hit in the rhythm).
+    pub fn new(
+        m: &Metrics,
+        health: &crate::datahealth::DataHealth,
+        mode: PrivacyMode,
+        min_group_size: usize,
+        targets: &BTreeMap<String, u32>,
+    ) -> Visible {
+        let min = if mode == PrivacyMode::Named {
+            1
+        } else {
+            min_group_size.max(1)
+        };
+        let mut v = Builder::new(m, mode, min, targets).build();
+        v.missing_total = health.people.values().map(|h| h.missing_weeks.len()).sum();
+        v.outlier_total = health.outliers.len();
+        v.health = crate::datahealth::DataHealth {
+            people: health
+                .people
+                .iter()
+                .filter(|(id, _)| v.people.contains_key(*id))
+                .map(|(id, h)| (id.clone(), h.clone()))
+                .collect(),
+            teams: health
+                .teams
+                .iter()
+                .map(|(t, c)| (t.clone(), if v.team_hidden(t) { None } else { *c }))
+                .collect(),
+            outliers: health
+                .outliers
+                .iter()
+                .filter(|o| v.people.contains_key(&o.person))
+                .cloned()
+                .collect(),
+        };
+        v
+    }
+
+    /// CR(p, b) as of week index `j`, for a person this build shows.
+    pub fn behaviour_cr_at(&self, b: &crate::metrics::BehaviourFigures, j: usize) -> Option<f64> {
+        self.redacted.behaviour_cr_at(b, j)
+    }
+
+    /// Index of the last week of `month` up to `as_of`.
+    pub fn month_last_index(&self, month: Month) -> Option<usize> {
+        self.months
+            .get(&month)?
+            .weeks
+            .last()
+            .and_then(|w| self.weeks.binary_search(w).ok())
+    }
+
+    pub fn shows_people(&self) -> bool {
+        self.mode != PrivacyMode::Aggregate
+    }
+
+    /// Whether a team's headline is hidden (or the team unknown).
+    pub fn team_hidden(&self, team: &str) -> bool {
+        self.teams.get(team).is_none_or(|t| t.hidden.is_some())
+    }
+
+    /// The overall headline is hidden.
+    pub fn all_hidden(&self) -> bool {
+        self.overall.last().copied().flatten().is_none() && self.contributors > 0
+    }
+
+    /// Managers as a group may be shown.
+    pub fn shows_managers(&self) -> bool {
+        self.managers.contributors >= self.min_group_size && self.managers.contributors > 0
+    }
+
+    /// The metrics as `metrics.json` may publish them.
+    pub fn redacted(&self) -> &Metrics {
+        &self.redacted
+    }
+}
+
+struct Builder<'a> {
+    m: &'a Metrics,
+    mode: PrivacyMode,
+    min: usize,
+    targets: &'a BTreeMap<String, u32>,
+    /// Person index for contributor sets.
+    index: BTreeMap<&'a str, u32>,
+    reps: Vec<(&'a str, &'a PersonFigures)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(m: &'a Metrics, mode: PrivacyMode, min: usize, targets: &'a BTreeMap<String, u32>) -> Self {
+        let index = m
+            .people
+            .keys()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as u32))
+            .collect();
+        let reps = m
+            .people
+            .iter()
+            .filter(|(_, p)| p.rep)
+            .map(|(id, p)| (id.as_str(), p))
+            .collect();
+        Builder {
+            m,
+            mode,
+            min,
+            targets,
+            index,
+            reps,
+        }
+    }
+
+    fn who<'p>(&self, people: impl IntoIterator<Item = &'p str>) -> People {
+        people
+            .into_iter()
+            .filter_map(|id| self.index.get(id).copied())
+            .collect()
+    }
+
+    fn team_reps(&self, team: &str) -> Vec<(&'a str, &'a PersonFigures)> {
+        self.reps.iter().filter(|(_, p)| p.team == team).copied().collect()
+    }
+
+    fn build(self) -> Visible {
+        let m = self.m;
+        let min = self.min;
+        let n = m.weeks.len();
+        let team_ids: Vec<&str> = m.teams.keys().map(String::as_str).collect();
+        let behaviour_ids: BTreeSet<&str> = self
+            .reps
+            .iter()
+            .flat_map(|(_, p)| p.behaviours.keys().map(String::as_str))
+            .collect();
+
+        // Overall and team CR per week: the teams of a week are siblings
+        // under the overall figure.
+        let mut overall: Vec<Option<f64>> = m.overall_series.clone();
+        let mut series: BTreeMap<&str, Vec<Option<f64>>> = m
+            .teams
+            .iter()
+            .map(|(id, t)| (id.as_str(), t.cr_series.clone()))
+            .collect();
+        let mut team_why: BTreeMap<&str, Option<Why>> = team_ids.iter().map(|t| (*t, None)).collect();
+        #[allow(clippy::needless_range_loop)] // j indexes the series of every team too
+        for j in 0..n {
+            let everyone = self.who(
+                self.reps
+                    .iter()
+                    .filter(|(_, p)| p.cr_series[j].is_some())
+                    .map(|(id, _)| *id),
+            );
+            let overall_shown = everyone.len() >= min;
+            let sets: Vec<(&str, People)> = team_ids
+                .iter()
+                .map(|t| {
+                    let reps = self.team_reps(t);
+                    (
+                        *t,
+                        self.who(reps.iter().filter(|(_, p)| p.cr_series[j].is_some()).map(|(id, _)| *id)),
+                    )
+                })
+                .collect();
+            let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+            let o = siblings(&cells, min, overall_shown, &BTreeSet::new());
+            if !overall_shown || o.parent {
+                overall[j] = None;
+            }
+            for t in &team_ids {
+                if o.hides(t) {
+                    series.get_mut(t).expect("every team has a series")[j] = None;
+                    if j + 1 == n {
+                        team_why.insert(
+                            t,
+                            Some(if o.small.contains(t) {
+                                Why::TooFew
+                            } else {
+                                Why::Protects
+                            }),
+                        );
+                    }
+                }
+            }
+        }
+        let contributors = self.reps.iter().filter(|(_, p)| p.cr.is_some()).count();
+
+        // Behaviours per week, per team and overall: the teams of a
+        // behaviour are siblings under its overall figure, the behaviours of
+        // a team siblings under the team's figure.
+        let mut behaviours: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+        let mut team_behaviours: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> =
+            team_ids.iter().map(|t| (*t, BTreeMap::new())).collect();
+        for b in &behaviour_ids {
+            behaviours.insert(b.to_string(), vec![None; n]);
+            for t in &team_ids {
+                team_behaviours
+                    .get_mut(t)
+                    .expect("team")
+                    .insert(b.to_string(), vec![None; n]);
+            }
+        }
+        for j in 0..n {
+            // (team, behaviour) → contributors and value.
+            let mut cell: BTreeMap<(&str, &str), (People, Option<f64>)> = BTreeMap::new();
+            for t in &team_ids {
+                let reps = self.team_reps(t);
+                for b in &behaviour_ids {
+                    let values: Vec<(&str, f64)> = reps
+                        .iter()
+                        .filter_map(|(id, p)| Some((*id, m.behaviour_cr_at(p.behaviours.get(*b)?, j)?)))
+                        .collect();
+                    let value = mean_defined(values.iter().map(|(_, v)| Some(*v)));
+                    cell.insert((t, b), (self.who(values.iter().map(|(id, _)| *id)), value));
+                }
+            }
+            let mut hidden: BTreeSet<(&str, &str)> = BTreeSet::new();
+            for b in &behaviour_ids {
+                let all: Vec<(&str, f64)> = self
+                    .reps
+                    .iter()
+                    .filter_map(|(id, p)| Some((*id, m.behaviour_cr_at(p.behaviours.get(*b)?, j)?)))
+                    .collect();
+                let parent_shown = all.len() >= min;
+                if parent_shown {
+                    behaviours.get_mut(*b).expect("behaviour")[j] = mean_defined(all.iter().map(|(_, v)| Some(*v)));
+                }
+                let cells: Vec<((&str, &str), &People)> =
+                    team_ids.iter().map(|t| ((*t, *b), &cell[&(*t, *b)].0)).collect();
+                let o = siblings(&cells, min, parent_shown, &hidden);
+                if o.parent {
+                    behaviours.get_mut(*b).expect("behaviour")[j] = None;
+                }
+                hidden.extend(o.small.into_iter().chain(o.complement));
+            }
+            for t in &team_ids {
+                let parent_shown = series[t][j].is_some();
+                let cells: Vec<((&str, &str), &People)> =
+                    behaviour_ids.iter().map(|b| ((*t, *b), &cell[&(*t, *b)].0)).collect();
+                let o = siblings(&cells, min, parent_shown, &hidden);
+                if o.parent {
+                    // No behaviour left to protect the small ones: the team's
+                    // figure of that week goes instead.
+                    series.get_mut(t).expect("team")[j] = None;
+                }
+                hidden.extend(o.small.into_iter().chain(o.complement));
+            }
+            for ((t, b), (_, value)) in &cell {
+                if !hidden.contains(&(*t, *b)) {
+                    team_behaviours
+                        .get_mut(t)
+                        .expect("team")
+                        .get_mut(*b)
+                        .expect("behaviour")[j] = *value;
+                }
+            }
+        }
+
+        // The aggregate rhythm: share of a team's eligible weeks on target.
+        // Each cell stands alone (it has no shown parent to subtract from).
+        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
+        for t in &team_ids {
+            let reps = self.team_reps(t);
+            let per: BTreeMap<String, Vec<Option<f64>>> = behaviour_ids
+                .iter()
+                .map(|b| {
+                    let row = (0..n)
+                        .map(|i| {
+                            let target = self.targets.get(*b).copied().unwrap_or(1);
+                            let cells: Vec<bool> = reps
+                                .iter()
+                                .filter_map(|(_, p)| p.behaviours.get(*b))
+                                .map(|f| f.cells[i])
+                                .filter(|c| c.eligible())
+                                .map(|c| c.hit(target))
+                                .collect();
+                            (cells.len() >= min && !cells.is_empty())
+                                .then(|| cells.iter().filter(|h| **h).count() as f64 / cells.len() as f64)
+                        })
+                        .collect();
+                    (b.to_string(), row)
+                })
+                .collect();
+            shares.insert(t, per);
+        }
+
+        // Levels now: reps per level, siblings under the number of reps.
+        let levels_now = {
+            let counts: Vec<usize> = Level::ALL
+                .iter()
+                .map(|l| self.reps.iter().filter(|(_, p)| p.level == *l).count())
+                .collect();
+            self.level_cells(&counts)
+        };
+
+        let months = self.months(&series);
+
+        // Managers: per team only in named builds; as a group otherwise.
+        let named = self.mode == PrivacyMode::Named;
+        let managers = {
+            let crs: Vec<f64> = m.teams.values().filter_map(|t| t.manager_cr).collect();
+            let gaps: Vec<f64> = m.teams.values().filter_map(|t| t.role_model_gap).collect();
+            let enough = named || crs.len() >= min;
+            ManagersShown {
+                contributors: crs.len(),
+                cr: enough.then(|| mean_defined(crs.iter().map(|c| Some(*c)))).flatten(),
+                gap: (enough && gaps.len() >= min.min(crs.len()).max(1))
+                    .then(|| mean_defined(gaps.iter().map(|g| Some(*g))))
+                    .flatten(),
+            }
+        };
+
+        let people: BTreeMap<String, PersonFigures> = match self.mode {
+            PrivacyMode::Aggregate => BTreeMap::new(),
+            PrivacyMode::Pseudonymous => m
+                .people
+                .iter()
+                .filter(|(_, p)| p.rep && team_why.get(p.team.as_str()).is_some_and(Option::is_none))
+                .map(|(id, p)| (id.clone(), p.clone()))
+                .collect(),
+            PrivacyMode::Named => m.people.clone(),
+        };
+
+        let teams: BTreeMap<String, TeamShown> = m
+            .teams
+            .iter()
+            .map(|(id, tf)| {
+                let t = id.as_str();
+                // A team whose roster is below the minimum can never show a
+                // figure: say so, rather than "not enough data".
+                let why = team_why[t].or((tf.reps < min && tf.cr.is_none()).then_some(Why::TooFew));
+                let listed = if self.mode == PrivacyMode::Aggregate || why.is_some() {
+                    Vec::new()
+                } else {
+                    self.team_reps(t).iter().map(|(id, _)| id.to_string()).collect()
+                };
+                (
+                    id.clone(),
+                    TeamShown {
+                        reps: tf.reps,
+                        contributors: self.team_reps(t).iter().filter(|(_, p)| p.cr.is_some()).count(),
+                        cr: if why.is_some() { None } else { tf.cr },
+                        hidden: why,
+                        cr_series: series[t].clone(),
+                        behaviours: team_behaviours.remove(t).unwrap_or_default(),
+                        shares: shares.remove(t).unwrap_or_default(),
+                        manager_cr: if named { tf.manager_cr } else { None },
+                        role_model_gap: if named { tf.role_model_gap } else { None },
+                        people: listed,
+                    },
+                )
+            })
+            .collect();
+
+        let manager_behaviours = m
+            .people
+            .values()
+            .filter(|p| !p.rep)
+            .flat_map(|p| p.behaviours.keys())
+            .filter(|b| !behaviour_ids.contains(b.as_str()))
+            .cloned()
+            .collect();
+        let redacted = redact(m, &teams, &months, &overall, &people);
+        Visible {
+            mode: self.mode,
+            min_group_size: min,
+            as_of: m.as_of,
+            weeks: m.weeks.clone(),
+            overall,
+            contributors,
+            teams,
+            behaviours,
+            levels_now,
+            months,
+            people,
+            managers,
+            manager_behaviours,
+            health: Default::default(),
+            missing_total: 0,
+            outlier_total: 0,
+            redacted,
+        }
+    }
+
+    /// Reps per level, each count a group of its own.
+    fn level_cells(&self, counts: &[usize]) -> BTreeMap<Level, Option<usize>> {
+        let sets = disjoint(counts);
+        let cells: Vec<(Level, &People)> = Level::ALL.iter().copied().zip(&sets).collect();
+        let o = siblings(&cells, self.min, true, &BTreeSet::new());
+        Level::ALL
+            .iter()
+            .zip(counts)
+            .map(|(l, n)| (*l, (!o.hides(l) && !o.parent).then_some(*n)))
+            .collect()
+    }
+
+    fn months(&self, series: &BTreeMap<&str, Vec<Option<f64>>>) -> BTreeMap<Month, MonthShown> {
+        let m = self.m;
+        let min = self.min;
+        let named = self.mode == PrivacyMode::Named;
+        let team_ids: Vec<&str> = m.teams.keys().map(String::as_str).collect();
+        let team_of = |id: &str| m.people.get(id).map(|p| p.team.as_str());
+        let mut out = BTreeMap::new();
+        // Months of a team are siblings under the team's headline: collect
+        // each team's month contributors first.
+        let mut per_team_months: BTreeMap<&str, Vec<(Month, People)>> = BTreeMap::new();
+        for (month, f) in &m.months {
+            for t in &team_ids {
+                let who = self.who(f.reps.keys().map(String::as_str).filter(|id| team_of(id) == Some(*t)));
+                per_team_months.entry(t).or_default().push((*month, who));
+            }
+        }
+        let mut month_team_hidden: BTreeSet<(Month, &str)> = BTreeSet::new();
+        for (t, list) in &per_team_months {
+            let parent_shown = series[t].last().copied().flatten().is_some();
+            let cells: Vec<(Month, &People)> = list.iter().map(|(mo, p)| (*mo, p)).collect();
+            let o = siblings(&cells, min, parent_shown, &BTreeSet::new());
+            for (mo, _) in list {
+                if o.hides(mo) {
+                    month_team_hidden.insert((*mo, t));
+                }
+            }
+        }
+        for (month, f) in &m.months {
+            let j = f.weeks.last().and_then(|w| m.week_index(*w));
+            let all = self.who(f.reps.keys().map(String::as_str));
+            let mut month_shown = all.len() >= min;
+            // Teams of the month.
+            let sets: Vec<(&str, People)> = team_ids
+                .iter()
+                .map(|t| {
+                    (
+                        *t,
+                        self.who(f.reps.keys().map(String::as_str).filter(|id| team_of(id) == Some(*t))),
+                    )
+                })
+                .collect();
+            let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+            let before: BTreeSet<&str> = team_ids
+                .iter()
+                .copied()
+                .filter(|t| month_team_hidden.contains(&(*month, *t)))
+                .collect();
+            let o = siblings(&cells, min, month_shown, &before);
+            if o.parent {
+                month_shown = false;
+            }
+            let mut hidden_teams = BTreeMap::new();
+            let teams = f
+                .teams
+                .iter()
+                .map(|(t, v)| {
+                    let why = if o.small.contains(t.as_str()) {
+                        Some(Why::TooFew)
+                    } else if o.complement.contains(t.as_str()) || before.contains(t.as_str()) {
+                        Some(Why::Protects)
+                    } else {
+                        None
+                    };
+                    if let (Some(why), Some(_)) = (why, v) {
+                        hidden_teams.insert(t.clone(), why);
+                    }
+                    (t.clone(), if why.is_some() { None } else { *v })
+                })
+                .collect();
+            // Behaviours of the month.
+            let bsets: Vec<(&str, People)> = f
+                .behaviours
+                .keys()
+                .map(|b| {
+                    let who = self.who(
+                        self.reps
+                            .iter()
+                            .filter(|(_, p)| {
+                                p.behaviours.get(b).is_some_and(|bf| {
+                                    f.weeks
+                                        .iter()
+                                        .filter_map(|w| m.week_index(*w))
+                                        .any(|i| bf.cells[i].eligible())
+                                })
+                            })
+                            .map(|(id, _)| *id),
+                    );
+                    (b.as_str(), who)
+                })
+                .collect();
+            let bcells: Vec<(&str, &People)> = bsets.iter().map(|(k, p)| (*k, p)).collect();
+            let ob = siblings(&bcells, min, month_shown, &BTreeSet::new());
+            if ob.parent {
+                month_shown = false;
+            }
+            let behaviours = f
+                .behaviours
+                .iter()
+                .map(|(b, v)| (b.clone(), if ob.hides(&b.as_str()) { None } else { *v }))
+                .collect();
+            // Coaching per team: the reps active in the month.
+            let active: Vec<usize> = team_ids
+                .iter()
+                .map(|t| f.active_reps.get(*t).copied().unwrap_or(0))
+                .collect();
+            let total_active: usize = active.iter().sum();
+            let coaching_shown = total_active >= min;
+            let asets = disjoint(&active);
+            let acells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&asets).collect();
+            let oc = siblings(&acells, min, coaching_shown, &BTreeSet::new());
+            let coaching_shown = coaching_shown && !oc.parent;
+            let team_coaching = f
+                .team_coaching
+                .iter()
+                .map(|(t, v)| (t.clone(), if oc.hides(&t.as_str()) { (None, None) } else { *v }))
+                .collect();
+            let counts: Vec<usize> = Level::ALL
+                .iter()
+                .map(|l| f.levels.get(l).copied().unwrap_or(0))
+                .collect();
+            let levels = if month_shown || named {
+                self.level_cells(&counts)
+            } else {
+                Level::ALL.iter().map(|l| (*l, None)).collect()
+            };
+            out.insert(
+                *month,
+                MonthShown {
+                    weeks: f.weeks.clone(),
+                    cr: if month_shown { f.cr } else { None },
+                    hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
+                        Why::TooFew
+                    } else {
+                        Why::Protects
+                    }),
+                    hidden_teams,
+                    levels,
+                    coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
+                    coaching_minutes_per_rep: if coaching_shown {
+                        f.coaching_minutes_per_rep
+                    } else {
+                        None
+                    },
+                    // ρ is null below the minimum already; its points are people.
+                    lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
+                    lead_lag_points: if self.mode == PrivacyMode::Aggregate {
+                        Vec::new()
+                    } else {
+                        f.lead_lag_points
+                            .iter()
+                            .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
+                            .cloned()
+                            .collect()
+                    },
+                    behaviours,
+                    teams,
+                    team_coaching,
+                    reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                    role_model_gaps: if named {
+                        m.teams
+                            .iter()
+                            .map(|(t, tf)| {
+                                let gap = j.and_then(|j| {
+                                    let manager = m.people.iter().find(|(_, p)| !p.rep && p.team == *t)?;
+                                    Some(manager.1.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
+                                });
+                                (t.clone(), gap)
+                            })
+                            .collect()
+                    } else {
+                        BTreeMap::new()
+                    },
+                },
+            );
+        }
+        out
+    }
+}
+
+/// `m` with every figure this build may not show set undefined.
+fn redact(
+    m: &Metrics,
+    teams: &BTreeMap<String, TeamShown>,
+    months: &BTreeMap<Month, MonthShown>,
+    overall: &[Option<f64>],
+    people: &BTreeMap<String, PersonFigures>,
+) -> Metrics {
+    let mut r = m.clone();
+    r.people = people.clone();
+    r.overall_series = overall.to_vec();
+    for (id, t) in r.teams.iter_mut() {
+        if let Some(s) = teams.get(id) {
+            t.cr = s.cr;
+            t.level = if s.hidden.is_some() {
+                Level::Insufficient
+            } else {
+                t.level
+            };
+            t.manager_cr = s.manager_cr;
+            t.role_model_gap = s.role_model_gap;
+            t.cr_series = s.cr_series.clone();
+        }
+    }
+    for (mo, f) in r.months.iter_mut() {
+        let Some(s) = months.get(mo) else { continue };
+        f.cr = s.cr;
+        // A hidden count is left out (`null` in metrics.json), never 0.
+        f.levels = s.levels.iter().filter_map(|(l, n)| Some((*l, (*n)?))).collect();
+        f.coaching_coverage = s.coaching_coverage;
+        f.coaching_minutes_per_rep = s.coaching_minutes_per_rep;
+        f.lead_lag = s.lead_lag;
+        f.lead_lag_points = s.lead_lag_points.clone();
+        f.behaviours = s.behaviours.clone();
+        f.teams = s.teams.clone();
+        f.team_coaching = s.team_coaching.clone();
+        f.reps = s.reps.clone();
+    }
+    r
+}
