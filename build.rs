@@ -45,6 +45,9 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("ritme_chromium", "chromium"),
     ("ritme_pdftotext", "pdftotext"),
     ("ritme_python3", "python3"),
+    // The accessibility check (tests/a11y.rs): Node runs axe-core, Java the Nu HTML Checker.
+    ("ritme_node", "node"),
+    ("ritme_java", "java"),
 ];
 
 /// Every ignore reason starts with "needs ": `./test`, which installs the

@@ -150,6 +150,7 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
     let mut in_first_paragraph = 0u8; // 0 = not yet, 1 = inside, 2 = done
     let mut used_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut task_label_open = false;
 
     for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
         let event = match event {
@@ -230,6 +231,10 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
             }
             // The end of a link or image left out goes with it.
             Event::End(TagEnd::Link | TagEnd::Image) if dropped.pop().unwrap_or(false) => continue,
+            // `€ 52.000` never breaks between the sign and the amount.
+            Event::Text(t) if t.contains(['€', '$', '£']) => {
+                Event::Text(CowStr::from(crate::theme::keep_amounts_together(&t)))
+            }
             other => other,
         };
 
@@ -286,6 +291,28 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
         if let Event::Start(Tag::Heading { level, id, .. }) = &event {
             heading = Some((*level, id.as_ref().map(|s| s.to_string()), Vec::new(), String::new()));
             continue;
+        }
+        // A task's checkbox is wrapped with the task's own text in a
+        // <label>, so that it has a name; the label ends where the text
+        // does (the item, its paragraph, or a nested list).
+        match &event {
+            Event::TaskListMarker(checked) => {
+                if let Some(i) = events.iter().rposition(|e| matches!(e, Event::Start(Tag::Item))) {
+                    events[i] = Event::InlineHtml(CowStr::from("<li class=\"task\">"));
+                }
+                events.push(Event::InlineHtml(CowStr::from(if *checked {
+                    "<label><input type=\"checkbox\" disabled checked> "
+                } else {
+                    "<label><input type=\"checkbox\" disabled> "
+                })));
+                task_label_open = true;
+                continue;
+            }
+            Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) if task_label_open => {
+                events.push(Event::InlineHtml(CowStr::from("</label>")));
+                task_label_open = false;
+            }
+            _ => {}
         }
         events.push(event);
     }
@@ -523,6 +550,41 @@ mod tests {
             remote_images: false,
         };
         render(md, &ctx)
+    }
+
+    /// A task's checkbox is labelled by the task's text (a form control
+    /// without a label fails WCAG 1.3.1/4.1.2), in tight and loose lists.
+    #[test]
+    fn task_list_checkboxes_are_labelled_by_their_text() {
+        let r = render_in("- [ ] Bel de klant\n- [x] Stuur de *offerte*\n  - [ ] genest\n", false);
+        assert!(
+            r.html
+                .contains("<li class=\"task\"><label><input type=\"checkbox\" disabled> Bel de klant</label></li>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<label><input type=\"checkbox\" disabled checked> Stuur de <em>offerte</em></label>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<label><input type=\"checkbox\" disabled> genest</label>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("<label>").count(), r.html.matches("</label>").count());
+        let loose = render_in("- [ ] Eerste\n\n- [ ] Tweede\n", false);
+        assert!(
+            loose
+                .html
+                .contains("<p><label><input type=\"checkbox\" disabled> Eerste</label></p>"),
+            "{}",
+            loose.html
+        );
+        assert!(!r.html.contains("disabled=\"\""));
     }
 
     #[test]

@@ -164,6 +164,57 @@ fn register_filters(tera: &mut Tera, lang: Language) {
         locale::decimal(lang, x, digits)
     });
     tera.register_filter("month", move |ym: &str, _: Kwargs, _: &State| locale::month(lang, ym));
+    tera.register_filter("excerpt", |text: &str, kwargs: Kwargs, _: &State| {
+        let length = kwargs.get::<i64>("length").ok().flatten().unwrap_or(200).max(1) as usize;
+        excerpt(text, length)
+    });
+    tera.register_filter("nbsp", |text: &str, _: Kwargs, _: &State| keep_amounts_together(text));
+}
+
+/// `text` cut to at most `length` characters at a word boundary, with an
+/// ellipsis when anything was cut (a cut word reads as a typo).
+pub fn excerpt(text: &str, length: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= length {
+        return text.to_string();
+    }
+    let end = text.char_indices().nth(length).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
+    // Cut at the last space if the text goes on mid-word; a single word
+    // longer than `length` is cut where it is.
+    let cut = match head.rfind(char::is_whitespace) {
+        Some(i) if !text[end..].starts_with(char::is_whitespace) => &head[..i],
+        _ => head,
+    };
+    format!(
+        "{}…",
+        cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–".contains(c))
+    )
+}
+
+/// A currency sign and its amount never split over two lines: the space
+/// after `€`, `$` or `£` before a digit becomes a no-break space.
+pub fn keep_amounts_together(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '€' | '$' | '£') {
+            let mut spaces = 0;
+            while chars.peek() == Some(&' ') {
+                chars.next();
+                spaces += 1;
+            }
+            if spaces > 0 {
+                out.push(if chars.peek().is_some_and(char::is_ascii_digit) {
+                    '\u{a0}'
+                } else {
+                    ' '
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A Tera error as diagnostics pointing into the template file(s), naming
@@ -233,6 +284,19 @@ mod tests {
         let en_keys: Vec<_> = en.keys().collect();
         assert_eq!(nl_keys, en_keys);
         assert!(nl.len() > 20);
+    }
+
+    #[test]
+    fn excerpts_end_at_a_word_and_amounts_stay_together() {
+        assert_eq!(excerpt("kort", 10), "kort");
+        assert_eq!(excerpt("Een klant belde, en toen", 17), "Een klant belde…");
+        assert_eq!(excerpt("Een klant belde terug", 15), "Een klant belde…");
+        assert_eq!(excerpt("Onafzienbaarheid", 5), "Onafz…");
+        assert_eq!(
+            keep_amounts_together("Omzet € 52.000, ook $ 3"),
+            "Omzet €\u{a0}52.000, ook $\u{a0}3"
+        );
+        assert_eq!(keep_amounts_together("€ euro"), "€ euro");
     }
 
     #[test]

@@ -129,10 +129,11 @@ document.getElementById('f').addEventListener('load', function () {{
   input.value = 'spiegelgesprekken';
   input.dispatchEvent(new Event('input'));
   setTimeout(function () {{
-    var items = Array.prototype.map.call(d.querySelectorAll('.search-results li[role=option] a'), function (a) {{
-      return [a.querySelector('strong').textContent, a.getAttribute('href')];
+    var items = Array.prototype.map.call(d.querySelectorAll('.search-results li[role=option][data-href]'), function (li) {{
+      var title = li.querySelector('strong');
+      return [title.textContent, li.getAttribute('data-href'), title.querySelector('mark') ? title.querySelector('mark').textContent : ''];
     }});
-    document.getElementById('out').textContent = JSON.stringify({{ hidden: input.hidden, items: items }});
+    document.getElementById('out').textContent = JSON.stringify({{ hidden: input.hidden, expanded: input.getAttribute('aria-expanded'), items: items }});
   }}, 1500);
 }});
 </script></body></html>"#,
@@ -152,12 +153,15 @@ document.getElementById('f').addEventListener('load', function () {{
         .unwrap_or("");
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|_| panic!("no search result report: {json}"));
     assert_eq!(v["hidden"], false, "the box shows when JavaScript runs");
+    assert_eq!(v["expanded"], "true", "the combobox says its list is open");
     let items = v["items"].as_array().unwrap();
     // A stemmed word ("spiegelgesprekken") finds the guide titled "Het spiegelgesprek".
     assert!(
-        items
-            .iter()
-            .any(|i| i[0] == "Het spiegelgesprek" && i[1] == "../../coaching/spiegelgesprek/index.html"),
+        items.iter().any(
+            |i| i[0] == "Het spiegelgesprek" && i[1] == "../../coaching/spiegelgesprek/index.html"
+                // the matched word is marked
+                && i[2] == "spiegelgesprek"
+        ),
         "{items:?}"
     );
 }

@@ -28,31 +28,75 @@ pub(crate) type Drawn = Result<(), Box<dyn Error>>;
 /// page's font into every `<text>` and no rewriting of its output is needed.
 pub(crate) const FAMILY: &str = "DejaVu Sans, sans-serif";
 
-// Okabe–Ito, safe for colour-blind readers.
+// Okabe–Ito, safe for colour-blind readers. Orange, purple, sky blue,
+// yellow and grey are darker than Okabe–Ito's own so that every mark keeps
+// 3:1 against the paper (WCAG 1.4.11); the same values hold against the
+// dark theme's paper, so charts keep their colours in dark mode.
 pub(crate) const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-pub(crate) const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub(crate) const ORANGE: RGBColor = RGBColor(0xC2, 0x7E, 0x00);
 pub(crate) const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
-pub(crate) const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
-pub(crate) const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub(crate) const PURPLE: RGBColor = RGBColor(0xC0, 0x69, 0x9A);
+pub(crate) const SKY: RGBColor = RGBColor(0x35, 0x90, 0xC8);
 pub(crate) const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
-pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+pub(crate) const YELLOW: RGBColor = RGBColor(0x99, 0x88, 0x00);
+/// Text and the story badges. The theme's dark mode maps this value (and
+/// [`PAPER`], [`MUTED`], [`GRID`]) to its own colours by attribute, so these
+/// four must stay distinct from every mark colour.
 pub(crate) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-pub(crate) const GREY: RGBColor = RGBColor(0xBB, 0xBB, 0xBB);
+pub(crate) const GREY: RGBColor = RGBColor(0x8C, 0x8C, 0x8C);
 /// Secondary text: still dark enough to print.
 pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-/// Grid lines: light, but visible on paper.
+/// Grid lines: light, but visible on paper; they carry no data.
 pub(crate) const GRID: RGBColor = RGBColor(0xD0, 0xD0, 0xD0);
 pub(crate) const PAPER: RGBColor = RGBColor(0xFF, 0xFF, 0xFF);
+/// Text drawn on a mark: never remapped by the theme (the mark keeps its
+/// colour in dark mode, so must the text on it).
+pub(crate) const ON_MARK_DARK: RGBColor = RGBColor(0x11, 0x11, 0x11);
+pub(crate) const ON_MARK_LIGHT: RGBColor = RGBColor(0xFD, 0xFD, 0xFD);
 
 /// Series colours, in order of use.
-pub(crate) const SERIES: [RGBColor; 8] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, YELLOW, RGBColor(0, 0, 0)];
+pub(crate) const SERIES: [RGBColor; 8] = [
+    BLUE,
+    ORANGE,
+    GREEN,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    YELLOW,
+    RGBColor(0x7F, 0x7F, 0x7F),
+];
 
-/// Level colours (the same names as the theme's CSS).
+/// Level colours (the same values as the theme's CSS).
 pub(crate) const CONSISTENT: RGBColor = GREEN;
 pub(crate) const DEVELOPING: RGBColor = SKY;
 pub(crate) const INCIDENTAL: RGBColor = ORANGE;
 pub(crate) const ABSENT: RGBColor = VERMILLION;
 pub(crate) const INSUFFICIENT: RGBColor = GREY;
+
+/// WCAG 2.1 contrast ratio of two colours (1 to 21).
+pub(crate) fn contrast(a: RGBColor, b: RGBColor) -> f64 {
+    fn channel(c: u8) -> f64 {
+        let c = c as f64 / 255.0;
+        if c <= 0.03928 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    }
+    let lum = |c: RGBColor| 0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2);
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The text colour for a label drawn on a mark of colour `fill`: whichever
+/// of near-black and near-white reads better.
+pub(crate) fn ink_on(fill: RGBColor) -> RGBColor {
+    if contrast(ON_MARK_DARK, fill) >= contrast(ON_MARK_LIGHT, fill) {
+        ON_MARK_DARK
+    } else {
+        ON_MARK_LIGHT
+    }
+}
 
 /// Font sizes in plotters' units (the SVG gets `size / 1.24` px).
 pub(crate) const LABEL: f64 = 16.12; // 13 px
@@ -610,6 +654,42 @@ mod tests {
         assert!(svg.contains("opacity=\"1\" fill=\"none\" stroke=\"#888888\"/>"));
         assert!(svg.contains("font-size=\"12\" fill=\"#222222\">\nA &amp; B\n</text>\n</svg>\n"));
         assert!(!svg.contains("width=\"10\""));
+    }
+
+    /// Every mark colour keeps 3:1 against the paper of both colour schemes,
+    /// and text meets 4.5:1 on what it is drawn on.
+    #[test]
+    fn palette_meets_wcag_contrast() {
+        let dark_paper = RGBColor(0x1B, 0x22, 0x2B);
+        for (i, c) in SERIES.iter().enumerate() {
+            assert!(
+                contrast(*c, PAPER) >= 3.0,
+                "series {i} on paper: {:.2}",
+                contrast(*c, PAPER)
+            );
+            assert!(
+                contrast(*c, dark_paper) >= 3.0,
+                "series {i} on dark: {:.2}",
+                contrast(*c, dark_paper)
+            );
+        }
+        for c in [CONSISTENT, DEVELOPING, INCIDENTAL, ABSENT, INSUFFICIENT, BLUE] {
+            assert!(contrast(c, PAPER) >= 3.0, "{c:?}: {:.2}", contrast(c, PAPER));
+            assert!(contrast(c, dark_paper) >= 3.0, "{c:?} on dark");
+            assert!(
+                contrast(ink_on(c), c) >= 4.5,
+                "text on {c:?}: {:.2}",
+                contrast(ink_on(c), c)
+            );
+        }
+        assert!(contrast(INK, PAPER) >= 4.5 && contrast(MUTED, PAPER) >= 4.5);
+        // The story badge: paper-coloured number on an ink disc.
+        assert!(contrast(PAPER, INK) >= 4.5);
+        // The remapped colours are no mark's colour.
+        for c in SERIES.iter().chain(&[GREY]) {
+            assert!(![INK, MUTED, GRID, PAPER].contains(c));
+        }
+        assert!((contrast(PAPER, RGBColor(0, 0, 0)) - 21.0).abs() < 1e-9);
     }
 
     #[test]

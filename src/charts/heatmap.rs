@@ -66,7 +66,7 @@ const MAX_LABEL: i32 = 170;
 const MISS_FILL: RGBColor = RGBColor(0xF0, 0xC7, 0xA6); // 35 % vermillion on white
 const DOT: RGBColor = RGBColor(0x77, 0x77, 0x77);
 const OUTLINE: RGBColor = RGBColor(0x88, 0x88, 0x88);
-const EDGE: RGBColor = RGBColor(0xB8, 0xCF, 0xDF);
+const EDGE: RGBColor = RGBColor(0x5A, 0x86, 0xA6);
 
 /// Draws the heatmap.
 pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
@@ -289,7 +289,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
                             let c = cell(r, i);
                             draw_share(area, share(*v), c)?;
                             if let (true, Some(v)) = (numbers, share(*v)) {
-                                let color = if v > 0.55 { PAPER } else { INK };
+                                let color = canvas::ink_on(ramp(v));
                                 let style = anchored(font(SMALL), HPos::Center, VPos::Center).color(&color);
                                 area.draw(&Text::new(
                                     locale::percent(lang, v),
@@ -352,7 +352,15 @@ fn draw_state(area: &Area, state: CellState, (x0, y0, x1, y1): (i32, i32, i32, i
             let mid = y0 + (y1 - y0) / 2;
             area.draw(&Rectangle::new([(x0, mid), (x1, y1)], SKY.filled()))?
         }
-        CellState::Miss => area.draw(&Rectangle::new([(x0, y0), (x1, y1)], MISS_FILL.filled()))?,
+        CellState::Miss => {
+            // The pale fill alone is below 3:1 on paper: a vermillion edge
+            // carries the mark.
+            area.draw(&Rectangle::new([(x0, y0), (x1, y1)], MISS_FILL.filled()))?;
+            area.draw(&Rectangle::new(
+                [(x0, y0), (x1 - 1, y1 - 1)],
+                ShapeStyle::from(&VERMILLION).stroke_width(1),
+            ))?
+        }
         CellState::Skipped => {
             let r = ((x1 - x0).min(y1 - y0) / 4).clamp(1, 3);
             area.draw(&Circle::new(((x0 + x1) / 2, (y0 + y1) / 2), r as u32, DOT.filled()))?
@@ -372,7 +380,8 @@ fn draw_share(area: &Area, v: Option<f64>, (x0, y0, x1, y1): (i32, i32, i32, i32
     match v {
         Some(v) => {
             area.draw(&Rectangle::new([(x0, y0), (x1, y1)], ramp(v).filled()))?;
-            if v < 0.2 {
+            // Pale cells get an edge that keeps 3:1 against the paper.
+            if canvas::contrast(ramp(v), PAPER) < 3.0 {
                 area.draw(&Rectangle::new(
                     [(x0, y0), (x1 - 1, y1 - 1)],
                     ShapeStyle::from(&EDGE).stroke_width(1),

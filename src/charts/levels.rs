@@ -163,7 +163,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
                         ShapeStyle::from(&PAPER).stroke_width(1),
                     ))?;
                     if y1 - y0 >= 15 && bar >= 22 {
-                        let ink = if k == 0 || k == 3 { PAPER } else { INK };
+                        let ink = canvas::ink_on(COLORS[k]);
                         area.draw(&Text::new(
                             count.to_string(),
                             (*cx, (y0 + y1) / 2),

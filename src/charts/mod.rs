@@ -129,10 +129,16 @@ pub struct Table {
 
 /// The figure block for a page: the SVG, the sentence as caption, and the
 /// numbers in a collapsed table. All text is HTML-escaped.
+///
+/// The table's `<details>` sits inside the `<figcaption>`: a figure may hold
+/// only one caption, first or last, so the details cannot follow it. The SVG
+/// sits in a box that scrolls sideways on a phone (the theme gives the
+/// drawing a minimum width there so that its text stays readable); the box
+/// takes the keyboard focus so that it can be scrolled without a mouse.
 pub fn render_html(chart: &Chart) -> String {
     let mut out = String::with_capacity(chart.svg.len() + 1024);
     out.push_str(&format!(
-        "<figure class=\"chart chart-{}\" id=\"{}\">\n",
+        "<figure class=\"chart chart-{}\" id=\"{}\">\n<div class=\"chart-scroll\" tabindex=\"0\">",
         chart.kind,
         escape(&chart.id)
     ));
@@ -142,13 +148,17 @@ pub fn render_html(chart: &Chart) -> String {
     if !chart.svg.ends_with('\n') {
         out.push('\n');
     }
-    out.push_str(&format!("<figcaption>{}</figcaption>\n", escape(&chart.sentence)));
+    out.push_str("</div>\n");
+    out.push_str(&format!(
+        "<figcaption><span class=\"chart-sentence\">{}</span>\n",
+        escape(&chart.sentence)
+    ));
     out.push_str(&format!(
         "<details class=\"chart-data\"><summary>{}</summary>\n",
         escape(&chart.table_summary)
     ));
     out.push_str(&render_table(&chart.table));
-    out.push_str("</details>\n</figure>\n");
+    out.push_str("</details></figcaption>\n</figure>\n");
     out
 }
 
@@ -540,7 +550,10 @@ mod tests {
         };
         let html = render_html(&chart);
         assert!(html.starts_with("<figure class=\"chart chart-trend\" id=\"c1\">"));
-        assert!(html.contains("<figcaption>A &lt;b&gt; &amp; &quot;c&quot;</figcaption>"));
+        assert!(html.contains("<figcaption><span class=\"chart-sentence\">A &lt;b&gt; &amp; &quot;c&quot;</span>"));
+        // The table's details inside the caption, the caption last.
+        assert!(html.ends_with("</table>\n</details></figcaption>\n</figure>\n"));
+        assert!(html.contains("<div class=\"chart-scroll\" tabindex=\"0\"><svg></svg>\n</div>"));
         assert!(html.contains("<details class=\"chart-data\"><summary>Show</summary>"));
         assert!(!html.contains("<details open"));
         assert!(html.contains("<th scope=\"col\">&lt;CR&gt;</th>"));

@@ -312,8 +312,8 @@ pub(crate) fn fmt_share(text: &ChartText, v: Option<f64>) -> String {
 
 /// A numbered story badge centred on `c`.
 fn badge(area: &Area, c: (i32, i32), n: usize) -> Drawn {
-    area.draw(&Circle::new(c, 8, ShapeStyle::from(&INK).filled()))?;
-    let style = anchored(bold(12.0), HPos::Center, VPos::Center).color(&PAPER);
+    area.draw(&Circle::new(c, 9, ShapeStyle::from(&INK).filled()))?;
+    let style = anchored(bold(SMALL), HPos::Center, VPos::Center).color(&PAPER);
     area.draw(&Text::new(n.to_string(), (c.0, c.1), style))?;
     Ok(())
 }

@@ -381,6 +381,7 @@ fn changes_view(input: &Input) -> ChangesView {
                 .collect();
             (!pages.is_empty()).then(|| ChangeView {
                 date: locale::date(input.config.language, c.date),
+                datetime: c.date.to_string(),
                 subject: c.subject.clone(),
                 pages,
             })
@@ -443,6 +444,7 @@ fn story_card(input: &Input, rendered: &BTreeMap<String, Rendered>, s: &Doc<Stor
         title: s.meta.title.clone(),
         route: s.route.clone(),
         date: locale::date(input.config.language, s.meta.date),
+        datetime: s.meta.date.to_string(),
         outcome: s.meta.outcome.clone(),
         summary: s
             .meta
@@ -745,7 +747,11 @@ fn search_index(input: &Input, jobs: &[PageJob]) -> String {
         .map(|j| SearchDoc {
             title: j.title.clone(),
             route: j.route.clone(),
-            section: t(input, j.section).to_string(),
+            // Section keys are written with `-` (`data-health`), strings with `_`.
+            section: {
+                let key = j.section.replace('-', "_");
+                input.theme.strings.get(&key).cloned().unwrap_or(key)
+            },
             text: if j.search_text.is_empty() {
                 j.description.clone()
             } else {

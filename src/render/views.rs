@@ -61,6 +61,8 @@ pub struct ReviewView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangeView {
     pub date: String,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub datetime: String,
     pub subject: String,
     pub pages: Vec<Link>,
 }
@@ -95,6 +97,8 @@ pub struct StoryCard {
     pub title: String,
     pub route: String,
     pub date: String,
+    /// The same date as `YYYY-MM-DD`, for `<time datetime>`.
+    pub datetime: String,
     pub outcome: Option<String>,
     pub summary: String,
     pub team: Option<Link>,

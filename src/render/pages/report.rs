@@ -190,6 +190,7 @@ pub fn report_views(
                 .into_iter()
                 .map(|c| ChangeView {
                     date: locale::date(lang, c.date),
+                    datetime: c.date.to_string(),
                     subject: c.subject.clone(),
                     pages: c
                         .files

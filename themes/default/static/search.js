@@ -69,48 +69,84 @@
       .slice(0, 10);
   }
 
+  // `text` into `parent`, with every word that starts with a query word
+  // marked (<mark>), so a reader sees why the page matched.
+  function marked(parent, text, ws) {
+    var re = new RegExp("[0-9a-z\u00c0-\u024f]+", "gi"), last = 0, m;
+    while ((m = re.exec(text)) !== null) {
+      var lw = m[0].toLowerCase();
+      var hit = ws.some(function (w) { return lw.indexOf(w) === 0 || (w.length >= 4 && w.indexOf(lw) === 0 && lw.length >= 3); });
+      if (!hit) continue;
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = m[0];
+      parent.appendChild(mark);
+      last = m.index + m[0].length;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function setExpanded(open) {
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", open ? "true" : "false");
+    if (!open) input.removeAttribute("aria-activedescendant");
+  }
+
+  // Options hold no links (a listbox option may not contain interactive
+  // content): a click or Enter goes to the option's page.
+  function go(li) {
+    if (li && li.getAttribute("data-href")) window.location.href = li.getAttribute("data-href");
+  }
+
   function show(results) {
     list.innerHTML = "";
     active = -1;
-    if (!input.value.trim()) { list.hidden = true; input.setAttribute("aria-expanded", "false"); return; }
+    input.removeAttribute("aria-activedescendant");
+    if (!input.value.trim()) { setExpanded(false); return; }
+    var ws = words(input.value);
     if (results.length === 0) {
-      var li = document.createElement("li");
-      li.className = "search-none";
-      li.textContent = box.getAttribute("data-none");
-      list.appendChild(li);
+      var none = document.createElement("li");
+      none.className = "search-none";
+      none.setAttribute("role", "option");
+      none.setAttribute("aria-disabled", "true");
+      none.setAttribute("aria-selected", "false");
+      none.textContent = box.getAttribute("data-none");
+      list.appendChild(none);
     }
     results.forEach(function (r, i) {
       var li = document.createElement("li");
       li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
       li.id = "search-result-" + i;
-      var a = document.createElement("a");
-      a.href = root + r.doc[1];
+      li.setAttribute("data-href", root + r.doc[1]);
       var title = document.createElement("strong");
-      title.textContent = r.doc[0];
+      marked(title, r.doc[0], ws);
       var section = document.createElement("span");
       section.className = "search-section";
       section.textContent = r.doc[2];
-      a.appendChild(title);
-      a.appendChild(section);
+      li.appendChild(title);
+      li.appendChild(section);
       if (r.doc[3]) {
         var p = document.createElement("span");
         p.className = "search-snippet";
-        p.textContent = r.doc[3];
-        a.appendChild(p);
+        marked(p, r.doc[3], ws);
+        li.appendChild(p);
       }
-      li.appendChild(a);
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      li.addEventListener("click", function () { go(li); });
       list.appendChild(li);
     });
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
+    setExpanded(true);
   }
 
   function move(delta) {
-    var items = list.querySelectorAll("li[role=option]");
+    var items = list.querySelectorAll("li[data-href]");
     if (items.length === 0) return;
-    if (active >= 0) items[active].classList.remove("active");
+    if (active >= 0) { items[active].classList.remove("active"); items[active].setAttribute("aria-selected", "false"); }
     active = (active + delta + items.length) % items.length;
     items[active].classList.add("active");
+    items[active].setAttribute("aria-selected", "true");
+    items[active].scrollIntoView({ block: "nearest" });
     input.setAttribute("aria-activedescendant", items[active].id);
   }
 
@@ -120,13 +156,14 @@
     if (e.key === "ArrowDown") { e.preventDefault(); move(1); }
     else if (e.key === "ArrowUp") { e.preventDefault(); move(-1); }
     else if (e.key === "Enter") {
-      var items = list.querySelectorAll("li[role=option] a");
+      var items = list.querySelectorAll("li[data-href]");
       var target = items[active >= 0 ? active : 0];
-      if (target) { e.preventDefault(); window.location.href = target.href; }
-    } else if (e.key === "Escape") { input.value = ""; show([]); input.blur(); }
+      if (target) { e.preventDefault(); go(target); }
+    } else if (e.key === "Escape") { input.value = ""; show([]); }
   });
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && document.activeElement !== input) { e.preventDefault(); input.focus(); }
   });
-  document.addEventListener("click", function (e) { if (!box.contains(e.target)) list.hidden = true; });
+  document.addEventListener("click", function (e) { if (!box.contains(e.target)) setExpanded(false); });
+  input.addEventListener("blur", function () { setExpanded(false); });
 })();
