@@ -94,3 +94,114 @@ fn a_report_prints_as_a_clean_a4_document() {
     // No navigation in print.
     assert!(!text.contains("Zoek in het playbook"));
 }
+
+/// The text of the first element with class `class` (its inner text, tags dropped).
+fn text_of_class(html: &str, class: &str) -> Option<String> {
+    let at = html.find(&format!("class=\"{class}\""))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let mut depth = 1usize;
+    let mut out = String::new();
+    let mut i = start;
+    let bytes = rest.as_bytes();
+    while i < rest.len() {
+        if rest[i..].starts_with("</span") {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        } else if rest[i..].starts_with("<span") {
+            depth += 1;
+        }
+        if bytes[i] == b'<' {
+            i += rest[i..].find('>').unwrap_or(0) + 1;
+            continue;
+        }
+        let ch = rest[i..].chars().next().unwrap();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The headline figure and its change, as printed in the scoreboard.
+fn headline(html: &str) -> (String, String) {
+    (
+        text_of_class(html, "score-value").expect("a headline"),
+        text_of_class(html, "score-change").expect("a change beside the headline"),
+    )
+}
+
+fn latest_report(site: &TestSite) -> String {
+    let index = site.output("reports/index.html");
+    let at = index.find("reports/20").expect("a report in the index") + "reports/".len();
+    let month = &index[at..at + 7];
+    site.output(&format!("reports/{month}/index.html"))
+}
+
+#[test]
+fn the_latest_report_shows_the_home_headline() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    let report = latest_report(&site);
+    assert_eq!(headline(&home), headline(&report));
+    // Its period named beside it, and the change against a named point.
+    assert!(home.contains("13 weken tot 2026-W47"), "no period beside the headline");
+    assert!(report.contains("13 weken tot 2026-W47"), "no period in the report");
+    // The report index shows the same headline as the report.
+    let index = site.output("reports/index.html");
+    assert!(index.contains(&headline(&home).0));
+    // The mail copy too.
+    let mail = site.output("reports/2026-11/rapport-2026-11.html");
+    assert_eq!(headline(&home), headline(&mail));
+}
+
+/// A small English site that nobody tuned: two teams of six reps, eleven
+/// weeks of logs ending in the middle of a month.
+fn english_site() -> TestSite {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "ritme.yaml",
+        "title: Sales rhythm\nlanguage: en\ngoal: 0.7\n",
+    );
+    let mut team = String::from("teams:\n  - { id: north, name: Team North }\n  - { id: south, name: Team South }\npeople:\n");
+    for t in ["north", "south"] {
+        for i in 0..6 {
+            team.push_str(&format!("  - {{ id: {t}{i}, name: Person {t} {i}, team: {t}, role: rep }}\n"));
+        }
+    }
+    site.write("data/team.yaml", &team);
+    site.remove("data/logs/2026-W10.yaml");
+    site.remove("stories/succes.md");
+    // W33..W46: the end of August, September, October and most of November
+    // (W45–W48). At the end of August fewer than 6 weeks have passed.
+    for (n, w) in (33..=46).enumerate() {
+        let mut log = format!("week: 2026-W{w}\nentries:\n");
+        for t in ["north", "south"] {
+            for i in 0..6 {
+                let bellen = if t == "north" { (n + i) % 4 } else { 3 - (i + n) % 3 / 2 };
+                log.push_str(&format!("  {t}{i}:\n    bellen: {bellen}\n    luisteren: {}\n", (n + i) % 2));
+            }
+        }
+        site.write(&format!("data/logs/2026-W{w}.yaml"), &log);
+    }
+    site
+}
+
+#[test]
+fn on_an_english_site_home_and_the_latest_report_agree_and_the_month_is_provisional() {
+    let site = english_site();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    let report = site.output("reports/2026-11/index.html");
+    assert_eq!(headline(&home), headline(&report));
+    assert!(home.contains("13 weeks to 2026-W46"), "{home}");
+    assert!(report.contains("provisional, weeks 45–46 of 45–48"), "{report}");
+    // A complete month is not provisional.
+    let october = site.output("reports/2026-10/index.html");
+    assert!(!october.contains("provisional"));
+    // The first month with a headline has no earlier point: no change, never "from 0".
+    let september = site.output("reports/2026-09/index.html");
+    assert!(text_of_class(&september, "score-change").is_none(), "a change without an earlier point");
+}
