@@ -97,7 +97,7 @@ fn a_report_prints_as_a_clean_a4_document() {
 
 /// The text of the first element with class `class` (its inner text, tags dropped).
 fn text_of_class(html: &str, class: &str) -> Option<String> {
-    let at = html.find(&format!("class=\"{class}\""))?;
+    let at = html.find(&format!("class=\"{class}"))?;
     let rest = &html[at..];
     let start = rest.find('>')? + 1;
     let mut depth = 1usize;
@@ -161,14 +161,14 @@ fn the_latest_report_shows_the_home_headline() {
 /// weeks of logs ending in the middle of a month.
 fn english_site() -> TestSite {
     let site = TestSite::fixture("minimal");
-    site.write(
-        "ritme.yaml",
-        "title: Sales rhythm\nlanguage: en\ngoal: 0.7\n",
-    );
-    let mut team = String::from("teams:\n  - { id: north, name: Team North }\n  - { id: south, name: Team South }\npeople:\n");
+    site.write("ritme.yaml", "title: Sales rhythm\nlanguage: en\ngoal: 0.7\n");
+    let mut team =
+        String::from("teams:\n  - { id: north, name: Team North }\n  - { id: south, name: Team South }\npeople:\n");
     for t in ["north", "south"] {
         for i in 0..6 {
-            team.push_str(&format!("  - {{ id: {t}{i}, name: Person {t} {i}, team: {t}, role: rep }}\n"));
+            team.push_str(&format!(
+                "  - {{ id: {t}{i}, name: Person {t} {i}, team: {t}, role: rep }}\n"
+            ));
         }
     }
     site.write("data/team.yaml", &team);
@@ -181,7 +181,10 @@ fn english_site() -> TestSite {
         for t in ["north", "south"] {
             for i in 0..6 {
                 let bellen = if t == "north" { (n + i) % 4 } else { 3 - (i + n) % 3 / 2 };
-                log.push_str(&format!("  {t}{i}:\n    bellen: {bellen}\n    luisteren: {}\n", (n + i) % 2));
+                log.push_str(&format!(
+                    "  {t}{i}:\n    bellen: {bellen}\n    luisteren: {}\n",
+                    (n + i) % 2
+                ));
             }
         }
         site.write(&format!("data/logs/2026-W{w}.yaml"), &log);
@@ -203,5 +206,8 @@ fn on_an_english_site_home_and_the_latest_report_agree_and_the_month_is_provisio
     assert!(!october.contains("provisional"));
     // The first month with a headline has no earlier point: no change, never "from 0".
     let september = site.output("reports/2026-09/index.html");
-    assert!(text_of_class(&september, "score-change").is_none(), "a change without an earlier point");
+    assert!(
+        text_of_class(&september, "score-change").is_none(),
+        "a change without an earlier point"
+    );
 }

@@ -21,17 +21,19 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     let as_of = sh.v.as_of?;
     let input = sh.input;
     let lang = input.config.language;
-    let last = sh.v.weeks.len() - 1;
-    let before = last.checked_sub(TREND_WEEKS);
+    let now = headline::now(sh);
+    let before = now.and_then(|p| headline::earlier(sh, p));
     // Over every rep of the build: the hidden teams are protected by the
     // complementary rule, not by leaving their people out.
     let series = &sh.v.overall;
-    let overall = figure(
-        series[last],
-        at_or_none(series, before),
+    let overall = headline_figure(
+        series,
+        now,
+        before,
         &input.config.consistency.levels,
-        sh.v.all_hidden(),
+        sh.v.all_hidden().then(|| t(input, "group_too_small").to_string()),
     );
+    let since = since_words(sh, before);
     let goal = input.config.goal;
     let winning = overall.value.is_some_and(|v| v >= goal);
     let sentence = match (overall.value, overall.change) {
@@ -42,7 +44,14 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 ("value", &locale::percent(lang, v)),
                 ("goal", &locale::percent(lang, goal)),
                 ("change", &locale::points(lang, c)),
-                ("weeks", &TREND_WEEKS.to_string()),
+                ("since", since.as_deref().unwrap_or_default()),
+            ],
+        ),
+        (Some(v), None) => charts::fill(
+            t(input, "scoreboard_sentence_first"),
+            &[
+                ("value", &locale::percent(lang, v)),
+                ("goal", &locale::percent(lang, goal)),
             ],
         ),
         _ => t(input, "not_enough_data").to_string(),
@@ -85,6 +94,15 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     Some((
         ScoreboardView {
             as_of: as_of.to_string(),
+            period: period_words(sh, now),
+            since,
+            latest_report: sh.v.months.keys().next_back().map(|m| Link {
+                title: charts::fill(
+                    t(input, "report_title"),
+                    &[("month", &locale::month(lang, &m.to_string()))],
+                ),
+                route: format!("reports/{m}/index.html"),
+            }),
             overall,
             goal,
             winning,
