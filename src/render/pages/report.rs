@@ -198,37 +198,7 @@ pub fn report_views(
                 .as_ref()
                 .and_then(|c| c.title.clone())
                 .unwrap_or_else(|| charts::fill(t(input, "report_title"), &[("month", &label)]));
-            let changes = input
-                .history
-                .changes_in_month(&key, &["behaviours/", "coaching/"])
-                .into_iter()
-                .map(|c| ChangeView {
-                    date: locale::date(lang, c.date),
-                    subject: c.subject.clone(),
-                    pages: c
-                        .files
-                        .iter()
-                        .filter_map(|f| {
-                            let route = input.content.routes().get(f)?.clone();
-                            let title = input
-                                .content
-                                .behaviours
-                                .iter()
-                                .find(|b| b.rel == *f)
-                                .map(|b| b.meta.title.clone())
-                                .or_else(|| {
-                                    input
-                                        .content
-                                        .guides
-                                        .iter()
-                                        .find(|g| g.rel == *f)
-                                        .map(|g| g.meta.title.clone())
-                                })?;
-                            Some(Link { title, route })
-                        })
-                        .collect(),
-                })
-                .collect();
+            let changes = super::super::page_changes(input, Some(&key));
             let link = |m: Month| Link {
                 title: locale::month(lang, &m.to_string()),
                 route: format!("reports/{m}/index.html"),
