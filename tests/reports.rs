@@ -65,7 +65,7 @@ fn a_report_prints_as_a_clean_a4_document() {
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!(
             "file://{}",
-            site.out().join("reports/2026-10/rapport-2026-10.html").display()
+            site.out().join("reports/2026-11/rapport-2026-11.html").display()
         ))
         .output()
         .unwrap();
@@ -80,13 +80,31 @@ fn a_report_prints_as_a_clean_a4_document() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((2..=6).contains(&pages), "{pages} pages");
+    assert!(
+        (1..=3).contains(&pages),
+        "{pages} pages: a five-minute read prints on at most three"
+    );
     assert!(info.contains("(A4)"), "not A4: {info}");
     let text = String::from_utf8(Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
     assert!(text.to_lowercase().contains("scorebord"), "{text}");
-    assert!(text.contains("Van de directie"));
+    // Page 1: the three sentences, then the director's commentary.
+    let first = text.split('\u{c}').next().unwrap();
+    assert!(
+        first.contains("Van de directie"),
+        "the commentary is not on page 1: {first}"
+    );
+    assert!(first.contains("Focus voor volgende maand"), "{first}");
+    // The data tables are printed too.
+    assert!(
+        text.contains("Per team") && text.contains("Gecoacht"),
+        "no team table in print"
+    );
     // The report's title and month on every page, and page numbers.
-    assert_eq!(text.matches("Ritme in verkoop · Oktober 2026").count(), pages, "{text}");
+    assert_eq!(
+        text.matches("Ritme in verkoop · November 2026").count(),
+        pages,
+        "{text}"
+    );
     assert!(
         text.replace(" / ", "/").contains(&format!("1/{pages}")),
         "no page numbers"
@@ -203,7 +221,7 @@ fn on_an_english_site_home_and_the_latest_report_agree_and_the_month_is_provisio
     assert!(report.contains("provisional, weeks 45–46 of 45–48"), "{report}");
     // A complete month is not provisional.
     let october = site.output("reports/2026-10/index.html");
-    assert!(!october.contains("provisional"));
+    assert!(!october.contains("provisional, weeks"));
     // The first month with a headline has no earlier point: no change, never "from 0".
     let september = site.output("reports/2026-09/index.html");
     assert!(
