@@ -229,3 +229,34 @@ fn on_an_english_site_home_and_the_latest_report_agree_and_the_month_is_provisio
         "a change without an earlier point"
     );
 }
+
+#[test]
+fn a_team_keeps_its_colour_on_every_chart() {
+    let site = english_site();
+    let team = site.read("data/team.yaml").replace(
+        "{ id: south, name: Team South }",
+        "{ id: south, name: Team South, colour: \"#7a1f5c\" }",
+    );
+    site.write("data/team.yaml", &team);
+    site.build(&[]).success();
+    for page in ["index.html", "teams/south/index.html", "behaviours/bellen/index.html"] {
+        let html = site.output(page);
+        assert!(
+            html.to_lowercase().contains("#7a1f5c"),
+            "{page}: Team South is not in its colour"
+        );
+    }
+}
+
+#[test]
+fn a_colour_that_is_no_colour_is_an_error_with_a_hint() {
+    let site = english_site();
+    let team = site.read("data/team.yaml").replace(
+        "{ id: south, name: Team South }",
+        "{ id: south, name: Team South, colour: purple }",
+    );
+    site.write("data/team.yaml", &team);
+    let out = site.build(&[]).failure();
+    let err = stderr_of(&out);
+    assert!(err.contains("data/team.yaml:") && err.contains("#rrggbb"), "{err}");
+}

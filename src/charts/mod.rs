@@ -31,7 +31,7 @@ pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
 pub use sparkline::{SparklineInput, sparkline};
 pub use text::{ChartText, LevelNames, StateNames, fill};
-pub use trend::{StoryMarker, TrendInput, TrendSeries, trend};
+pub use trend::{SeriesColour, StoryMarker, TrendInput, TrendSeries, trend};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -306,6 +306,7 @@ mod tests {
                     title: "Trend".into(),
                     weeks: weeks.clone(),
                     series: vec![TrendSeries {
+                        colour: None,
                         name: "Team".into(),
                         values: vec![Some(0.5), Some(0.6)],
                     }],
@@ -473,7 +474,7 @@ mod tests {
                     id: label.clone(),
                     title: label.clone(),
                     weeks: week_keys.clone(),
-                    series: vec![TrendSeries { name: label.clone(), values: values.clone() }],
+                    series: vec![TrendSeries { colour: None, name: label.clone(), values: values.clone() }],
                     goal,
                     markers: vec![StoryMarker { week: week_keys.first().cloned().unwrap_or_default(), label: label.clone() }],
                 }, &t),

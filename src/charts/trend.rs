@@ -27,8 +27,31 @@ pub struct TrendInput {
 /// One line: a value (share 0–1, or undefined) per week of the input.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrendSeries {
+    /// The line's colour; `None`: the palette in series order.
+    pub colour: Option<SeriesColour>,
     pub name: String,
     pub values: Vec<Option<f64>>,
+}
+
+/// Which colour a line gets: the same for a team on every chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesColour {
+    /// "All teams": always the same dark line.
+    AllTeams,
+    /// A place in the palette (a team's place in team order).
+    Palette(usize),
+    /// A colour of the team's own (`colour` in the team data).
+    Rgb(u8, u8, u8),
+}
+
+fn series_rgb(s: &TrendSeries, i: usize) -> RGBColor {
+    match s.colour {
+        None => SERIES[i % SERIES.len()],
+        Some(SeriesColour::AllTeams) => INK,
+        // The palette's last entry is black: kept for "all teams".
+        Some(SeriesColour::Palette(k)) => SERIES[k % (SERIES.len() - 1)],
+        Some(SeriesColour::Rgb(r, g, b)) => RGBColor(r, g, b),
+    }
 }
 
 /// A story placed on the timeline.
@@ -228,7 +251,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             }
 
             for (si, s) in input.series.iter().enumerate() {
-                let color = SERIES[si % SERIES.len()];
+                let color = series_rgb(s, si);
                 let style = ShapeStyle::from(&color).stroke_width(if si == 0 { 3 } else { 2 });
                 // Undefined weeks break the line.
                 let mut run: Vec<(i32, i32)> = Vec::new();
@@ -256,7 +279,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
 
             canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
                 if i < input.series.len() {
-                    let color = SERIES[i % SERIES.len()];
+                    let color = series_rgb(&input.series[i], i);
                     a.draw(&PathElement::new(
                         vec![(sx, sy + 7), (sx + 14, sy + 7)],
                         ShapeStyle::from(&color).stroke_width(3),
@@ -347,6 +370,7 @@ pub(crate) mod tests {
             weeks,
             series: vec![
                 TrendSeries {
+                    colour: None,
                     name: "Team Noord".into(),
                     values: vec![
                         Some(0.62),
@@ -365,6 +389,7 @@ pub(crate) mod tests {
                     ],
                 },
                 TrendSeries {
+                    colour: None,
                     name: "Team Zuid".into(),
                     values: vec![
                         None,
@@ -436,6 +461,7 @@ pub(crate) mod tests {
         let undefined = TrendInput {
             weeks: vec!["2026-W01".into(), "2026-W02".into()],
             series: vec![TrendSeries {
+                colour: None,
                 name: "X".into(),
                 values: vec![None, Some(f64::INFINITY)],
             }],
@@ -449,6 +475,7 @@ pub(crate) mod tests {
         let single = TrendInput {
             weeks: vec!["2026-W01".into()],
             series: vec![TrendSeries {
+                colour: None,
                 name: "X".into(),
                 values: vec![Some(0.5)],
             }],

@@ -44,6 +44,8 @@ struct RawTeam {
     id: String,
     name: String,
     manager: Option<String>,
+    /// The team's colour on every chart, `#rrggbb`.
+    colour: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -551,6 +553,16 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
                 .with_hint(unknown_id_hint(m, known_people.iter().copied())),
             );
         }
+        if let Some(c) = &t.colour {
+            if parse_colour(c).is_some() {
+                out.colours.insert(t.id.clone(), c.clone());
+            } else {
+                diags.push(
+                    at(f, Some("colour"), c, format!("team `{}`: `{c}` is not a colour", t.id))
+                        .with_hint("write the colour as `#rrggbb`, e.g. `colour: \"#0072b2\"`"),
+                );
+            }
+        }
         if added_teams.insert(t.id.clone()) {
             out.teams.push(Team {
                 id: t.id,
@@ -609,4 +621,14 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             });
         }
     }
+}
+
+/// `#rrggbb` as red, green and blue.
+pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
+    let hex = s.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((byte(0)?, byte(2)?, byte(4)?))
 }

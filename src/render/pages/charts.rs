@@ -64,6 +64,7 @@ pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: 
             continue;
         }
         series.push(charts::TrendSeries {
+            colour: super::colours::team_colour(input, id),
             name: team_name(sh, id),
             values: values.clone(),
         });
@@ -127,6 +128,7 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
                         title: t(input, "chart_trend_title").into(),
                         weeks: sh.week_keys(0),
                         series: vec![charts::TrendSeries {
+                            colour: super::colours::all_teams(),
                             name: t(input, "all_teams").into(),
                             values,
                         }],
@@ -172,7 +174,11 @@ pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
             id: chart_id.into(),
             title: charts::fill(t(input, "chart_team_trend_title"), &[("team", &name)]),
             weeks: sh.week_keys(0),
-            series: vec![charts::TrendSeries { name, values }],
+            series: vec![charts::TrendSeries {
+                colour: super::colours::team_colour(input, team),
+                name,
+                values,
+            }],
             goal: Some(input.config.goal),
             markers: story_markers(input, None, Some(team)),
         },

@@ -64,6 +64,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     let mut charts_html = Vec::new();
     if !sh.v.all_hidden() {
         let mut trend_series = vec![charts::TrendSeries {
+            colour: super::colours::all_teams(),
             name: t(input, "all_teams").into(),
             values: series.clone(),
         }];
@@ -72,6 +73,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 && let Some(team) = input.data.team(id)
             {
                 trend_series.push(charts::TrendSeries {
+                    colour: super::colours::team_colour(input, id),
                     name: team.name.clone(),
                     values: f.cr_series.clone(),
                 });

@@ -4,6 +4,7 @@
 
 pub mod behaviour;
 pub mod charts;
+pub mod colours;
 pub mod headline;
 pub mod health;
 pub mod home;
