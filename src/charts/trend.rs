@@ -114,6 +114,31 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             })
         })
         .unwrap_or_else(|| text.no_data.clone());
+    // With several teams, the sentence also names the highest and the
+    // lowest at their latest week, not only the first line.
+    let mut latest: Vec<(&str, f64)> = input
+        .series
+        .iter()
+        .filter(|s| s.colour != Some(SeriesColour::AllTeams))
+        .filter_map(|s| Some((s.name.as_str(), (0..n).rev().find_map(|i| value(s, i))?)))
+        .collect();
+    latest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let sentence = match latest.as_slice() {
+        [(lead, lv), .., (lag, gv)] if latest.len() >= 2 => format!(
+            "{}. {}",
+            sentence.trim_end_matches('.'),
+            fill(
+                &text.sentence_trend_spread,
+                &[
+                    ("leader", lead),
+                    ("lv", &locale::percent(lang, *lv)),
+                    ("laggard", lag),
+                    ("gv", &locale::percent(lang, *gv)),
+                ],
+            )
+        ),
+        _ => sentence,
+    };
 
     let mut desc = format!("{} {}.", text.desc_trend, sentence.trim_end_matches('.'));
     if let Some(g) = goal {
@@ -181,13 +206,13 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
     let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
     let top = 10 + legend_h + 8 + if markers.is_empty() { 0 } else { 14 };
     let bottom = top + PLOT_H;
-    let key_top = bottom + 30;
+    let key_top = bottom + 44;
     let key_h = if key_labels.is_empty() {
         0
     } else {
         canvas::legend_height(LEFT, RIGHT, &key_labels)
     };
-    let height = (key_top + key_h + 4).max(bottom + 30);
+    let height = (key_top + key_h + 4).max(bottom + 40);
     let size = (WIDTH as u32, height as u32);
 
     let title = input.title.clone();
@@ -221,7 +246,9 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             };
             let step = ((widest + 10) as f64 / per_week as f64).ceil().max(1.0) as usize;
             let label = anchored(font(SMALL), HPos::Center, VPos::Top);
-            for i in (0..n).rev().step_by(step) {
+            let ticks: Vec<usize> = (0..n).rev().step_by(step).collect();
+            let year = |i: usize| input.weeks[i].get(..4).unwrap_or_default();
+            for (k, &i) in ticks.iter().enumerate() {
                 let px = x.px(i as f64);
                 area.draw(&PathElement::new(
                     vec![(px, bottom), (px, bottom + 4)],
@@ -232,6 +259,11 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
                     (px, bottom + 7),
                     label.clone(),
                 ))?;
+                // The year under the leftmost week and where the year turns.
+                let left = ticks.get(k + 1).copied();
+                if left.is_none_or(|l| year(l) != year(i)) {
+                    area.draw(&Text::new(year(i).to_string(), (px, bottom + 21), label.clone()))?;
+                }
             }
 
             // Story markers: a dashed rule and a numbered badge above the plot.
@@ -435,14 +467,22 @@ pub(crate) mod tests {
         assert!(c.svg.contains("Team Zuid"));
         assert!(c.svg.contains("Goal 80%"));
         assert!(c.svg.contains("Deal bij Bakker &amp; Zn"));
-        assert_eq!(c.sentence, "Team Noord: 62% → 71% consistent since January");
+        // The first line, then the highest and the lowest of the lines.
+        assert_eq!(
+            c.sentence,
+            "Team Noord: 62% → 71% consistent since January. Team Noord is highest at 71%, Team Zuid lowest at 61%."
+        );
+        assert!(c.svg.contains(">\n2026\n<"), "the year under the weeks");
         assert_eq!(c.table.headers, ["Week", "Team Noord", "Team Zuid", "Goal", "Story"]);
         assert_eq!(c.table.rows.len(), 14);
         assert_eq!(c.table.rows[3][1], "–");
         assert_eq!(c.table.rows[4][4], "1. Deal bij Bakker & Zn");
         assert_eq!(c.table.rows[13][0], "2025-W40");
         let nl = trend(&sample(), &ChartText::dutch());
-        assert_eq!(nl.sentence, "Team Noord: van 62% naar 71% consistent sinds januari");
+        assert!(
+            nl.sentence
+                .starts_with("Team Noord: van 62% naar 71% consistent sinds januari. ")
+        );
     }
 
     #[test]

@@ -80,14 +80,13 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             }
         }
         let chart = charts::trend(
-            &charts::TrendInput {
-                id: "home-trend".into(),
-                title: t(input, "chart_trend_title").into(),
-                weeks: sh.week_keys(0),
-                series: trend_series,
-                goal: Some(goal),
-                markers: story_markers(input, None, None),
-            },
+            &super::charts::trend_input(
+                sh,
+                "home-trend".into(),
+                t(input, "chart_trend_title").into(),
+                trend_series,
+                story_markers(input, None, None),
+            ),
             &sh.text,
         );
         charts_html.push(charts::render_html(&chart));
