@@ -378,6 +378,7 @@ mod tests {
                         month: "2026-01".into(),
                         coverage: Some(0.5),
                         minutes_per_rep: Some(40.0),
+                        passed: None,
                     }],
                     target_minutes: Some(180.0),
                 },
@@ -511,7 +512,7 @@ mod tests {
                     ..ScatterInput::default()
                 }, &t),
                 coverage(&CoverageInput {
-                    months: months.iter().zip(&values).map(|(m, v)| CoverageMonth { month: m.clone(), coverage: *v, minutes_per_rep: v.map(|x| x * 300.0) }).collect(),
+                    months: months.iter().zip(&values).map(|(m, v)| CoverageMonth { month: m.clone(), coverage: *v, minutes_per_rep: v.map(|x| x * 300.0) , passed: None }).collect(),
                     target_minutes: goal.map(|g| g * 200.0),
                     ..CoverageInput::default()
                 }, &t),

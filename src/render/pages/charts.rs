@@ -290,6 +290,7 @@ pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String 
                     month: mo.to_string(),
                     coverage,
                     minutes_per_rep: minutes,
+                    passed: super::headline::partial(sh, *mo).map(|p| p.share()),
                 }
             })
             .collect();

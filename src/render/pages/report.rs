@@ -175,6 +175,7 @@ pub fn report_views(
                             month: mo.to_string(),
                             coverage: fig.coaching_coverage,
                             minutes_per_rep: fig.coaching_minutes_per_rep,
+                            passed: headline::partial(sh, *mo).map(|p| p.share()),
                         })
                         .collect();
                 report_charts.push(charts::render_html(&charts::coverage(
