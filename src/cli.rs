@@ -78,11 +78,54 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportKind,
     },
-    /// Create a new site folder from the built-in example programme.
+    /// Create a new site folder: the example programme, or an empty skeleton.
     New {
         /// Folder to create; must not exist or be empty.
         dir: PathBuf,
+        /// Language of the example (and of the site's interface).
+        #[arg(long, value_enum, default_value_t = Lang::Nl)]
+        lang: Lang,
+        /// A skeleton instead of the example: one behaviour, one guide, one
+        /// story and an empty team file, with comments on what goes where.
+        #[arg(long)]
+        empty: bool,
     },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        what: ThemeKind,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeKind {
+    /// Copy built-in templates, the stylesheet and the interface strings
+    /// into the site for editing (all of them when no NAME is given).
+    Eject {
+        /// Template names (`base.html`), assets (`style.css`) or `strings`.
+        names: Vec<String>,
+        /// The site folder (holds ritme.yaml).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Replace files the site already has.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl From<Lang> for crate::config::Language {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Nl => crate::config::Language::Nl,
+            Lang::En => crate::config::Language::En,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,7 +175,20 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
             audience,
         } => build(&site, output, Fresh { force, no_cache }, base_url, audience),
         Command::Check { site, format, strict } => check(&site, format, strict),
-        Command::New { dir } => new(&dir),
+        Command::New { dir, lang, empty } => {
+            let lang = lang.into();
+            new(
+                &dir,
+                if empty {
+                    scaffold::Starter::Skeleton(lang)
+                } else {
+                    scaffold::Starter::Example(lang)
+                },
+            )
+        }
+        Command::Theme {
+            what: ThemeKind::Eject { names, site, force },
+        } => eject(&site, &names, force),
         Command::Import {
             what:
                 ImportKind::Csv {
@@ -280,13 +336,23 @@ fn check(site: &Path, format: Format, strict: bool) -> Result<(), ExitCode> {
     }
 }
 
-fn new(dir: &Path) -> Result<(), ExitCode> {
-    match scaffold::create(dir) {
-        Ok(n) => {
-            println!("Created {} with the example programme ({n} files).", dir.display());
+fn new(dir: &Path, starter: scaffold::Starter) -> Result<(), ExitCode> {
+    match scaffold::create(dir, starter) {
+        Ok(created) => {
+            let what = match starter {
+                scaffold::Starter::Example(_) => "the example programme",
+                scaffold::Starter::Skeleton(_) => "an empty skeleton",
+            };
+            println!("Created {} with {what} ({} files).", dir.display(), created.files);
+            if created.git {
+                println!(
+                    "It is a new git repository; .githooks/pre-commit runs `ritme check --strict` before every commit."
+                );
+            } else {
+                println!("To check every commit: git config core.hooksPath .githooks   (runs `ritme check --strict`)");
+            }
             println!(
-                "Next: ritme build {}   (then open {}/public/index.html)",
-                dir.display(),
+                "Next: ritme serve {} --open   (or ritme build {0}, then open {0}/public/index.html)",
                 dir.display()
             );
             Ok(())
@@ -294,6 +360,27 @@ fn new(dir: &Path) -> Result<(), ExitCode> {
         Err(scaffold::Error::Refused(d)) => Err(report(&[d])),
         Err(scaffold::Error::Io(e)) => Err(internal(&e)),
     }
+}
+
+fn eject(site: &Path, names: &[String], force: bool) -> Result<(), ExitCode> {
+    let lang = crate::eject::site_language(site).map_err(|d| report(&d))?;
+    let planned = crate::eject::plan(names, lang).map_err(|d| report(&d))?;
+    let done = crate::eject::write(site, &planned, force).map_err(|e| {
+        report(&[Diagnostic::error(site.display().to_string(), format!("{e:#}"))
+            .with_hint("check that the site folder is writable")])
+    })?;
+    for rel in &done.written {
+        println!("wrote {rel}");
+    }
+    for rel in &done.kept {
+        eprintln!("kept {rel}: the site already has it (--force replaces it)");
+    }
+    println!(
+        "{} file(s) written, {} kept; the site's copies now replace the built-in ones.",
+        done.written.len(),
+        done.kept.len()
+    );
+    Ok(())
 }
 
 fn import_csv(file: &Path, site: &Path, maps: &[String], force: bool, dry_run: bool) -> Result<(), ExitCode> {

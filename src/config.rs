@@ -21,9 +21,13 @@ pub struct Config {
     pub description: String,
     /// Language of the interface strings and of number formatting (`nl` or `en`).
     pub language: Language,
-    /// Built-in theme name; only `default` ships with ritme. A folder
-    /// `themes/NAME/` in the site replaces files of the built-in theme.
-    pub theme: String,
+    /// The brand: logo, accent colour and dark mode of the built-in theme.
+    #[serde(deserialize_with = "theme_settings")]
+    pub theme: ThemeSettings,
+    /// Interface strings that replace the theme's (menu headings, labels),
+    /// by key; the keys are those of `i18n/LANG.yaml` (`ritme theme eject`
+    /// writes that file).
+    pub strings: BTreeMap<String, String>,
     /// Optional absolute URL where the site is published. Links stay relative
     /// either way; this is only used where an absolute address is required
     /// (the canonical link of the mailed report).
@@ -48,7 +52,8 @@ impl Default for Config {
             title: "Ritme".into(),
             description: String::new(),
             language: Language::Nl,
-            theme: "default".into(),
+            theme: ThemeSettings::default(),
+            strings: BTreeMap::new(),
             base_url: None,
             goal: 0.8,
             consistency: Consistency::default(),
@@ -58,6 +63,49 @@ impl Default for Config {
             markdown: MarkdownOptions::default(),
         }
     }
+}
+
+/// The organisation's brand on the built-in theme.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThemeSettings {
+    /// An image file in the site folder (`static/logo.svg`): shown in the
+    /// header, used as the favicon and inlined in the mailed report.
+    pub logo: Option<String>,
+    /// The accent colour as `#RRGGBB` (links, highlights, the current page).
+    pub accent: Option<String>,
+    /// Follow the reader's dark-mode setting (`prefers-color-scheme`).
+    pub dark_mode: bool,
+}
+
+/// `theme:` as a map of brand settings; the bare word `default` (what this
+/// field held before the brand settings) still means the built-in theme.
+/// Written by hand so that a wrong value is explained in the user's terms,
+/// not as a mismatch with a Rust type.
+fn theme_settings<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ThemeSettings, D::Error> {
+    use serde::de::{self, MapAccess, Visitor};
+    struct Settings;
+    impl<'de> Visitor<'de> for Settings {
+        type Value = ThemeSettings;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("the brand settings `logo`, `accent` and `dark_mode`")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<ThemeSettings, E> {
+            match v {
+                "default" => Ok(ThemeSettings::default()),
+                other => Err(E::custom(format!(
+                    "`theme: {other}` names no theme: ritme has one built-in theme, branded with `logo`, `accent` and `dark_mode` under `theme:`"
+                ))),
+            }
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<ThemeSettings, E> {
+            Ok(ThemeSettings::default())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ThemeSettings, A::Error> {
+            ThemeSettings::deserialize(de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_any(Settings)
 }
 
 /// Interface language.
@@ -251,6 +299,24 @@ impl Config {
             "`privacy.min_group_size` must be at least 1",
             "5 is the default",
         );
+        if let Some(accent) = &self.theme.accent {
+            check(
+                crate::brand::Rgb::parse(accent).is_some(),
+                "accent",
+                &format!("`theme.accent` must be a colour written as #RRGGBB, not `{accent}`"),
+                "for example `accent: \"#0b6e6e\"` (quote it: YAML reads `#` as a comment)",
+            );
+        }
+        if let Some(logo) = &self.theme.logo {
+            check(
+                crate::output::is_safe_relative(logo) && crate::brand::logo_kind(logo).is_some(),
+                "logo",
+                &format!(
+                    "`theme.logo` must be an SVG, PNG, JPEG, WebP or ICO file inside the site folder, not `{logo}`"
+                ),
+                "a path relative to the site folder, e.g. `logo: static/logo.svg`",
+            );
+        }
         for name in self.audiences.keys() {
             check(
                 crate::slug::is_valid_id(name),
@@ -258,6 +324,28 @@ impl Config {
                 &format!("audience name `{name}` can not be used as a folder name"),
                 "use lowercase letters, digits and `-`",
             );
+        }
+        out
+    }
+
+    /// Settings that work but are probably not what the author wants.
+    pub fn warnings(&self, text: &str) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        if let Some(rgb) = self.theme.accent.as_deref().and_then(crate::brand::Rgb::parse) {
+            let ratio = rgb.contrast(crate::brand::Rgb::WHITE);
+            if ratio < 4.5 {
+                let pos = crate::yaml::locate(text, None, "accent", 1);
+                out.push(
+                    Diagnostic::warning(
+                        FILE,
+                        format!(
+                            "`theme.accent` has a contrast of {ratio:.2}:1 against white; links and labels in it are hard to read (4.5:1 is the minimum)"
+                        ),
+                    )
+                    .at_pos(pos)
+                    .with_hint(format!("a darker shade such as `{}` reaches 4.5:1", rgb.darkened_to(4.5).hex())),
+                );
+            }
         }
         out
     }
@@ -290,6 +378,50 @@ mod tests {
         assert_eq!(err.len(), 2, "{err:?}");
         assert_eq!(err[0].line, Some(1));
         assert_eq!(err[1].line, Some(3));
+    }
+
+    #[test]
+    fn theme_settings_parse_and_are_checked() {
+        let c = Config::parse("theme:\n  logo: static/logo.svg\n  accent: \"#1A4D8F\"\n  dark_mode: true\n").unwrap();
+        assert_eq!(c.theme.logo.as_deref(), Some("static/logo.svg"));
+        assert!(c.theme.dark_mode);
+        assert!(c.warnings("").is_empty(), "#1A4D8F is dark enough");
+
+        let err = Config::parse("title: x\ntheme:\n  accent: blue\n  logo: ../logo.svg\n").unwrap_err();
+        assert_eq!(err.len(), 2, "{err:?}");
+        assert_eq!((err[0].line, err[1].line), (Some(3), Some(4)));
+        assert!(err[0].message.contains("#RRGGBB"), "{}", err[0]);
+
+        let err = Config::parse("theme:\n  acent: \"#000000\"\n").unwrap_err();
+        assert_eq!(err[0].hint.as_deref(), Some("did you mean `accent`?"));
+
+        // The old spelling of the built-in theme still works; another name is explained.
+        assert_eq!(
+            Config::parse("theme: default\n").unwrap().theme,
+            ThemeSettings::default()
+        );
+        let err = Config::parse("theme: corporate\n").unwrap_err();
+        assert_eq!(err[0].line, Some(1));
+        assert!(
+            err[0].message.contains("`theme: corporate` names no theme"),
+            "{}",
+            err[0].message
+        );
+        assert!(!err[0].message.contains("ThemeSettings"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn a_pale_accent_is_a_warning_with_a_darker_suggestion() {
+        let text = "title: x\ntheme:\n  accent: \"#56B4E9\"\n";
+        let c = Config::parse(text).unwrap();
+        let w = c.warnings(text);
+        assert_eq!(w.len(), 1);
+        assert!(!w[0].is_error());
+        assert_eq!(w[0].line, Some(3));
+        assert!(w[0].message.contains("2.31"), "{}", w[0].message);
+        let hint = w[0].hint.clone().unwrap();
+        let suggested = crate::brand::Rgb::parse(&hint[hint.find('#').unwrap()..hint.find('#').unwrap() + 7]).unwrap();
+        assert!(suggested.contrast(crate::brand::Rgb::WHITE) >= 4.5);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The built-in theme and the example programme, embedded by `build.rs`.
+//! The built-in theme, the example programmes and the skeletons, embedded
+//! by `build.rs`.
 //! Each is a sorted list of (path relative to its folder, bytes).
 
 include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

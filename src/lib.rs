@@ -6,6 +6,7 @@
 //! loader and `output` touch the disk; `serve` and `build` share the same
 //! pipeline.
 
+pub mod brand;
 pub mod cache;
 pub mod charts;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod datahealth;
 pub mod diagnostics;
+pub mod eject;
 pub mod embedded;
 pub mod fingerprint;
 pub mod frontmatter;

@@ -94,6 +94,14 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = Some(url.clone());
     }
+    if let Some(f) = &sources.config {
+        diags.extend(config.warnings(&f.text));
+    }
+    let logo = brand_logo(&sources, &config, &mut diags);
+    let brand = crate::brand::view(
+        &config.theme,
+        logo.as_ref().map(|(rel, b)| (rel.as_str(), b.as_slice())),
+    );
 
     let scope = match privacy::scope(&config, opts.audience.as_deref()) {
         Ok(s) => s,
@@ -226,6 +234,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         visible: &visible,
         scope: &scope,
         identities: &identities,
+        brand: &brand,
     };
     let mut rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {
@@ -237,6 +246,11 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     };
     let json = metrics::json::metrics_json(visible.redacted(), people);
     rendering.files.push(OutputFile::new("metrics.json", json));
+    if let (Some((rel, bytes)), Some(route)) = (logo, &brand.logo)
+        && !rel.starts_with("static/")
+    {
+        rendering.files.push(OutputFile::new(route.clone(), bytes));
+    }
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     timer.lap("render");
 
@@ -261,6 +275,35 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         warnings,
         timings: timer.laps,
     })
+}
+
+/// The logo named by `theme.logo`, as (site-relative path, bytes): found
+/// among the static files, or read from elsewhere in the site.
+fn brand_logo(sources: &source::Sources, config: &Config, diags: &mut Diagnostics) -> Option<(String, Vec<u8>)> {
+    let rel = config.theme.logo.as_deref()?;
+    if !crate::output::is_safe_relative(rel) || crate::brand::logo_kind(rel).is_none() {
+        return None; // reported by the config's own checks
+    }
+    if let Some(inside) = rel.strip_prefix("static/")
+        && let Some(f) = sources.static_files.iter().find(|f| f.rel == inside)
+    {
+        return Some((rel.to_string(), f.bytes.clone()));
+    }
+    match source::read_file(&sources.root, rel) {
+        Ok(bytes) => Some((rel.to_string(), bytes)),
+        Err(_) => {
+            let text = sources.config.as_ref().map(|f| f.text.as_str()).unwrap_or("");
+            diags.push(
+                Diagnostic::error(
+                    crate::config::FILE,
+                    format!("`theme.logo` names `{rel}`, which is not in the site folder"),
+                )
+                .at_pos(crate::yaml::locate(text, None, "logo", 1))
+                .with_hint("put the image in the site, e.g. in `static/`, and give its path from the site folder"),
+            );
+            None
+        }
+    }
 }
 
 /// The default output folder of a site: `SITE/public`, or

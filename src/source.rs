@@ -51,8 +51,8 @@ pub struct Sources {
     pub data: DataSources,
     /// Site template overrides, by template name (`behaviour.html`, …).
     pub templates: Vec<SourceFile>,
-    /// Theme overrides from `themes/NAME/` when the config names a theme other than the built-in.
-    pub theme_dirs: Vec<PathBuf>,
+    /// Site interface strings (`i18n/LANG.yaml`) that replace the theme's.
+    pub i18n: Vec<SourceFile>,
     pub static_files: Vec<StaticFile>,
 }
 
@@ -100,14 +100,11 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     s.reports = reader.texts("reports", &["md"], &mut diags);
     s.pages = reader.texts("pages", &["md"], &mut diags);
     s.templates = reader.texts("templates", &["html", "xml", "txt", "css", "js", "svg"], &mut diags);
+    s.i18n = reader.texts("i18n", &["yaml", "yml"], &mut diags);
 
+    // Optional: a programme that has written its playbook and logs nothing
+    // yet builds a playbook site. Logs without it name unknown people.
     s.data.team = reader.optional_text("data/team.yaml", &mut diags);
-    if s.data.team.is_none() && !root.join("data/team.yaml").exists() {
-        diags.push(
-            Diagnostic::error("data/team.yaml", "no data/team.yaml in the site folder")
-                .with_hint("list the teams and people of the programme there; see the README's data formats"),
-        );
-    }
     s.data.logs = reader.texts("data/logs", &["yaml", "yml"], &mut diags);
     s.data.coaching = reader.texts("data/coaching", &["yaml", "yml"], &mut diags);
     if let Some(single) = reader.optional_text("data/coaching.yaml", &mut diags) {
@@ -117,6 +114,26 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     s.static_files = reader.binaries("static", &mut diags);
 
     (s, diags)
+}
+
+/// One file of the site by its site-relative path (a logo named in
+/// `ritme.yaml`), read under the same rules as every other input.
+pub fn read_file(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostics> {
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let reader = Reader {
+        root,
+        canonical_root: &canonical_root,
+    };
+    let mut diags = Diagnostics::new();
+    let path = root.join(rel);
+    let inside = fs::canonicalize(&path).is_ok_and(|t| t.starts_with(&canonical_root));
+    if !path.is_file() || !inside {
+        diags.push(Diagnostic::error(rel, "file not found in the site folder"));
+        return Err(diags);
+    }
+    reader
+        .read_bounded(&path, rel, MAX_STATIC_BYTES, &mut diags)
+        .ok_or(diags)
 }
 
 struct Reader<'a> {

@@ -61,20 +61,18 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
         return Err(diags);
     }
 
-    let strings = match load_strings(config.language) {
+    let mut strings = match load_strings(config.language) {
         Ok(s) => s,
         Err(d) => {
             diags.push(d);
             return Err(diags);
         }
     };
-    let assets = embedded::THEME
-        .iter()
-        .filter_map(|(path, bytes)| {
-            path.strip_prefix("static/")
-                .map(|p| (format!("assets/{p}"), bytes.to_vec()))
-        })
-        .collect();
+    if let Err(found) = override_strings(&mut strings, sources, config) {
+        diags.extend(found);
+        return Err(diags);
+    }
+    let assets = assets(sources);
     Ok(Theme {
         tera,
         origins,
@@ -82,6 +80,71 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
         assets,
         templates_hash,
     })
+}
+
+/// The theme's static files under `assets/`, each replaced by the site's
+/// `static/assets/…` file of the same name when there is one: a site
+/// restyles the theme by overriding its stylesheet, and the mailed report
+/// (which inlines the stylesheet) follows.
+fn assets(sources: &Sources) -> Vec<(String, Vec<u8>)> {
+    embedded::THEME
+        .iter()
+        .filter_map(|(path, bytes)| {
+            let out = format!("assets/{}", path.strip_prefix("static/")?);
+            let bytes = match sources.static_files.iter().find(|f| f.rel == out) {
+                Some(site) => site.bytes.clone(),
+                None => bytes.to_vec(),
+            };
+            Some((out, bytes))
+        })
+        .collect()
+}
+
+/// Whether the site's static file at `rel` replaces a theme asset.
+pub fn is_theme_asset(rel: &str) -> bool {
+    rel.strip_prefix("assets/")
+        .is_some_and(|p| embedded::theme_file(&format!("static/{p}")).is_some())
+}
+
+/// Applies the site's interface strings over the theme's: first the site's
+/// `i18n/LANG.yaml`, then `strings:` in `ritme.yaml`. A key the theme does
+/// not have is an error (a misspelt key would otherwise change nothing).
+fn override_strings(
+    strings: &mut BTreeMap<String, String>,
+    sources: &Sources,
+    config: &Config,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let known: Vec<String> = strings.keys().cloned().collect();
+    let mut apply = |file: &str, text: &str, overrides: BTreeMap<String, String>, problems: &mut Vec<Diagnostic>| {
+        for (key, value) in overrides {
+            if let Some(text) = strings.get_mut(&key) {
+                *text = value;
+                continue;
+            }
+            let pos = crate::yaml::locate(text, Some("strings:"), &key, 1);
+            let hint = match crate::diagnostics::nearest(&key, known.iter().map(String::as_str)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "`ritme theme eject strings` writes every key with its text".into(),
+            };
+            problems.push(
+                Diagnostic::error(file, format!("unknown interface string `{key}`"))
+                    .at_pos(pos)
+                    .with_hint(hint),
+            );
+        }
+    };
+    let own = format!("i18n/{}.yaml", config.language.code());
+    for f in sources.i18n.iter().filter(|f| f.rel == own) {
+        let text = if f.text.trim().is_empty() { "{}" } else { &f.text };
+        match crate::yaml::parse::<BTreeMap<String, String>>(text, &f.rel, 1) {
+            Ok(overrides) => apply(&f.rel, &f.text, overrides, &mut problems),
+            Err(d) => problems.push(d),
+        }
+    }
+    let config_text = sources.config.as_ref().map(|f| f.text.as_str()).unwrap_or("");
+    apply(crate::config::FILE, config_text, config.strings.clone(), &mut problems);
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
 }
 
 /// Interface strings of the built-in theme for `lang`.

@@ -42,6 +42,8 @@ pub struct Input<'a> {
     pub identities: &'a crate::privacy::Identities,
     /// Pages the output folder already holds from the last build.
     pub previous: &'a crate::cache::Previous,
+    /// Logo, favicon, accent and dark mode.
+    pub brand: &'a crate::brand::BrandView,
     /// What else decides whether a page from the last build may be kept:
     /// the inputs of the privacy check that vetted it.
     pub salt: u64,
@@ -181,9 +183,17 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
     files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
-    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    // Pages kept from the last build are generated pages too.
+    let generated: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(kept.iter().map(|k| k.path.clone()))
+        .collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
+        if theme::is_theme_asset(&s.rel) {
+            continue; // already in the theme's assets, as the site's version
+        }
         if generated.contains(&s.rel) {
             warnings.push(Diagnostic::warning(
                 format!("static/{}", s.rel),
@@ -217,6 +227,7 @@ fn base_context(input: &Input) -> (Context, u64) {
         title: c.title.clone(),
         description: c.description.clone(),
         lang: c.language.code(),
+        brand: input.brand.clone(),
     };
     let nav = nav(input);
     let mut h = std::hash::DefaultHasher::new();
@@ -493,6 +504,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         review: None,
         body: Body::Home(HomeView {
             due_for_review: due_for_review(input),
+            logging_started: input.visible.as_of.is_some(),
             scoreboard,
             charts: home_charts,
             title: home_title,

@@ -14,6 +14,7 @@ pub struct SiteView {
     pub title: String,
     pub description: String,
     pub lang: &'static str,
+    pub brand: crate::brand::BrandView,
 }
 
 /// A titled link to another page.
@@ -103,6 +104,8 @@ pub struct StoryCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomeView {
     pub scoreboard: Option<ScoreboardView>,
+    /// Whether any week has been logged: a playbook without data says so.
+    pub logging_started: bool,
     /// Playbook pages whose review date has passed by the latest logged week.
     pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,

@@ -197,6 +197,14 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     // When the team file cannot be read, every id in the logs would be
     // "unknown": those follow-on errors would bury the one that matters.
     let mut people_known = true;
+    if data.team.is_none() && !data.logs.is_empty() {
+        // A playbook without team data builds; logs without it cannot be read.
+        diags.push(
+            Diagnostic::error("data/team.yaml", "the site has logs but no data/team.yaml")
+                .with_hint("list the teams and people the logs name there; see the README's data formats"),
+        );
+        people_known = false;
+    }
     if let Some(f) = &data.team {
         match yaml::parse::<RawTeamFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
             Ok(raw) => team_file(f, raw, &mut out, &mut diags),
