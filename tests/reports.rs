@@ -262,3 +262,80 @@ fn a_colour_that_is_no_colour_is_an_error_with_a_hint() {
     let err = stderr_of(&out);
     assert!(err.contains("data/team.yaml:") && err.contains("#rrggbb"), "{err}");
 }
+
+/// The widest page width (CSS px) of `pages` opened at 390 px, as a phone would.
+fn widths_on_a_phone(site: &TestSite, pages: &[&str]) -> Vec<(String, f64)> {
+    let probe = site.tmp.path().join("probe.html");
+    let frames: String = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "<iframe id=\"f{i}\" src=\"file://{}\" style=\"width:390px;height:700px;border:0\"></iframe>",
+                site.out().join(p).display()
+            )
+        })
+        .collect();
+    std::fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body><pre id="out">pending</pre>{frames}
+<script>
+var res = {{}}, n = 0, total = {total};
+for (var i = 0; i < total; i++) (function (i) {{
+  document.getElementById('f' + i).addEventListener('load', function () {{
+    res[i] = this.contentDocument.documentElement.scrollWidth;
+    if (++n == total) document.getElementById('out').textContent = JSON.stringify(res);
+  }});
+}})(i);
+</script></body></html>"#,
+            total = pages.len()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--allow-file-access-from-files",
+            "--hide-scrollbars",
+            "--virtual-time-budget=4000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            site.tmp.path().join("chromium-phone").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or("{}");
+    let widths: std::collections::BTreeMap<usize, f64> =
+        serde_json::from_str(json).unwrap_or_else(|_| panic!("the probe did not report: {json}"));
+    widths.into_iter().map(|(i, w)| (pages[i].to_string(), w)).collect()
+}
+
+#[test]
+fn the_report_and_its_mail_copy_fit_a_phone() {
+    if Command::new("chromium").arg("--version").output().is_err() {
+        panic!("chromium is needed (installed by .ci/run)");
+    }
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let widths = widths_on_a_phone(
+        &site,
+        &["reports/2026-11/index.html", "reports/2026-11/rapport-2026-11.html"],
+    );
+    assert_eq!(widths.len(), 2);
+    for (page, w) in widths {
+        assert!(w <= 390.0, "{page} is {w} px wide on a 390 px screen");
+    }
+}

@@ -98,10 +98,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             period: period_words(sh, now),
             since,
             latest_report: sh.v.months.keys().next_back().map(|m| Link {
-                title: charts::fill(
-                    t(input, "report_title"),
-                    &[("month", &locale::month(lang, &m.to_string()))],
-                ),
+                title: locale::month(lang, &m.to_string()),
                 route: format!("reports/{m}/index.html"),
             }),
             overall,
