@@ -339,3 +339,20 @@ fn the_report_and_its_mail_copy_fit_a_phone() {
         assert!(w <= 390.0, "{page} is {w} px wide on a 390 px screen");
     }
 }
+
+#[test]
+fn strings_read_as_sentences_in_english() {
+    let site = english_site();
+    let luisteren = site.read("behaviours/luisteren.md");
+    site.write(
+        "behaviours/luisteren.md",
+        &luisteren.replacen("target: 2", "target: 1", 1),
+    );
+    site.build(&[]).success();
+    let page = site.output("behaviours/luisteren/index.html");
+    assert!(page.contains("once a week"), "{page}");
+    assert!(!page.contains("1 times a week"));
+    let bellen = site.output("behaviours/bellen/index.html");
+    assert!(bellen.contains("Applies to") && bellen.contains("reps"), "{bellen}");
+    assert!(!bellen.contains("For rep"));
+}
