@@ -197,6 +197,21 @@ fn update_tree(
         Some(m) => m.keys().cloned().collect(),
         None => list_files(dir),
     };
+    let mut present = present;
+    // Anything at the top that no path of this build starts with goes too,
+    // listed or not: a folder another build nested here while this one was
+    // live must never be swapped back in as part of a later build.
+    let tops: std::collections::BTreeSet<&str> = wanted.iter().map(|p| p.split('/').next().unwrap_or(p)).collect();
+    if manifest.is_some()
+        && let Ok(entries) = fs::read_dir(dir)
+    {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !tops.contains(name.as_str()) && !present.contains(&name) {
+                present.push(name);
+            }
+        }
+    }
     let stale: Vec<&String> = present.iter().filter(|p| !wanted.contains(p.as_str())).collect();
     stale.par_iter().try_for_each(|p| -> anyhow::Result<()> {
         let path = dir.join(p);
