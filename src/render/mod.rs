@@ -502,7 +502,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         title: home_title.clone(),
         description: config.description.clone(),
         review: None,
-        body: Body::Home(HomeView {
+        body: Body::Home(Box::new(HomeView {
             due_for_review: due_for_review(input),
             logging_started: input.visible.as_of.is_some(),
             scoreboard,
@@ -512,7 +512,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             behaviours: behaviours.clone(),
             guides: guides.clone(),
             stories: stories.iter().take(3).cloned().collect(),
-        }),
+        })),
         search_text: String::new(),
     });
 

@@ -188,7 +188,7 @@ pub struct PageCard {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Body {
-    Home(HomeView),
+    Home(Box<HomeView>),
     BehaviourIndex(BehaviourIndexView),
     Behaviour(Box<BehaviourView>),
     GuideIndex(GuideIndexView),
