@@ -41,14 +41,28 @@ impl History {
         out
     }
 
-    /// Commits in month `ym` (`YYYY-MM`) that touched files under one of `dirs`.
-    pub fn changes_in_month<'a>(&'a self, ym: &str, dirs: &[&str]) -> Vec<&'a Commit> {
+    /// The playbook's change log: commits (newest first) that changed at
+    /// least one playbook page (a file `is_page` accepts), each with those
+    /// pages only; `month` (`YYYY-MM`) keeps the commits dated in it.
+    /// Commits that touch no page (logs, notes, the tool's own code when
+    /// the site lives in its repository) are left out.
+    pub fn page_changes<'a>(&'a self, month: Option<&str>, is_page: impl Fn(&str) -> bool) -> Vec<PageChange<'a>> {
         self.commits
             .iter()
-            .filter(|c| c.date.format("%Y-%m").to_string() == ym)
-            .filter(|c| c.files.iter().any(|f| dirs.iter().any(|d| f.starts_with(d))))
+            .filter(|c| month.is_none_or(|ym| c.date.format("%Y-%m").to_string() == ym))
+            .filter_map(|c| {
+                let pages: Vec<&str> = c.files.iter().map(String::as_str).filter(|f| is_page(f)).collect();
+                (!pages.is_empty()).then_some(PageChange { commit: c, pages })
+            })
             .collect()
     }
+}
+
+/// A commit of the change log with the playbook pages it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageChange<'a> {
+    pub commit: &'a Commit,
+    pub pages: Vec<&'a str>,
 }
 
 impl History {
@@ -263,8 +277,20 @@ mod tests {
         let last = h.last_changed();
         assert_eq!(last["behaviours/tijdig-opvolgen.md"].to_string(), "2026-03-05");
         assert_eq!(last["coaching/spiegelgesprek.md"].to_string(), "2026-02-02");
-        assert_eq!(h.changes_in_month("2026-03", &["behaviours/", "coaching/"]).len(), 1);
-        assert!(h.changes_in_month("2026-04", &["behaviours/"]).is_empty());
+        let is_page = |f: &str| f.ends_with(".md");
+        assert_eq!(h.page_changes(Some("2026-03"), is_page).len(), 1);
+        assert!(h.page_changes(Some("2026-04"), is_page).is_empty());
+        assert_eq!(h.page_changes(None, is_page).len(), 2);
+    }
+
+    #[test]
+    fn commits_that_touch_no_page_are_left_out() {
+        let text = "\u{1e}1772668800\u{1f}Logs van week 10\n\ncontent/data/logs/2026-W10.yaml\n\u{1e}1772600000\u{1f}Opvolgen scherper\n\ncontent/behaviours/opvolgen.md\ncontent/data/logs/2026-W09.yaml\n";
+        let h = parse(text, "content/");
+        let log = h.page_changes(None, |f| f.starts_with("behaviours/"));
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].commit.subject, "Opvolgen scherper");
+        assert_eq!(log[0].pages, ["behaviours/opvolgen.md"]);
     }
 
     #[test]

@@ -93,6 +93,11 @@ impl Week {
     }
 
     /// Number of weeks from `self` to `later` (negative when `later` is earlier).
+    /// The week's number within its ISO year (45 for 2026-W45).
+    pub fn number(self) -> u32 {
+        self.week
+    }
+
     pub fn weeks_until(self, later: Week) -> i64 {
         (later.monday() - self.monday()).num_days() / 7
     }

@@ -71,3 +71,60 @@ fn without_git_the_site_builds_with_a_warning() {
     assert!(!site.output("behaviours/bellen/index.html").contains("Laatst gewijzigd"));
     assert!(!site.out().join("changes/index.html").exists());
 }
+
+#[test]
+fn the_change_log_lists_changed_playbook_pages_and_leaves_other_commits_out() {
+    let site = TestSite::fixture("minimal");
+    let repo = site.tmp.path();
+    git(repo, &["init", "-q"], "2026-03-01T10:00:00Z");
+    git(repo, &["add", "."], "2026-03-01T10:00:00Z");
+    git(repo, &["commit", "-qm", "Eerste versie"], "2026-03-01T10:00:00Z");
+    // April: a log, a developer's note beside the behaviours, and a real change.
+    site.write(
+        "data/logs/2026-W15.yaml",
+        "week: 2026-W15\nentries:\n  bram:\n    bellen: 3\n",
+    );
+    git(repo, &["add", "."], "2026-04-08T10:00:00Z");
+    git(repo, &["commit", "-qm", "Logs van week 15"], "2026-04-08T10:00:00Z");
+    site.write("behaviours/NOTES.txt", "shortcode notes\n");
+    git(repo, &["add", "."], "2026-04-09T10:00:00Z");
+    git(
+        repo,
+        &["commit", "-qm", "Dev note about shortcodes"],
+        "2026-04-09T10:00:00Z",
+    );
+    site.write(
+        "behaviours/bellen.md",
+        &site
+            .read("behaviours/bellen.md")
+            .replace("Omdat het werkt.", "Omdat het echt werkt."),
+    );
+    git(
+        repo,
+        &["commit", "-qam", "Bellen scherper uitgelegd"],
+        "2026-04-15T10:00:00Z",
+    );
+
+    site.build(&[]).success();
+    for page in ["reports/2026-04/index.html", "changes/index.html"] {
+        let html = site.output(page);
+        assert!(
+            html.contains("Bellen scherper uitgelegd"),
+            "{page}: the change is missing"
+        );
+        assert!(
+            html.contains("behaviours/bellen/index.html\">Klanten bellen</a>"),
+            "{page}: no linked title"
+        );
+        assert!(
+            !html.contains("Logs van week 15"),
+            "{page}: a commit of logs only is listed"
+        );
+        assert!(
+            !html.contains("Dev note about shortcodes"),
+            "{page}: a commit touching no page is listed"
+        );
+    }
+    let mail = site.output("reports/2026-04/rapport-2026-04.html");
+    assert!(mail.contains("Klanten bellen") && !mail.contains("Dev note"));
+}

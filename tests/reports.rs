@@ -67,7 +67,7 @@ fn a_report_prints_as_a_clean_a4_document() {
         .arg(format!("--print-to-pdf={}", pdf.display()))
         .arg(format!(
             "file://{}",
-            site.out().join("reports/2026-10/rapport-2026-10.html").display()
+            site.out().join("reports/2026-11/rapport-2026-11.html").display()
         ))
         .output()
         .unwrap();
@@ -82,17 +82,277 @@ fn a_report_prints_as_a_clean_a4_document() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((2..=6).contains(&pages), "{pages} pages");
+    assert!(
+        (1..=3).contains(&pages),
+        "{pages} pages: a five-minute read prints on at most three"
+    );
     assert!(info.contains("(A4)"), "not A4: {info}");
     let text = String::from_utf8(Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
     assert!(text.to_lowercase().contains("scorebord"), "{text}");
-    assert!(text.contains("Van de directie"));
+    // Page 1: the three sentences, then the director's commentary.
+    let first = text.split('\u{c}').next().unwrap();
+    assert!(
+        first.contains("Van de directie"),
+        "the commentary is not on page 1: {first}"
+    );
+    assert!(first.contains("Focus voor volgende maand"), "{first}");
+    // The data tables are printed too.
+    assert!(
+        text.contains("Per team") && text.contains("Gecoacht"),
+        "no team table in print"
+    );
     // The report's title and month on every page, and page numbers.
-    assert_eq!(text.matches("Ritme in verkoop · Oktober 2026").count(), pages, "{text}");
+    assert_eq!(
+        text.matches("Ritme in verkoop · November 2026").count(),
+        pages,
+        "{text}"
+    );
     assert!(
         text.replace(" / ", "/").contains(&format!("1/{pages}")),
         "no page numbers"
     );
     // No navigation in print.
     assert!(!text.contains("Zoek in het playbook"));
+}
+
+/// The text of the first element with class `class` (its inner text, tags dropped).
+fn text_of_class(html: &str, class: &str) -> Option<String> {
+    let at = html.find(&format!("class=\"{class}"))?;
+    let rest = &html[at..];
+    let start = rest.find('>')? + 1;
+    let mut depth = 1usize;
+    let mut out = String::new();
+    let mut i = start;
+    let bytes = rest.as_bytes();
+    while i < rest.len() {
+        if rest[i..].starts_with("</span") {
+            depth -= 1;
+            if depth == 0 {
+                break;
+            }
+        } else if rest[i..].starts_with("<span") {
+            depth += 1;
+        }
+        if bytes[i] == b'<' {
+            i += rest[i..].find('>').unwrap_or(0) + 1;
+            continue;
+        }
+        let ch = rest[i..].chars().next().unwrap();
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    Some(out.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The headline figure and its change, as printed in the scoreboard.
+fn headline(html: &str) -> (String, String) {
+    (
+        text_of_class(html, "score-value").expect("a headline"),
+        text_of_class(html, "score-change").expect("a change beside the headline"),
+    )
+}
+
+fn latest_report(site: &TestSite) -> String {
+    let index = site.output("reports/index.html");
+    let at = index.find("reports/20").expect("a report in the index") + "reports/".len();
+    let month = &index[at..at + 7];
+    site.output(&format!("reports/{month}/index.html"))
+}
+
+#[test]
+fn the_latest_report_shows_the_home_headline() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    let report = latest_report(&site);
+    assert_eq!(headline(&home), headline(&report));
+    // Its period named beside it, and the change against a named point.
+    assert!(home.contains("13 weken tot 2026-W47"), "no period beside the headline");
+    assert!(report.contains("13 weken tot 2026-W47"), "no period in the report");
+    // The report index shows the same headline as the report.
+    let index = site.output("reports/index.html");
+    assert!(index.contains(&headline(&home).0));
+    // The mail copy too.
+    let mail = site.output("reports/2026-11/rapport-2026-11.html");
+    assert_eq!(headline(&home), headline(&mail));
+}
+
+/// A small English site that nobody tuned: two teams of six reps, eleven
+/// weeks of logs ending in the middle of a month.
+fn english_site() -> TestSite {
+    let site = TestSite::fixture("minimal");
+    site.write("ritme.yaml", "title: Sales rhythm\nlanguage: en\ngoal: 0.7\n");
+    let mut team =
+        String::from("teams:\n  - { id: north, name: Team North }\n  - { id: south, name: Team South }\npeople:\n");
+    for t in ["north", "south"] {
+        for i in 0..6 {
+            team.push_str(&format!(
+                "  - {{ id: {t}{i}, name: Person {t} {i}, team: {t}, role: rep }}\n"
+            ));
+        }
+    }
+    site.write("data/team.yaml", &team);
+    site.remove("data/logs/2026-W10.yaml");
+    site.remove("stories/succes.md");
+    // W33..W46: the end of August, September, October and most of November
+    // (W45–W48). At the end of August fewer than 6 weeks have passed.
+    for (n, w) in (33..=46).enumerate() {
+        let mut log = format!("week: 2026-W{w}\nentries:\n");
+        for t in ["north", "south"] {
+            for i in 0..6 {
+                let bellen = if t == "north" { (n + i) % 4 } else { 3 - (i + n) % 3 / 2 };
+                log.push_str(&format!(
+                    "  {t}{i}:\n    bellen: {bellen}\n    luisteren: {}\n",
+                    (n + i) % 2
+                ));
+            }
+        }
+        site.write(&format!("data/logs/2026-W{w}.yaml"), &log);
+    }
+    site
+}
+
+#[test]
+fn on_an_english_site_home_and_the_latest_report_agree_and_the_month_is_provisional() {
+    let site = english_site();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    let report = site.output("reports/2026-11/index.html");
+    assert_eq!(headline(&home), headline(&report));
+    assert!(home.contains("13 weeks to 2026-W46"), "{home}");
+    assert!(report.contains("provisional, weeks 45–46 of 45–48"), "{report}");
+    // A complete month is not provisional.
+    let october = site.output("reports/2026-10/index.html");
+    assert!(!october.contains("provisional, weeks"));
+    // The first month with a headline has no earlier point: no change, never "from 0".
+    let september = site.output("reports/2026-09/index.html");
+    assert!(
+        text_of_class(&september, "score-change").is_none(),
+        "a change without an earlier point"
+    );
+}
+
+#[test]
+fn a_team_keeps_its_colour_on_every_chart() {
+    let site = english_site();
+    let team = site.read("data/team.yaml").replace(
+        "{ id: south, name: Team South }",
+        "{ id: south, name: Team South, colour: \"#7a1f5c\" }",
+    );
+    site.write("data/team.yaml", &team);
+    site.build(&[]).success();
+    for page in ["index.html", "teams/south/index.html", "behaviours/bellen/index.html"] {
+        let html = site.output(page);
+        assert!(
+            html.to_lowercase().contains("#7a1f5c"),
+            "{page}: Team South is not in its colour"
+        );
+    }
+}
+
+#[test]
+fn a_colour_that_is_no_colour_is_an_error_with_a_hint() {
+    let site = english_site();
+    let team = site.read("data/team.yaml").replace(
+        "{ id: south, name: Team South }",
+        "{ id: south, name: Team South, colour: purple }",
+    );
+    site.write("data/team.yaml", &team);
+    let out = site.build(&[]).failure();
+    let err = stderr_of(&out);
+    assert!(err.contains("data/team.yaml:") && err.contains("#rrggbb"), "{err}");
+}
+
+/// The widest page width (CSS px) of `pages` opened at 390 px, as a phone would.
+fn widths_on_a_phone(site: &TestSite, pages: &[&str]) -> Vec<(String, f64)> {
+    let probe = site.tmp.path().join("probe.html");
+    let frames: String = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "<iframe id=\"f{i}\" src=\"file://{}\" style=\"width:390px;height:700px;border:0\"></iframe>",
+                site.out().join(p).display()
+            )
+        })
+        .collect();
+    std::fs::write(
+        &probe,
+        format!(
+            r#"<!DOCTYPE html><html><body><pre id="out">pending</pre>{frames}
+<script>
+var res = {{}}, n = 0, total = {total};
+for (var i = 0; i < total; i++) (function (i) {{
+  document.getElementById('f' + i).addEventListener('load', function () {{
+    res[i] = this.contentDocument.documentElement.scrollWidth;
+    if (++n == total) document.getElementById('out').textContent = JSON.stringify(res);
+  }});
+}})(i);
+</script></body></html>"#,
+            total = pages.len()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--allow-file-access-from-files",
+            "--hide-scrollbars",
+            "--virtual-time-budget=4000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            site.tmp.path().join("chromium-phone").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", probe.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or("{}");
+    let widths: std::collections::BTreeMap<usize, f64> =
+        serde_json::from_str(json).unwrap_or_else(|_| panic!("the probe did not report: {json}"));
+    widths.into_iter().map(|(i, w)| (pages[i].to_string(), w)).collect()
+}
+
+#[test]
+fn the_report_and_its_mail_copy_fit_a_phone() {
+    if Command::new("chromium").arg("--version").output().is_err() {
+        panic!("chromium is needed (installed by .ci/run)");
+    }
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let widths = widths_on_a_phone(
+        &site,
+        &["reports/2026-11/index.html", "reports/2026-11/rapport-2026-11.html"],
+    );
+    assert_eq!(widths.len(), 2);
+    for (page, w) in widths {
+        assert!(w <= 390.0, "{page} is {w} px wide on a 390 px screen");
+    }
+}
+
+#[test]
+fn strings_read_as_sentences_in_english() {
+    let site = english_site();
+    let luisteren = site.read("behaviours/luisteren.md");
+    site.write(
+        "behaviours/luisteren.md",
+        &luisteren.replacen("target: 2", "target: 1", 1),
+    );
+    site.build(&[]).success();
+    let page = site.output("behaviours/luisteren/index.html");
+    assert!(page.contains("once a week"), "{page}");
+    assert!(!page.contains("1 times a week"));
+    let bellen = site.output("behaviours/bellen/index.html");
+    assert!(bellen.contains("Applies to") && bellen.contains("reps"), "{bellen}");
+    assert!(!bellen.contains("For rep"));
 }

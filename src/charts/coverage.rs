@@ -1,9 +1,11 @@
-//! Coaching per month: bars for the share of reps coached (left axis,
-//! 0–100 %), and minutes of coaching per rep as a line with diamond marks on
-//! the right axis, against the minutes target drawn dashed in the same
-//! colour as the minutes line.
+//! Coaching per month as two small panels, one above the other, each with
+//! its own labelled scale: the share of reps coached (0–100 %), and minutes
+//! of coaching per rep against the minutes target (dashed). Two measures on
+//! one plot made the minutes target read as a percentage goal. In a month
+//! that is not over, the target is prorated by the weeks that have passed,
+//! so a month in progress never looks like a drop.
 
-use plotters::prelude::{Color, PathElement, Polygon, RGBColor, Rectangle, ShapeStyle, Text};
+use plotters::prelude::{Color, PathElement, RGBColor, Rectangle, ShapeStyle, Text};
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{self, *};
@@ -19,6 +21,9 @@ pub struct CoverageMonth {
     /// Share of active reps with at least one session (0–1).
     pub coverage: Option<f64>,
     pub minutes_per_rep: Option<f64>,
+    /// The share of the month's weeks that have passed, while it is not
+    /// over (`None`: a complete month); the target is prorated by it.
+    pub passed: Option<f64>,
 }
 
 /// Input of [`coverage`].
@@ -35,7 +40,7 @@ pub struct CoverageInput {
 const WIDTH: i32 = 720;
 const LEFT: i32 = 52;
 const RIGHT: i32 = WIDTH - 60;
-const PLOT_H: i32 = 220;
+const PANEL_H: i32 = 110;
 const BAR: RGBColor = BLUE;
 const MINUTES: RGBColor = VERMILLION;
 
@@ -53,6 +58,13 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
         .map(|m| (share(m.coverage), finite(m.minutes_per_rep).map(|v| v.max(0.0))))
         .collect();
     let target = finite(input.target_minutes).filter(|t| *t > 0.0);
+    let target_of = |i: usize| {
+        let passed = input.months[i]
+            .passed
+            .and_then(|p| finite(Some(p)))
+            .map(|p| p.clamp(0.0, 1.0));
+        target.map(|t| t * passed.unwrap_or(1.0))
+    };
 
     let latest = months.iter().rposition(|(c, m)| c.is_some() || m.is_some());
     let sentence = match latest {
@@ -62,7 +74,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                 ("month", &month_long(text, &input.months[i].month)),
                 ("coverage", &fmt_share(text, months[i].0)),
                 ("minutes", &minutes_fmt(months[i].1)),
-                ("target", &minutes_fmt(target)),
+                ("target", &minutes_fmt(target_of(i))),
             ],
         ),
         None => text.no_data.clone(),
@@ -81,12 +93,13 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
             .months
             .iter()
             .zip(&months)
-            .map(|(m, (c, min))| {
+            .enumerate()
+            .map(|(i, (m, (c, min)))| {
                 vec![
                     month_long(text, &m.month),
                     fmt_share(text, *c),
                     minutes_fmt(*min),
-                    minutes_fmt(target),
+                    minutes_fmt(target_of(i)),
                 ]
             })
             .collect(),
@@ -103,103 +116,89 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
     let svg = if latest.is_none() {
         message_svg((WIDTH as u32, 160), &frame, &text.no_data)
     } else {
-        let mut legend_labels = vec![text.coverage_axis.clone(), text.minutes_axis.clone()];
-        if let Some(t) = target {
-            legend_labels.push(format!("{} {}", text.target, minutes_fmt(Some(t))));
-        }
-        let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
-        let top = 10 + legend_h + 24;
-        let bottom = top + PLOT_H;
-        let height = bottom + 44;
+        // Two panels, each with its own title and scale, sharing the months.
+        let head = |label: &str| label.to_string();
+        let top_a = 10 + 24;
+        let bottom_a = top_a + PANEL_H;
+        let top_b = bottom_a + 44;
+        let bottom_b = top_b + PANEL_H;
+        let height = bottom_b + 44;
         render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
-            let y = Scale::new(0.0, 1.0, bottom, top);
-            canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
-            // Right axis: minutes, from 0 to a round number above target and data.
-            let max_min = months.iter().filter_map(|(_, m)| *m).chain(target).fold(0.0, f64::max);
-            let (mmax, step) = nice_ticks(max_min * 1.1, 5);
-            let ym = Scale::new(0.0, mmax, bottom, top);
-            let right_label = anchored(font(SMALL), HPos::Left, VPos::Center);
-            for k in 0..=(mmax / step).round() as i64 {
-                let v = k as f64 * step;
-                area.draw(&Text::new(
-                    locale::decimal(lang, v, 0),
-                    (RIGHT + 6, ym.px(v)),
-                    right_label.clone(),
-                ))?;
-            }
-            // Axis names above each axis.
-            area.draw(&Text::new(
-                "%",
-                (LEFT - 6, top - 8),
-                anchored(bold(SMALL), HPos::Right, VPos::Bottom),
-            ))?;
-            area.draw(&Text::new(
-                text.minutes_unit.as_str(),
-                (RIGHT + 6, top - 8),
-                anchored(bold(SMALL), HPos::Left, VPos::Bottom),
-            ))?;
-
             let n = input.months.len() as i32;
-            let slot = (RIGHT - LEFT) / n;
+            let slot = (RIGHT - LEFT) / n.max(1);
             let bar = (slot * 3 / 5).clamp(6, 80);
             let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
+            let title_style = anchored(bold(SMALL), HPos::Left, VPos::Bottom);
+
+            // Panel A: share of reps coached, 0–100 %.
+            area.draw(&Text::new(
+                head(&format!("{} (%)", text.coverage_axis)),
+                (LEFT - 40, top_a - 10),
+                title_style.clone(),
+            ))?;
+            let y = Scale::new(0.0, 1.0, bottom_a, top_a);
+            let ticks: Vec<(f64, String)> = percent_ticks(lang)
+                .into_iter()
+                .step_by(1)
+                .filter(|(v, _)| (*v * 100.0).round() as i64 % 50 == 0)
+                .collect();
+            canvas::y_grid(area, LEFT, RIGHT, y, &ticks)?;
             for ((c, _), cx) in months.iter().zip(&centres) {
                 if let Some(c) = c {
                     let y0 = y.px(*c);
-                    if y0 < bottom {
+                    if y0 < bottom_a {
                         area.draw(&Rectangle::new(
-                            [(cx - bar / 2, y0), (cx + bar / 2, bottom)],
+                            [(cx - bar / 2, y0), (cx + bar / 2, bottom_a)],
                             BAR.filled(),
                         ))?;
                     }
                 }
             }
             area.draw(&PathElement::new(
-                vec![(LEFT, bottom), (RIGHT, bottom)],
+                vec![(LEFT, bottom_a), (RIGHT, bottom_a)],
                 ShapeStyle::from(&MUTED).stroke_width(1),
             ))?;
-            if let Some(t) = target {
-                let py = ym.px(t);
-                canvas::dashed(area, (LEFT, py), (RIGHT, py), MINUTES, 2)?;
-            }
-            // Minutes: a line through the defined months, breaking at gaps.
-            let mut run: Vec<(i32, i32)> = Vec::new();
-            let style = ShapeStyle::from(&MINUTES).stroke_width(2);
-            let ends = std::iter::once((None, 0));
-            for (m, cx) in months.iter().map(|(_, m)| *m).zip(centres.iter().copied()).chain(ends) {
-                match m {
-                    Some(m) => run.push((cx, ym.px(m))),
-                    None => {
-                        if run.len() > 1 {
-                            area.draw(&PathElement::new(std::mem::take(&mut run), style))?;
-                        }
-                        run.clear();
-                    }
-                }
-            }
-            for ((_, m), cx) in months.iter().zip(&centres) {
+
+            // Panel B: minutes per rep against the (prorated) target.
+            let target_label = target
+                .map(|t| format!(" · {} {}", text.target, minutes_fmt(Some(t))))
+                .unwrap_or_default();
+            area.draw(&Text::new(
+                head(&format!("{} ({}){target_label}", text.minutes_axis, text.minutes_unit)),
+                (LEFT - 40, top_b - 10),
+                title_style,
+            ))?;
+            let max_min = months.iter().filter_map(|(_, m)| *m).chain(target).fold(0.0, f64::max);
+            let (mmax, step) = nice_ticks(max_min * 1.1, 2);
+            let ym = Scale::new(0.0, mmax, bottom_b, top_b);
+            let mticks: Vec<(f64, String)> = (0..=(mmax / step).round() as i64)
+                .map(|k| {
+                    let v = k as f64 * step;
+                    (v, locale::decimal(lang, v, 0))
+                })
+                .collect();
+            canvas::y_grid(area, LEFT, RIGHT, ym, &mticks)?;
+            for (i, ((_, m), cx)) in months.iter().zip(&centres).enumerate() {
                 if let Some(m) = m {
-                    diamond(area, (*cx, ym.px(*m)))?;
+                    let y0 = ym.px(*m);
+                    if y0 < bottom_b {
+                        area.draw(&Rectangle::new(
+                            [(cx - bar / 2, y0), (cx + bar / 2, bottom_b)],
+                            MINUTES.filled(),
+                        ))?;
+                    }
+                }
+                if let Some(t) = target_of(i) {
+                    let py = ym.px(t);
+                    canvas::dashed(area, (cx - slot / 2 + 2, py), (cx + slot / 2 - 2, py), INK, 2)?;
                 }
             }
+            area.draw(&PathElement::new(
+                vec![(LEFT, bottom_b), (RIGHT, bottom_b)],
+                ShapeStyle::from(&MUTED).stroke_width(1),
+            ))?;
             let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
-            canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
-            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
-                match i {
-                    0 => {
-                        a.draw(&Rectangle::new([(sx, sy), (sx + 14, sy + 14)], BAR.filled()))?;
-                    }
-                    1 => {
-                        a.draw(&PathElement::new(
-                            vec![(sx - 2, sy + 7), (sx + 16, sy + 7)],
-                            ShapeStyle::from(&MINUTES).stroke_width(2),
-                        ))?;
-                        diamond(a, (sx + 7, sy + 7))?;
-                    }
-                    _ => canvas::dashed(a, (sx - 2, sy + 7), (sx + 18, sy + 7), MINUTES, 2)?,
-                }
-                Ok(())
-            })?;
+            canvas::month_axis(area, text, &keys, &centres, slot, bottom_b + 6)?;
             Ok(())
         })
     };
@@ -216,18 +215,6 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
     }
 }
 
-fn diamond(area: &Area, (x, y): (i32, i32)) -> Drawn {
-    area.draw(&Polygon::new(
-        vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)],
-        MINUTES.filled(),
-    ))?;
-    area.draw(&PathElement::new(
-        vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y), (x, y - 6)],
-        ShapeStyle::from(&PAPER).stroke_width(1),
-    ))?;
-    Ok(())
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -238,6 +225,7 @@ pub(crate) mod tests {
             month: month.into(),
             coverage: c,
             minutes_per_rep: min,
+            passed: None,
         };
         CoverageInput {
             id: "coaching-noord".into(),
@@ -262,6 +250,8 @@ pub(crate) mod tests {
             "Reps coached",
             "Minutes per rep",
             "Target 180 min",
+            "Reps coached (%)",
+            "Minutes per rep (min)",
             "January",
             "June",
             "200",
@@ -278,6 +268,16 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_month_in_progress_is_measured_against_a_prorated_target() {
+        let mut input = sample();
+        input.months[5].passed = Some(0.5);
+        let c = coverage(&input, &ChartText::english());
+        assert_eq!(c.table.rows[5][3], "90 min");
+        assert!(c.sentence.ends_with("(target 90 min)"), "{}", c.sentence);
+        assert_eq!(c.table.rows[4][3], "180 min");
+    }
+
+    #[test]
     fn deterministic_and_empty() {
         let t = ChartText::english();
         assert_eq!(coverage(&sample(), &t), coverage(&sample(), &t));
@@ -288,6 +288,7 @@ pub(crate) mod tests {
                 month: "2026-01".into(),
                 coverage: Some(f64::NAN),
                 minutes_per_rep: Some(f64::INFINITY),
+                passed: None,
             }],
             target_minutes: Some(f64::NAN),
             ..CoverageInput::default()

@@ -69,7 +69,13 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
         &lv.absent,
         &lv.insufficient,
     ];
-    let with_people: Vec<&LevelMonth> = input.months.iter().filter(|m| m.counts.total() > 0).collect();
+    // A month in which nobody has a level yet is no starting point: "from
+    // 0" would be a change that never happened.
+    let with_people: Vec<&LevelMonth> = input
+        .months
+        .iter()
+        .filter(|m| m.counts.total() > m.counts.insufficient)
+        .collect();
 
     let sentence = match (with_people.first(), with_people.last()) {
         (Some(a), Some(b)) if with_people.len() > 1 => fill(
@@ -262,9 +268,21 @@ pub(crate) mod tests {
         }
         assert_eq!(
             c.sentence,
-            "november 2025 → april 2026: consistent van 1 naar 9 mensen, incidenteel van 8 naar 3"
+            "november 2025 → april 2026, aantal mensen: consistent van 1 naar 9, incidenteel van 8 naar 3"
         );
         assert_eq!(c.table.rows[0], ["november 2025", "1", "3", "8", "2", "4", "18"]);
+    }
+
+    #[test]
+    fn a_month_of_only_insufficient_data_is_no_starting_point() {
+        let mut input = sample();
+        input.months[0].counts = LevelCounts {
+            insufficient: 18,
+            ..LevelCounts::default()
+        };
+        let c = level_stack(&input, &ChartText::dutch());
+        assert!(c.sentence.starts_with("december 2025 → april 2026"), "{}", c.sentence);
+        assert!(!c.sentence.contains("van 0 naar"), "{}", c.sentence);
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
 pub use sparkline::{SparklineInput, sparkline};
 pub use text::{ChartText, LevelNames, StateNames, fill};
-pub use trend::{StoryMarker, TrendInput, TrendSeries, trend};
+pub use trend::{SeriesColour, StoryMarker, TrendInput, TrendSeries, trend};
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
@@ -316,6 +316,7 @@ mod tests {
                     title: "Trend".into(),
                     weeks: weeks.clone(),
                     series: vec![TrendSeries {
+                        colour: None,
                         name: "Team".into(),
                         values: vec![Some(0.5), Some(0.6)],
                     }],
@@ -387,6 +388,7 @@ mod tests {
                         month: "2026-01".into(),
                         coverage: Some(0.5),
                         minutes_per_rep: Some(40.0),
+                        passed: None,
                     }],
                     target_minutes: Some(180.0),
                 },
@@ -483,7 +485,7 @@ mod tests {
                     id: label.clone(),
                     title: label.clone(),
                     weeks: week_keys.clone(),
-                    series: vec![TrendSeries { name: label.clone(), values: values.clone() }],
+                    series: vec![TrendSeries { colour: None, name: label.clone(), values: values.clone() }],
                     goal,
                     markers: vec![StoryMarker { week: week_keys.first().cloned().unwrap_or_default(), label: label.clone() }],
                 }, &t),
@@ -520,7 +522,7 @@ mod tests {
                     ..ScatterInput::default()
                 }, &t),
                 coverage(&CoverageInput {
-                    months: months.iter().zip(&values).map(|(m, v)| CoverageMonth { month: m.clone(), coverage: *v, minutes_per_rep: v.map(|x| x * 300.0) }).collect(),
+                    months: months.iter().zip(&values).map(|(m, v)| CoverageMonth { month: m.clone(), coverage: *v, minutes_per_rep: v.map(|x| x * 300.0) , passed: None }).collect(),
                     target_minutes: goal.map(|g| g * 200.0),
                     ..CoverageInput::default()
                 }, &t),

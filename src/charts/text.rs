@@ -87,6 +87,8 @@ pub struct ChartText {
     pub sentence_trend: String,
     /// `{name}` `{value}` `{week}`: only one defined point.
     pub sentence_trend_single: String,
+    /// The highest and the lowest line at their latest week.
+    pub sentence_trend_spread: String,
     /// `{hits}` `{weeks}` `{share}` `{first}` `{last}` (weeks).
     pub sentence_heatmap: String,
     /// `{average}` `{best}` `{best_value}` `{first}` `{last}`.
@@ -172,6 +174,7 @@ impl ChartText {
             desc_sparkline: s("Small line of habit strength per week."),
             sentence_trend: s("{name}: {from} → {to} consistent since {since}"),
             sentence_trend_single: s("{name}: {value} consistent in {week}"),
+            sentence_trend_spread: s("{leader} is highest at {lv}, {laggard} lowest at {gv}."),
             sentence_heatmap: s("{hits} of {weeks} weeks on target ({share}), {first} to {last}"),
             sentence_heatmap_shares: s(
                 "On average {average} on target, {first} to {last}; highest: {best} ({best_value})",
@@ -181,7 +184,7 @@ impl ChartText {
             ),
             sentence_bars_single: s("{behaviour}: {value} consistent in {this_month}"),
             sentence_levels: s(
-                "{first} → {last}: {consistent} {c_from} → {c_to} people, {incidental} {i_from} → {i_to}",
+                "{first} → {last}, number of people: {consistent} {c_from} → {c_to}, {incidental} {i_from} → {i_to}",
             ),
             sentence_levels_single: s("{month}: {count} of {total} people {consistent}"),
             sentence_scatter: s("ρ = {rho} between consistency and win rate over {n} people. {note}."),
@@ -240,11 +243,12 @@ impl ChartText {
             desc_heatmap: s("Raster van weken (kolommen) per rij: of het gedrag de norm haalde."),
             desc_bars: s("Staafdiagram van de consistentie per gedrag, deze maand tegenover vorige maand."),
             desc_levels: s("Gestapelde staven: hoeveel mensen per maand op elk niveau van consistentie zitten."),
-            desc_scatter: s("Spreidingsdiagram van ieders consistentie tegenover de winstratio."),
+            desc_scatter: s("Spreidingsdiagram van ieders consistentie tegenover de winstkans."),
             desc_coverage: s("Staafdiagram van de coachingsdekking per maand, met minuten coaching per verkoper."),
             desc_sparkline: s("Kleine lijn van de gewoontesterkte per week."),
             sentence_trend: s("{name}: van {from} naar {to} consistent sinds {since}"),
             sentence_trend_single: s("{name}: {value} consistent in {week}"),
+            sentence_trend_spread: s("{leader} staat het hoogst met {lv}, {laggard} het laagst met {gv}."),
             sentence_heatmap: s("{hits} van {weeks} weken gehaald ({share}), {first} tot en met {last}"),
             sentence_heatmap_shares: s(
                 "Gemiddeld {average} gehaald, {first} tot en met {last}; hoogste: {best} ({best_value})",
@@ -254,11 +258,11 @@ impl ChartText {
             ),
             sentence_bars_single: s("{behaviour}: {value} consistent in {this_month}"),
             sentence_levels: s(
-                "{first} → {last}: {consistent} van {c_from} naar {c_to} mensen, {incidental} van {i_from} naar {i_to}",
+                "{first} → {last}, aantal mensen: {consistent} van {c_from} naar {c_to}, {incidental} van {i_from} naar {i_to}",
             ),
             sentence_levels_single: s("{month}: {count} van {total} mensen {consistent}"),
-            sentence_scatter: s("ρ = {rho} tussen consistentie en winstratio over {n} mensen. {note}."),
-            sentence_scatter_none: s("Te weinig mensen ({n}) om consistentie met winstratio te vergelijken."),
+            sentence_scatter: s("ρ = {rho} tussen consistentie en winstkans over {n} mensen. {note}."),
+            sentence_scatter_none: s("Te weinig mensen ({n}) om consistentie met winstkans te vergelijken."),
             sentence_coverage: s(
                 "{month}: {coverage} van de verkopers gecoacht, {minutes} per verkoper (norm {target})",
             ),

@@ -27,8 +27,31 @@ pub struct TrendInput {
 /// One line: a value (share 0–1, or undefined) per week of the input.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrendSeries {
+    /// The line's colour; `None`: the palette in series order.
+    pub colour: Option<SeriesColour>,
     pub name: String,
     pub values: Vec<Option<f64>>,
+}
+
+/// Which colour a line gets: the same for a team on every chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesColour {
+    /// "All teams": always the same dark line.
+    AllTeams,
+    /// A place in the palette (a team's place in team order).
+    Palette(usize),
+    /// A colour of the team's own (`colour` in the team data).
+    Rgb(u8, u8, u8),
+}
+
+fn series_rgb(s: &TrendSeries, i: usize) -> RGBColor {
+    match s.colour {
+        None => SERIES[i % SERIES.len()],
+        Some(SeriesColour::AllTeams) => INK,
+        // The palette's last entry is black: kept for "all teams".
+        Some(SeriesColour::Palette(k)) => SERIES[k % (SERIES.len() - 1)],
+        Some(SeriesColour::Rgb(r, g, b)) => RGBColor(r, g, b),
+    }
 }
 
 /// A story placed on the timeline.
@@ -91,6 +114,31 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             })
         })
         .unwrap_or_else(|| text.no_data.clone());
+    // With several teams, the sentence also names the highest and the
+    // lowest at their latest week, not only the first line.
+    let mut latest: Vec<(&str, f64)> = input
+        .series
+        .iter()
+        .filter(|s| s.colour != Some(SeriesColour::AllTeams))
+        .filter_map(|s| Some((s.name.as_str(), (0..n).rev().find_map(|i| value(s, i))?)))
+        .collect();
+    latest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let sentence = match latest.as_slice() {
+        [(lead, lv), .., (lag, gv)] if latest.len() >= 2 => format!(
+            "{}. {}",
+            sentence.trim_end_matches('.'),
+            fill(
+                &text.sentence_trend_spread,
+                &[
+                    ("leader", lead),
+                    ("lv", &locale::percent(lang, *lv)),
+                    ("laggard", lag),
+                    ("gv", &locale::percent(lang, *gv)),
+                ],
+            )
+        ),
+        _ => sentence,
+    };
 
     let mut desc = format!("{} {}.", text.desc_trend, sentence.trim_end_matches('.'));
     if let Some(g) = goal {
@@ -158,13 +206,13 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
     let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
     let top = 10 + legend_h + 8 + if markers.is_empty() { 0 } else { 14 };
     let bottom = top + PLOT_H;
-    let key_top = bottom + 30;
+    let key_top = bottom + 44;
     let key_h = if key_labels.is_empty() {
         0
     } else {
         canvas::legend_height(LEFT, RIGHT, &key_labels)
     };
-    let height = (key_top + key_h + 4).max(bottom + 30);
+    let height = (key_top + key_h + 4).max(bottom + 40);
     let size = (WIDTH as u32, height as u32);
 
     let title = input.title.clone();
@@ -198,7 +246,9 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             };
             let step = ((widest + 10) as f64 / per_week as f64).ceil().max(1.0) as usize;
             let label = anchored(font(SMALL), HPos::Center, VPos::Top);
-            for i in (0..n).rev().step_by(step) {
+            let ticks: Vec<usize> = (0..n).rev().step_by(step).collect();
+            let year = |i: usize| input.weeks[i].get(..4).unwrap_or_default();
+            for (k, &i) in ticks.iter().enumerate() {
                 let px = x.px(i as f64);
                 area.draw(&PathElement::new(
                     vec![(px, bottom), (px, bottom + 4)],
@@ -209,6 +259,11 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
                     (px, bottom + 7),
                     label.clone(),
                 ))?;
+                // The year under the leftmost week and where the year turns.
+                let left = ticks.get(k + 1).copied();
+                if left.is_none_or(|l| year(l) != year(i)) {
+                    area.draw(&Text::new(year(i).to_string(), (px, bottom + 21), label.clone()))?;
+                }
             }
 
             // Story markers: a dashed rule and a numbered badge above the plot.
@@ -228,7 +283,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             }
 
             for (si, s) in input.series.iter().enumerate() {
-                let color = SERIES[si % SERIES.len()];
+                let color = series_rgb(s, si);
                 let style = ShapeStyle::from(&color).stroke_width(if si == 0 { 3 } else { 2 });
                 // Undefined weeks break the line.
                 let mut run: Vec<(i32, i32)> = Vec::new();
@@ -256,7 +311,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
 
             canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
                 if i < input.series.len() {
-                    let color = SERIES[i % SERIES.len()];
+                    let color = series_rgb(&input.series[i], i);
                     a.draw(&PathElement::new(
                         vec![(sx, sy + 7), (sx + 14, sy + 7)],
                         ShapeStyle::from(&color).stroke_width(3),
@@ -347,6 +402,7 @@ pub(crate) mod tests {
             weeks,
             series: vec![
                 TrendSeries {
+                    colour: None,
                     name: "Team Noord".into(),
                     values: vec![
                         Some(0.62),
@@ -365,6 +421,7 @@ pub(crate) mod tests {
                     ],
                 },
                 TrendSeries {
+                    colour: None,
                     name: "Team Zuid".into(),
                     values: vec![
                         None,
@@ -410,14 +467,22 @@ pub(crate) mod tests {
         assert!(c.svg.contains("Team Zuid"));
         assert!(c.svg.contains("Goal 80%"));
         assert!(c.svg.contains("Deal bij Bakker &amp; Zn"));
-        assert_eq!(c.sentence, "Team Noord: 62% → 71% consistent since January");
+        // The first line, then the highest and the lowest of the lines.
+        assert_eq!(
+            c.sentence,
+            "Team Noord: 62% → 71% consistent since January. Team Noord is highest at 71%, Team Zuid lowest at 61%."
+        );
+        assert!(c.svg.contains(">\n2026\n<"), "the year under the weeks");
         assert_eq!(c.table.headers, ["Week", "Team Noord", "Team Zuid", "Goal", "Story"]);
         assert_eq!(c.table.rows.len(), 14);
         assert_eq!(c.table.rows[3][1], "–");
         assert_eq!(c.table.rows[4][4], "1. Deal bij Bakker & Zn");
         assert_eq!(c.table.rows[13][0], "2025-W40");
         let nl = trend(&sample(), &ChartText::dutch());
-        assert_eq!(nl.sentence, "Team Noord: van 62% naar 71% consistent sinds januari");
+        assert!(
+            nl.sentence
+                .starts_with("Team Noord: van 62% naar 71% consistent sinds januari. ")
+        );
     }
 
     #[test]
@@ -436,6 +501,7 @@ pub(crate) mod tests {
         let undefined = TrendInput {
             weeks: vec!["2026-W01".into(), "2026-W02".into()],
             series: vec![TrendSeries {
+                colour: None,
                 name: "X".into(),
                 values: vec![None, Some(f64::INFINITY)],
             }],
@@ -449,6 +515,7 @@ pub(crate) mod tests {
         let single = TrendInput {
             weeks: vec!["2026-W01".into()],
             series: vec![TrendSeries {
+                colour: None,
                 name: "X".into(),
                 values: vec![Some(0.5)],
             }],

@@ -362,32 +362,38 @@ fn review_view<M: Reviewed>(input: &Input, doc: &Doc<M>) -> ReviewView {
 
 /// The playbook's change log: commits that touched pages, newest first.
 fn changes_view(input: &Input) -> ChangesView {
+    ChangesView {
+        items: page_changes(input, None),
+    }
+}
+
+/// The commits that changed playbook pages (in `month`, or ever), each
+/// with the titles of the pages it changed, linked: one list for the
+/// change-log page and every report.
+pub fn page_changes(input: &Input, month: Option<&str>) -> Vec<ChangeView> {
     let routes = input.content.routes();
     let titles = titles_by_source(input.content);
-    let items = input
+    let is_page = |f: &str| titles.contains_key(f) && routes.contains_key(f);
+    input
         .history
-        .commits
-        .iter()
-        .filter_map(|c| {
-            let pages: Vec<Link> = c
-                .files
+        .page_changes(month, is_page)
+        .into_iter()
+        .map(|c| ChangeView {
+            date: locale::date(input.config.language, c.commit.date),
+            datetime: c.commit.date.to_string(),
+            subject: c.commit.subject.clone(),
+            pages: c
+                .pages
                 .iter()
                 .filter_map(|f| {
                     Some(Link {
-                        title: titles.get(f.as_str())?.clone(),
-                        route: routes.get(f)?.clone(),
+                        title: titles.get(f)?.clone(),
+                        route: routes.get(*f)?.clone(),
                     })
                 })
-                .collect();
-            (!pages.is_empty()).then(|| ChangeView {
-                date: locale::date(input.config.language, c.date),
-                datetime: c.date.to_string(),
-                subject: c.subject.clone(),
-                pages,
-            })
+                .collect(),
         })
-        .collect();
-    ChangesView { items }
+        .collect()
 }
 
 fn titles_by_source(content: &Content) -> BTreeMap<&str, String> {
@@ -518,7 +524,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         title: home_title.clone(),
         description: config.description.clone(),
         review: None,
-        body: Body::Home(HomeView {
+        body: Body::Home(Box::new(HomeView {
             due_for_review: due_for_review(input),
             logging_started: input.visible.as_of.is_some(),
             scoreboard,
@@ -528,7 +534,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             behaviours: behaviours.clone(),
             guides: guides.clone(),
             stories: stories.iter().take(3).cloned().collect(),
-        }),
+        })),
         search_text: String::new(),
     });
 

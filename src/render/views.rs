@@ -192,7 +192,7 @@ pub struct PageCard {
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Body {
-    Home(HomeView),
+    Home(Box<HomeView>),
     BehaviourIndex(BehaviourIndexView),
     Behaviour(Box<BehaviourView>),
     GuideIndex(GuideIndexView),
@@ -246,6 +246,12 @@ pub struct Figure {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScoreboardView {
     pub as_of: String,
+    /// The headline's measure and period in words.
+    pub period: String,
+    /// The point the change compares with, in words.
+    pub since: Option<String>,
+    /// The latest monthly report: one click from the scoreboard.
+    pub latest_report: Option<Link>,
     pub overall: Figure,
     pub goal: f64,
     pub winning: bool,
@@ -354,6 +360,8 @@ pub struct HealthView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportRow {
     pub title: String,
+    /// The month's own CR (secondary); the index leaves it out.
+    pub month_cr: Option<f64>,
     pub route: String,
     pub figure: Figure,
 }
@@ -361,6 +369,8 @@ pub struct ReportRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportTeamRow {
     pub name: String,
+    /// The team's own month CR (secondary).
+    pub month_cr: Option<f64>,
     pub route: String,
     pub figure: Figure,
     pub coaching_coverage: Option<f64>,
@@ -385,6 +395,19 @@ pub struct Commentary {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
     pub month: String,
+    /// The headline's measure and period, and the point its change compares with.
+    pub period: String,
+    pub since: Option<String>,
+    /// "provisional, weeks 45–47 of 45–48" while the month is not over.
+    pub provisional: Option<String>,
+    /// The month's own CR: a labelled secondary figure, never the headline.
+    pub month_cr: Option<f64>,
+    /// Page 1: standing against the goal, leading and lagging team, focus.
+    pub summary: Vec<String>,
+    /// The lead–lag in plain words.
+    pub lead_lag_words: Option<String>,
+    /// Per-rep coaching minutes target for this month (prorated while partial).
+    pub minutes_target: f64,
     pub month_label: String,
     pub title: String,
     pub overall: Figure,

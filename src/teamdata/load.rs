@@ -43,6 +43,8 @@ struct RawTeam {
     id: String,
     name: String,
     manager: Option<String>,
+    /// The team's colour on every chart, `#rrggbb`.
+    colour: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -803,6 +805,16 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
                 .with_hint(unknown_id_hint(m, known_people.iter().copied())),
             );
         }
+        if let Some(c) = &t.colour {
+            if parse_colour(c).is_some() {
+                out.colours.insert(t.id.clone(), c.clone());
+            } else {
+                diags.push(
+                    at(f, Some("colour"), c, format!("team `{}`: `{c}` is not a colour", t.id))
+                        .with_hint("write the colour as `#rrggbb`, e.g. `colour: \"#0072b2\"`"),
+                );
+            }
+        }
         if added_teams.insert(t.id.clone()) {
             out.teams.push(Team {
                 id: t.id,
@@ -898,4 +910,14 @@ fn looks_like_email(e: &str) -> bool {
     let e = e.trim();
     e.split_once('@')
         .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !e.contains(char::is_whitespace))
+}
+
+/// `#rrggbb` as red, green and blue.
+pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
+    let hex = s.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some((byte(0)?, byte(2)?, byte(4)?))
 }

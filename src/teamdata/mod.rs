@@ -4,7 +4,7 @@
 //! `load` parses every data file and checks every reference, collecting all
 //! problems with `file:line:col` and a hint before any metric is computed.
 
-mod load;
+pub(crate) mod load;
 
 use std::collections::BTreeMap;
 
@@ -111,6 +111,8 @@ pub struct TeamData {
     pub logged_weeks: Vec<Week>,
     pub sessions: Vec<Session>,
     pub outcomes: BTreeMap<Month, BTreeMap<String, Outcome>>,
+    /// Team id → its own chart colour (`#rrggbb`), where team.yaml names one.
+    pub colours: BTreeMap<String, String>,
     /// E-mail and aliases per person id (only people who have any).
     pub contacts: BTreeMap<String, Contact>,
 }

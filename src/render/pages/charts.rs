@@ -64,6 +64,7 @@ pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: 
             continue;
         }
         series.push(charts::TrendSeries {
+            colour: super::colours::team_colour(input, id),
             name: team_name(sh, id),
             values: values.clone(),
         });
@@ -72,14 +73,13 @@ pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: 
         return None;
     }
     Some(charts::render_html(&charts::trend(
-        &charts::TrendInput {
-            id: chart_id.into(),
-            title: t(input, "chart_behaviour_trend_title").into(),
-            weeks: sh.week_keys(0),
+        &super::charts::trend_input(
+            sh,
+            chart_id.into(),
+            t(input, "chart_behaviour_trend_title").into(),
             series,
-            goal: Some(input.config.goal),
-            markers: story_markers(input, Some(behaviour), team),
-        },
+            story_markers(input, Some(behaviour), team),
+        ),
         &sh.text,
     )))
 }
@@ -122,17 +122,17 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
             (None, None) => {
                 let values = sh.v.overall.clone();
                 charts::render_html(&charts::trend(
-                    &charts::TrendInput {
+                    &trend_input(
+                        sh,
                         id,
-                        title: t(input, "chart_trend_title").into(),
-                        weeks: sh.week_keys(0),
-                        series: vec![charts::TrendSeries {
+                        t(input, "chart_trend_title").into(),
+                        vec![charts::TrendSeries {
+                            colour: super::colours::all_teams(),
                             name: t(input, "all_teams").into(),
                             values,
                         }],
-                        goal: Some(input.config.goal),
-                        markers: story_markers(input, None, None),
-                    },
+                        story_markers(input, None, None),
+                    ),
                     &sh.text,
                 ))
             }
@@ -168,14 +168,17 @@ pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     let name = team_name(sh, team);
     let values = sh.v.teams.get(team).map(|f| f.cr_series.clone()).unwrap_or_default();
     charts::render_html(&charts::trend(
-        &charts::TrendInput {
-            id: chart_id.into(),
-            title: charts::fill(t(input, "chart_team_trend_title"), &[("team", &name)]),
-            weeks: sh.week_keys(0),
-            series: vec![charts::TrendSeries { name, values }],
-            goal: Some(input.config.goal),
-            markers: story_markers(input, None, Some(team)),
-        },
+        &super::charts::trend_input(
+            sh,
+            chart_id.into(),
+            charts::fill(t(input, "chart_team_trend_title"), &[("team", &name)]),
+            vec![charts::TrendSeries {
+                colour: super::colours::team_colour(input, team),
+                name,
+                values,
+            }],
+            story_markers(input, None, Some(team)),
+        ),
         &sh.text,
     ))
 }
@@ -287,6 +290,7 @@ pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String 
                     month: mo.to_string(),
                     coverage,
                     minutes_per_rep: minutes,
+                    passed: super::headline::partial(sh, *mo).map(|p| p.share()),
                 }
             })
             .collect();
@@ -329,4 +333,32 @@ pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::visible::MonthShown
         },
         &sh.text,
     )))
+}
+
+/// A trend from its first week with a value: weeks before any series has
+/// one (the first `min_weeks` of the data) would only be empty space.
+pub fn trend_input(
+    sh: &Shown,
+    id: String,
+    title: String,
+    series: Vec<charts::TrendSeries>,
+    markers: Vec<charts::StoryMarker>,
+) -> charts::TrendInput {
+    let from = (0..sh.v.weeks.len())
+        .find(|&i| series.iter().any(|s| s.values.get(i).copied().flatten().is_some()))
+        .unwrap_or(0);
+    charts::TrendInput {
+        id,
+        title,
+        weeks: sh.week_keys(from),
+        series: series
+            .into_iter()
+            .map(|mut s| {
+                s.values = s.values.get(from..).unwrap_or_default().to_vec();
+                s
+            })
+            .collect(),
+        goal: Some(sh.input.config.goal),
+        markers,
+    }
 }

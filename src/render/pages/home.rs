@@ -21,17 +21,19 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     let as_of = sh.v.as_of?;
     let input = sh.input;
     let lang = input.config.language;
-    let last = sh.v.weeks.len() - 1;
-    let before = last.checked_sub(TREND_WEEKS);
+    let now = headline::now(sh);
+    let before = now.and_then(|p| headline::earlier(sh, p));
     // Over every rep of the build: the hidden teams are protected by the
     // complementary rule, not by leaving their people out.
     let series = &sh.v.overall;
-    let overall = figure(
-        series[last],
-        at_or_none(series, before),
+    let overall = headline_figure(
+        series,
+        now,
+        before,
         &input.config.consistency.levels,
-        sh.v.all_hidden(),
+        sh.v.all_hidden().then(|| t(input, "group_too_small").to_string()),
     );
+    let since = since_words(sh, before);
     let goal = input.config.goal;
     let winning = overall.value.is_some_and(|v| v >= goal);
     let sentence = match (overall.value, overall.change) {
@@ -42,7 +44,14 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 ("value", &locale::percent(lang, v)),
                 ("goal", &locale::percent(lang, goal)),
                 ("change", &locale::points(lang, c)),
-                ("weeks", &TREND_WEEKS.to_string()),
+                ("since", since.as_deref().unwrap_or_default()),
+            ],
+        ),
+        (Some(v), None) => charts::fill(
+            t(input, "scoreboard_sentence_first"),
+            &[
+                ("value", &locale::percent(lang, v)),
+                ("goal", &locale::percent(lang, goal)),
             ],
         ),
         _ => t(input, "not_enough_data").to_string(),
@@ -55,6 +64,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     let mut charts_html = Vec::new();
     if !sh.v.all_hidden() {
         let mut trend_series = vec![charts::TrendSeries {
+            colour: super::colours::all_teams(),
             name: t(input, "all_teams").into(),
             values: series.clone(),
         }];
@@ -63,20 +73,20 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 && let Some(team) = input.data.team(id)
             {
                 trend_series.push(charts::TrendSeries {
+                    colour: super::colours::team_colour(input, id),
                     name: team.name.clone(),
                     values: f.cr_series.clone(),
                 });
             }
         }
         let chart = charts::trend(
-            &charts::TrendInput {
-                id: "home-trend".into(),
-                title: t(input, "chart_trend_title").into(),
-                weeks: sh.week_keys(0),
-                series: trend_series,
-                goal: Some(goal),
-                markers: story_markers(input, None, None),
-            },
+            &super::charts::trend_input(
+                sh,
+                "home-trend".into(),
+                t(input, "chart_trend_title").into(),
+                trend_series,
+                story_markers(input, None, None),
+            ),
             &sh.text,
         );
         charts_html.push(charts::render_html(&chart));
@@ -85,6 +95,12 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     Some((
         ScoreboardView {
             as_of: as_of.to_string(),
+            period: period_words(sh, now),
+            since,
+            latest_report: sh.v.months.keys().next_back().map(|m| Link {
+                title: locale::month(lang, &m.to_string()),
+                route: format!("reports/{m}/index.html"),
+            }),
             overall,
             goal,
             winning,

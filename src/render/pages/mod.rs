@@ -4,6 +4,8 @@
 
 pub mod behaviour;
 pub mod charts;
+pub mod colours;
+pub mod headline;
 pub mod health;
 pub mod home;
 pub mod person;
@@ -21,8 +23,6 @@ use crate::week::Week;
 
 /// Weeks shown in heatmaps: a half year reads well on a laptop and on A4.
 const HEATMAP_WEEKS: usize = 26;
-/// Weeks back for the scoreboard's trend arrow.
-const TREND_WEEKS: usize = 4;
 
 /// A page's view of the build: the visible figures and how to name people.
 pub struct Shown<'a> {
@@ -91,11 +91,7 @@ pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Lev
         };
     }
     let change = now.zip(before).map(|(a, b)| a - b);
-    let trend = match change {
-        Some(c) if c > 0.005 => "up",
-        Some(c) if c < -0.005 => "down",
-        _ => "flat",
-    };
+    let trend = trend_of(change);
     Figure {
         value: now,
         level: Level::of(now, levels).key().into(),
@@ -118,8 +114,58 @@ pub fn figure_why(
     f
 }
 
-fn at_or_none(series: &[Option<f64>], i: Option<usize>) -> Option<f64> {
-    i.and_then(|i| series.get(i).copied().flatten())
+/// A headline: `series` read at `now`, with its change since `before`
+/// (the one definition of a change, in [`headline::change`]).
+pub fn headline_figure(
+    series: &[Option<f64>],
+    now: Option<headline::Point>,
+    before: Option<headline::Point>,
+    levels: &crate::config::Levels,
+    why: Option<String>,
+) -> Figure {
+    let mut f = figure_why(headline::at(series, now), None, levels, why);
+    if !f.suppressed {
+        f.change = headline::change(series, now, before);
+        f.trend = trend_of(f.change);
+    }
+    f
+}
+
+fn trend_of(change: Option<f64>) -> &'static str {
+    match change {
+        Some(c) if c > 0.005 => "up",
+        Some(c) if c < -0.005 => "down",
+        _ => "flat",
+    }
+}
+
+/// "consistency over the 13 weeks to 2026-W47": the headline's measure and period.
+pub fn period_words(sh: &Shown, at: Option<headline::Point>) -> String {
+    at.map(|p| {
+        chart::fill(
+            super::t(sh.input, "headline_period"),
+            &[
+                ("window", &sh.input.config.consistency.window_weeks.to_string()),
+                ("week", &p.week.to_string()),
+            ],
+        )
+    })
+    .unwrap_or_default()
+}
+
+/// "since the end of October (2026-W44)": the point a change compares with.
+pub fn since_words(sh: &Shown, before: Option<headline::Point>) -> Option<String> {
+    let p = before?;
+    Some(chart::fill(
+        super::t(sh.input, "change_since"),
+        &[
+            (
+                "month",
+                &crate::locale::month(sh.input.config.language, &p.week.month().to_string()).to_lowercase(),
+            ),
+            ("week", &p.week.to_string()),
+        ],
+    ))
 }
 
 /// Story markers for a trend chart: stories (optionally of one behaviour) by week.

@@ -12,8 +12,8 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
     let p = sh.v.people.get(id)?;
     let levels = &input.config.consistency.levels;
     let lang = input.config.language;
-    let last = sh.v.weeks.len().checked_sub(1);
-    let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
+    let now = headline::now(sh);
+    let before = now.and_then(|p| headline::earlier(sh, p));
     let targets = targets(input);
     let behaviours = p
         .behaviours
@@ -31,7 +31,12 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
                     &sh.text,
                 )),
                 route: format!("behaviours/{bid}/index.html"),
-                figure: figure(b.cr, before.and_then(|j| sh.v.behaviour_cr_at(b, j)), levels, false),
+                figure: figure(
+                    b.cr,
+                    before.and_then(|p| sh.v.behaviour_cr_at(b, p.index)),
+                    levels,
+                    false,
+                ),
                 hits: b.hits,
                 eligible: b.eligible,
                 strength: b.strength,
@@ -94,7 +99,7 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
             route: format!("teams/{}/index.html", t.id),
         }),
         role: person.role.clone(),
-        figure: figure(p.cr, at_or_none(&p.cr_series, before), levels, false),
+        figure: headline_figure(&p.cr_series, now, before, levels, None),
         behaviours,
         charts: charts_html,
         sessions,

@@ -35,43 +35,38 @@ pub fn report_views(
         .enumerate()
         .map(|(i, &month)| {
             let f = &sh.v.months[&month];
-            let prev = sh.v.months.get(&month.prev());
             let key = month.to_string();
             let label = locale::month(lang, &key);
-            let overall = figure_why(f.cr, prev.and_then(|p| p.cr), levels, f.hidden.map(|w| sh.say(w)));
+            // The headline is the rolling CR as of the month's last week with
+            // data, its change since the end of the month before: for the
+            // latest month exactly the home page's figures.
+            let pt = headline::month_end(sh, month);
+            let before = pt.and_then(|p| headline::earlier(sh, p));
+            let overall = headline_figure(
+                &sh.v.overall,
+                pt,
+                before,
+                levels,
+                sh.v.all_hidden().then(|| t(input, "group_too_small").to_string()),
+            );
             let goal = input.config.goal;
-            let sentence = match (overall.value, prev.and_then(|p| p.cr)) {
-                _ if overall.suppressed => overall.why.clone().unwrap_or_default(),
-                (Some(v), Some(p)) => charts::fill(
-                    t(input, "report_sentence"),
-                    &[
-                        ("from", &locale::percent(lang, p)),
-                        ("to", &locale::percent(lang, v)),
-                        ("previous", &locale::month(lang, &month.prev().to_string())),
-                        ("goal", &locale::percent(lang, goal)),
-                    ],
-                ),
-                (Some(v), None) => charts::fill(
-                    t(input, "report_sentence_first"),
-                    &[
-                        ("value", &locale::percent(lang, v)),
-                        ("goal", &locale::percent(lang, goal)),
-                    ],
-                ),
-                _ => t(input, "not_enough_data").to_string(),
-            };
-            let behaviours = input
+            let partial = headline::partial(sh, month);
+            let no_series: Vec<Option<f64>> = Vec::new();
+            let behaviours: Vec<ReportRow> = input
                 .content
                 .behaviours
                 .iter()
                 .filter_map(|b| {
-                    let now = f.behaviours.get(&b.id).copied().flatten();
-                    let before = prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten());
-                    (now.is_some() || before.is_some()).then(|| ReportRow {
+                    let series = sh.v.behaviours.get(&b.id).unwrap_or(&no_series);
+                    let now = headline::at(series, pt);
+                    let month_cr = f.behaviours.get(&b.id).copied().flatten();
+                    (now.is_some() || month_cr.is_some()).then(|| ReportRow {
                         title: b.meta.title.clone(),
                         route: b.route.clone(),
-                        figure: figure_why(
-                            now,
+                        month_cr,
+                        figure: headline_figure(
+                            series,
+                            pt,
                             before,
                             levels,
                             f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
@@ -84,14 +79,23 @@ pub fn report_views(
                 .teams
                 .iter()
                 .map(|team| {
-                    let now = f.teams.get(&team.id).copied().flatten();
-                    let before = prev.and_then(|p| p.teams.get(&team.id).copied().flatten());
+                    let shown = sh.v.teams.get(&team.id);
+                    let series = shown.map_or(&no_series, |s| &s.cr_series);
                     let (cov, min) = f.team_coaching.get(&team.id).copied().unwrap_or((None, None));
-                    let why = f.hidden_teams.get(&team.id).map(|w| sh.say(*w));
+                    let why = headline::at(series, pt)
+                        .is_none()
+                        .then(|| {
+                            f.hidden_teams
+                                .get(&team.id)
+                                .map(|w| sh.say(*w))
+                                .or_else(|| sh.why_hidden(&team.id))
+                        })
+                        .flatten();
                     ReportTeamRow {
                         name: team.name.clone(),
+                        month_cr: f.teams.get(&team.id).copied().flatten(),
                         route: format!("teams/{}/index.html", team.id),
-                        figure: figure_why(now, before, levels, why),
+                        figure: headline_figure(series, pt, before, levels, why),
                         coaching_coverage: cov,
                         coaching_minutes: min,
                         role_model_gap: f.role_model_gaps.get(&team.id).copied().flatten(),
@@ -101,7 +105,7 @@ pub fn report_views(
             let most_improved_team = teams
                 .iter()
                 .filter_map(|r| Some((r, r.figure.change?)))
-                .filter(|(_, c)| *c > 0.0)
+                .filter(|(_, c)| *c > 0.005)
                 .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| b.0.name.cmp(&a.0.name)))
                 .map(|(r, c)| Recognition {
                     name: r.name.clone(),
@@ -109,11 +113,15 @@ pub fn report_views(
                     change: c,
                 });
             let most_improved_people = if input.scope.mode == crate::config::PrivacyMode::Named {
+                // The same change as on the team and person pages.
                 let mut gains: Vec<(String, f64)> = f
                     .reps
-                    .iter()
-                    .filter_map(|(id, now)| Some((id.clone(), now - prev?.reps.get(id)?)))
-                    .filter(|(_, c)| *c > 0.0)
+                    .keys()
+                    .filter_map(|id| {
+                        let p = sh.v.people.get(id)?;
+                        Some((id.clone(), headline::change(&p.cr_series, pt, before)?))
+                    })
+                    .filter(|(_, c)| *c > 0.005)
                     .collect();
                 gains.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 gains
@@ -130,26 +138,32 @@ pub fn report_views(
             } else {
                 Vec::new()
             };
+            let summary = summary(sh, &overall, before, &teams, &behaviours);
             let mut report_charts = Vec::new();
-            if f.cr.is_some() {
+            if overall.value.is_some() || f.cr.is_some() {
                 report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
                 let bars = input
                     .content
                     .behaviours
                     .iter()
-                    .filter(|b| f.behaviours.get(&b.id).copied().flatten().is_some())
-                    .map(|b| charts::BehaviourBar {
-                        title: b.meta.title.clone(),
-                        this_month: f.behaviours.get(&b.id).copied().flatten(),
-                        last_month: prev.and_then(|p| p.behaviours.get(&b.id).copied().flatten()),
+                    .filter_map(|b| {
+                        let series = sh.v.behaviours.get(&b.id)?;
+                        headline::at(series, pt)?;
+                        Some(charts::BehaviourBar {
+                            title: b.meta.title.clone(),
+                            this_month: headline::at(series, pt),
+                            last_month: headline::at(series, before),
+                        })
                     })
                     .collect();
                 report_charts.push(charts::render_html(&charts::behaviour_bars(
                     &charts::BehaviourBarsInput {
                         id: format!("report-{key}-behaviours"),
                         title: t(input, "report_behaviours").into(),
-                        this_month: key.clone(),
-                        last_month: month.prev().to_string(),
+                        this_month: pt.map(|p| p.week.to_string()).unwrap_or_else(|| key.clone()),
+                        last_month: before
+                            .map(|p| p.week.to_string())
+                            .unwrap_or_else(|| month.prev().to_string()),
                         behaviours: bars,
                     },
                     &sh.text,
@@ -161,6 +175,7 @@ pub fn report_views(
                             month: mo.to_string(),
                             coverage: fig.coaching_coverage,
                             minutes_per_rep: fig.coaching_minutes_per_rep,
+                            passed: headline::partial(sh, *mo).map(|p| p.share()),
                         })
                         .collect();
                 report_charts.push(charts::render_html(&charts::coverage(
@@ -184,38 +199,7 @@ pub fn report_views(
                 .as_ref()
                 .and_then(|c| c.title.clone())
                 .unwrap_or_else(|| charts::fill(t(input, "report_title"), &[("month", &label)]));
-            let changes = input
-                .history
-                .changes_in_month(&key, &["behaviours/", "coaching/"])
-                .into_iter()
-                .map(|c| ChangeView {
-                    date: locale::date(lang, c.date),
-                    datetime: c.date.to_string(),
-                    subject: c.subject.clone(),
-                    pages: c
-                        .files
-                        .iter()
-                        .filter_map(|f| {
-                            let route = input.content.routes().get(f)?.clone();
-                            let title = input
-                                .content
-                                .behaviours
-                                .iter()
-                                .find(|b| b.rel == *f)
-                                .map(|b| b.meta.title.clone())
-                                .or_else(|| {
-                                    input
-                                        .content
-                                        .guides
-                                        .iter()
-                                        .find(|g| g.rel == *f)
-                                        .map(|g| g.meta.title.clone())
-                                })?;
-                            Some(Link { title, route })
-                        })
-                        .collect(),
-                })
-                .collect();
+            let changes = super::super::page_changes(input, Some(&key));
             let link = |m: Month| Link {
                 title: locale::month(lang, &m.to_string()),
                 route: format!("reports/{m}/index.html"),
@@ -227,9 +211,25 @@ pub fn report_views(
                 month_label: label,
                 title,
                 winning: overall.value.is_some_and(|v| v >= goal),
+                period: period_words(sh, pt),
+                since: since_words(sh, before),
+                provisional: partial.map(|p| {
+                    charts::fill(
+                        t(input, "report_provisional"),
+                        &[
+                            ("from", &p.first.number().to_string()),
+                            ("to", &p.covered_last.number().to_string()),
+                            ("last", &p.last.number().to_string()),
+                        ],
+                    )
+                }),
+                month_cr: if f.hidden.is_some() { None } else { f.cr },
+                sentence: summary.first().cloned().unwrap_or_default(),
+                summary,
+                lead_lag_words: f.lead_lag.and_then(|ll| lead_lag_words(sh, ll.rho?, ll.n)),
+                minutes_target: input.config.coaching.target_minutes * partial.map_or(1.0, |p| p.share()),
                 overall,
                 goal,
-                sentence,
                 charts: report_charts,
                 behaviours,
                 teams,
@@ -256,6 +256,7 @@ pub fn report_views(
         items: views
             .iter()
             .map(|v| ReportRow {
+                month_cr: None,
                 title: v.title.clone(),
                 route: format!("reports/{}/index.html", v.month),
                 figure: v.overall.clone(),
@@ -263,6 +264,104 @@ pub fn report_views(
             .collect(),
     };
     (views, index)
+}
+
+/// Page 1's three sentences: where we stand against the goal, which team
+/// leads and which needs help, the behaviour to focus on next month.
+fn summary(
+    sh: &Shown,
+    overall: &Figure,
+    before: Option<headline::Point>,
+    teams: &[ReportTeamRow],
+    behaviours: &[ReportRow],
+) -> Vec<String> {
+    let input = sh.input;
+    let lang = input.config.language;
+    let pct = |v: f64| locale::percent(lang, v);
+    let goal = pct(input.config.goal);
+    let mut out = Vec::new();
+    let Some(value) = overall.value else {
+        out.push(
+            overall
+                .why
+                .clone()
+                .unwrap_or_else(|| t(input, "not_enough_data").to_string()),
+        );
+        return out;
+    };
+    let verdict = t(
+        input,
+        if value >= input.config.goal {
+            "summary_at_goal"
+        } else {
+            "summary_below_goal"
+        },
+    );
+    out.push(match (overall.change, since_words(sh, before)) {
+        (Some(c), Some(since)) => charts::fill(
+            t(input, "summary_standing"),
+            &[
+                ("value", &pct(value)),
+                ("goal", &goal),
+                ("verdict", verdict),
+                ("change", &locale::points(lang, c)),
+                ("since", &since),
+            ],
+        ),
+        _ => charts::fill(
+            t(input, "summary_standing_first"),
+            &[("value", &pct(value)), ("goal", &goal), ("verdict", verdict)],
+        ),
+    });
+    let mut ranked: Vec<(&str, f64)> = teams
+        .iter()
+        .filter_map(|r| Some((r.name.as_str(), r.figure.value?)))
+        .collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    match ranked.as_slice() {
+        [] => {}
+        [(only, v)] => out.push(charts::fill(
+            t(input, "summary_one_team"),
+            &[("team", only), ("value", &pct(*v))],
+        )),
+        [(lead, lv), .., (lag, gv)] => out.push(charts::fill(
+            t(input, "summary_teams"),
+            &[("leader", lead), ("lv", &pct(*lv)), ("laggard", lag), ("gv", &pct(*gv))],
+        )),
+    }
+    let weakest = behaviours
+        .iter()
+        .filter_map(|r| Some((r.title.as_str(), r.figure.value?)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.cmp(b.0)));
+    if let Some((title, v)) = weakest {
+        out.push(charts::fill(
+            t(input, "summary_focus"),
+            &[("behaviour", title), ("value", &pct(v))],
+        ));
+    }
+    out
+}
+
+/// The lead–lag in plain words, with ρ and n in brackets for who wants them.
+fn lead_lag_words(sh: &Shown, rho: f64, n: usize) -> Option<String> {
+    let strength = match rho.abs() {
+        r if r < 0.1 => "lead_lag_none_visible",
+        r if r < 0.3 && rho > 0.0 => "lead_lag_weak_positive",
+        r if r < 0.3 => "lead_lag_weak_negative",
+        r if r < 0.5 && rho > 0.0 => "lead_lag_moderate_positive",
+        r if r < 0.5 => "lead_lag_moderate_negative",
+        _ if rho > 0.0 => "lead_lag_strong_positive",
+        _ => "lead_lag_strong_negative",
+    };
+    let lang = sh.input.config.language;
+    Some(charts::fill(
+        t(sh.input, "report_lead_lag_text"),
+        &[
+            ("words", t(sh.input, strength)),
+            ("rho", &locale::decimal(lang, rho, 2)),
+            ("n", &n.to_string()),
+        ],
+    ))
 }
 
 /// The theme's stylesheet for the self-contained report: without the font

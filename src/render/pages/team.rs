@@ -9,15 +9,16 @@ use crate::locale;
 pub fn team_card(sh: &Shown, id: &str) -> Option<TeamCard> {
     let team = sh.input.data.team(id)?;
     let f = sh.v.teams.get(id)?;
-    let last = sh.v.weeks.len().checked_sub(1);
-    let before = last.and_then(|l| l.checked_sub(TREND_WEEKS));
+    let now = headline::now(sh);
+    let before = now.and_then(|p| headline::earlier(sh, p));
     Some(TeamCard {
         id: id.to_string(),
         name: team.name.clone(),
         route: format!("teams/{id}/index.html"),
-        figure: figure_why(
-            f.cr,
-            at_or_none(&f.cr_series, before),
+        figure: headline_figure(
+            &f.cr_series,
+            now,
+            before,
             &sh.input.config.consistency.levels,
             sh.why_hidden(id),
         ),
@@ -44,8 +45,8 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
         charts_html.extend(bars_chart(sh, &format!("team-{id}-behaviours"), Some(id)));
         charts_html.push(coverage_chart(sh, &format!("team-{id}-coaching"), Some(id)));
         if sh.shows_people() {
-            let last = sh.v.weeks.len() - 1;
-            let before = last.checked_sub(TREND_WEEKS);
+            let now = headline::now(sh);
+            let before = now.and_then(|p| headline::earlier(sh, p));
             for (pid, name, p) in listed_reps(sh, id) {
                 let spark = charts::render_inline(&charts::sparkline(
                     &charts::SparklineInput {
@@ -60,7 +61,7 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
                     route: (input.scope.mode == crate::config::PrivacyMode::Named)
                         .then(|| format!("people/{pid}/index.html")),
                     name,
-                    figure: figure(p.cr, at_or_none(&p.cr_series, before), levels, false),
+                    figure: headline_figure(&p.cr_series, now, before, levels, None),
                     spark,
                 });
             }

@@ -1,0 +1,87 @@
+//! One figure, one definition: the headline of the site, a team or a
+//! behaviour is its rolling CR as of a named week, and a change compares
+//! that same measure at an earlier named point. Home, team pages, behaviour
+//! pages, reports and the mail copy all read their figures through here, so
+//! the latest report and the home page cannot disagree.
+
+use crate::week::{Month, Week};
+
+use super::Shown;
+
+/// A point in time a headline is read at: an index into the build's weeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Point {
+    pub index: usize,
+    pub week: Week,
+}
+
+/// The home page's and team pages' point: `as_of`.
+pub fn now(sh: &Shown) -> Option<Point> {
+    let index = sh.v.weeks.len().checked_sub(1)?;
+    Some(Point {
+        index,
+        week: sh.v.weeks[index],
+    })
+}
+
+/// The report of `month` reads its headline at the month's last week with data.
+pub fn month_end(sh: &Shown, month: Month) -> Option<Point> {
+    let index = sh.v.month_last_index(month)?;
+    Some(Point {
+        index,
+        week: sh.v.weeks[index],
+    })
+}
+
+/// The point every change is measured against: the last week of the month
+/// before the one `at` lies in ("since the end of October"). `None` when
+/// the data starts later.
+pub fn earlier(sh: &Shown, at: Point) -> Option<Point> {
+    month_end(sh, at.week.month().prev())
+}
+
+/// A series read at a point.
+pub fn at(series: &[Option<f64>], p: Option<Point>) -> Option<f64> {
+    p.and_then(|p| series.get(p.index).copied().flatten())
+}
+
+/// The one way a change is computed: the same series at two points; `None`
+/// (no change shown, never "from 0") when either side is undefined.
+pub fn change(series: &[Option<f64>], now: Option<Point>, before: Option<Point>) -> Option<f64> {
+    Some(at(series, now)? - at(series, before)?)
+}
+
+/// Whether `month` is partial: `as_of` lies before its last week.
+pub fn partial(sh: &Shown, month: Month) -> Option<Partial> {
+    let as_of = sh.v.as_of?;
+    let all = month.weeks();
+    let last = *all.last()?;
+    if as_of >= last {
+        return None;
+    }
+    let covered: Vec<Week> = all.iter().copied().filter(|w| *w <= as_of).collect();
+    Some(Partial {
+        first: *all.first()?,
+        last,
+        covered_last: *covered.last()?,
+        passed: covered.len(),
+        total: all.len(),
+    })
+}
+
+/// A month that is not over yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partial {
+    pub first: Week,
+    pub last: Week,
+    pub covered_last: Week,
+    pub passed: usize,
+    pub total: usize,
+}
+
+impl Partial {
+    /// The share of the month's weeks that have passed (for prorated targets).
+    pub fn share(self) -> f64 {
+        self.passed as f64 / self.total as f64
+    }
+}
