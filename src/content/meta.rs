@@ -42,6 +42,10 @@ pub struct BehaviourMeta {
     pub summary: Option<String>,
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// Mirror questions for a coaching conversation about this behaviour
+    /// (the behaviour page lists them; the coaching view picks two).
+    #[serde(default)]
+    pub questions: Vec<String>,
     pub weight: Option<i64>,
     pub owner: Option<String>,
     #[serde(default)]

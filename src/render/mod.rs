@@ -541,6 +541,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
             indicators: b.meta.indicators.clone(),
+            questions: b.meta.questions.clone(),
             html,
             toc,
             guides: content
@@ -569,7 +570,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             search_text: search_text(
                 rendered,
                 &b.rel,
-                &[b.meta.summary.as_deref().unwrap_or(""), &b.meta.indicators.join(" ")],
+                &[
+                    b.meta.summary.as_deref().unwrap_or(""),
+                    &b.meta.indicators.join(" "),
+                    &b.meta.questions.join(" "),
+                ],
             ),
         });
     }

@@ -135,6 +135,7 @@ pub struct BehaviourView {
     pub charts_note: Option<String>,
     pub half_life: f64,
     pub indicators: Vec<String>,
+    pub questions: Vec<String>,
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub guides: Vec<GuideCard>,
