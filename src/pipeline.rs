@@ -220,7 +220,8 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         .iter()
         .map(|b| (b.id.clone(), b.meta.target))
         .collect();
-    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets);
+    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
+        .with_coaching(&data.sessions);
     let input = render::Input {
         previous: &opts.previous,
         salt,

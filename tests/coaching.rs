@@ -131,7 +131,7 @@ fn wider_builds_contain_no_coaching_page_commitment_or_focus() {
                 OLD_COMMITMENT,
                 "oost/coaching",
                 "daalde van",
-                "coach-rep",
+                "class=\"coach-rep",
             ] {
                 assert!(!text.contains(needle), "{audience}: {rel} contains `{needle}`");
             }

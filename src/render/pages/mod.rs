@@ -4,6 +4,7 @@
 
 pub mod behaviour;
 pub mod charts;
+pub mod coaching;
 pub mod health;
 pub mod home;
 pub mod person;

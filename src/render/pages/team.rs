@@ -76,6 +76,11 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
         .filter(|_| named)
         .and_then(|m| sh.name(m));
     Some(TeamView {
+        coaching_route: sh
+            .v
+            .coaching
+            .contains_key(id)
+            .then(|| format!("teams/{id}/coaching/index.html")),
         role_model_gap: if hidden { None } else { f.role_model_gap },
         manager_figure: (!hidden && named).then(|| figure(f.manager_cr, None, levels, false)),
         managers_note: (!named)
