@@ -445,6 +445,8 @@ pub struct CoachRep {
     pub focus: String,
     pub focus_link: Option<Link>,
     pub commitment: Option<CommitmentView>,
+    /// When the latest commitment is from this week: the one before it.
+    pub previous: Option<CommitmentView>,
     pub questions: Vec<String>,
     pub questions_note: Option<String>,
     pub recognise: Vec<String>,

@@ -67,7 +67,9 @@ pub fn choose_focus(rows: &[(&str, Option<f64>, Option<f64>)]) -> Option<Focus> 
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut best: Option<(&str, f64, f64)> = None;
     for &&(b, now, before) in &sorted {
-        let (Some(now), Some(before)) = (now, before) else { continue };
+        let (Some(now), Some(before)) = (now, before) else {
+            continue;
+        };
         let drop = before - now;
         if drop + EPS < MIN_DROP {
             continue;
@@ -158,15 +160,31 @@ mod tests {
 
     #[test]
     fn the_biggest_drop_wins_over_the_weakest() {
-        let f = choose_focus(&[("a", Some(0.2), Some(0.25)), ("b", Some(0.54), Some(0.8)), ("c", Some(0.6), Some(0.75))]).unwrap();
+        let f = choose_focus(&[
+            ("a", Some(0.2), Some(0.25)),
+            ("b", Some(0.54), Some(0.8)),
+            ("c", Some(0.6), Some(0.75)),
+        ])
+        .unwrap();
         assert_eq!(f.behaviour, "b");
         assert_eq!(f.reason, Reason::Drop { from: 0.8, to: 0.54 });
     }
 
     #[test]
     fn without_a_drop_the_weakest_is_chosen() {
-        let f = choose_focus(&[("a", Some(0.7), Some(0.75)), ("b", Some(0.3), Some(0.3)), ("c", Some(0.9), None)]).unwrap();
-        assert_eq!(f, Focus { behaviour: "b".into(), reason: Reason::Weakest { cr: 0.3 } });
+        let f = choose_focus(&[
+            ("a", Some(0.7), Some(0.75)),
+            ("b", Some(0.3), Some(0.3)),
+            ("c", Some(0.9), None),
+        ])
+        .unwrap();
+        assert_eq!(
+            f,
+            Focus {
+                behaviour: "b".into(),
+                reason: Reason::Weakest { cr: 0.3 }
+            }
+        );
     }
 
     #[test]
@@ -177,7 +195,11 @@ mod tests {
 
     #[test]
     fn ties_are_broken_by_lower_cr_then_id_whatever_the_order() {
-        let rows = [("z", Some(0.5), Some(0.7)), ("m", Some(0.4), Some(0.6)), ("a", Some(0.5), Some(0.7))];
+        let rows = [
+            ("z", Some(0.5), Some(0.7)),
+            ("m", Some(0.4), Some(0.6)),
+            ("a", Some(0.5), Some(0.7)),
+        ];
         let mut rev = rows;
         rev.reverse();
         assert_eq!(choose_focus(&rows).unwrap().behaviour, "m");

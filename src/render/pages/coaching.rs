@@ -59,7 +59,10 @@ pub fn coaching_view(sh: &Shown, team: &str) -> Option<CoachingView> {
             title: name.clone(),
             route: format!("teams/{team}/index.html"),
         },
-        intro: fill(t(input, "coach_intro"), &[("team", &name), ("week", &as_of.to_string())]),
+        intro: fill(
+            t(input, "coach_intro"),
+            &[("team", &name), ("week", &as_of.to_string())],
+        ),
         weeks: sh.week_keys(from),
         legend: STATES.iter().map(|s| rhythm_cell(input, *s)).collect(),
         reps: reps.into_iter().map(|(_, r)| r).collect(),
@@ -79,7 +82,12 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
         .map(|(bid, b)| RhythmRow {
             behaviour: behaviour_title(input, bid).to_string(),
             cells: (from..=last)
-                .map(|i| rhythm_cell(input, cell_state(b.cells[i], targets.get(bid.as_str()).copied().unwrap_or(1))))
+                .map(|i| {
+                    rhythm_cell(
+                        input,
+                        cell_state(b.cells[i], targets.get(bid.as_str()).copied().unwrap_or(1)),
+                    )
+                })
                 .collect(),
         })
         .collect();
@@ -115,7 +123,9 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
                 Vec::new()
             } else {
                 let start = chrono::Datelike::iso_week(&as_of.monday()).week() as usize % all.len();
-                (0..all.len().min(2)).map(|k| all[(start + k) % all.len()].clone()).collect()
+                (0..all.len().min(2))
+                    .map(|k| all[(start + k) % all.len()].clone())
+                    .collect()
             };
             let note = qs.is_empty().then(|| t(input, "coach_questions_none").to_string());
             (
@@ -129,7 +139,7 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
             )
         }
     };
-    let commitment = r.latest_commitment().map(|s| {
+    let view_of = |s: &crate::teamdata::Session| {
         let start = session_week_start(s);
         let date = locale::date(lang, s.date);
         let moved = s
@@ -141,10 +151,16 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
                 let target = targets.get(bid.as_str()).copied().unwrap_or(1);
                 // Weeks after the session's week, up to as_of.
                 let after: Vec<usize> = (0..=last).filter(|&i| sh.v.weeks[i].monday() > start).collect();
+                if after.is_empty() {
+                    return Some(fill(t(input, "coach_moved_new"), &[("behaviour", title)]));
+                }
                 let eligible = after.iter().filter(|&&i| b.cells[i].eligible()).count();
                 let hits = after.iter().filter(|&&i| b.cells[i].hit(target)).count();
                 if eligible == 0 {
-                    return Some(fill(t(input, "coach_moved_nothing"), &[("date", &date), ("behaviour", title)]));
+                    return Some(fill(
+                        t(input, "coach_moved_nothing"),
+                        &[("date", &date), ("behaviour", title)],
+                    ));
                 }
                 let at = sh.v.weeks.iter().position(|w| w.monday() == start);
                 let then = at.and_then(|j| sh.v.behaviour_cr_at(b, j));
@@ -167,7 +183,21 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
             text: s.commitment.clone().unwrap_or_default(),
             moved,
         }
-    });
+    };
+    let commitment = r.latest_commitment().map(view_of);
+    // A commitment made this week cannot have moved yet: the one before it
+    // shows whether the behaviour moved.
+    let previous = r
+        .latest_commitment()
+        .filter(|s| Week::of(s.date) >= as_of)
+        .and_then(|latest| {
+            r.sessions
+                .iter()
+                .rev()
+                .filter(|s| s.commitment.is_some() && s.date < latest.date && Week::of(s.date) < as_of)
+                .find(|s| Week::of(s.date) < Week::of(latest.date))
+        })
+        .map(view_of);
     let recognise = recognise(sh, r, p, last);
     let (last_coached, minutes, due) = rhythm_of_coaching(sh, r, as_of);
     CoachRep {
@@ -177,6 +207,7 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
         focus,
         focus_link,
         commitment,
+        previous,
         questions,
         questions_note,
         recognise,
@@ -196,6 +227,10 @@ fn recognise(sh: &Shown, r: &RepCoaching, p: &PersonFigures, last: usize) -> Vec
     let window = input.config.consistency.window_weeks as usize;
     let mut out = Vec::new();
     let back = last.checked_sub(window);
+    let mut became = Vec::new();
+    // The longest current streak among behaviours that did not just become
+    // consistent (those are named already); ties go to the first by id.
+    let mut streak: Option<(&str, u32)> = None;
     for (bid, b) in &p.behaviours {
         let title = behaviour_title(input, bid);
         let earlier = back.and_then(|j| sh.v.behaviour_cr_at(b, j));
@@ -203,21 +238,29 @@ fn recognise(sh: &Shown, r: &RepCoaching, p: &PersonFigures, last: usize) -> Vec
             && Level::of(Some(now), levels) == Level::Consistent
             && Level::of(Some(then), levels) != Level::Consistent
         {
-            out.push(fill(
-                t(input, "coach_recognise_consistent"),
-                &[
-                    ("behaviour", title),
-                    ("to", &locale::percent(lang, now)),
-                    ("from", &locale::percent(lang, then)),
-                    ("before", &back.map(|j| sh.v.weeks[j].to_string()).unwrap_or_default()),
-                ],
+            became.push(format!(
+                "{title} ({} → {})",
+                locale::percent(lang, then),
+                locale::percent(lang, now)
             ));
-        } else if b.streak_current >= STREAK_WORTH_NAMING {
-            out.push(fill(
-                t(input, "coach_recognise_streak"),
-                &[("behaviour", title), ("n", &b.streak_current.to_string())],
-            ));
+        } else if b.streak_current >= STREAK_WORTH_NAMING && streak.is_none_or(|(_, n)| b.streak_current > n) {
+            streak = Some((title, b.streak_current));
         }
+    }
+    if !became.is_empty() {
+        out.push(fill(
+            t(input, "coach_recognise_consistent"),
+            &[
+                ("behaviours", &became.join(", ")),
+                ("before", &back.map(|j| sh.v.weeks[j].to_string()).unwrap_or_default()),
+            ],
+        ));
+    }
+    if let Some((title, n)) = streak {
+        out.push(fill(
+            t(input, "coach_recognise_streak"),
+            &[("behaviour", title), ("n", &n.to_string())],
+        ));
     }
     for s in &input.content.stories {
         if s.meta.people.contains(&r.person) {
@@ -250,9 +293,14 @@ fn rhythm_of_coaching(sh: &Shown, r: &RepCoaching, as_of: Week) -> (String, Stri
         None => (t(input, "coach_last_never").to_string(), i64::MAX),
         Some(s) => {
             let ago = Week::of(s.date).weeks_until(as_of);
+            let key = if ago == 0 {
+                "coach_last_this_week"
+            } else {
+                "coach_last_date"
+            };
             (
                 fill(
-                    t(input, "coach_last_date"),
+                    t(input, key),
                     &[
                         ("date", &locale::date(lang, s.date)),
                         ("weeks", &ago.to_string()),
