@@ -3,8 +3,9 @@
 //!
 //! Besides the site itself it writes what a programme in git needs from day
 //! one: a `.gitignore` for the build outputs (they hold personal data and
-//! never belong in the repository) and a pre-commit hook that refuses a
-//! commit `ritme check --strict` would fail.
+//! never belong in the repository), a pre-commit hook that refuses a
+//! commit `ritme check --strict` would fail, and a CI workflow that checks
+//! the site and builds every audience.
 
 use std::fs;
 use std::path::Path;
@@ -68,6 +69,10 @@ fi
 exec ritme check --strict "$site"
 "#;
 
+/// A GitHub Actions workflow that checks the new site and builds every
+/// audience: ritme's own `ci/github-actions.yml`, so the two never differ.
+pub const CI_WORKFLOW: (&str, &str) = (".github/workflows/ritme.yml", include_str!("../ci/github-actions.yml"));
+
 /// What `create` wrote.
 pub struct Created {
     pub files: usize,
@@ -99,8 +104,10 @@ pub fn create(dir: &Path, starter: Starter) -> Result<Created, Error> {
     let hook = dir.join(".githooks/pre-commit");
     write(&hook, PRE_COMMIT.as_bytes())?;
     make_executable(&hook)?;
+    let (ci, workflow) = CI_WORKFLOW;
+    write(&dir.join(ci), workflow.as_bytes())?;
     Ok(Created {
-        files: files.len() + 2,
+        files: files.len() + 3,
         git: init_git(dir),
     })
 }

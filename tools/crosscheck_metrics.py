@@ -5,8 +5,13 @@ check a build's metrics.json figure by figure to 1e-6.
 usage: tools/crosscheck_metrics.py SITE OUT/metrics.json
 Build SITE in named mode first (so metrics.json has `people`). It follows
 the readings written in the README's "Metrics" section.
+
+Rates are exact fractions here (CRs are ratios of small integers), so levels
+and Spearman ties are decided on exact values; ritme must agree, whatever
+the order of its files and behaviours. Exits 1 on any mismatch.
 """
 import sys, os, glob, json, datetime, math
+from fractions import Fraction
 import yaml
 site, metrics_path = sys.argv[1], sys.argv[2]
 M = json.load(open(metrics_path))
@@ -14,7 +19,8 @@ cfg = yaml.safe_load(open(f"{site}/ritme.yaml")) or {}
 cons = cfg.get("consistency", {}) or {}
 W, MINW, H0 = cons.get("window_weeks", 13), cons.get("min_weeks", 6), cons.get("half_life", 2)
 lv = cons.get("levels", {}) or {}
-LC, LD = lv.get("consistent", .8), lv.get("developing", .5)
+# Thresholds as the decimals written in ritme.yaml: 0.8 is 4/5 exactly.
+LC, LD = Fraction(str(lv.get("consistent", .8))), Fraction(str(lv.get("developing", .5)))
 MIN_GROUP = (cfg.get("privacy", {}) or {}).get("min_group_size", 5)
 def fm(p):
     t = open(p).read().split("---")[1]; return yaml.safe_load(t)
@@ -58,7 +64,7 @@ def cr_at(pid, b, j):
         c = cell(pid, b, weeks[i])
         if c in ("inactive", "skip"): continue
         el += 1; hits += cnt(c) >= t
-    return (hits, el, hits / el if el >= MINW and el > 0 else None)
+    return (hits, el, Fraction(hits, el) if el >= MINW and el > 0 else None)
 def mean(xs):
     xs = [x for x in xs if x is not None]; return sum(xs) / len(xs) if xs else None
 def level(c):
@@ -73,8 +79,8 @@ def cmp(path, mine, theirs):
     n += 1
     if mine is None or theirs is None:
         ok = mine is None and theirs is None
-    elif isinstance(mine, float) or isinstance(theirs, float):
-        ok = abs(mine - theirs) < 1e-6
+    elif isinstance(mine, (float, Fraction)) or isinstance(theirs, float):
+        ok = abs(float(mine) - theirs) < 1e-6
     else: ok = mine == theirs
     if not ok:
         errs += 1
@@ -83,6 +89,7 @@ J = len(weeks) - 1
 for pid, p in people.items():
     if "people" not in M: break
     cmp(f"people.{pid}.cr", pcr(pid, J), M["people"][pid]["cr"])
+    cmp(f"people.{pid}.level", level(pcr(pid, J)), M["people"][pid]["level"])
     for b in rules:
         if not applies(b, p): continue
         t, _, h = rules[b]; hits, el, c = cr_at(pid, b, J)
@@ -132,7 +139,7 @@ for mo in months:
                 c = cell(pid, b, weeks[i])
                 if c in ("inactive", "skip"): continue
                 el += 1; h += cnt(c) >= t
-            if el: ratios[b] = h / el
+            if el: ratios[b] = Fraction(h, el)
         if ratios: rr[pid] = sum(ratios.values()) / len(ratios); per_b[pid] = ratios
     cmp(f"months.{mo}.cr", mean(list(rr.values())), mm["cr"])
     for b in rules: cmp(f"months.{mo}.b.{b}", mean([per_b[p].get(b) for p in per_b]), mm["behaviours"][b]["cr"])
@@ -147,10 +154,9 @@ for mo in months:
     pts = []
     for pid, o in (outcomes.get(mo) or {}).items():
         c = pcr(pid, jl); tot = o["won"] + o["lost"]
-        if c is not None and tot > 0: pts.append((c, o["won"] / tot))
-    # Ties as in src/metrics/stats.rs: equal up to float noise, measured
-    # from the first value of the tie.
-    def tied(a, b): return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1.0)
+        if c is not None and tot > 0: pts.append((c, Fraction(o["won"], tot)))
+    # Exact fractions: equal values tie, as ritme must see them too.
+    def tied(a, b): return a == b
     def ranks(v):
         s = sorted(range(len(v)), key=lambda i: v[i]); r = [0]*len(v); i = 0
         while i < len(s):
@@ -166,3 +172,4 @@ for mo in months:
         ll = mm["lead_lag"]; cmp(f"months.{mo}.ll.n", len(pts), ll and ll["n"]); cmp(f"months.{mo}.ll.rho", rho, ll and ll["rho"])
     else: cmp(f"months.{mo}.ll", None, mm["lead_lag"])
 print(f"{n} figures compared, {errs} mismatches")
+sys.exit(1 if errs else 0)

@@ -39,13 +39,15 @@ impl Level {
     ];
 
     /// `consistent` CR ≥ consistent threshold · `developing` ≥ developing ·
-    /// `incidental` above 0 · `absent` exactly 0 · `insufficient` undefined.
+    /// `incidental` above 0 · `absent` 0 · `insufficient` undefined. Each
+    /// comparison is as if the CR were computed exactly: within 1e-9 of a
+    /// threshold (or of 0) counts as on it.
     pub fn of(cr: Option<f64>, levels: &crate::config::Levels) -> Level {
         match cr {
             None => Level::Insufficient,
-            Some(c) if c >= levels.consistent => Level::Consistent,
-            Some(c) if c >= levels.developing => Level::Developing,
-            Some(c) if c > 0.0 => Level::Incidental,
+            Some(c) if stats::at_least(c, levels.consistent) => Level::Consistent,
+            Some(c) if stats::at_least(c, levels.developing) => Level::Developing,
+            Some(c) if c > 0.0 && !stats::tied(c, 0.0) => Level::Incidental,
             Some(_) => Level::Absent,
         }
     }
@@ -501,7 +503,7 @@ fn month_figures(
     }
     let reps: BTreeMap<String, f64> = rep_ratios
         .iter()
-        .map(|(id, r)| (id.to_string(), r.values().sum::<f64>() / r.len() as f64))
+        .filter_map(|(id, r)| Some((id.to_string(), mean_defined(r.values().map(|v| Some(*v)))?)))
         .collect();
     let cr = mean_defined(reps.values().map(|v| Some(*v)));
     let behaviours = rules

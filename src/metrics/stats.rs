@@ -1,12 +1,72 @@
 //! Small statistics used by the metrics: means and Spearman's ρ.
 
-/// Mean of the defined values; `None` when there are none.
+/// Mean of the defined values; `None` when there are none. The sum is
+/// rounded once, as if added exactly (see [`exact_sum`]), so a mean of the
+/// same values never depends on their order: 4/5, 3/5, 2/5, 1/5 and the
+/// reverse both give 0.5, where plain left-to-right addition gives
+/// 0.49999999999999994 one way and 0.5 the other.
 pub fn mean_defined(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
-    let (sum, n) = values
-        .into_iter()
-        .flatten()
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    let mut n = 0usize;
+    let sum = exact_sum(values.into_iter().flatten().inspect(|_| n += 1));
     (n > 0).then(|| sum / n as f64)
+}
+
+/// The sum of `values` correctly rounded: the float nearest to their exact
+/// sum, whatever their order (Shewchuk's algorithm, as Python's
+/// `math.fsum`). Partial sums are kept as non-overlapping floats whose
+/// total is exact; only the final total is rounded.
+pub fn exact_sum(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut partials: Vec<f64> = Vec::new();
+    for v in values {
+        let mut x = v;
+        let mut kept = 0;
+        for i in 0..partials.len() {
+            let mut y = partials[i];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let lo = y - (hi - x);
+            if lo != 0.0 {
+                partials[kept] = lo;
+                kept += 1;
+            }
+            x = hi;
+        }
+        partials.truncate(kept);
+        partials.push(x);
+    }
+    // Add the partials from the largest down, then correct the one case
+    // where two roundings in a row (half-way cases) would go the wrong way.
+    let Some(mut hi) = partials.pop() else {
+        return 0.0;
+    };
+    let mut lo = 0.0;
+    while let Some(y) = partials.pop() {
+        let x = hi;
+        hi = x + y;
+        lo = y - (hi - x);
+        if lo != 0.0 {
+            break;
+        }
+    }
+    if let Some(&next) = partials.last()
+        && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
+    {
+        let y = lo * 2.0;
+        let x = hi + y;
+        if y == x - hi {
+            hi = x;
+        }
+    }
+    hi
+}
+
+/// `value ≥ threshold`, counting values within [`TIE_TOLERANCE`] of it as
+/// equal: a mean of fractions that is on a level's threshold on paper must
+/// get that level however its float came out.
+pub fn at_least(value: f64, threshold: f64) -> bool {
+    value >= threshold || tied(value, threshold)
 }
 
 /// How far apart two values may be and still count as tied. Person CRs are
@@ -17,7 +77,7 @@ pub fn mean_defined(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64
 const TIE_TOLERANCE: f64 = 1e-9;
 
 /// Equal up to float noise: absolute near zero, relative for large values.
-fn tied(a: f64, b: f64) -> bool {
+pub fn tied(a: f64, b: f64) -> bool {
     a == b || (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
 }
 
@@ -97,11 +157,17 @@ mod tests {
         // 0.1 + 0.2 is 0.30000000000000004 in binary floating point.
         assert_eq!(average_ranks(&[0.1 + 0.2, 0.3]), [1.5, 1.5]);
         assert_eq!(average_ranks(&[0.3, 0.1 + 0.2, 0.9]), [1.5, 1.5, 3.0]);
-        // Person CRs: the same mean over behaviours summed in another order.
-        let a = mean_defined([Some(0.1), Some(0.2), Some(0.3)]).unwrap();
-        let b = mean_defined([Some(0.3), Some(0.2), Some(0.1)]).unwrap();
+        // The same mean summed left to right in two orders (as a figure from
+        // elsewhere may be): ranks tie even so.
+        let a = (0.1 + 0.2 + 0.3) / 3.0;
+        let b = (0.3 + 0.2 + 0.1) / 3.0;
         assert_ne!(a, b, "the example must carry float noise to test anything");
         assert_eq!(average_ranks(&[b, a]), [1.5, 1.5]);
+        // `mean_defined` itself gives one value whatever the order.
+        assert_eq!(
+            mean_defined([Some(0.1), Some(0.2), Some(0.3)]),
+            mean_defined([Some(0.3), Some(0.2), Some(0.1)])
+        );
     }
 
     #[test]
@@ -123,6 +189,49 @@ mod tests {
         let y = [0.2, 0.3, 0.4, 0.8];
         let rho = spearman(&x, &y).unwrap();
         assert!((rho - 4.5 / 22.5f64.sqrt()).abs() < 1e-12, "ρ = {rho}");
+    }
+
+    #[test]
+    fn exact_sum_is_correctly_rounded_in_any_order() {
+        assert_eq!(
+            0.8 + 0.6 + 0.4 + 0.2,
+            1.9999999999999998,
+            "plain addition carries noise"
+        );
+        assert_eq!(exact_sum([0.8, 0.6, 0.4, 0.2]), 2.0);
+        assert_eq!(exact_sum([0.2, 0.4, 0.6, 0.8]), 2.0);
+        // Cancellation that plain addition loses entirely.
+        assert_eq!(exact_sum([1e100, 1.0, -1e100]), 1.0);
+        assert_eq!(exact_sum([0.1; 10]), 1.0);
+        assert_eq!(exact_sum([0.0; 0]), 0.0);
+        // A half-way case: 1 + 2^-53 + 2^-106 is just above the midpoint
+        // between 1 and its successor, so it rounds up.
+        let (u, v) = (2f64.powi(-53), 2f64.powi(-106));
+        assert_eq!(exact_sum([1.0, u, v]), 1.0 + 2.0 * u);
+        assert_eq!(exact_sum([v, u, 1.0]), 1.0 + 2.0 * u);
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn a_mean_of_fractions_does_not_depend_on_order(
+            mut rates in proptest::collection::vec((1u32..=13).prop_flat_map(|e| (0..=e, Just(e))), 1..12),
+            seed in 0usize..1000,
+        ) {
+            let mean = |r: &[(u32, u32)]| mean_defined(r.iter().map(|&(h, e)| Some(f64::from(h) / f64::from(e))));
+            let first = mean(&rates);
+            rates.reverse();
+            prop_assert_eq!(first, mean(&rates));
+            let n = rates.len();
+            rates.rotate_left(seed % n);
+            prop_assert_eq!(first, mean(&rates));
+            // And it is the exact rational mean, to well within the tolerance.
+            let l = 360_360u64; // lcm(1..=13)
+            let num: u64 = rates.iter().map(|&(h, e)| u64::from(h) * (l / u64::from(e))).sum();
+            let exact = num as f64 / (l * n as u64) as f64;
+            prop_assert!((first.unwrap() - exact).abs() < 1e-15);
+        }
     }
 
     #[test]

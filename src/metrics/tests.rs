@@ -437,3 +437,105 @@ fn a_month_without_coaching_has_zero_minutes_not_negative_zero() {
     // The literal text too: `-0.0` ends where the number ends.
     assert!(!text.contains("-0.0\n") && !text.contains("-0.0,"), "{text}");
 }
+
+/// One rep whose four behaviours hit 4, 3, 2 and 1 of 5 weeks (W01–W05,
+/// all in January), in the order the ids `a`–`d` give; `reversed` hands the
+/// same rates to the ids the other way round. On paper the person CR is
+/// (4/5 + 3/5 + 2/5 + 1/5) / 4 = 1/2 exactly.
+fn four_fifths_to_one_fifth(reversed: bool) -> (TeamData, Vec<BehaviourRule>) {
+    let mut hits = [4, 3, 2, 1];
+    if reversed {
+        hits.reverse();
+    }
+    let ids = ["a", "b", "c", "d"];
+    let weeks: Vec<String> = (1..=5).map(|i| format!("2026-W0{i}")).collect();
+    let values: Vec<Vec<(&str, Option<u32>)>> = (0..5)
+        .map(|wk| {
+            ids.iter()
+                .zip(hits)
+                .map(|(b, h)| (*b, Some(u32::from(wk < h))))
+                .collect()
+        })
+        .collect();
+    let entries: Vec<Entry> = weeks
+        .iter()
+        .zip(&values)
+        .map(|(wk, v)| ("p", wk.as_str(), Some(v.as_slice())))
+        .collect();
+    let d = data(vec![person("p", "t", "rep", None, None)], &entries);
+    (d, ids.iter().map(|b| rule(b, 1, None, None)).collect())
+}
+
+#[test]
+fn a_mean_of_fractions_meets_its_threshold_exactly_in_either_order() {
+    for reversed in [false, true] {
+        let (d, rules) = four_fifths_to_one_fifth(reversed);
+        let m = compute(&d, &rules, &config(13, 5));
+        let p = &m.people["p"];
+        assert_eq!(p.cr, Some(0.5), "reversed: {reversed}");
+        assert_eq!(p.level, Level::Developing, "reversed: {reversed}");
+        assert_eq!(m.teams["t"].cr, Some(0.5), "reversed: {reversed}");
+        assert_eq!(m.teams["t"].level, Level::Developing, "reversed: {reversed}");
+        let jan = &m.months[&"2026-01".parse().unwrap()];
+        assert_eq!(jan.levels[&Level::Developing], 1, "month levels, reversed: {reversed}");
+        assert_eq!(jan.levels[&Level::Incidental], 0, "month levels, reversed: {reversed}");
+        // The month's own CR is the same mean of the same fractions.
+        assert_eq!(jan.reps["p"], 0.5, "reversed: {reversed}");
+        assert_eq!(jan.cr, Some(0.5), "reversed: {reversed}");
+    }
+}
+
+#[test]
+fn levels_compare_within_a_billionth_as_equal() {
+    let levels = crate::config::Levels::default();
+    // Just below a threshold by float noise is on it; a real difference is not.
+    assert_eq!(Level::of(Some(0.8 - 1e-12), &levels), Level::Consistent);
+    assert_eq!(Level::of(Some(0.5 - 1e-12), &levels), Level::Developing);
+    assert_eq!(Level::of(Some(0.5 - 1e-6), &levels), Level::Incidental);
+    assert_eq!(Level::of(Some(1e-12), &levels), Level::Absent);
+    assert_eq!(Level::of(Some(1e-6), &levels), Level::Incidental);
+    assert_eq!(Level::of(Some(0.0), &levels), Level::Absent);
+}
+
+#[test]
+fn people_at_one_half_share_a_rank_for_lead_lag() {
+    // p: 4/5 … 1/5 (CR 1/2); q: the same rates in the other order; r: 5/5 ×4.
+    // Win rates 1/4, 3/4, 1: x ranks 1.5, 1.5, 3 and y ranks 1, 2, 3 give
+    // ρ = 1.5 / √(1.5 · 2) exactly; any split of the tie gives another ρ.
+    for reversed in [false, true] {
+        let (a, rules) = four_fifths_to_one_fifth(reversed);
+        let (b, _) = four_fifths_to_one_fifth(!reversed);
+        let mut d = a.clone();
+        d.people = vec![
+            person("p", "t", "rep", None, None),
+            person("q", "t", "rep", None, None),
+            person("r", "t", "rep", None, None),
+        ];
+        for ((_, wk), e) in &b.logs {
+            d.logs.insert(("q".into(), *wk), e.clone());
+            let all: BTreeMap<String, Logged> = ["a", "b", "c", "d"]
+                .iter()
+                .map(|b| (b.to_string(), Logged::Count(1)))
+                .collect();
+            d.logs.insert(("r".into(), *wk), WeekEntry::Values(all));
+        }
+        let jan: Month = "2026-01".parse().unwrap();
+        for (id, won, lost) in [("p", 1, 3), ("q", 3, 1), ("r", 2, 0)] {
+            d.outcomes.entry(jan).or_default().insert(
+                id.into(),
+                Outcome {
+                    won,
+                    lost,
+                    revenue: None,
+                },
+            );
+        }
+        let mut c = config(13, 5);
+        c.privacy.min_group_size = 3;
+        let m = compute(&d, &rules, &c);
+        assert_eq!(m.people["p"].cr, m.people["q"].cr, "reversed: {reversed}");
+        let ll = m.months[&jan].lead_lag.unwrap();
+        assert_eq!(ll.n, 3);
+        assert!(close(ll.rho.unwrap(), 1.5 / 3.0f64.sqrt()), "ρ = {:?}", ll.rho);
+    }
+}

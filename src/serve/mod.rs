@@ -315,7 +315,18 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
     signal.bump();
 }
 
+/// Opens `url` in the desktop's browser. Where there is no desktop (Linux
+/// without `DISPLAY` or `WAYLAND_DISPLAY`: over SSH, in a container, on CI)
+/// or the opener fails, says where to open the page instead; serving goes on
+/// either way. The opener's own output is silenced: on a machine without a
+/// desktop it would fall back to a text browser in this terminal.
 fn open_browser(url: &str) {
+    let no_browser = move |why: &str| eprintln!("note: {why}; open {url} in a browser on this machine");
+    let desktop = |var| std::env::var_os(var).is_some_and(|v| !v.is_empty());
+    if cfg!(all(unix, not(target_os = "macos"))) && !desktop("DISPLAY") && !desktop("WAYLAND_DISPLAY") {
+        no_browser("no desktop to open a browser on");
+        return;
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -323,7 +334,22 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("could not open a browser; open {url} yourself");
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Err(_) => no_browser(&format!("could not run {opener}")),
+        Ok(mut child) => {
+            let url = url.to_string();
+            std::thread::spawn(move || {
+                // Explorer exits with 1 even when it opened the page.
+                if !cfg!(windows) && !child.wait().is_ok_and(|s| s.success()) {
+                    eprintln!("note: {opener} could not open a browser; open {url} in a browser on this machine");
+                }
+            });
+        }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -142,4 +143,48 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}
+
+/// Whether `program` is on the PATH. Tests that need a program are compiled
+/// as ignored when it was missing at build time (see `build.rs`), so plain
+/// `cargo test` names them; this catches a program that went away since.
+/// When it is missing the test is skipped by name (see [`skip`]).
+pub fn have(program: &str) -> bool {
+    let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()));
+    found || skip(&format!("{program} is not installed (./test installs it)"))
+}
+
+/// A test that cannot run here says so and returns false. With
+/// `RITME_REQUIRE_TOOLS=1` (the `./test` script and CI set it) it fails
+/// instead, so that CI never passes a test that did not run. The line goes
+/// to the terminal directly: `cargo test` hides what a passing test prints.
+pub fn skip(reason: &str) -> bool {
+    skip_unless_required("RITME_REQUIRE_TOOLS", reason)
+}
+
+/// A test that mounts a tmpfs and may not: skipped by name, or failed with
+/// `RITME_REQUIRE_MOUNT=1` (which `./test` sets where a trial mount works).
+pub fn skip_mount(reason: &str) -> bool {
+    skip_unless_required("RITME_REQUIRE_MOUNT", reason)
+}
+
+fn skip_unless_required(var: &str, reason: &str) -> bool {
+    let name = test_name();
+    if std::env::var_os(var).is_some_and(|v| v == "1") {
+        panic!("{name} cannot run: {reason}; {var}=1 asks for it to run");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED {name}: {reason}");
+    false
+}
+
+/// `binary::test`, e.g. `browser::the_search_box_finds_pages_as_you_type`.
+fn test_name() -> String {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .map(|s| s.rsplit_once('-').map_or(s.clone(), |(name, _hash)| name.to_string()))
+        .unwrap_or_default();
+    let thread = std::thread::current();
+    let test = thread.name().filter(|n| *n != "main").unwrap_or("a test");
+    format!("{binary}::{test}")
 }
