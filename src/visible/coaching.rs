@@ -9,9 +9,12 @@ use chrono::NaiveDate;
 
 use super::Visible;
 use crate::config::PrivacyMode;
-use crate::metrics::PersonFigures;
+use crate::metrics::{Cell, PersonFigures};
 use crate::teamdata::Session;
 
+/// Weeks in the coaching page's rhythm table; a rep with no active week
+/// in them is left off the page.
+pub const RHYTHM_WEEKS: usize = 8;
 /// Weeks between the two points a drop compares.
 pub const DROP_WEEKS: usize = 4;
 /// A drop smaller than this (in CR) is noise: one week in a 13-week window
@@ -119,6 +122,13 @@ impl Visible {
                 .iter()
                 .filter_map(|id| {
                     let p = self.people.get(id)?;
+                    // A rep with no active week in the rhythm window has
+                    // left (or not started): nothing to talk about.
+                    let from = self.weeks.len().saturating_sub(RHYTHM_WEEKS);
+                    p.behaviours
+                        .values()
+                        .any(|b| b.cells[from..].iter().any(|c| *c != Cell::Inactive))
+                        .then_some(())?;
                     Some(RepCoaching {
                         person: id.clone(),
                         focus: choose_focus(&rows(&self, p, last)),

@@ -6,10 +6,8 @@ use super::super::t;
 use super::*;
 use crate::charts::fill;
 use crate::locale;
-use crate::visible::coaching::{Reason, RepCoaching, session_week_start};
+use crate::visible::coaching::{RHYTHM_WEEKS, Reason, RepCoaching, session_week_start};
 
-/// Weeks in the rhythm table.
-const RHYTHM_WEEKS: usize = 8;
 /// A current streak this long is worth naming.
 const STREAK_WORTH_NAMING: u32 = 4;
 
