@@ -149,7 +149,14 @@ fn pdf_pages(pdf: &Path) -> usize {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_pdftotext)),
+    ignore = "needs chromium and poppler-utils (./test installs them)"
+)]
 fn the_coaching_page_prints_one_rep_per_page() {
+    if !have("chromium") || !have("pdfinfo") {
+        return;
+    }
     let site = unseen_site();
     let out = build_audience(&site, "team-oost");
     let pdf = site.tmp.path().join("coaching.pdf");
