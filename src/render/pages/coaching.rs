@@ -90,6 +90,7 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
         })
         .collect();
     let drop_back = last.checked_sub(crate::visible::coaching::DROP_WEEKS);
+    let window = input.config.consistency.window_weeks.to_string();
     let (focus, focus_link, questions, questions_note) = match &r.focus {
         None => (t(input, "coach_focus_none").to_string(), None, Vec::new(), None),
         Some(f) => {
@@ -103,11 +104,17 @@ fn rep_view(sh: &Shown, r: &RepCoaching, name: String, from: usize, last: usize,
                         ("to", &pct(to)),
                         ("before", &drop_back.map(week_at).unwrap_or_default()),
                         ("week", &as_of.to_string()),
+                        ("window", &window),
                     ],
                 ),
                 Reason::Weakest { cr } => fill(
                     t(input, "coach_focus_weakest"),
-                    &[("behaviour", &title), ("cr", &pct(cr)), ("week", &as_of.to_string())],
+                    &[
+                        ("behaviour", &title),
+                        ("cr", &pct(cr)),
+                        ("week", &as_of.to_string()),
+                        ("window", &window),
+                    ],
                 ),
             };
             let all = input

@@ -147,6 +147,11 @@ fn combined_state(p: &PersonFigures, i: usize, targets: &BTreeMap<&str, u32>) ->
         .iter()
         .map(|(b, f)| (f.cells[i], targets.get(b.as_str()).copied().unwrap_or(1)))
         .collect();
+    week_state(&cells)
+}
+
+/// The state of one week over (cell, target) per behaviour.
+fn week_state(cells: &[(Cell, u32)]) -> CellState {
     if cells.is_empty() || cells.iter().all(|(c, _)| *c == Cell::Inactive) {
         return CellState::Inactive;
     }
@@ -157,10 +162,14 @@ fn combined_state(p: &PersonFigures, i: usize, targets: &BTreeMap<&str, u32>) ->
     if eligible.iter().all(|(c, _)| *c == Cell::NotLogged) {
         return CellState::NotLogged;
     }
+    // The rep's week: on target when every behaviour is, partly when at
+    // least half are, missed otherwise (any count below target was
+    // "partly" before, which turned nearly every week of a rep with six
+    // behaviours into the same colour).
     let hits = eligible.iter().filter(|(c, t)| c.hit(*t)).count();
     if hits == eligible.len() {
         CellState::Hit
-    } else if eligible.iter().any(|(c, _)| c.count() > 0) {
+    } else if 2 * hits >= eligible.len() {
         CellState::Partial
     } else {
         CellState::Miss
@@ -212,4 +221,27 @@ fn listed_reps<'v>(sh: &'v Shown, team: &str) -> Vec<(&'v str, String, &'v Perso
             .collect();
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reps_week_is_on_target_partly_or_missed_by_the_share_of_behaviours_hit() {
+        let l = Cell::Logged;
+        assert_eq!(week_state(&[(l(3), 3), (l(2), 2)]), CellState::Hit);
+        assert_eq!(
+            week_state(&[(l(3), 3), (l(1), 2), (l(2), 2), (l(0), 2)]),
+            CellState::Partial
+        );
+        assert_eq!(
+            week_state(&[(l(3), 3), (l(1), 2), (l(1), 2), (l(0), 2)]),
+            CellState::Miss
+        );
+        assert_eq!(week_state(&[(l(1), 3), (Cell::Skipped, 2)]), CellState::Miss);
+        assert_eq!(week_state(&[(Cell::Skipped, 3)]), CellState::Skipped);
+        assert_eq!(week_state(&[(Cell::NotLogged, 3)]), CellState::NotLogged);
+        assert_eq!(week_state(&[(Cell::Inactive, 3)]), CellState::Inactive);
+    }
 }

@@ -75,7 +75,23 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
         .and_then(|t| t.manager.as_deref())
         .filter(|_| named)
         .and_then(|m| sh.name(m));
+    let shows_rows = !people.is_empty();
+    let heatmap_note = shows_rows.then(|| {
+        charts::fill(
+            t(input, "heatmap_people_note"),
+            &[("window", &input.config.consistency.window_weeks.to_string())],
+        )
+    });
+    let spark_scale = match (sh.v.weeks.first(), sh.v.weeks.last()) {
+        (Some(a), Some(b)) if shows_rows => Some(charts::fill(
+            t(input, "spark_scale"),
+            &[("first", &a.to_string()), ("last", &b.to_string())],
+        )),
+        _ => None,
+    };
     Some(TeamView {
+        heatmap_note,
+        spark_scale,
         coaching_route: sh
             .v
             .coaching
