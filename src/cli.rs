@@ -42,9 +42,13 @@ pub enum Command {
         /// Absolute URL the site is published at (links stay relative).
         #[arg(long)]
         base_url: Option<String>,
-        /// Build for one audience of ritme.yaml (default output SITE/public/NAME).
-        #[arg(long)]
+        /// Build for one audience of ritme.yaml (default output SITE/public-NAME).
+        #[arg(long, conflicts_with = "all_audiences")]
         audience: Option<String>,
+        /// Build the default site and every audience of ritme.yaml in one run,
+        /// each into its own folder beside the others (SITE/public, SITE/public-NAME).
+        #[arg(long, conflicts_with = "output")]
+        all_audiences: bool,
     },
     /// Validate everything a build would, without writing anything.
     Check {
@@ -168,11 +172,20 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
     match cli.command {
         Command::Build {
             site,
+            force,
+            no_cache,
+            base_url,
+            all_audiences: true,
+            ..
+        } => build_all(&site, Fresh { force, no_cache }, base_url),
+        Command::Build {
+            site,
             output,
             force,
             no_cache,
             base_url,
             audience,
+            ..
         } => build(&site, output, Fresh { force, no_cache }, base_url, audience),
         Command::Check { site, format, strict } => check(&site, format, strict),
         Command::New { dir, lang, empty } => {
@@ -212,46 +225,103 @@ fn build(
     base_url: Option<String>,
     audience: Option<String>,
 ) -> Result<(), ExitCode> {
+    let out = output.unwrap_or_else(|| pipeline::default_output(site, audience.as_deref()));
+    let Some(target) = prepare_target(site, &out, fresh, &base_url, audience.as_deref())? else {
+        return Ok(());
+    };
+    let opts = pipeline::Options {
+        site: site.to_path_buf(),
+        base_url,
+        audience,
+        review_date: None,
+        previous: target.previous,
+    };
+    let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
+    write_built(&out, &built, fresh, target.fingerprint, target.started)
+}
+
+/// `ritme build --all-audiences`: the site is read and checked once, then
+/// built for its default scope and each audience, side by side.
+fn build_all(site: &Path, fresh: Fresh, base_url: Option<String>) -> Result<(), ExitCode> {
+    let opts = pipeline::Options {
+        site: site.to_path_buf(),
+        base_url: base_url.clone(),
+        ..Default::default()
+    };
+    let parsed = pipeline::parse(&opts).map_err(|e| fail(&e))?;
+    let targets: Vec<Option<String>> = std::iter::once(None)
+        .chain(parsed.audiences().into_iter().map(Some))
+        .collect();
+    for audience in targets {
+        let out = pipeline::default_output(site, audience.as_deref());
+        let Some(target) = prepare_target(site, &out, fresh, &base_url, audience.as_deref())? else {
+            continue;
+        };
+        let built = pipeline::build_for(&parsed, audience.as_deref(), &target.previous).map_err(|e| fail(&e))?;
+        write_built(&out, &built, fresh, target.fingerprint, target.started)?;
+    }
+    Ok(())
+}
+
+/// A build about to be written: what the output holds already.
+struct Target {
+    started: Instant,
+    fingerprint: Option<String>,
+    previous: crate::cache::Previous,
+}
+
+/// Checks that `out` may be written and whether anything changed since the
+/// last build into it (`None`: up to date, nothing to do).
+fn prepare_target(
+    site: &Path,
+    out: &Path,
+    fresh: Fresh,
+    base_url: &Option<String>,
+    audience: Option<&str>,
+) -> Result<Option<Target>, ExitCode> {
     let Fresh { force, no_cache } = fresh;
     let started = Instant::now();
-    let out = output.unwrap_or_else(|| pipeline::default_output(site, audience.as_deref()));
     // Refuse before the work, not after it.
-    if let Err(d) = output::check_replaceable(&out, force) {
+    if let Err(d) = crate::outdir::check(site, out).and_then(|()| output::check_replaceable(out, force)) {
         return Err(report(&[d]));
     }
-    let fingerprint = crate::fingerprint::of(
-        site,
-        &out,
-        &[base_url.as_deref().unwrap_or(""), audience.as_deref().unwrap_or("")],
-    );
+    let fingerprint = crate::fingerprint::of(site, out, &[base_url.as_deref().unwrap_or(""), audience.unwrap_or("")]);
     if !force
         && !no_cache
         && fingerprint
             .as_deref()
-            .is_some_and(|f| crate::fingerprint::unchanged(&out, f))
+            .is_some_and(|f| crate::fingerprint::unchanged(out, f))
     {
         println!(
             "Up to date: nothing changed since the last build into {} ({:.2} s)",
             out.display(),
             started.elapsed().as_secs_f64()
         );
-        return Ok(());
+        return Ok(None);
     }
-    let opts = pipeline::Options {
-        site: site.to_path_buf(),
-        base_url,
-        audience,
-        review_date: None,
+    Ok(Some(Target {
+        started,
+        fingerprint,
         previous: if no_cache {
             Default::default()
         } else {
-            crate::cache::load(&out)
+            crate::cache::load(out)
         },
-    };
-    let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
+    }))
+}
+
+/// Writes a built site into `out` and reports it.
+fn write_built(
+    out: &Path,
+    built: &pipeline::Built,
+    fresh: Fresh,
+    fingerprint: Option<String>,
+    started: Instant,
+) -> Result<(), ExitCode> {
+    let force = fresh.force;
     print_diagnostics(&built.warnings);
     let write_started = Instant::now();
-    let written = match output::write_site(&out, &built.files, &built.kept, force) {
+    let written = match output::write_site(out, &built.files, &built.kept, force) {
         Ok(written) => written,
         Err(WriteError::Refused(d)) => return Err(report(&[d])),
         Err(WriteError::Io(e)) => {
@@ -262,9 +332,9 @@ fn build(
             return Err(report(&[d]));
         }
     };
-    crate::cache::record(&out, &built.keys, &written);
+    crate::cache::record(out, &built.keys, &written);
     if let Some(f) = &fingerprint {
-        crate::fingerprint::record(&out, f);
+        crate::fingerprint::record(out, f);
     }
     let took = started.elapsed();
     let mut stdout = std::io::stdout().lock();
@@ -292,6 +362,10 @@ fn build(
             let _ = writeln!(stdout, "  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
     }
+    // The process ends right after this: freeing the site's files one by
+    // one (tens of thousands of allocations on a large site) would only
+    // delay the exit. The operating system takes the memory back at once.
+    std::mem::forget(built);
     Ok(())
 }
 

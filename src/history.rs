@@ -51,6 +51,113 @@ impl History {
     }
 }
 
+impl History {
+    /// The history with every person's full name, first name and id in
+    /// commit subjects replaced by "…", for builds that may not identify
+    /// anyone: a subject such as "Op verzoek van Carla" must neither be
+    /// published nor fail every later build (history cannot be edited).
+    /// `people` are (id, full name) pairs.
+    pub fn redacted(&self, people: &[(&str, &str)]) -> History {
+        let mut names: Vec<Vec<String>> = Vec::new();
+        for (id, name) in people {
+            let words: Vec<String> = words(name).into_iter().map(fold).collect();
+            if let Some(first) = words.first()
+                && words.len() > 1
+            {
+                names.push(vec![first.clone()]);
+            }
+            names.push(words);
+            names.push(words_of_id(id));
+        }
+        names.retain(|n| !n.is_empty());
+        // Longest first, so a full name goes as one "…".
+        names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        History {
+            commits: self
+                .commits
+                .iter()
+                .map(|c| Commit {
+                    subject: redact(&c.subject, &names),
+                    ..c.clone()
+                })
+                .collect(),
+        }
+    }
+}
+
+fn fold(w: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    caseless::default_case_fold_str(&w.nfc().collect::<String>())
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || unicode_normalization::char::is_combining_mark(c)
+}
+
+/// The words of a text.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !is_word(c)).filter(|w| !w.is_empty()).collect()
+}
+
+fn words_of_id(id: &str) -> Vec<String> {
+    words(id).into_iter().map(fold).collect()
+}
+
+/// `text` with every run of words equal (folded) to one of `names` as "…".
+fn redact(text: &str, names: &[Vec<String>]) -> String {
+    // Tokens: (is word, text).
+    let mut tokens: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<bool> = None;
+    for (i, c) in text.char_indices() {
+        let w = is_word(c);
+        if let Some(p) = prev.filter(|p| *p != w) {
+            tokens.push((p, &text[start..i]));
+            start = i;
+        }
+        prev = Some(w);
+    }
+    if let Some(p) = prev {
+        tokens.push((p, &text[start..]));
+    }
+    let folded: Vec<Option<String>> = tokens.iter().map(|(w, t)| w.then(|| fold(t))).collect();
+    let word_at: Vec<usize> = (0..tokens.len()).filter(|i| tokens[*i].0).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut k = 0; // index into word_at
+    let mut emitted = 0; // tokens emitted so far
+    while k < word_at.len() {
+        let hit = names.iter().find(|n| {
+            n.len() <= word_at.len() - k
+                && n.iter().enumerate().all(|(d, w)| {
+                    let i = word_at[k + d];
+                    // Only whitespace between the parts of a name.
+                    let joined = d == 0
+                        || tokens[word_at[k + d - 1] + 1..i]
+                            .iter()
+                            .all(|(_, t)| t.trim().is_empty());
+                    joined && folded[i].as_deref() == Some(w.as_str())
+                })
+        });
+        match hit {
+            Some(n) => {
+                let first = word_at[k];
+                let last = word_at[k + n.len() - 1];
+                for (_, t) in &tokens[emitted..first] {
+                    out.push_str(t);
+                }
+                out.push('…');
+                emitted = last + 1;
+                k += n.len();
+            }
+            None => k += 1,
+        }
+    }
+    for (_, t) in &tokens[emitted..] {
+        out.push_str(t);
+    }
+    out
+}
+
 const RECORD: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
@@ -126,6 +233,26 @@ pub fn parse(text: &str, prefix: &str) -> History {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subjects_lose_names_first_names_and_ids() {
+        let h = History {
+            commits: vec![Commit {
+                date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+                subject: "Op verzoek van Carla: belscript; ÜMIT ÖZDEMIR en carla bakker, met dank aan ivo".into(),
+                files: vec![],
+            }],
+        };
+        let r = h.redacted(&[
+            ("carla", "Carla Bakker"),
+            ("umit", "Ümit Özdemir"),
+            ("ivo", "Ivo Hendriks"),
+        ]);
+        assert_eq!(
+            r.commits[0].subject,
+            "Op verzoek van …: belscript; … en …, met dank aan …"
+        );
+    }
 
     #[test]
     fn parses_batched_log_and_strips_prefix() {

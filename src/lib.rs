@@ -23,6 +23,7 @@ pub mod import;
 pub mod locale;
 pub mod markdown;
 pub mod metrics;
+pub mod outdir;
 pub mod output;
 pub mod pipeline;
 pub mod privacy;

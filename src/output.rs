@@ -179,6 +179,9 @@ fn update_tree(
     if let Some(bad) = paths.clone().find(|p| !is_safe_relative(p)) {
         anyhow::bail!("internal error: unsafe output path {bad:?}");
     }
+    if fs::symlink_metadata(dir).is_err() {
+        return write_fresh(dir, files, kept, live);
+    }
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let manifest = read_manifest(&dir.join(MARKER));
     let _ = fs::remove_file(dir.join(MARKER));
@@ -197,6 +200,21 @@ fn update_tree(
         Some(m) => m.keys().cloned().collect(),
         None => list_files(dir),
     };
+    let mut present = present;
+    // Anything at the top that no path of this build starts with goes too,
+    // listed or not: a folder another build nested here while this one was
+    // live must never be swapped back in as part of a later build.
+    let tops: std::collections::BTreeSet<&str> = wanted.iter().map(|p| p.split('/').next().unwrap_or(p)).collect();
+    if manifest.is_some()
+        && let Ok(entries) = fs::read_dir(dir)
+    {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !tops.contains(name.as_str()) && !present.contains(&name) {
+                present.push(name);
+            }
+        }
+    }
     let stale: Vec<&String> = present.iter().filter(|p| !wanted.contains(p.as_str())).collect();
     stale.par_iter().try_for_each(|p| -> anyhow::Result<()> {
         let path = dir.join(p);
@@ -270,6 +288,70 @@ fn update_tree(
         None => remove_all_empty_folders(dir),
     }
 
+    write_marker(dir, files, &hashes, kept)
+}
+
+/// Writes the whole build into `dir`, which does not exist yet (a clean
+/// build, or the first rebuild): nothing to compare or remove, so each
+/// worker creates its file's folder when needed and writes it, hashing the
+/// bytes while they are in cache.
+fn write_fresh(
+    dir: &Path,
+    files: &[OutputFile],
+    kept: &[KeptFile],
+    live: &Path,
+) -> anyhow::Result<BTreeMap<String, u64>> {
+    use rayon::prelude::*;
+    fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|f| -> anyhow::Result<u64> {
+            let path = dir.join(&f.path);
+            create_file(&path)
+                .and_then(|mut file| file.write_all(&f.bytes))
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            Ok(content_hash(&f.bytes))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let live_manifest = if kept.is_empty() { None } else { manifest(live) };
+    kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
+        if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
+            anyhow::bail!(
+                "{} changed while this build ran (another build into the same folder?); build again",
+                live.join(&k.path).display()
+            );
+        }
+        let path = dir.join(&k.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
+        Ok(())
+    })?;
+    write_marker(dir, files, &hashes, kept)
+}
+
+/// Creates a new file, and its folders when they are missing. Folders are
+/// created by whichever worker needs one first; `create_dir_all` copes
+/// with another creating the same folder at the same time.
+fn create_file(path: &Path) -> std::io::Result<fs::File> {
+    match fs::File::create(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+            fs::File::create(path)
+        }
+        other => other,
+    }
+}
+
+/// Writes the marker, listing every file of `dir` with its hash, and
+/// returns that list.
+fn write_marker(
+    dir: &Path,
+    files: &[OutputFile],
+    hashes: &[u64],
+    kept: &[KeptFile],
+) -> anyhow::Result<BTreeMap<String, u64>> {
     let mut marker = String::from(MARKER_HEAD);
     let mut listed: Vec<(&str, u64)> = files
         .iter()
@@ -279,7 +361,8 @@ fn update_tree(
         .collect();
     listed.sort_unstable();
     for (path, hash) in &listed {
-        marker.push_str(&format!("{hash:016x} {path}\n"));
+        use std::fmt::Write as _;
+        let _ = writeln!(marker, "{hash:016x} {path}");
     }
     fs::write(dir.join(MARKER), marker).with_context(|| format!("cannot write the marker in {}", dir.display()))?;
     Ok(listed.into_iter().map(|(p, h)| (p.to_string(), h)).collect())

@@ -74,6 +74,38 @@ impl Timer {
 
 /// Runs every stage and returns the site's files, or every problem found.
 pub fn build(opts: &Options) -> Result<Built, Error> {
+    let parsed = parse(opts)?;
+    build_for(&parsed, opts.audience.as_deref(), &opts.previous)
+}
+
+/// The site read, parsed and validated once: every audience's build starts
+/// from it (`ritme build --all-audiences` parses the site once).
+pub struct Parsed {
+    config: Config,
+    sources: source::Sources,
+    history: history::History,
+    content: content::Content,
+    rules: Vec<teamdata::BehaviourRule>,
+    data: teamdata::TeamData,
+    theme: theme::Theme,
+    rendered_md: BTreeMap<String, crate::markdown::Rendered>,
+    logo: Option<(String, Vec<u8>)>,
+    brand: crate::brand::BrandView,
+    diags: Vec<Diagnostic>,
+    timings: Vec<(&'static str, Duration)>,
+    review_date: bool,
+}
+
+impl Parsed {
+    /// The audiences of `ritme.yaml`, by name.
+    pub fn audiences(&self) -> Vec<String> {
+        self.config.audiences.keys().cloned().collect()
+    }
+}
+
+/// Reads and validates the site: everything that does not depend on whom
+/// the build is for.
+pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
@@ -94,6 +126,9 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     if let Some(url) = &opts.base_url {
         config.base_url = Some(url.clone());
     }
+    if let Err(d) = privacy::scope(&config, opts.audience.as_deref()) {
+        diags.push(d);
+    }
     if let Some(f) = &sources.config {
         diags.extend(config.warnings(&f.text));
     }
@@ -103,27 +138,12 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         logo.as_ref().map(|(rel, b)| (rel.as_str(), b.as_slice())),
     );
 
-    let scope = match privacy::scope(&config, opts.audience.as_deref()) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            privacy::Scope {
-                audience: None,
-                mode: config.privacy.mode,
-                teams: None,
-            }
-        }
-    };
-
-    let (mut content, found) = content::parse(&sources);
+    let (content, found) = content::parse(&sources);
     diags.extend(found);
     diags.extend(validate::references(&content));
     if let Some(today) = opts.review_date {
         diags.extend(validate::review_findings(&content, today));
     }
-    content
-        .stories
-        .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
     timer.lap("content");
     let rules = behaviour_rules(&content);
     let data = match teamdata::load(&sources.data, &rules) {
@@ -155,29 +175,61 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     if let Some(data) = &data {
         diags.extend(validate::story_people(&content, data));
+        if let Some(f) = &sources.config {
+            diags.extend(privacy::check_audiences(&config, &f.text, data));
+        }
     }
     diags.extend(validate::shortcodes(&rendered_md, &content, data.as_ref()));
-    let key = match scope.mode {
-        PrivacyMode::Pseudonymous => match privacy::key_from_env() {
-            Ok(k) => Some(k),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        },
-        _ => None,
-    };
-
     if diags.has_errors() {
         return Err(Error::Input(diags.into_sorted()));
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
-    let all_data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
-    let everyone = all_data.people.clone();
-    let data = privacy::restrict(all_data, &scope);
-    let metrics = metrics::compute(&data, &rules, &config);
+    let data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
+    Ok(Parsed {
+        config,
+        sources,
+        history,
+        content,
+        rules,
+        data,
+        theme,
+        rendered_md,
+        logo,
+        brand,
+        diags: diags.into_sorted(),
+        timings: timer.laps,
+        review_date: opts.review_date.is_some(),
+    })
+}
+
+/// Builds the parsed site for one audience (`None`: the site's default
+/// scope). `previous` are the pages the output folder holds already.
+pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cache::Previous) -> Result<Built, Error> {
+    let mut timer = Timer::new();
+    timer.laps = parsed.timings.clone();
+    let mut diags = Diagnostics::new();
+    diags.extend(parsed.diags.iter().cloned());
+    let config = &parsed.config;
+    let sources = &parsed.sources;
+    let rules = &parsed.rules;
+    let theme = &parsed.theme;
+    let rendered_md = &parsed.rendered_md;
+    let brand = &parsed.brand;
+    let logo = parsed.logo.clone();
+    let scope = privacy::scope(config, audience).map_err(|d| Error::Input(vec![d]))?;
+    let mut content = parsed.content.clone();
+    content
+        .stories
+        .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
+    let key = match scope.mode {
+        PrivacyMode::Pseudonymous => privacy::key_from_env().map(Some).map_err(|d| Error::Input(vec![d]))?,
+        _ => None,
+    };
+    let everyone = parsed.data.people.clone();
+    let data = privacy::restrict(parsed.data.clone(), &scope);
+    let metrics = metrics::compute(&data, rules, config);
     let health = datahealth::assess(&data, &metrics);
-    if opts.review_date.is_some() {
+    if parsed.review_date {
         diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
     }
     timer.lap("metrics");
@@ -187,6 +239,15 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
         data.people.iter().map(|p| (p.id.as_str(), p.name.as_str())),
         key.as_deref(),
     );
+    // Commit subjects are text users cannot edit afterwards: in builds that
+    // may not identify anyone, names in them are replaced, never fatal.
+    let history = match scope.mode {
+        PrivacyMode::Named => parsed.history.clone(),
+        _ => {
+            let pairs: Vec<(&str, &str)> = everyone.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
+            parsed.history.redacted(&pairs)
+        }
+    };
     let search_exclude = match scope.mode {
         PrivacyMode::Named => Default::default(),
         _ => privacy::name_words(&everyone),
@@ -223,21 +284,21 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
         .with_coaching(&data.sessions);
     let input = render::Input {
-        previous: &opts.previous,
+        previous,
         salt,
-        config: &config,
+        config,
         history: &history,
         search_exclude: &search_exclude,
         content: &content,
-        sources: &sources,
-        theme: &theme,
+        sources,
+        theme,
         data: &data,
         visible: &visible,
         scope: &scope,
         identities: &identities,
-        brand: &brand,
+        brand,
     };
-    let mut rendering = render::render(&input, &rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
+    let mut rendering = render::render(&input, rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {
         PrivacyMode::Aggregate => metrics::json::People::Hidden,
         PrivacyMode::Pseudonymous => metrics::json::People::Pseudonyms(&|id: &str| {
@@ -257,9 +318,42 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 
     // The last line of defence: an anonymous build that names anyone fails.
     if scope.mode != PrivacyMode::Named {
-        let leaks = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref());
-        if !leaks.is_empty() {
-            return Err(Error::Input(leaks));
+        // A consenting story's card (its summary names its people) may
+        // appear on any page that links to the story.
+        let mut allowed = allowed.clone();
+        // (The mailable report has no links: there the card is its title.)
+        let consenting: Vec<(&str, String, &Vec<String>)> = content
+            .stories
+            .iter()
+            .filter(|s| s.meta.consent && !s.meta.people.is_empty())
+            .filter_map(|s| {
+                let route = s.route.strip_suffix("index.html")?;
+                Some((route, crate::charts::escape(&s.meta.title).into_owned(), &s.meta.people))
+            })
+            .collect();
+        if !consenting.is_empty() {
+            for f in rendering.files.iter().filter(|f| f.path.ends_with(".html")) {
+                let text = String::from_utf8_lossy(&f.bytes);
+                for (route, title, people) in &consenting {
+                    if text.contains(route) || text.contains(title.as_str()) {
+                        allowed
+                            .entry(f.path.clone())
+                            .or_default()
+                            .extend(people.iter().cloned());
+                    }
+                }
+            }
+        }
+        let builtin = privacy::builtin_files(&rendering.files);
+        let scan = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref(), &builtin);
+        if !scan.leaks.is_empty() {
+            return Err(Error::Input(scan.leaks));
+        }
+        for path in scan.skipped.iter().filter(|p| !builtin.contains(*p)) {
+            rendering.warnings.push(
+                Diagnostic::warning(path, "not text: the privacy check could not read this file")
+                    .with_hint("make sure it holds no names (images and fonts of your own are listed here)"),
+            );
         }
         timer.lap("leak check");
     }
@@ -308,12 +402,9 @@ fn brand_logo(sources: &source::Sources, config: &Config, diags: &mut Diagnostic
 }
 
 /// The default output folder of a site: `SITE/public`, or
-/// `SITE/public/AUDIENCE` for an audience's build.
+/// `SITE/public-AUDIENCE` beside it for an audience's build.
 pub fn default_output(site: &Path, audience: Option<&str>) -> PathBuf {
-    match audience {
-        Some(a) => site.join("public").join(a),
-        None => site.join("public"),
-    }
+    crate::outdir::default_output(site, audience)
 }
 
 /// The playbook and team data of a site, validated, for commands that work

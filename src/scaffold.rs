@@ -50,6 +50,7 @@ pub const GITIGNORE: &str = "\
 public/
 public-*/
 .public.ritme-*
+.public-*.ritme-*
 ";
 
 /// Installed as `.githooks/pre-commit` and enabled with

@@ -7,7 +7,10 @@
 //! that starts with it (typing `opvo…`), which gives stemmed matching and
 //! results-as-you-type without shipping a stemmer in JavaScript.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -26,14 +29,34 @@ pub struct SearchDoc {
 
 #[derive(Serialize)]
 struct Index<'a> {
-    /// [title, route, section, snippet] per document.
-    docs: Vec<[&'a str; 4]>,
-    /// stem → flat list of (document, score) pairs.
-    terms: BTreeMap<String, Vec<u32>>,
+    /// Section names, which documents refer to by number.
+    sections: Vec<&'a str>,
+    /// (title, route, section number, snippet) per document.
+    docs: Vec<(&'a str, &'a str, usize, &'a str)>,
+    /// stem → packed postings, in stem order.
+    terms: Terms<'a>,
+}
+
+/// A document's distinct words with their summed weights.
+type WordCounts<'a> = Vec<(Cow<'a, str>, u32)>;
+
+/// The terms as a JSON object without building a map of them first.
+struct Terms<'a>(Vec<(&'a str, Vec<u64>)>);
+
+impl Serialize for Terms<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
 }
 
 const TITLE_WEIGHT: u32 = 8;
 const MAX_BODY_SCORE: u32 = 20;
+const MAX_SCORE: u32 = MAX_BODY_SCORE + TITLE_WEIGHT * 2;
+/// A posting is one number: the gap to the previous document's number
+/// times `PACK`, plus the score. Gaps are small for common words, so a
+/// posting takes 2–4 characters instead of the 7 of a `doc,score` pair.
+const PACK: u64 = 64;
+const _: () = assert!((MAX_SCORE as u64) < PACK);
 const SNIPPET_CHARS: usize = 180;
 
 /// Builds the index script. Words in `excluded` (lowercase; e.g. people's
@@ -45,52 +68,46 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
         Language::Nl => Algorithm::Dutch,
         Language::En => Algorithm::English,
     };
-    // Count words per document in parallel, then stem each distinct word
-    // once: prose repeats its vocabulary, and stemming is the costly part.
-    // Everything after the counting works on sorted vectors of numbers
-    // rather than maps of strings: on 10,000 pages the maps were most of
-    // the index's time.
-    let excluded: HashSet<&str> = excluded.iter().map(String::as_str).collect();
+    let excluded: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
     let excluded = &excluded;
-    let counted: Vec<(String, Vec<(String, u32)>)> = docs
+    // Each text lowercased once (ASCII in place, which keeps every byte
+    // where it was): a word is then a slice of it, and only words with
+    // other letters need a string of their own. Allocating a string per
+    // distinct word of every page was most of the index's time.
+    let lowered: Vec<[String; 2]> = docs
         .par_iter()
-        .map(|d| {
-            let mut counts: HashMap<String, u32> = HashMap::new();
-            // One buffer for the lowercased word: a page repeats its words,
-            // so only a word's first occurrence allocates.
-            let mut lower = String::new();
-            for (text, weight) in [(&d.title, TITLE_WEIGHT), (&d.text, 1)] {
+        .map(|d| [d.title.to_ascii_lowercase(), d.text.to_ascii_lowercase()])
+        .collect();
+    let counted: Vec<(String, WordCounts)> = docs
+        .par_iter()
+        .zip(&lowered)
+        .map(|(d, texts)| {
+            let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
+            for (text, weight) in texts.iter().zip([TITLE_WEIGHT, 1]) {
                 for word in raw_words(text) {
-                    lower.clear();
-                    if word.is_ascii() {
-                        lower.push_str(word);
-                        lower.make_ascii_lowercase();
+                    let lower = if word.is_ascii() {
+                        Cow::Borrowed(word)
                     } else {
                         // Not char by char: a word-final Σ lowercases to ς.
-                        lower.push_str(&word.to_lowercase());
-                    }
-                    if excluded.contains(lower.as_str()) {
+                        Cow::Owned(word.to_lowercase())
+                    };
+                    if excluded.contains(lower.as_ref()) {
                         continue;
                     }
-                    match counts.get_mut(lower.as_str()) {
-                        Some(n) => *n += weight,
-                        None => {
-                            counts.insert(lower.clone(), weight);
-                        }
-                    }
+                    *counts.entry(lower).or_default() += weight;
                 }
             }
             (snippet(&d.text, excluded), counts.into_iter().collect())
         })
         .collect();
     // Distinct words first: sorting every word of every page was slower.
-    let distinct: HashSet<&str> = counted
+    let distinct: FxHashSet<&str> = counted
         .par_iter()
-        .fold(HashSet::new, |mut set, (_, c)| {
-            set.extend(c.iter().map(|(w, _)| w.as_str()));
+        .fold(FxHashSet::default, |mut set, (_, c)| {
+            set.extend(c.iter().map(|(w, _)| w.as_ref()));
             set
         })
-        .reduce(HashSet::new, |mut a, b| {
+        .reduce(FxHashSet::default, |mut a, b| {
             if a.len() < b.len() {
                 return b.into_iter().chain(a).collect();
             }
@@ -113,7 +130,7 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     let mut stem_list: Vec<&str> = stems.iter().map(String::as_str).collect();
     stem_list.par_sort_unstable();
     stem_list.dedup();
-    let word_stem: HashMap<&str, u32> = vocabulary
+    let word_stem: FxHashMap<&str, u32> = vocabulary
         .iter()
         .zip(&stems)
         .map(|(w, s)| (*w, stem_list.binary_search(&s.as_str()).unwrap_or_default() as u32))
@@ -128,30 +145,46 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
         .flat_map_iter(|(i, (_, counts))| {
             counts
                 .iter()
-                .map(move |(w, score)| (word_stem[w.as_str()], i as u32, *score))
+                .map(move |(w, score)| (word_stem[w.as_ref()], i as u32, *score))
         })
         .collect();
     postings.par_sort_unstable();
-    let mut terms: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for run in postings.chunk_by(|a, b| a.0 == b.0) {
-        let list = run
-            .chunk_by(|a, b| a.1 == b.1)
-            .flat_map(|doc| {
-                let score: u32 = doc.iter().map(|p| p.2).sum();
-                [doc[0].1, score.min(MAX_BODY_SCORE + TITLE_WEIGHT * 2)]
-            })
-            .collect();
-        terms.insert(stem_list[run[0].0 as usize].to_string(), list);
-    }
+    let terms: Vec<(&str, Vec<u64>)> = postings
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|run| {
+            let mut last = 0u64;
+            let list = run
+                .chunk_by(|a, b| a.1 == b.1)
+                .map(|doc| {
+                    let score: u32 = doc.iter().map(|p| p.2).sum();
+                    let gap = u64::from(doc[0].1) - last;
+                    last = u64::from(doc[0].1);
+                    gap * PACK + u64::from(score.min(MAX_SCORE))
+                })
+                .collect();
+            (stem_list[run[0].0 as usize], list)
+        })
+        .collect();
+    let mut sections: Vec<&str> = Vec::new();
     let index = Index {
         docs: docs
             .iter()
             .zip(&counted)
-            .map(|(d, (s, _))| [d.title.as_str(), d.route.as_str(), d.section.as_str(), s.as_str()])
+            .map(|(d, (s, _))| {
+                let section = match sections.iter().position(|x| *x == d.section) {
+                    Some(i) => i,
+                    None => {
+                        sections.push(&d.section);
+                        sections.len() - 1
+                    }
+                };
+                (d.title.as_str(), d.route.as_str(), section, s.as_str())
+            })
             .collect(),
-        terms,
+        sections,
+        terms: Terms(terms),
     };
-    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"docs\":[],\"terms\":{}}".into());
+    let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"sections\":[],\"docs\":[],\"terms\":{}}".into());
     // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
     format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/"))
 }
@@ -170,7 +203,7 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> {
 
 /// The start of the text as one line, cut at a word; empty when it shows
 /// an excluded word.
-fn snippet(text: &str, excluded: &HashSet<&str>) -> String {
+fn snippet(text: &str, excluded: &FxHashSet<&str>) -> String {
     // Only the start is shown, so only the start is flattened.
     let mut flat = String::new();
     let mut chars = 0;
@@ -237,12 +270,42 @@ mod tests {
         );
         let v = parse(&s);
         assert_eq!(v["docs"][0][0], "Tijdig opvolgen");
+        assert_eq!(v["sections"][v["docs"][0][2].as_u64().unwrap() as usize], "Gedrag");
         let terms = v["terms"].as_object().unwrap();
-        let opvolg = terms.get("opvolg").expect("stem of opvolgen");
         // Title hit weighs more than a body hit.
-        assert_eq!(opvolg[0], 0);
-        assert_eq!(opvolg[1], TITLE_WEIGHT);
+        assert_eq!(postings(&v, "opvolg"), [(0, TITLE_WEIGHT as u64), (1, 1)]);
         assert!(terms.contains_key("dag"), "dagen is stemmed: {terms:?}");
+    }
+
+    /// (document, score) pairs of a stem, unpacked as the client does.
+    fn postings(index: &serde_json::Value, stem: &str) -> Vec<(u64, u64)> {
+        let mut doc = 0;
+        index["terms"][stem]
+            .as_array()
+            .unwrap_or_else(|| panic!("no stem {stem}"))
+            .iter()
+            .map(|p| {
+                let p = p.as_u64().unwrap();
+                doc += p / PACK;
+                (doc, p % PACK)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postings_take_a_few_bytes_each() {
+        let docs: Vec<SearchDoc> = (0..2000)
+            .map(|i| doc(&format!("Pagina {i}"), "Opvolgen werkt altijd beter dan wachten."))
+            .collect();
+        let v = parse(&index_script(&docs, Language::Nl, &BTreeSet::new()));
+        let list = postings(&v, "opvolg");
+        assert_eq!(list.len(), 2000);
+        assert!(list.iter().enumerate().all(|(i, p)| *p == (i as u64, 1)), "{list:?}");
+        let packed = serde_json::to_string(&v["terms"]["opvolg"]).unwrap();
+        assert!(packed.len() <= 2000 * 3, "{} bytes for 2000 postings", packed.len());
+        // The section name is listed once, not once per document.
+        let script = index_script(&docs, Language::Nl, &BTreeSet::new());
+        assert_eq!(script.matches("Gedrag").count(), 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -131,9 +132,10 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostics> {
         diags.push(Diagnostic::error(rel, "file not found in the site folder"));
         return Err(diags);
     }
-    reader
-        .read_bounded(&path, rel, MAX_STATIC_BYTES, &mut diags)
-        .ok_or(diags)
+    reader.read_bounded(&path, rel, MAX_STATIC_BYTES).map_err(|d| {
+        diags.push(d);
+        diags
+    })
 }
 
 struct Reader<'a> {
@@ -147,31 +149,40 @@ impl Reader<'_> {
         if fs::symlink_metadata(&path).is_err() {
             return None;
         }
-        self.read_text(&path, rel.to_string(), diags)
+        self.read_text(&path, rel.to_string()).map_err(|d| diags.push(d)).ok()
     }
 
     /// Text files under `dir` with one of `exts`, sorted by path so that
     /// every later stage sees them in the same order on every machine.
+    /// Read in parallel: on large sites the reading is mostly system calls
+    /// per file, which both cores can wait on.
     fn texts(&self, dir: &str, exts: &[&str], diags: &mut Diagnostics) -> Vec<SourceFile> {
-        self.walk(dir, diags)
+        let found: Vec<(PathBuf, String)> = self
+            .walk(dir, diags)
             .into_iter()
             .filter(|(_, rel)| has_ext(rel, exts))
-            .filter_map(|(path, rel)| self.read_text(&path, rel, diags))
-            .collect()
+            .collect();
+        let read: Vec<Result<SourceFile, Diagnostic>> = found
+            .into_par_iter()
+            .map(|(path, rel)| self.read_text(&path, rel))
+            .collect();
+        kept_reporting(read, diags)
     }
 
     fn binaries(&self, dir: &str, diags: &mut Diagnostics) -> Vec<StaticFile> {
         let prefix = format!("{dir}/");
-        self.walk(dir, diags)
-            .into_iter()
-            .filter_map(|(path, rel)| {
-                let bytes = self.read_bounded(&path, &rel, MAX_STATIC_BYTES, diags)?;
-                Some(StaticFile {
+        let read: Vec<Result<StaticFile, Diagnostic>> = self
+            .walk(dir, diags)
+            .into_par_iter()
+            .map(|(path, rel)| {
+                let bytes = self.read_bounded(&path, &rel, MAX_STATIC_BYTES)?;
+                Ok(StaticFile {
                     rel: rel.strip_prefix(&prefix).unwrap_or(&rel).to_string(),
                     bytes,
                 })
             })
-            .collect()
+            .collect();
+        kept_reporting(read, diags)
     }
 
     /// Files under `dir` (recursively), as (path, site-relative name).
@@ -219,68 +230,60 @@ impl Reader<'_> {
         out
     }
 
-    fn read_text(&self, path: &Path, rel: String, diags: &mut Diagnostics) -> Option<SourceFile> {
+    fn read_text(&self, path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
         let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let inside = || fs::canonicalize(path).is_ok_and(|t| t.starts_with(self.canonical_root));
         if is_link && !inside() {
-            diags.push(
-                Diagnostic::error(rel, "symbolic link points outside the site folder")
-                    .with_hint("ritme never reads files outside the site; copy the file in instead"),
-            );
-            return None;
+            return Err(Diagnostic::error(rel, "symbolic link points outside the site folder")
+                .with_hint("ritme never reads files outside the site; copy the file in instead"));
         }
-        let bytes = self.read_bounded(path, &rel, MAX_TEXT_BYTES, diags)?;
+        let bytes = self.read_bounded(path, &rel, MAX_TEXT_BYTES)?;
         match String::from_utf8(bytes) {
             Ok(mut text) => {
                 // A byte-order mark from Windows editors is not content.
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
-                Some(SourceFile { rel, text })
+                Ok(SourceFile { rel, text })
             }
             Err(e) => {
                 let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
                 let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
                 let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-                diags.push(
-                    Diagnostic::error(rel, "file is not valid UTF-8 text")
-                        .at(line, column)
-                        .with_hint("save the file as UTF-8 in your editor"),
-                );
-                None
+                Err(Diagnostic::error(rel, "file is not valid UTF-8 text")
+                    .at(line, column)
+                    .with_hint("save the file as UTF-8 in your editor"))
             }
         }
     }
 
-    fn read_bounded(&self, path: &Path, rel: &str, limit: u64, diags: &mut Diagnostics) -> Option<Vec<u8>> {
-        match fs::metadata(path) {
-            Ok(meta) if meta.len() > limit => {
-                diags.push(
-                    Diagnostic::error(
-                        rel,
-                        format!(
-                            "file is too large ({} MB; the limit is {} MB)",
-                            meta.len() / 1_000_000,
-                            limit / 1_000_000
-                        ),
-                    )
-                    .with_hint("split it into smaller files, or move it out of the site folder"),
-                );
-                return None;
-            }
-            Err(e) => {
-                diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
-                return None;
-            }
-            Ok(_) => {}
+    /// The file's bytes, when it is no larger than `limit`. The size is
+    /// taken from the open file, so a file swapped between the check and
+    /// the read cannot slip past it, and no second lookup of the path is needed.
+    fn read_bounded(&self, path: &Path, rel: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
+        use std::io::Read as _;
+        let cannot = |e: std::io::Error| Diagnostic::error(rel, format!("cannot read: {e}"));
+        let mut file = fs::File::open(path).map_err(cannot)?;
+        let len = file.metadata().map_err(cannot)?.len();
+        if len > limit {
+            return Err(Diagnostic::error(
+                rel,
+                format!(
+                    "file is too large ({} MB; the limit is {} MB)",
+                    len / 1_000_000,
+                    limit / 1_000_000
+                ),
+            )
+            .with_hint("split it into smaller files, or move it out of the site folder"));
         }
-        match fs::read(path) {
-            Ok(b) => Some(b),
-            Err(e) => {
-                diags.push(Diagnostic::error(rel, format!("cannot read: {e}")));
-                None
-            }
+        let mut bytes = Vec::with_capacity(len as usize);
+        // `take` keeps a file that grows while it is read within the limit.
+        file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        if bytes.len() as u64 > limit {
+            return Err(Diagnostic::error(rel, "file is too large (it grew while it was read)")
+                .with_hint("split it into smaller files, or move it out of the site folder"));
         }
+        Ok(bytes)
     }
 
     fn rel_name(&self, path: &Path) -> String {
@@ -290,6 +293,18 @@ impl Reader<'_> {
             .collect::<Vec<_>>()
             .join("/")
     }
+}
+
+/// The files that could be read, in order; the problems go to `diags`.
+fn kept_reporting<T>(read: Vec<Result<T, Diagnostic>>, diags: &mut Diagnostics) -> Vec<T> {
+    let mut out = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => out.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    out
 }
 
 fn has_ext(rel: &str, exts: &[&str]) -> bool {

@@ -59,11 +59,13 @@ fn full_disk_gives_a_clear_error_and_keeps_the_last_good_build() {
         "{err}"
     );
     assert_eq!(before, tree(&out), "the last good build changed");
+    // Only the output and the siblings ritme keeps beside it; no staging
+    // folder of the failed build.
     let leftovers: Vec<String> = std::fs::read_dir(&disk)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("ritme-new"))
+        .filter(|n| !["site", ".site.ritme-lock", ".site.ritme-prev", ".site.ritme-cache"].contains(&n.as_str()))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -103,39 +105,68 @@ fn output_under_a_file_is_a_clear_error() {
     assert!(stderr_of(&a).contains("cannot"), "{}", stderr_of(&a));
 }
 
+/// Two versions of the example's home page, so that every build has work
+/// to do (the "nothing changed" shortcut would make it a no-op).
+fn version(site: &TestSite, n: usize) {
+    let home = support::example().join("index.md");
+    let text = std::fs::read_to_string(home).unwrap();
+    site.write("index.md", &format!("{text}\n\nVersie {n} van de startpagina.\n"));
+}
+
 #[test]
 fn killed_builds_never_leave_a_broken_output() {
     let site = TestSite::example();
-    site.build(&[]).success();
-    let good = tree(&site.out());
+    let mut good = Vec::new();
+    for n in 0..2 {
+        version(&site, n);
+        site.build(&["--no-cache"]).success();
+        good.push(tree(&site.out()));
+    }
+    assert_ne!(good[0], good[1]);
     let bin = assert_cmd::cargo::cargo_bin("ritme");
-    // Kill builds at different moments; each time the output must be the
-    // complete last good site (same input, so the same bytes), at once or
-    // after the next build has recovered it.
-    for delay_ms in [0u64, 5, 10, 20, 30, 45, 60, 80, 120, 200] {
+    // Kill real builds (a changed input, no cache) at different moments;
+    // each time the output must be one complete site: the last good one,
+    // or the new one if the build got that far.
+    let mut completed = 0;
+    for (i, delay_ms) in [0u64, 20, 50, 100, 150, 200, 300, 400, 550, 700]
+        .into_iter()
+        .enumerate()
+    {
+        version(&site, (i + 1) % 2);
         let mut child = Command::new(&bin)
             .arg("build")
             .arg(site.site())
             .arg("-o")
             .arg(site.out())
+            .arg("--no-cache")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
-        let _ = child.wait();
+        if child.wait().unwrap().success() {
+            completed += 1;
+        }
         if site.out().exists() {
-            assert_eq!(good, tree(&site.out()), "output damaged after a kill at {delay_ms} ms");
+            let now = tree(&site.out());
+            assert!(good.contains(&now), "output damaged after a kill at {delay_ms} ms");
         }
     }
-    site.build(&[]).success();
-    assert_eq!(good, tree(&site.out()));
+    assert!(completed < 10, "no build was killed before it finished");
+    version(&site, 0);
+    let a = site.build(&["--no-cache"]).success();
+    assert!(String::from_utf8_lossy(&a.get_output().stdout).starts_with("Built "));
+    assert_eq!(good[0], tree(&site.out()));
 }
 
 #[test]
 fn concurrent_builds_into_one_folder_do_not_corrupt_it() {
     let site = TestSite::example();
     site.build(&[]).success();
-    let good = tree(&site.out());
+    // Every build has work to do: a changed page, no cache.
+    version(&site, 1);
+    let good = tree(&site.clean_build("clean"));
     let bin = assert_cmd::cargo::cargo_bin("ritme");
     let children: Vec<_> = (0..4)
         .map(|_| {
@@ -144,12 +175,18 @@ fn concurrent_builds_into_one_folder_do_not_corrupt_it() {
                 .arg(site.site())
                 .arg("-o")
                 .arg(site.out())
+                .arg("--no-cache")
                 .output_spawn()
         })
         .collect();
     for c in children {
         let out = c.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("Built "),
+            "a build did no work: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
     assert_eq!(good, tree(&site.out()));
 }

@@ -23,7 +23,7 @@ fn an_audience_gets_its_own_folder_and_only_its_teams_stories() {
         .args(["--audience", "team-west"])
         .assert()
         .success();
-    let out = site.site().join("public/team-west");
+    let out = site.site().join("public-team-west");
     assert!(
         out.join("stories/netbeheerder-eerlijk/index.html").is_file(),
         "named audience sees its team's story"
@@ -193,7 +193,7 @@ fn named_builds_show_people() {
         .args(["--audience", "team-zuid"])
         .assert()
         .success();
-    let out = site.site().join("public/team-zuid");
+    let out = site.site().join("public-team-zuid");
     let team = std::fs::read_to_string(out.join("teams/zuid/index.html")).unwrap();
     assert!(team.contains("Ivo Hendriks"));
     assert!(out.join("people/ivo/index.html").is_file());
@@ -208,4 +208,398 @@ fn named_builds_show_people() {
         "a Noord rep is in Zuid's metrics"
     );
     assert!(metrics["people"]["ivo"].is_object());
+}
+
+// ---------------------------------------------------------------------------
+// The attacks: each builds a site as an attacker would read it.
+
+/// A purpose-built site: per team (id, reps who log, reps listed who never
+/// log); each team has a manager who logs too. Eight weeks of logs.
+fn small_site(min_group_size: usize, teams: &[(&str, usize, usize)]) -> TestSite {
+    let site = TestSite::fixture("minimal");
+    site.remove("stories");
+    site.remove("data/logs");
+    site.write(
+        "ritme.yaml",
+        &format!("title: T\nprivacy: {{ mode: aggregate, min_group_size: {min_group_size} }}\n"),
+    );
+    site.write(
+        "behaviours/voorbeeld.md",
+        "---\ntitle: Voorbeeld geven\ntarget: 1\nroles: [manager]\n---\nGa mee op bezoek.\n",
+    );
+    let mut team_yaml = String::from("teams:\n");
+    let mut people = String::from("people:\n");
+    let mut loggers: Vec<(String, usize)> = Vec::new();
+    for (t, logging, silent) in teams {
+        team_yaml.push_str(&format!("  - {{ id: {t}, name: Team {t}, manager: {t}-baas }}\n"));
+        people.push_str(&format!(
+            "  - {{ id: {t}-baas, name: Baas{t} Leider, team: {t}, role: manager }}\n"
+        ));
+        loggers.push((format!("{t}-baas"), 7));
+        for i in 0..logging + silent {
+            people.push_str(&format!(
+                "  - {{ id: {t}-rep{i}, name: Rep{t}{i} Verkoper, team: {t}, role: rep }}\n"
+            ));
+            if i < *logging {
+                loggers.push((format!("{t}-rep{i}"), i));
+            }
+        }
+    }
+    site.write("data/team.yaml", &format!("{team_yaml}{people}"));
+    for w in 1..=8usize {
+        let mut log = format!("week: 2026-W{w:02}\nentries:\n");
+        for (id, i) in &loggers {
+            log.push_str(&format!(
+                "  {id}:\n    bellen: {}\n    luisteren: {}\n",
+                (i + w) % 5,
+                (i * w) % 3
+            ));
+            if id.ends_with("-baas") {
+                log.push_str(&format!("    voorbeeld: {}\n", w % 2));
+            }
+        }
+        site.write(&format!("data/logs/2026-W{w:02}.yaml"), &log);
+    }
+    site
+}
+
+fn metrics_of(out: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("metrics.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn attack_roster_a_team_of_five_where_one_logs_shows_no_figure() {
+    let site = small_site(5, &[("groot", 6, 0), ("klein", 1, 4)]);
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    assert!(
+        m["teams"]["klein"]["cr"].is_null(),
+        "one person's CR published as the team's: {}",
+        m["teams"]
+    );
+    for (month, f) in m["months"].as_object().unwrap() {
+        assert!(f["teams"]["klein"]["cr"].is_null(), "{month}: {}", f["teams"]);
+    }
+    let page = site.output("teams/klein/index.html");
+    assert!(page.contains("minder dan 5 mensen"), "the page says why");
+    assert!(!page.contains("<svg"), "no chart of one person");
+}
+
+#[test]
+fn attack_roster_the_example_zuid_with_min_six_shows_no_mean_of_five() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site
+            .read("ritme.yaml")
+            .replace("min_group_size: 5", "min_group_size: 6"),
+    );
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    assert!(m["teams"]["zuid"]["cr"].is_null(), "{}", m["teams"]);
+}
+
+#[test]
+fn attack_two_small_hidden_teams_cannot_be_solved_from_the_total() {
+    let site = small_site(5, &[("a", 1, 0), ("b", 1, 0), ("c", 6, 0), ("d", 7, 0)]);
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    for (month, f) in m["months"].as_object().unwrap() {
+        let shown = |t: &str| f["teams"][t]["cr"].is_number();
+        if f["cr"].is_number() && !shown("a") && !shown("b") {
+            assert!(
+                !(shown("c") && shown("d")),
+                "{month}: a + b follow from the total and c, d: {f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn attack_managers_no_role_model_gap_per_team_in_aggregate_builds() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    for (team, t) in m["teams"].as_object().unwrap() {
+        assert!(
+            t["role_model_gap"].is_null(),
+            "{team}: team CR + gap = the manager's CR"
+        );
+        let page = site.output(&format!("teams/{team}/index.html"));
+        assert!(!page.contains("Voorbeeldkloof</dt>"), "{team}");
+        assert!(
+            page.contains("alleen voor managers als groep"),
+            "{team}: the page says why"
+        );
+    }
+    for month in m["months"].as_object().unwrap().keys() {
+        let report = site.out().join(format!("reports/{month}/index.html"));
+        if let Ok(html) = std::fs::read_to_string(report) {
+            for row in html.split("index.html\">Team ").skip(1) {
+                let row = row.split("</tr>").next().unwrap();
+                let gap = row.rsplit("<td class=\"num\">").next().unwrap();
+                assert!(gap.starts_with('–'), "{month}: a gap per team in the report: {row}");
+            }
+        }
+    }
+}
+
+fn pseudonymous_example() -> TestSite {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site.read("ritme.yaml").replace(
+            "mode: aggregate\n  min_group_size",
+            "mode: pseudonymous\n  min_group_size",
+        ),
+    );
+    site
+}
+
+#[test]
+fn attack_pseudonyms_are_listed_by_pseudonym_and_no_manager_is_labelled() {
+    let site = pseudonymous_example();
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(site.out())
+        .env("RITME_PSEUDONYM_KEY", "geheime-sleutel-1")
+        .assert()
+        .success();
+    for team in ["noord", "zuid", "west"] {
+        let page = site.output(&format!("teams/{team}/index.html"));
+        let section = page.split("<tbody>").last().unwrap();
+        let listed: Vec<&str> = section
+            .split("<th scope=\"row\">")
+            .skip(1)
+            .filter_map(|r| r.split('<').next())
+            .filter(|p| p.starts_with("P-"))
+            .collect();
+        assert!(listed.len() >= 5, "{team}: {listed:?}");
+        let mut sorted = listed.clone();
+        sorted.sort();
+        assert_eq!(listed, sorted, "{team}: pseudonyms in roster order map back to names");
+        assert!(
+            !page.contains("</dt><dd>P-"),
+            "{team}: the manager's pseudonym is labelled"
+        );
+    }
+    let m = metrics_of(&site.out());
+    assert_eq!(
+        m["people"].as_object().unwrap().len(),
+        17,
+        "managers' entries (manager-only behaviours) single them out"
+    );
+}
+
+#[test]
+fn the_same_key_gives_the_same_pseudonyms_in_two_fresh_builds() {
+    let site = pseudonymous_example();
+    let build = |out: &str, key: &str| {
+        let out = site.tmp.path().join(out);
+        ritme()
+            .arg("build")
+            .arg(site.site())
+            .arg("-o")
+            .arg(&out)
+            .arg("--no-cache")
+            .env("RITME_PSEUDONYM_KEY", key)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("metrics.json")).unwrap()
+    };
+    let first = build("one", "geheime-sleutel-1");
+    assert!(first.contains("\"P-"));
+    assert_eq!(first, build("two", "geheime-sleutel-1"), "same key, same pseudonyms");
+    assert_ne!(
+        first,
+        build("three", "andere-sleutel-22"),
+        "another key, other pseudonyms"
+    );
+}
+
+/// Folders named `people` anywhere under `dir`.
+fn people_folders(dir: &std::path::Path) -> Vec<String> {
+    tree(dir)
+        .into_keys()
+        .filter(|p| p.split('/').any(|part| part == "people"))
+        .collect()
+}
+
+#[test]
+fn attack_audiences_never_nest_and_never_flip_back() {
+    let site = TestSite::example();
+    let s = site.site();
+    let build = |extra: &[&str]| ritme().arg("build").arg(&s).args(extra).assert().success();
+    build(&[]);
+    build(&["--audience", "team-noord"]);
+    assert!(s.join("public-team-noord/people/bram/index.html").is_file());
+    for _ in 0..2 {
+        build(&[]);
+        assert!(
+            !s.join("public/team-noord").exists(),
+            "a named site inside the aggregate one"
+        );
+        assert_eq!(people_folders(&s.join("public")), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn attack_an_audience_naming_an_unknown_team_is_an_error_at_its_line() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site.read("ritme.yaml").replace("teams: [noord]", "teams: [nord]"),
+    );
+    let a = site.build(&[]).code(1);
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("ritme.yaml:") && err.contains("`nord`") && err.contains("`noord`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_command_builds_every_audience_side_by_side() {
+    let site = TestSite::example();
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("--all-audiences")
+        .assert()
+        .success();
+    let s = site.site();
+    for a in [
+        "public",
+        "public-directie",
+        "public-team-noord",
+        "public-team-zuid",
+        "public-team-west",
+    ] {
+        assert!(s.join(a).join("index.html").is_file(), "{a}");
+    }
+    assert!(s.join("public-team-noord/people/bram/index.html").is_file());
+    assert!(!s.join("public-team-noord/people/ivo").exists());
+    assert_eq!(people_folders(&s.join("public")), Vec::<String>::new());
+    assert_eq!(people_folders(&s.join("public-directie")), Vec::<String>::new());
+}
+
+#[test]
+fn attack_builds_refuse_to_write_into_static_or_into_or_around_another_output() {
+    let site = TestSite::example();
+    let s = site.site();
+    let refuse = |out: std::path::PathBuf, says: &str| {
+        let a = ritme().arg("build").arg(&s).arg("-o").arg(&out).assert().code(1);
+        let err = stderr_of(&a);
+        assert!(err.contains(says), "{}: {err}", out.display());
+    };
+    refuse(s.join("static/site"), "`static/`");
+    ritme().arg("build").arg(&s).assert().success();
+    refuse(s.join("public/team"), "inside another ritme output");
+    ritme()
+        .arg("build")
+        .arg(&s)
+        .arg("-o")
+        .arg(site.tmp.path().join("w/inner"))
+        .assert()
+        .success();
+    refuse(site.tmp.path().join("w"), "holds another ritme output");
+}
+
+#[test]
+fn attack_the_leak_scan_reads_every_file_and_every_spelling() {
+    let cases: &[(&str, &str)] = &[
+        ("static/team.yml", "__TEAM__"),
+        ("static/notities.md", "Gesprek met Ivo Hendriks"),
+        ("static/README", "Ivo Hendriks"),
+        (
+            "pages/dank.md",
+            "---\ntitle: Dank\n---\nMet dank aan Carla&nbsp;Bakker.\n",
+        ),
+        ("pages/dank.md", "---\ntitle: Dank\n---\nMet dank aan Carla\nBakker.\n"),
+        ("pages/dank.md", "---\ntitle: Dank\n---\nMet dank aan Carla.\n"),
+        ("pages/dank.md", "---\ntitle: Dank\n---\nMet dank aan ÜMIT ÖZDEMIR.\n"),
+        (
+            "pages/dank.md",
+            "---\ntitle: Dank\n---\nMet dank aan U\u{308}mit O\u{308}zdemir.\n",
+        ),
+        (
+            "pages/dank.md",
+            "---\ntitle: Dank\n---\nMet dank aan &Uuml;mit &Ouml;zdemir.\n",
+        ),
+    ];
+    for (path, text) in cases {
+        let site = TestSite::example();
+        site.write(
+            "data/team.yaml",
+            &site.read("data/team.yaml").replace("Mehmet Yilmaz", "Ümit Özdemir"),
+        );
+        let text = text.replace("__TEAM__", &site.read("data/team.yaml"));
+        site.write(path, &text);
+        let a = site.build(&[]).code(1);
+        let err = stderr_of(&a);
+        assert!(err.contains("privacy:"), "{path} {text:?} was published: {err}");
+        assert!(!site.out().exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn attack_ids_that_are_common_words_do_not_block_builds() {
+    let site = TestSite::example();
+    site.write(
+        "data/team.yaml",
+        &site.read("data/team.yaml").replace(
+            "  - { id: tim,",
+            "  - { id: max,     name: Maxime Peters,      team: west,  role: rep }\n  \
+             - { id: mark,    name: Markus Dam,         team: west,  role: rep }\n  \
+             - { id: vera,    name: Veronique Smit,     team: west,  role: rep }\n  \
+             - { id: tim,",
+        ),
+    );
+    let a = site.build(&[]);
+    let err = stderr_of(&a);
+    a.success();
+    assert!(!err.contains("privacy:"), "{err}");
+}
+
+#[test]
+fn attack_a_commit_subject_naming_a_rep_is_shown_without_the_name() {
+    let site = TestSite::example();
+    let repo = site.site();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args([
+                "-c",
+                "user.name=T",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", "2026-10-05T10:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-10-05T10:00:00Z")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&[
+        "commit",
+        "-qm",
+        "Op verzoek van Carla: belscript aangepast (met Ivo Hendriks)",
+    ]);
+    let a = site.build(&[]);
+    let err = stderr_of(&a);
+    a.success();
+    assert!(!err.contains("privacy:"), "{err}");
+    let changes = site.output("changes/index.html");
+    assert!(
+        changes.contains("Op verzoek van …: belscript aangepast (met …)"),
+        "{changes}"
+    );
 }

@@ -127,8 +127,68 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     let (base, shared) = base_context(input);
     let theme = input.theme;
 
-    let results: Vec<(u64, Result<Page, Vec<Diagnostic>>)> = jobs
-        .par_iter()
+    // The search index needs only the jobs: built beside the pages, so that
+    // its serial parts overlap their rendering instead of following it.
+    let (results, index) = rayon::join(
+        || render_pages(input, &jobs, &base, shared),
+        || search_index(input, &jobs),
+    );
+
+    let mut diags = Diagnostics::new();
+    let mut files = Vec::with_capacity(results.len() + theme.assets.len());
+    let mut kept = Vec::new();
+    let mut page_keys = Vec::with_capacity(results.len());
+    for (job, (key, r)) in jobs.iter().zip(results) {
+        page_keys.push((job.route.clone(), key));
+        match r {
+            Ok(Page::Rendered(f)) => files.push(f),
+            Ok(Page::Kept(k)) => kept.push(k),
+            Err(d) => diags.extend(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
+    files.push(OutputFile::new("assets/search-index.js", index));
+    // Pages kept from the last build are generated pages too.
+    let generated: BTreeSet<String> = files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(kept.iter().map(|k| k.path.clone()))
+        .collect();
+    let mut warnings = Vec::new();
+    for s in &input.sources.static_files {
+        if theme::is_theme_asset(&s.rel) {
+            continue; // already in the theme's assets, as the site's version
+        }
+        if generated.contains(&s.rel) {
+            warnings.push(Diagnostic::warning(
+                format!("static/{}", s.rel),
+                "this file has the same path as a generated page and is not copied",
+            ));
+            continue;
+        }
+        files.push(OutputFile::new(s.rel.clone(), s.bytes.clone()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Rendering {
+        files,
+        kept,
+        keys: page_keys,
+        warnings,
+    })
+}
+
+/// Every page through its template (or kept from the last build), with its key.
+fn render_pages(
+    input: &Input,
+    jobs: &[PageJob],
+    base: &Context,
+    shared: u64,
+) -> Vec<(u64, Result<Page, Vec<Diagnostic>>)> {
+    let theme = input.theme;
+    jobs.par_iter()
         .map(|job| {
             let root = if job.route == "404.html" {
                 // The 404 page is served at any depth; only an absolute base works there.
@@ -164,52 +224,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
                 .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)));
             (key, page)
         })
-        .collect();
-
-    let mut diags = Diagnostics::new();
-    let mut files = Vec::with_capacity(results.len() + theme.assets.len());
-    let mut kept = Vec::new();
-    let mut page_keys = Vec::with_capacity(results.len());
-    for (job, (key, r)) in jobs.iter().zip(results) {
-        page_keys.push((job.route.clone(), key));
-        match r {
-            Ok(Page::Rendered(f)) => files.push(f),
-            Ok(Page::Kept(k)) => kept.push(k),
-            Err(d) => diags.extend(d),
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
-    files.push(OutputFile::new("assets/search-index.js", search_index(input, &jobs)));
-    // Pages kept from the last build are generated pages too.
-    let generated: BTreeSet<String> = files
-        .iter()
-        .map(|f| f.path.clone())
-        .chain(kept.iter().map(|k| k.path.clone()))
-        .collect();
-    let mut warnings = Vec::new();
-    for s in &input.sources.static_files {
-        if theme::is_theme_asset(&s.rel) {
-            continue; // already in the theme's assets, as the site's version
-        }
-        if generated.contains(&s.rel) {
-            warnings.push(Diagnostic::warning(
-                format!("static/{}", s.rel),
-                "this file has the same path as a generated page and is not copied",
-            ));
-            continue;
-        }
-        files.push(OutputFile::new(s.rel.clone(), s.bytes.clone()));
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendering {
-        files,
-        kept,
-        keys: page_keys,
-        warnings,
-    })
+        .collect()
 }
 
 /// A page of this build: rendered now, or kept from the last build.

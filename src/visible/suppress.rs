@@ -49,7 +49,8 @@ pub fn siblings<K: Ord + Clone>(
             out.small.insert(k.clone());
         }
     }
-    if out.small.is_empty() || !parent_shown {
+    let hidden_already = cells.iter().any(|(k, p)| !p.is_empty() && hidden_before.contains(k));
+    if (out.small.is_empty() && !hidden_already) || !parent_shown {
         return out;
     }
     loop {
@@ -140,6 +141,16 @@ mod tests {
         let cells = [("x", &two), ("y", &two), ("z", &many)];
         let o = siblings(&cells, 5, true, &BTreeSet::new());
         assert_eq!(o.complement, BTreeSet::from(["z"]));
+    }
+
+    #[test]
+    fn cells_hidden_before_are_protected_too() {
+        // Hidden for another reason (their months), a and b still must not
+        // follow from the total.
+        let sets = disjoint(&[1, 1, 6, 7]);
+        let cells: Vec<(&str, &People)> = ["a", "b", "c", "d"].into_iter().zip(&sets).collect();
+        let o = siblings(&cells, 5, true, &BTreeSet::from(["a", "b"]));
+        assert_eq!(o.complement, BTreeSet::from(["c"]));
     }
 
     #[test]

@@ -101,8 +101,13 @@ impl TestSite {
     }
 }
 
+/// The `ritme` binary under test; `RITME_TEST_BIN` runs the tests against
+/// another build (e.g. an older one, to watch a new test fail on it).
 pub fn ritme() -> Command {
-    Command::cargo_bin("ritme").expect("binary built")
+    match std::env::var_os("RITME_TEST_BIN") {
+        Some(bin) => Command::new(bin),
+        None => Command::cargo_bin("ritme").expect("binary built"),
+    }
 }
 
 pub fn copy_dir(from: &Path, to: &Path) {
@@ -111,7 +116,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         let name = entry.file_name();
         // The example's own build output is not part of the site.
-        if name == "public" {
+        if name == "public" || name.to_string_lossy().starts_with("public-") {
             continue;
         }
         let path = entry.path();

@@ -13,13 +13,31 @@
   input.hidden = false;
 
   function load(then) {
-    if (window.RITME_SEARCH) return then();
+    if (window.RITME_SEARCH) { unpack(window.RITME_SEARCH); return then(); }
     if (loading) return;
     loading = true;
     var s = document.createElement("script");
     s.src = box.getAttribute("data-index");
-    s.onload = function () { loading = false; then(); };
+    s.onload = function () { loading = false; unpack(window.RITME_SEARCH); then(); };
     document.head.appendChild(s);
+  }
+
+  // The index is packed to stay small: a section is a number into
+  // idx.sections, and a posting is one number, (gap to the previous
+  // document) * 64 + score. Unpacked once into names and [doc, score, ...].
+  function unpack(idx) {
+    if (!idx || idx.unpacked) return;
+    idx.docs.forEach(function (d) { d[2] = idx.sections[d[2]]; });
+    Object.keys(idx.terms).forEach(function (stem) {
+      var p = idx.terms[stem], out = new Array(p.length * 2), doc = 0;
+      for (var i = 0; i < p.length; i++) {
+        doc += Math.floor(p[i] / 64);
+        out[2 * i] = doc;
+        out[2 * i + 1] = p[i] % 64;
+      }
+      idx.terms[stem] = out;
+    });
+    idx.unpacked = true;
   }
 
   function words(q) {
