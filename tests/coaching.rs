@@ -72,7 +72,7 @@ fn build_audience(site: &TestSite, audience: &str) -> std::path::PathBuf {
         .env("RITME_PSEUDONYM_KEY", "test-key-for-coaching")
         .assert()
         .success();
-    site.site().join("public").join(audience)
+    site.site().join(format!("public-{audience}"))
 }
 
 fn read(p: &Path) -> String {
