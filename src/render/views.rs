@@ -285,8 +285,6 @@ pub struct TeamView {
     pub card: TeamCard,
     /// The team's coaching page, in builds that have one.
     pub coaching_route: Option<String>,
-    /// What a cell of the people heatmap counts (builds that show people).
-    pub heatmap_note: Option<String>,
     /// The sparklines' scale and period, for the table header.
     pub spark_scale: Option<String>,
     pub manager: Option<String>,
