@@ -77,10 +77,10 @@ pub enum Command {
         #[arg(long)]
         open: bool,
     },
-    /// Turn a CRM export into weekly log files.
+    /// Turn a CRM or Excel export into weekly logs, coaching sessions or outcomes.
     Import {
         #[command(subcommand)]
-        what: ImportKind,
+        what: crate::import::command::ImportCommand,
     },
     /// Create a new site folder: the example programme, or an empty skeleton.
     New {
@@ -132,27 +132,6 @@ impl From<Lang> for crate::config::Language {
     }
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ImportKind {
-    /// Rows of person, date or week, behaviour and optional count.
-    Csv {
-        /// The CSV file (a header row names the columns).
-        file: PathBuf,
-        /// The site folder to write data/logs into.
-        #[arg(long, default_value = ".")]
-        site: PathBuf,
-        /// Map a CSV column to a field: person, date, week, behaviour, count (repeatable).
-        #[arg(long = "map", value_name = "COLUMN=FIELD")]
-        maps: Vec<String>,
-        /// Overwrite weeks that an earlier import already wrote.
-        #[arg(long)]
-        force: bool,
-        /// Show what would be written, write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
@@ -202,16 +181,7 @@ fn run(cli: Cli) -> Result<(), ExitCode> {
         Command::Theme {
             what: ThemeKind::Eject { names, site, force },
         } => eject(&site, &names, force),
-        Command::Import {
-            what:
-                ImportKind::Csv {
-                    file,
-                    site,
-                    maps,
-                    force,
-                    dry_run,
-                },
-        } => import_csv(&file, &site, &maps, force, dry_run),
+        Command::Import { what } => crate::import::command::run(what),
         Command::Serve { site, port, bind, open } => {
             crate::serve::run(crate::serve::Options { site, bind, port, open }).map_err(|e| internal(&e))
         }
@@ -453,68 +423,6 @@ fn eject(site: &Path, names: &[String], force: bool) -> Result<(), ExitCode> {
         "{} file(s) written, {} kept; the site's copies now replace the built-in ones.",
         done.written.len(),
         done.kept.len()
-    );
-    Ok(())
-}
-
-fn import_csv(file: &Path, site: &Path, maps: &[String], force: bool, dry_run: bool) -> Result<(), ExitCode> {
-    let mapping = crate::import::parse_mapping(maps).map_err(|d| report(&[d]))?;
-    let text = std::fs::read(file)
-        .map_err(|e| {
-            report(&[Diagnostic::error(
-                file.display().to_string(),
-                format!("cannot read: {e}"),
-            )])
-        })
-        .and_then(|b| {
-            String::from_utf8(b).map_err(|_| {
-                report(&[Diagnostic::error(file.display().to_string(), "not UTF-8 text")
-                    .with_hint("export the CSV as UTF-8")])
-            })
-        })?;
-    let (content, data) = pipeline::load_site_data(site).map_err(|e| fail(&e))?;
-    let logged = data
-        .sources
-        .iter()
-        .map(|((p, w), s)| ((p.clone(), w.to_string()), s.file.clone()))
-        .collect();
-    let known = crate::import::Known {
-        people: data.people.iter().map(|p| p.id.as_str()).collect(),
-        behaviours: content.behaviours.iter().map(|b| b.id.as_str()).collect(),
-        logged,
-    };
-    let plan =
-        crate::import::plan(&text, &file.display().to_string(), &mapping, &known, force).map_err(|d| report(&d))?;
-    for week in &plan.skipped {
-        eprintln!("skipped {week}: already logged (use --force to replace an earlier import)");
-    }
-    for (rel, yaml) in &plan.files {
-        if dry_run {
-            println!("would write {rel}:\n{yaml}");
-            continue;
-        }
-        let path = site.join(rel);
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, yaml));
-        if let Err(e) = written {
-            return Err(report(&[Diagnostic::error(
-                path.display().to_string(),
-                format!("cannot write: {e}"),
-            )]));
-        }
-    }
-    println!(
-        "{} {} rows into {} weekly file(s){}",
-        if dry_run { "Would import" } else { "Imported" },
-        plan.rows,
-        plan.files.len(),
-        if plan.skipped.is_empty() {
-            String::new()
-        } else {
-            format!(", {} week(s) skipped", plan.skipped.len())
-        }
     );
     Ok(())
 }

@@ -44,6 +44,9 @@ pub struct Config {
     pub audiences: BTreeMap<String, Audience>,
     /// Markdown rendering options.
     pub markdown: MarkdownOptions,
+    /// Saved mappings for `ritme import`, by profile name
+    /// (`ritme import csv export.csv --profile crm`).
+    pub import: BTreeMap<String, ImportProfile>,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             privacy: Privacy::default(),
             audiences: BTreeMap::new(),
             markdown: MarkdownOptions::default(),
+            import: BTreeMap::new(),
         }
     }
 }
@@ -234,6 +238,24 @@ pub struct MarkdownOptions {
     pub raw_html: bool,
 }
 
+/// How one kind of export maps onto ritme's data, kept so that the weekly
+/// import is one command.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportProfile {
+    /// What the export holds: `logs` (activities; the default), `coaching`
+    /// (sessions) or `outcomes` (won and lost deals).
+    pub kind: Option<String>,
+    /// Export column → field (`person`, `date`, `behaviour`, `count`, …).
+    pub columns: BTreeMap<String, String>,
+    /// strftime format of the date column, e.g. `%m/%d/%Y`.
+    pub date_format: Option<String>,
+    /// Export value → behaviour id, e.g. `Call: tijdig-opvolgen`.
+    pub values: BTreeMap<String, String>,
+    /// The sheet of a workbook to read (default the first).
+    pub sheet: Option<String>,
+}
+
 pub const FILE: &str = "ritme.yaml";
 
 impl Config {
@@ -378,6 +400,19 @@ mod tests {
         assert_eq!(err.len(), 2, "{err:?}");
         assert_eq!(err[0].line, Some(1));
         assert_eq!(err[1].line, Some(3));
+    }
+
+    #[test]
+    fn import_profiles_parse() {
+        let c = Config::parse(
+            "import:\n  crm:\n    columns: { Assigned: person, Date: date }\n    date_format: \"%m/%d/%Y\"\n    values: { Call: bellen }\n",
+        )
+        .unwrap();
+        let p = &c.import["crm"];
+        assert_eq!(p.columns["Assigned"], "person");
+        assert_eq!(p.date_format.as_deref(), Some("%m/%d/%Y"));
+        assert_eq!(p.values["Call"], "bellen");
+        assert!(Config::parse("import:\n  crm:\n    colums: {}\n").is_err());
     }
 
     #[test]

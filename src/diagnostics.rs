@@ -175,7 +175,14 @@ pub fn nearest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
     let wanted_lower = wanted.to_lowercase();
     known
         .into_iter()
-        .map(|k| (strsim::jaro_winkler(&wanted_lower, &k.to_lowercase()), k))
+        .map(|k| (k, k.to_lowercase()))
+        // Jaro-Winkler ranks; the edit distance keeps short ids honest:
+        // `anne` and `daniel` score 0.75 but are three edits apart.
+        .filter(|(_, k)| {
+            let longest = k.chars().count().max(wanted_lower.chars().count());
+            strsim::levenshtein(&wanted_lower, k) <= longest.div_ceil(3).max(2)
+        })
+        .map(|(k, lower)| (strsim::jaro_winkler(&wanted_lower, &lower), k))
         .filter(|(score, _)| *score >= 0.75)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, k)| k)
@@ -219,6 +226,8 @@ mod tests {
         assert_eq!(nearest("tijdig-opvolen", known), Some("tijdig-opvolgen"));
         assert_eq!(nearest("Gesprek-Voorbereiden", known), Some("gesprek-voorbereiden"));
         assert_eq!(nearest("zzzzzz", known), None);
+        assert_eq!(nearest("anne", ["daniel"]), None);
+        assert_eq!(nearest("anne", ["daniel", "anna"]), Some("anna"));
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
-    let data = match teamdata::load(&sources.data, &rules) {
+    let data = match teamdata::load_with(&sources.data, &rules, &content.rejected_behaviours) {
         Ok((data, warnings)) => {
             diags.extend(warnings);
             Some(data)
@@ -414,7 +414,7 @@ pub fn load_site_data(site: &Path) -> Result<(content::Content, teamdata::TeamDa
     let (content, found) = content::parse(&sources);
     diags.extend(found);
     let rules = behaviour_rules(&content);
-    match teamdata::load(&sources.data, &rules) {
+    match teamdata::load_with(&sources.data, &rules, &content.rejected_behaviours) {
         Ok((data, _)) if !diags.has_errors() => Ok((content, data)),
         Ok(_) => Err(Error::Input(diags.into_sorted())),
         Err(found) => {
@@ -425,7 +425,7 @@ pub fn load_site_data(site: &Path) -> Result<(content::Content, teamdata::TeamDa
 }
 
 /// What the data needs to know of each behaviour page.
-fn behaviour_rules(content: &content::Content) -> Vec<teamdata::BehaviourRule> {
+pub fn behaviour_rules(content: &content::Content) -> Vec<teamdata::BehaviourRule> {
     content
         .behaviours
         .iter()

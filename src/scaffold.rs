@@ -107,8 +107,9 @@ pub fn create(dir: &Path, starter: Starter) -> Result<Created, Error> {
     make_executable(&hook)?;
     let (ci, workflow) = CI_WORKFLOW;
     write(&dir.join(ci), workflow.as_bytes())?;
+    let templates = crate::import::template::for_new_site(dir).map_err(Error::Io)?;
     Ok(Created {
-        files: files.len() + 3,
+        files: files.len() + 3 + templates,
         git: init_git(dir),
     })
 }

@@ -8,7 +8,14 @@ use crate::diagnostics::{Diagnostics, unknown_id_hint};
 /// Checks the references of guides and stories to behaviours.
 pub fn references(content: &Content) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let behaviour_ids: Vec<&str> = content.behaviours.iter().map(|b| b.id.as_str()).collect();
+    // A behaviour page rejected for an error of its own was reported there:
+    // the pages naming it are not reported again.
+    let behaviour_ids: Vec<&str> = content
+        .behaviours
+        .iter()
+        .map(|b| b.id.as_str())
+        .chain(content.rejected_behaviours.iter().map(String::as_str))
+        .collect();
     for g in &content.guides {
         check_ids(
             &mut diags,
@@ -152,11 +159,17 @@ pub fn shortcodes(
                     continue;
                 }
                 match key.as_str() {
-                    "behaviour" if !behaviours.contains(&value.as_str()) => diags.push(err(
-                        format!("unknown behaviour `{value}`"),
-                        unknown_id_hint(value, behaviours.iter().copied()),
-                    )),
-                    "team" if !teams.contains(&value.as_str()) => diags.push(err(
+                    "behaviour"
+                        if !behaviours.contains(&value.as_str()) && !content.rejected_behaviours.contains(value) =>
+                    {
+                        diags.push(err(
+                            format!("unknown behaviour `{value}`"),
+                            unknown_id_hint(value, behaviours.iter().copied()),
+                        ))
+                    }
+                    // Without team data (it failed to load, and said why) no
+                    // team can be checked: "none are defined" would be untrue.
+                    "team" if data.is_some() && !teams.contains(&value.as_str()) => diags.push(err(
                         format!("unknown team `{value}`"),
                         unknown_id_hint(value, teams.iter().copied()),
                     )),
@@ -170,7 +183,7 @@ pub fn shortcodes(
                     _ => {}
                 }
             }
-            if chart_kind == ChartKind::Heatmap && u.code.arg("team").is_none() {
+            if chart_kind == ChartKind::Heatmap && u.code.arg("team").is_none() && data.is_some() {
                 diags.push(err(
                     "a heatmap chart needs a `team`".into(),
                     unknown_id_hint("", teams.iter().copied()),

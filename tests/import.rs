@@ -1,105 +1,628 @@
-//! `ritme import csv`: a CRM export becomes weekly logs that build.
+//! `ritme import`: CRM and Excel exports become data that builds.
+//!
+//! The exports are generated here the way Salesforce and Dutch Excel write
+//! them (byte-order mark, CRLF, full names in `Assigned`, US or day-first
+//! dates, behaviour titles in a picklist, the report's footer lines), and
+//! each must import to exactly the per-person, per-week, per-behaviour
+//! totals of its rows.
 
 mod support;
 
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use chrono::{Datelike, NaiveDate};
 use predicates::prelude::*;
 use support::*;
 
-const CSV: &str = "Medewerker;Datum;Activiteit;Aantal\nbram;2026-03-09;bellen;2\nbram;2026-03-11;bellen;1\nbram;2026-03-12;luisteren;2\n";
+/// The people of the test site: id, name in team.yaml, name as the CRM writes it.
+const PEOPLE: &[(&str, &str, &str)] = &[
+    ("aisha", "Aisha Rahman", "Aisha Rahman"),
+    ("bram", "Bram Jansen", "BRAM JANSEN"),
+    ("zoe", "Zoë Müller", "Zoe Muller"),
+    ("nina", "Nina Bos", "nina bos"),
+];
 
-fn import(site: &TestSite, extra: &[&str]) -> assert_cmd::assert::Assert {
-    let csv = site.tmp.path().join("crm.csv");
-    std::fs::write(&csv, CSV.replace(';', ",")).unwrap();
+/// Behaviours: id, title (what the picklist holds).
+const BEHAVIOURS: &[(&str, &str)] = &[
+    ("bellen", "Klanten bellen"),
+    ("luisteren", "Luisteren"),
+    ("voorbereiden", "Gesprek voorbereiden"),
+];
+
+fn site() -> TestSite {
+    let site = TestSite::fixture("minimal");
+    site.write(
+        "data/team.yaml",
+        "teams:\n  - id: noord\n    name: Team Noord\n    manager: anne\npeople:\n  - { id: anne, name: Anne de Vries, team: noord, role: manager }\n  - { id: aisha, name: Aisha Rahman, team: noord, role: rep, email: aisha.rahman@example.com }\n  - { id: bram, name: Bram Jansen, team: noord, role: rep }\n  - { id: zoe, name: Zoë Müller, team: noord, role: rep }\n  - { id: nina, name: Nina Bos, team: noord, role: rep, end: 2026-W40 }\n",
+    );
+    site.write(
+        "behaviours/voorbereiden.md",
+        "---\ntitle: Gesprek voorbereiden\ntarget: 1\naliases: [Meeting Prep]\n---\nBereid voor.\n",
+    );
+    site
+}
+
+/// One activity: person index, date, behaviour index, hour (for date-times).
+struct Activity {
+    person: usize,
+    date: NaiveDate,
+    behaviour: usize,
+    with_time: bool,
+}
+
+/// A deterministic spread of activities over September and October 2026;
+/// Nina (whose last week is 2026-W40) only in September.
+fn activities(n: usize) -> Vec<Activity> {
+    let first = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    (0..n)
+        .map(|i| {
+            let person = (i * 7 + i / 5) % PEOPLE.len();
+            let span = if PEOPLE[person].0 == "nina" { 29 } else { 55 };
+            Activity {
+                person,
+                date: first + chrono::Duration::days(((i * 13 + i / 3) % span) as i64),
+                behaviour: (i * 5 + i / 7) % BEHAVIOURS.len(),
+                with_time: i % 5 == 0,
+            }
+        })
+        .collect()
+}
+
+/// (person id, ISO week, behaviour id) → count: what the logs must hold.
+type Totals = BTreeMap<(String, String, String), u64>;
+
+fn expected(acts: &[Activity]) -> Totals {
+    let mut t = Totals::new();
+    for a in acts {
+        let w = a.date.iso_week();
+        *t.entry((
+            PEOPLE[a.person].0.to_string(),
+            format!("{}-W{:02}", w.year(), w.week()),
+            BEHAVIOURS[a.behaviour].0.to_string(),
+        ))
+        .or_default() += 1;
+    }
+    t
+}
+
+/// What the log files of the site hold, except the fixture's own week.
+fn logged(site: &TestSite) -> Totals {
+    let mut t = Totals::new();
+    for entry in walkdir::WalkDir::new(site.site().join("data/logs")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() || entry.path().ends_with("2026-W10.yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for doc in serde_yaml::Deserializer::from_str(&text) {
+            let v: serde_yaml::Value = serde::Deserialize::deserialize(doc).unwrap();
+            let week = v["week"].as_str().unwrap().to_string();
+            for (person, values) in v["entries"].as_mapping().unwrap() {
+                for (b, n) in values.as_mapping().unwrap() {
+                    t.insert(
+                        (
+                            person.as_str().unwrap().into(),
+                            week.clone(),
+                            b.as_str().unwrap().into(),
+                        ),
+                        n.as_u64().unwrap(),
+                    );
+                }
+            }
+        }
+    }
+    t
+}
+
+const FOOTER: &[&str] = &[
+    "\"Grand Totals (N records)\"",
+    "",
+    "\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"",
+    "\"Confidential Information - Do Not Distribute\"",
+    "\"Generated By:  Jane Doe  10/27/2026, 10:15 AM\"",
+    "\"Acme Corp\"",
+];
+
+/// A Salesforce activity report: BOM, CRLF, quoted fields, US dates (some
+/// with a time), a comment that spans lines, the usual footer.
+fn salesforce(acts: &[Activity]) -> String {
+    let mut out = String::from("\u{feff}\"Assigned\",\"Date\",\"Subject\",\"Activity Type\",\"Comments\"\r\n");
+    for (i, a) in acts.iter().enumerate() {
+        let date = if a.with_time {
+            format!("{} 2:30 PM", a.date.format("%-m/%-d/%Y"))
+        } else {
+            a.date.format("%-m/%-d/%Y").to_string()
+        };
+        let comment = if i == 3 { "Called back,\r\nleft a message" } else { "" };
+        out.push_str(&format!(
+            "\"{}\",\"{date}\",\"{}\",\"Call\",\"{comment}\"\r\n",
+            PEOPLE[a.person].2, BEHAVIOURS[a.behaviour].1
+        ));
+    }
+    out.push_str("\r\n");
+    for line in FOOTER {
+        out.push_str(&line.replace('N', &acts.len().to_string()));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The same report as Dutch Excel saves it: `;`, day-first dates, LF.
+fn dutch(acts: &[Activity]) -> String {
+    let mut out = String::from("Medewerker;Datum;Onderwerp;Type\n");
+    for a in acts {
+        out.push_str(&format!(
+            "{};{};{};Call\n",
+            PEOPLE[a.person].1,
+            a.date.format("%d-%m-%Y"),
+            BEHAVIOURS[a.behaviour].1
+        ));
+    }
+    out.push_str(&format!("Grand Totals ({} records);;;\n", acts.len()));
+    out
+}
+
+/// The same report as an .xlsx workbook with real Excel dates.
+fn workbook(acts: &[Activity]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Activities").unwrap();
+    let date_format = Format::new().set_num_format("m/d/yyyy h:mm");
+    for (c, h) in ["Assigned", "Date", "Subject", "Activity Type"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, a) in acts.iter().enumerate() {
+        let r = 1 + i as u32;
+        let dt = ExcelDateTime::from_ymd(a.date.year() as u16, a.date.month() as u8, a.date.day() as u8)
+            .unwrap()
+            .and_hms(if a.with_time { 14 } else { 0 }, 30, 0)
+            .unwrap();
+        sheet.write_string(r, 0, PEOPLE[a.person].2).unwrap();
+        sheet.write_datetime_with_format(r, 1, &dt, &date_format).unwrap();
+        sheet.write_string(r, 2, BEHAVIOURS[a.behaviour].1).unwrap();
+        sheet.write_string(r, 3, "Call").unwrap();
+    }
+    let end = acts.len() as u32 + 2;
+    sheet
+        .write_string(end, 0, format!("Grand Totals ({} records)", acts.len()))
+        .unwrap();
+    sheet
+        .write_string(
+            end + 2,
+            0,
+            "Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.",
+        )
+        .unwrap();
+    sheet.write_string(end + 3, 0, "Generated By: Jane Doe").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+fn import(site: &TestSite, kind: &str, name: &str, bytes: &[u8], args: &[&str]) -> assert_cmd::assert::Assert {
+    let file = site.tmp.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
     ritme()
-        .args(["import", "csv"])
-        .arg(&csv)
+        .args(["import", kind])
+        .arg(&file)
         .arg("--site")
         .arg(site.site())
-        .args([
-            "--map",
-            "Medewerker=person",
-            "--map",
-            "Datum=date",
-            "--map",
-            "Activiteit=behaviour",
-            "--map",
-            "Aantal=count",
-        ])
-        .args(extra)
+        .args(args)
         .assert()
 }
 
-#[test]
-fn csv_round_trip_into_logs_that_build() {
-    let site = TestSite::fixture("minimal");
-    import(&site, &["--dry-run"])
-        .success()
-        .stdout(predicate::str::contains("would write data/logs/2026/2026-W11.yaml"));
-    assert!(
-        !site.site().join("data/logs/2026/2026-W11.yaml").exists(),
-        "dry run wrote"
-    );
-    import(&site, &[])
-        .success()
-        .stdout(predicate::str::contains("Imported 3 rows into 1 weekly file(s)"));
-    let yaml = site.read("data/logs/2026/2026-W11.yaml");
-    assert!(
-        yaml.contains("week: 2026-W11") && yaml.contains("bellen: 3") && yaml.contains("luisteren: 2"),
-        "{yaml}"
-    );
+const SF_MAP: &[&str] = &[
+    "--map",
+    "Assigned=person",
+    "--map",
+    "Date=date",
+    "--map",
+    "Subject=behaviour",
+];
+
+fn builds(site: &TestSite) {
     site.write(
         "ritme.yaml",
         "title: T\nprivacy: { mode: named }\nconsistency: { min_weeks: 1 }\n",
     );
-    site.build(&[]).success();
-    let metrics: serde_json::Value = serde_json::from_str(&site.output("metrics.json")).unwrap();
-    assert_eq!(metrics["as_of"], "2026-W11");
-    assert_eq!(
-        metrics["people"]["bram"]["behaviours"]["bellen"]["hits"], 2,
-        "W10 and the imported W11"
-    );
+    site.build(&["--no-cache"]).success();
 }
 
 #[test]
-fn an_imported_week_is_not_overwritten_without_force() {
-    let site = TestSite::fixture("minimal");
-    import(&site, &[]).success();
-    site.write(
-        "data/logs/2026/2026-W11.yaml",
-        &site
-            .read("data/logs/2026/2026-W11.yaml")
-            .replace("bellen: 3", "bellen: 7"),
-    );
-    import(&site, &[])
+fn a_salesforce_report_imports_to_its_exact_totals() {
+    let site = site();
+    let acts = activities(400);
+    let mut args = SF_MAP.to_vec();
+    args.extend(["--date-format", "%m/%d/%Y"]);
+    import(&site, "csv", "activities.csv", salesforce(&acts).as_bytes(), &args)
         .success()
-        .stderr(predicate::str::contains("skipped 2026-W11"));
-    assert!(
-        site.read("data/logs/2026/2026-W11.yaml").contains("bellen: 7"),
-        "overwritten without --force"
-    );
-    import(&site, &["--force"]).success();
-    assert!(site.read("data/logs/2026/2026-W11.yaml").contains("bellen: 3"));
+        .stdout(predicate::str::contains("Read 400 rows"))
+        .stdout(predicate::str::contains("Grand Totals (400 records)"))
+        .stdout(predicate::str::contains("Generated By"));
+    assert_eq!(logged(&site), expected(&acts));
+    builds(&site);
 }
 
 #[test]
-fn unknown_people_and_behaviours_are_reported_by_row() {
-    let site = TestSite::fixture("minimal");
-    let csv = site.tmp.path().join("crm.csv");
-    std::fs::write(
-        &csv,
-        "person,week,behaviour\nbrm,2026-W11,bellen\nbram,2026-W11,belen\n",
+fn the_same_report_semicolon_separated_with_day_first_dates_gives_the_same_totals() {
+    let site = site();
+    let acts = activities(400);
+    import(
+        &site,
+        "csv",
+        "activiteiten.csv",
+        dutch(&acts).as_bytes(),
+        &["--map", "Onderwerp=behaviour", "--date-format", "%d-%m-%Y"],
     )
-    .unwrap();
+    .success();
+    assert_eq!(logged(&site), expected(&acts));
+}
+
+#[test]
+fn the_same_report_as_a_workbook_gives_the_same_totals() {
+    let site = site();
+    let acts = activities(400);
+    import(&site, "xlsx", "activities.xlsx", &workbook(&acts), SF_MAP)
+        .success()
+        .stdout(predicate::str::contains("Read 400 rows"));
+    assert_eq!(logged(&site), expected(&acts));
+    builds(&site);
+}
+
+#[test]
+fn a_sheet_is_chosen_by_name() {
+    let site = site();
+    let acts = activities(20);
+    let mut args = SF_MAP.to_vec();
+    args.extend(["--sheet", "Nope"]);
+    import(&site, "xlsx", "a.xlsx", &workbook(&acts), &args).code(1).stderr(
+        predicate::str::contains("the workbook has no sheet `Nope`").and(predicate::str::contains("Activities")),
+    );
+    let mut args = SF_MAP.to_vec();
+    args.extend(["--sheet", "Activities"]);
+    import(&site, "xlsx", "a.xlsx", &workbook(&acts), &args).success();
+    assert_eq!(logged(&site), expected(&acts));
+}
+
+#[test]
+fn us_dates_without_a_format_are_one_error_naming_the_column_and_two_samples() {
+    let site = site();
+    let acts = activities(100);
+    let out = import(&site, "csv", "a.csv", salesforce(&acts).as_bytes(), SF_MAP).code(1);
+    let err = stderr_of(&out);
+    assert_eq!(
+        err.matches("error:").count(),
+        2,
+        "one error and the closing line: {err}"
+    );
+    assert!(
+        err.contains("column `Date`") && err.contains("day-first or month-first"),
+        "{err}"
+    );
+    assert!(err.contains("--date-format %m/%d/%Y"), "{err}");
+    assert!(!site.site().join("data/logs/2026/2026-W36.yaml").exists());
+}
+
+#[test]
+fn thirty_rows_with_an_unknown_full_name_are_one_group() {
+    let site = site();
+    let acts = activities(120);
+    let mut csv = salesforce(&acts);
+    for i in 0..30 {
+        csv = csv.replacen("\"Aisha Rahman\"", "\"Pat Onbekend\"", 1);
+        let _ = i;
+    }
+    let mut args = SF_MAP.to_vec();
+    args.extend(["--date-format", "%m/%d/%Y"]);
+    let out = import(&site, "csv", "a.csv", csv.as_bytes(), &args).code(1);
+    let err = stderr_of(&out);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("error:") && l.contains("Pat Onbekend"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(lines[0].contains("'Pat Onbekend' in 30 rows (lines "), "{err}");
+    assert!(lines[0].contains("is not a person in data/team.yaml"), "{err}");
+    assert!(!site.site().join("data/logs/2026").exists(), "nothing may be written");
+}
+
+#[test]
+fn a_near_miss_name_suggests_the_person_with_id_and_name() {
+    let site = site();
+    let csv = "Assigned,Date,Subject\nAisha Rahmann,2026-09-07,Luisteren\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), SF_MAP)
+        .code(1)
+        .stderr(predicate::str::contains("did you mean aisha (Aisha Rahman)?"));
+}
+
+#[test]
+fn a_bad_date_on_line_42_of_a_crlf_file_is_reported_at_line_42_and_nothing_is_written() {
+    let site = site();
+    let acts = activities(80);
+    let csv = salesforce(&acts);
+    // Line 42 of the file (the comment of row 4 spans two lines).
+    let mut lines: Vec<String> = csv.split("\r\n").map(String::from).collect();
+    let bad = &mut lines[41];
+    let date = bad.split("\",\"").nth(1).unwrap().to_string();
+    *bad = bad.replacen(&date, "13/45/2026", 1);
+    let csv = lines.join("\r\n");
+    let mut args = SF_MAP.to_vec();
+    args.extend(["--date-format", "%m/%d/%Y"]);
+    let before = tree(&site.site());
+    let out = import(&site, "csv", "sf.csv", csv.as_bytes(), &args).code(1);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("sf.csv:42:1: error: '13/45/2026' (column `Date`) is not a date"),
+        "{err}"
+    );
+    assert!(err.contains("%m/%d/%Y"), "the hint names the format: {err}");
+    assert_eq!(tree(&site.site()), before, "nothing may be written");
+}
+
+#[test]
+fn a_count_of_two_to_the_63_is_an_error_not_a_wrap() {
+    let site = site();
+    let csv = "person,week,behaviour,count\nbram,2026-W11,luisteren,9223372036854775808\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &[])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "'9223372036854775808' is too large for a count",
+        ));
+    // Counts that add up past what a log holds.
+    let csv = "person,week,behaviour,count\nbram,2026-W11,luisteren,4294967295\nbram,2026-W11,luisteren,1\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &[])
+        .code(1)
+        .stderr(predicate::str::contains("add up to more than 4294967295"));
+    assert!(!site.site().join("data/logs/2026").exists());
+}
+
+#[test]
+fn years_outside_2000_to_2100_are_errors() {
+    let site = site();
+    for (col, value) in [("date", "0026-03-02"), ("week", "0000-W01"), ("date", "2101-01-05")] {
+        let csv = format!("person,{col},behaviour\nbram,{value},luisteren\n");
+        import(&site, "csv", "a.csv", csv.as_bytes(), &[])
+            .code(1)
+            .stderr(predicate::str::contains(format!("'{value}'")).and(predicate::str::contains("2000")));
+    }
+    assert!(!site.site().join("data/logs/0").exists() && !site.site().join("data/logs/26").exists());
+}
+
+#[test]
+fn dev_zero_is_refused_at_once() {
+    let site = site();
+    let started = Instant::now();
     ritme()
-        .args(["import", "csv"])
-        .arg(&csv)
-        .arg("--site")
+        .args(["import", "csv", "/dev/zero", "--site"])
         .arg(site.site())
+        .timeout(Duration::from_secs(20))
         .assert()
         .code(1)
+        .stderr(predicate::str::contains("not CSV text"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn an_over_long_line_is_refused() {
+    let site = site();
+    let mut csv = String::from("person,week,behaviour\n");
+    csv.push_str(&"x".repeat(1024 * 1024 + 10));
+    import(&site, "csv", "a.csv", csv.as_bytes(), &[])
+        .code(1)
+        .stderr(predicate::str::contains("line 2 is longer than 1 MB"));
+}
+
+#[test]
+fn rows_past_a_persons_end_are_refused() {
+    let site = site();
+    let csv = "person,date,behaviour\nNina Bos,2026-09-28,luisteren\nNina Bos,2026-10-20,luisteren\nNina Bos,2026-10-27,luisteren\n";
+    let out = import(&site, "csv", "a.csv", csv.as_bytes(), &[]).code(1);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(
+            "a.csv:3:1: error: nina (Nina Bos) in 2 rows (lines 3–4) is outside their active weeks (until 2026-W40)"
+        ),
+        "{err}"
+    );
+    assert!(!site.site().join("data/logs/2026").exists());
+}
+
+#[test]
+fn skip_is_a_count_and_a_whole_week_can_be_skipped() {
+    let site = site();
+    let csv =
+        "person,week,behaviour,count\nbram,2026-W11,luisteren,skip\nbram,2026-W11,bellen,2\naisha,2026-W11,,skip\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &[]).success();
+    let yaml = site.read("data/logs/2026/2026-W11.yaml");
+    assert!(yaml.contains("  aisha: skip\n"), "{yaml}");
+    assert!(yaml.contains("    bellen: 2\n    luisteren: skip\n"), "{yaml}");
+    builds(&site);
+}
+
+#[test]
+fn values_map_to_behaviours_through_aliases_and_map_value() {
+    let site = site();
+    let csv = "Assigned,Date,Type\naisha.rahman@example.com,2026-09-07,Call\nAisha Rahman,2026-09-08,Meeting Prep\n\"Rahman, Aisha\",2026-09-08,call\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &["--map", "Type=behaviour"])
+        .code(1)
+        .stderr(predicate::str::contains(
+            "'Call' in 2 rows (lines 2 and 4) (column `Type`) is not a behaviour",
+        ));
+    import(
+        &site,
+        "csv",
+        "a.csv",
+        csv.as_bytes(),
+        &["--map", "Type=behaviour", "--map-value", "Call=bellen"],
+    )
+    .success();
+    let yaml = site.read("data/logs/2026/2026-W37.yaml");
+    assert!(
+        yaml.contains("  aisha:\n    bellen: 2\n    voorbereiden: 1\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn a_profile_in_ritme_yaml_makes_the_weekly_import_one_command() {
+    let site = site();
+    site.write(
+        "ritme.yaml",
+        "title: T\nimport:\n  crm:\n    columns: { Assigned: person, Date: date, Activity Type: behaviour }\n    date_format: \"%m/%d/%Y\"\n    values: { Call: bellen, Email: luisteren }\n",
+    );
+    let csv = "Assigned,Date,Activity Type\nBram Jansen,9/14/2026,Call\nBram Jansen,9/15/2026,Email\nBram Jansen,9/16/2026 14:30,Call\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &["--profile", "crm"]).success();
+    let yaml = site.read("data/logs/2026/2026-W38.yaml");
+    assert!(yaml.contains("  bram:\n    bellen: 2\n    luisteren: 1\n"), "{yaml}");
+    import(&site, "csv", "a.csv", csv.as_bytes(), &["--profile", "crn"])
+        .code(1)
         .stderr(
-            predicate::str::contains(":2:1: error: unknown person `brm`")
-                .and(predicate::str::contains("did you mean `bram`?")),
-        )
-        .stderr(predicate::str::contains(":3:1: error: unknown behaviour `belen`"));
+            predicate::str::contains("no import profile `crn`").and(predicate::str::contains("did you mean `crm`?")),
+        );
+}
+
+#[test]
+fn re_importing_says_what_was_skipped_and_exits_1_when_nothing_was_written() {
+    let site = site();
+    let csv = "person,week,behaviour,count\nbram,2026-W11,bellen,2\naisha,2026-W11,luisteren,1\n";
+    import(&site, "csv", "a.csv", csv.as_bytes(), &[])
+        .success()
+        .stdout(predicate::str::contains("Wrote data/logs/2026/2026-W11.yaml"))
+        .stdout(predicate::str::contains(
+            "Written: 2 new entries, 0 replaced, in 1 file(s); skipped: 0.",
+        ));
+    let again = import(&site, "csv", "a.csv", csv.as_bytes(), &[]).code(1);
+    let err = stderr_of(&again);
+    assert!(
+        err.contains("skipped 2 entries already imported (--force replaces them): aisha in 2026-W11, bram in 2026-W11"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    // A new person in the same week is added; the others stay as they were.
+    let more = "person,week,behaviour,count\nbram,2026-W11,bellen,5\nzoe,2026-W11,luisteren,3\n";
+    import(&site, "csv", "b.csv", more.as_bytes(), &[])
+        .success()
+        .stdout(predicate::str::contains(
+            "Written: 1 new entries, 0 replaced, in 1 file(s); skipped: 1.",
+        ));
+    let yaml = site.read("data/logs/2026/2026-W11.yaml");
+    assert!(
+        yaml.contains("bellen: 2") && yaml.contains("zoe:") && yaml.contains("aisha:"),
+        "{yaml}"
+    );
+    import(&site, "csv", "b.csv", more.as_bytes(), &["--force"])
+        .success()
+        .stdout(predicate::str::contains("0 new entries, 2 replaced"));
+    assert!(site.read("data/logs/2026/2026-W11.yaml").contains("bellen: 5"));
+    // The fixture's hand-written week is never edited, forced or not.
+    let hand = "person,week,behaviour,count\nbram,2026-W10,bellen,9\n";
+    let out = import(&site, "csv", "c.csv", hand.as_bytes(), &["--force"]).code(1);
+    assert!(stderr_of(&out).contains("files written by hand"), "{}", stderr_of(&out));
+    assert!(site.read("data/logs/2026-W10.yaml").contains("bellen: 3"));
+    builds(&site);
+}
+
+#[test]
+fn coaching_sessions_import_with_errors_in_words() {
+    let site = site();
+    let csv = "Coach,Person,Date,Minutes,Behaviours,Commitment\nAnne de Vries,Bram Jansen,2026-09-07,15 min,Luisteren,\"Elke offerte nabellen\"\nAnna de Vries,Zoe Muller,2026-09-08,30,,\n";
+    let out = import(&site, "csv", "c.csv", csv.as_bytes(), &[]).code(1);
+    let err = stderr_of(&out);
+    assert!(err.contains("'15 min' is not a number of minutes: write 15"), "{err}");
+    assert!(
+        err.contains("'Anna de Vries' is not a person") && err.contains("did you mean anne (Anne de Vries)?"),
+        "{err}"
+    );
+    assert!(!err.contains("f64") && !err.contains("invalid type"), "{err}");
+    let csv = csv.replace("15 min", "45").replace("Anna de", "Anne de");
+    import(&site, "csv", "c.csv", csv.as_bytes(), &[])
+        .success()
+        .stdout(predicate::str::contains("as coaching sessions"));
+    let yaml = site.read("data/coaching/import-2026-09.yaml");
+    assert!(
+        yaml.contains("  - date: 2026-09-07\n    coach: anne\n    person: bram\n    minutes: 45\n    behaviours: [luisteren]\n    commitment: \"Elke offerte nabellen\"\n"),
+        "{yaml}"
+    );
+    builds(&site);
+}
+
+#[test]
+fn outcomes_import_from_an_opportunity_report() {
+    let site = site();
+    let csv = "Opportunity Owner,Close Date,Stage,Amount\nBram Jansen,9/3/2026,Closed Won,\"$45,000.00\"\nBram Jansen,9/21/2026,Closed Won,\"$5,000.50\"\nBram Jansen,9/22/2026,Closed Lost,\"$9,000.00\"\nAisha Rahman,10/2/2026,Closed Lost,\"$1,000.00\"\nAisha Rahman,10/3/2026,Negotiation,\"$7,000.00\"\n";
+    import(&site, "csv", "o.csv", csv.as_bytes(), &["--date-format", "%m/%d/%Y"])
+        .success()
+        .stderr(predicate::str::contains("neither won nor lost"));
+    let yaml = site.read("data/outcomes.yaml");
+    assert!(
+        yaml.contains("  \"2026-09\":\n    bram: { won: 2, lost: 1, revenue: 50000.5 }\n"),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  \"2026-10\":\n    aisha: { won: 0, lost: 1 }\n"),
+        "{yaml}"
+    );
+    builds(&site);
+}
+
+#[test]
+fn the_log_template_lists_the_sites_people_and_behaviours_and_imports_back() {
+    use calamine::{Reader, open_workbook_auto};
+    let site = site();
+    let xlsx = site.tmp.path().join("t.xlsx");
+    ritme()
+        .args(["import", "template", "--site"])
+        .arg(site.site())
+        .arg("-o")
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let mut book = open_workbook_auto(&xlsx).unwrap();
+    assert_eq!(book.sheet_names(), ["Log", "Lists"]);
+    let log = book.worksheet_range("Log").unwrap();
+    let header: Vec<String> = log.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(header[..2], ["Person", "Week"]);
+    assert!(header.contains(&"Gesprek voorbereiden".to_string()), "{header:?}");
+    let csv_path = site.tmp.path().join("t.csv");
+    ritme()
+        .args(["import", "template", "--site"])
+        .arg(site.site())
+        .arg("-o")
+        .arg(&csv_path)
+        .assert()
+        .success();
+    let template = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(template.contains("Zoë Müller"), "{template}");
+    // A manager fills in two people's week; the others stay empty.
+    let filled: String = template
+        .lines()
+        .map(|l| match l.split(',').next() {
+            Some("Bram Jansen") => "Bram Jansen,2026-W12,4,skip,".to_string(),
+            Some("Aisha Rahman") => "Aisha Rahman,2026-W12,,2,1".to_string(),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    import(&site, "csv", "week.csv", filled.as_bytes(), &[]).success();
+    let yaml = site.read("data/logs/2026/2026-W12.yaml");
+    assert!(
+        yaml.contains("  aisha:\n    luisteren: 2\n    voorbereiden: 1\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  bram:\n    bellen: 4\n    luisteren: skip\n"), "{yaml}");
+}
+
+#[test]
+fn ritme_new_ships_the_log_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nieuw");
+    ritme().arg("new").arg(&dir).assert().success();
+    for f in ["import/log-template.xlsx", "import/log-template.csv"] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    ritme().arg("check").arg(&dir).assert().success();
 }

@@ -46,10 +46,15 @@ pub struct BehaviourMeta {
     /// (the behaviour page lists them; the coaching view picks two).
     #[serde(default)]
     pub questions: Vec<String>,
+    /// Other names for the behaviour in exports: the CRM activity types or
+    /// picklist values that count as it (`ritme import` matches them).
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub weight: Option<i64>,
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "dates::optional")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -65,6 +70,7 @@ pub struct GuideMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "dates::optional")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -73,6 +79,7 @@ pub struct GuideMeta {
 #[serde(deny_unknown_fields)]
 pub struct StoryMeta {
     pub title: String,
+    #[serde(deserialize_with = "dates::required")]
     pub date: NaiveDate,
     pub team: Option<String>,
     #[serde(default)]
@@ -89,6 +96,7 @@ pub struct StoryMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "dates::optional")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -112,6 +120,7 @@ pub struct PageMeta {
     pub owner: Option<String>,
     #[serde(default)]
     pub status: Status,
+    #[serde(default, deserialize_with = "dates::optional")]
     pub review_by: Option<NaiveDate>,
 }
 
@@ -134,5 +143,89 @@ reviewed!(BehaviourMeta, GuideMeta, StoryMeta, PageMeta);
 impl Reviewed for ReportMeta {
     fn review(&self) -> Review {
         Review::default()
+    }
+}
+
+/// Dates in front matter, with an error that says the form expected (the
+/// parser's own words were "input contains invalid characters").
+mod dates {
+    use chrono::NaiveDate;
+    use serde::{Deserializer, de::Error};
+
+    fn parse<E: Error>(text: &str) -> Result<NaiveDate, E> {
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            E::custom(format!(
+                "`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2026-12-31"
+            ))
+        })
+    }
+
+    /// Reads the scalar where it stands, so that an error points at it.
+    struct Date;
+
+    impl serde::de::Visitor<'_> for Date {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date written as YYYY-MM-DD")
+        }
+        fn visit_str<E: Error>(self, v: &str) -> Result<NaiveDate, E> {
+            parse(v)
+        }
+        fn visit_i64<E: Error>(self, v: i64) -> Result<NaiveDate, E> {
+            parse(&v.to_string())
+        }
+        fn visit_u64<E: Error>(self, v: u64) -> Result<NaiveDate, E> {
+            parse(&v.to_string())
+        }
+        fn visit_f64<E: Error>(self, v: f64) -> Result<NaiveDate, E> {
+            parse(&v.to_string())
+        }
+        fn visit_bool<E: Error>(self, v: bool) -> Result<NaiveDate, E> {
+            parse(&v.to_string())
+        }
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        d.deserialize_any(Date)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        struct Maybe;
+        impl<'de> serde::de::Visitor<'de> for Maybe {
+            type Value = Option<NaiveDate>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date written as YYYY-MM-DD")
+            }
+            fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                required(d).map(Some)
+            }
+        }
+        d.deserialize_option(Maybe)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn a_bad_date_says_the_form() {
+            #[derive(serde::Deserialize, Debug)]
+            struct M {
+                #[serde(default, deserialize_with = "super::optional")]
+                review_by: Option<chrono::NaiveDate>,
+            }
+            let e = crate::yaml::parse::<M>("review_by: 31-12-2026\n", "a.md", 2)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("`31-12-2026` is not a date: write it as YYYY-MM-DD"), "{e}");
+            let ok: M = crate::yaml::parse("review_by: 2026-12-31\n", "a.md", 2).unwrap();
+            assert_eq!(ok.review_by, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+            let none: M = crate::yaml::parse("{}", "a.md", 2).unwrap();
+            assert_eq!(none.review_by, None);
+        }
     }
 }

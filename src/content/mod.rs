@@ -91,6 +91,9 @@ pub struct Content {
     /// still resolve, so one broken file is reported once, not again by
     /// every page that links to it.
     pub unparsed: BTreeMap<String, String>,
+    /// Ids (or file stems) of behaviour pages left out for an error of
+    /// their own: data that names them is not reported again.
+    pub rejected_behaviours: std::collections::BTreeSet<String>,
 }
 
 impl Content {
@@ -136,9 +139,12 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
         let Some(mut doc) =
             parse_doc::<BehaviourMeta>(f, Kind::Behaviour, stem.clone(), String::new(), true, &mut diags)
         else {
+            content.rejected_behaviours.insert(stem);
             continue;
         };
-        let id = doc.meta.id.clone().unwrap_or(stem);
+        let id = doc.meta.id.clone().unwrap_or_else(|| stem.clone());
+        // Until every check below passes; removed again on success.
+        content.rejected_behaviours.extend([stem.clone(), id.clone()]);
         if !slug::is_valid_id(&id) {
             let what = if doc.meta.id.is_some() {
                 "the `id`"
@@ -171,6 +177,8 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
             );
             continue;
         }
+        content.rejected_behaviours.remove(&stem);
+        content.rejected_behaviours.remove(&id);
         doc.route = format!("behaviours/{id}/index.html");
         doc.id = id;
         content.behaviours.push(doc);

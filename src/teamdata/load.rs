@@ -55,6 +55,9 @@ struct RawPerson {
     role: String,
     start: Option<String>,
     end: Option<String>,
+    email: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -141,11 +144,10 @@ struct RawCoachingFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSession {
-    date: NaiveDate,
+    date: RawValue,
     coach: String,
     person: String,
-    #[serde(default)]
-    minutes: f64,
+    minutes: Option<RawValue>,
     #[serde(default)]
     behaviours: Vec<String>,
     commitment: Option<String>,
@@ -161,9 +163,44 @@ struct RawOutcomes {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawOutcome {
-    won: u32,
-    lost: u32,
-    revenue: Option<f64>,
+    won: RawValue,
+    lost: RawValue,
+    revenue: Option<RawValue>,
+}
+
+impl RawValue {
+    /// The value as the author wrote it, for messages.
+    fn shown(&self) -> String {
+        match self {
+            RawValue::Int(n) => n.to_string(),
+            RawValue::Float(x) => x.to_string(),
+            RawValue::Bool(b) => b.to_string(),
+            RawValue::Word(w) => w.clone(),
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            RawValue::Int(n) => Some(*n as f64),
+            RawValue::Float(x) if x.is_finite() => Some(*x),
+            _ => None,
+        }
+    }
+
+    fn whole(&self) -> Option<u32> {
+        match self {
+            RawValue::Int(n) => u32::try_from(*n).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// The leading number of a value such as `15 min`, for the hint that says
+/// what to write instead.
+fn leading_number(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    (end > 0 && end < t.len()).then(|| &t[..end])
 }
 
 /// A parsed log document with the file it came from.
@@ -176,8 +213,41 @@ struct LogDoc<'a> {
 /// valid) and its entries that passed.
 struct CheckedDoc<'a> {
     diags: Vec<Diagnostic>,
+    /// Unknown ids, apart: one id named in many weeks is one mistake.
+    unknown: Vec<(Unknown, Diagnostic)>,
     week: Option<Week>,
     entries: Vec<(&'a str, WeekEntry)>,
+}
+
+/// An id the logs name that the site does not define.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Unknown {
+    Person(String),
+    Behaviour(String),
+}
+
+/// One error per unknown id, at its first place, saying how often it recurs.
+fn grouped(unknown: Vec<(Unknown, Diagnostic)>) -> Vec<Diagnostic> {
+    let mut groups: BTreeMap<Unknown, Vec<Diagnostic>> = BTreeMap::new();
+    for (key, d) in unknown {
+        groups.entry(key).or_default().push(d);
+    }
+    groups
+        .into_iter()
+        .filter_map(|(key, ds)| {
+            let n = ds.len();
+            let mut first = ds.into_iter().next()?;
+            if n > 1 {
+                first.message = match key {
+                    Unknown::Person(id) => format!("unknown person `{id}` in {n} log entries (this is the first)"),
+                    Unknown::Behaviour(id) => {
+                        format!("unknown behaviour `{id}` in {n} log entries (this is the first)")
+                    }
+                };
+            }
+            Some(first)
+        })
+        .collect()
 }
 
 fn at(file: &SourceFile, after: Option<&str>, token: &str, message: impl Into<String>) -> Diagnostic {
@@ -188,6 +258,17 @@ fn at(file: &SourceFile, after: Option<&str>, token: &str, message: impl Into<St
 /// Parses and validates all team data against the behaviours of the site.
 /// Returns the data and its warnings, or every error found.
 pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Diagnostics), Diagnostics> {
+    load_with(data, rules, &BTreeSet::new())
+}
+
+/// [`load`], told which behaviour ids exist but were left out for an error
+/// of their own (a page with `target: 0`): data naming them is not reported
+/// again, so one root cause gives one error.
+pub fn load_with(
+    data: &DataSources,
+    rules: &[BehaviourRule],
+    rejected_behaviours: &BTreeSet<String>,
+) -> Result<(TeamData, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut out = TeamData::default();
 
@@ -195,6 +276,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     // When the team file cannot be read, every id in the logs would be
     // "unknown": those follow-on errors would bury the one that matters.
     let mut people_known = true;
+    let mut rejected_people = BTreeSet::new();
     if data.team.is_none() && !data.logs.is_empty() {
         // A playbook without team data builds; logs without it cannot be read.
         diags.push(
@@ -205,7 +287,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     }
     if let Some(f) = &data.team {
         match yaml::parse::<RawTeamFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
-            Ok(raw) => team_file(f, raw, &mut out, &mut diags),
+            Ok(raw) => rejected_people = team_file(f, raw, &mut out, &mut diags),
             Err(d) => {
                 diags.push(d);
                 people_known = false;
@@ -216,6 +298,16 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     let person_ids: Vec<&str> = out.people.iter().map(|p| p.id.as_str()).collect();
     let behaviour_ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     let rule_of: BTreeMap<&str, &BehaviourRule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
+    // A person or behaviour whose own definition failed was reported there.
+    let rejected_person = |id: &str| !people_known || rejected_people.contains(&id.to_lowercase());
+    let rejected_behaviour =
+        |id: &str| rejected_behaviours.contains(id) || rejected_behaviours.contains(&id.to_lowercase());
+    let coach_ids: Vec<&str> = out
+        .people
+        .iter()
+        .filter(|p| out.is_manager(p))
+        .map(|p| p.id.as_str())
+        .collect();
 
     // Logs: parsed in parallel, checked in file order.
     let parsed: Vec<Result<Vec<RawLogDoc>, Diagnostic>> = data
@@ -236,6 +328,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
         .par_iter()
         .map(|LogDoc { file, doc }| {
             let mut diags = Vec::new();
+            let mut unknown = Vec::new();
             let mut entries = Vec::new();
             let week: Week = match doc.week.parse() {
                 Ok(w) => w,
@@ -243,6 +336,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                     diags.push(at(file, Some("week"), doc.week.trim(), e).with_hint("weeks are ISO weeks: YYYY-Www"));
                     return CheckedDoc {
                         diags,
+                        unknown,
                         week: None,
                         entries,
                     };
@@ -251,13 +345,14 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             for (pid, entry) in &doc.entries {
                 let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
                 let Some(person) = people.get(pid.as_str()) else {
-                    if !people_known {
+                    if rejected_person(pid) {
                         continue;
                     }
-                    diags.push(
+                    unknown.push((
+                        Unknown::Person(pid.clone()),
                         at(file, None, pid, format!("unknown person `{pid}` in the log of {week}"))
                             .with_hint(unknown_id_hint(pid, person_ids.iter().copied())),
-                    );
+                    ));
                     continue;
                 };
                 if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
@@ -297,7 +392,11 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                         let mut checked = BTreeMap::new();
                         for (bid, raw) in values {
                             let Some(rule) = rule_of.get(bid.as_str()) else {
-                                diags.push(
+                                if rejected_behaviour(bid) {
+                                    continue;
+                                }
+                                unknown.push((
+                                    Unknown::Behaviour(bid.clone()),
                                     at(
                                         file,
                                         Some(&format!("{pid}:")),
@@ -305,7 +404,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                                         format!("unknown behaviour `{bid}`"),
                                     )
                                     .with_hint(unknown_id_hint(bid, behaviour_ids.iter().copied())),
-                                );
+                                ));
                                 continue;
                             };
                             let value = match raw {
@@ -351,21 +450,25 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             }
             CheckedDoc {
                 diags,
+                unknown,
                 week: Some(week),
                 entries,
             }
         })
         .collect();
+    let mut unknown_ids = Vec::new();
     for (
         LogDoc { file, .. },
         CheckedDoc {
             diags: found,
+            unknown,
             week,
             entries,
         },
     ) in docs.iter().zip(checked)
     {
         diags.extend(found);
+        unknown_ids.extend(unknown);
         let Some(week) = week else {
             continue;
         };
@@ -402,6 +505,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     }
     out.logged_weeks.sort();
     out.logged_weeks.dedup();
+    diags.extend(grouped(unknown_ids));
 
     // Coaching sessions.
     for f in &data.coaching {
@@ -418,39 +522,85 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
             for (field, id) in [("coach", &s.coach), ("person", &s.person)] {
                 if !people.contains_key(id.as_str()) {
                     ok = false;
-                    if !people_known {
+                    if rejected_person(id) {
                         continue;
                     }
+                    // A coach is looked for among those who coach.
+                    let candidates = if field == "coach" && !coach_ids.is_empty() {
+                        &coach_ids
+                    } else {
+                        &person_ids
+                    };
+                    let what = if field == "coach" { "coach" } else { "person" };
                     diags.push(
-                        at(f, Some(&format!("{field}:")), id, format!("unknown {field} `{id}`"))
-                            .with_hint(unknown_id_hint(id, person_ids.iter().copied())),
+                        at(f, Some(&format!("{field}:")), id, format!("unknown {what} `{id}`"))
+                            .with_hint(unknown_id_hint(id, candidates.iter().copied())),
                     );
                 }
             }
             for b in &s.behaviours {
                 if !rule_of.contains_key(b.as_str()) {
+                    ok = false;
+                    if rejected_behaviour(b) {
+                        continue;
+                    }
                     diags.push(
                         at(f, Some("behaviours"), b, format!("unknown behaviour `{b}`"))
                             .with_hint(unknown_id_hint(b, behaviour_ids.iter().copied())),
                     );
-                    ok = false;
                 }
             }
-            if !(s.minutes.is_finite() && s.minutes >= 0.0) {
-                diags.push(at(
-                    f,
-                    Some("minutes"),
-                    &s.minutes.to_string(),
-                    "`minutes` must be 0 or more",
-                ));
-                ok = false;
-            }
-            if ok {
+            let date = match &s.date {
+                RawValue::Word(w) => NaiveDate::parse_from_str(w.trim(), "%Y-%m-%d").ok(),
+                _ => None,
+            };
+            let date = match date {
+                Some(d) if super::YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
+                _ => {
+                    let shown = s.date.shown();
+                    diags.push(
+                        at(
+                            f,
+                            Some("date:"),
+                            &shown,
+                            format!("`{shown}` is not a date of a coaching session"),
+                        )
+                        .with_hint("write the date as YYYY-MM-DD, e.g. 2026-03-04, in the years 2000 to 2100"),
+                    );
+                    ok = false;
+                    None
+                }
+            };
+            let minutes = match &s.minutes {
+                None => Some(0.0),
+                Some(v) => v.number().filter(|m| *m >= 0.0),
+            };
+            let minutes = match minutes {
+                Some(m) => m,
+                None => {
+                    let shown = s.minutes.as_ref().map(RawValue::shown).unwrap_or_default();
+                    let write = leading_number(&shown).unwrap_or("30");
+                    diags.push(
+                        at(
+                            f,
+                            Some("minutes"),
+                            &shown,
+                            format!("`{shown}` is not a number of minutes"),
+                        )
+                        .with_hint(format!(
+                            "write the minutes as a number of 0 or more, e.g. `minutes: {write}`"
+                        )),
+                    );
+                    ok = false;
+                    0.0
+                }
+            };
+            if let (true, Some(date)) = (ok, date) {
                 out.sessions.push(Session {
-                    date: s.date,
+                    date,
                     coach: s.coach,
                     person: s.person,
-                    minutes: s.minutes,
+                    minutes,
                     behaviours: s.behaviours,
                     commitment: s.commitment,
                 });
@@ -474,7 +624,7 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                     };
                     for (pid, o) in per_person {
                         if !people.contains_key(pid.as_str()) {
-                            if !people_known {
+                            if rejected_person(&pid) {
                                 continue;
                             }
                             diags.push(
@@ -488,14 +638,39 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
                             );
                             continue;
                         }
-                        out.outcomes.entry(month).or_default().insert(
-                            pid,
-                            Outcome {
-                                won: o.won,
-                                lost: o.lost,
-                                revenue: o.revenue,
-                            },
-                        );
+                        let mut whole = |field: &str, v: &RawValue| {
+                            v.whole().or_else(|| {
+                                let shown = v.shown();
+                                diags.push(
+                                    at(
+                                        f,
+                                        Some(&format!("{pid}:")),
+                                        &shown,
+                                        format!("`{field}: {shown}` for `{pid}` in {month} is not a number of deals"),
+                                    )
+                                    .with_hint(format!("write a whole number of 0 or more, e.g. `{field}: 3`")),
+                                );
+                                None
+                            })
+                        };
+                        let (won, lost) = (whole("won", &o.won), whole("lost", &o.lost));
+                        let revenue = match &o.revenue {
+                            None => Ok(None),
+                            Some(v) => v.number().map(Some).ok_or_else(|| v.shown()),
+                        };
+                        let revenue = revenue.map_err(|shown| {
+                            diags.push(
+                                at(f, Some(&format!("{pid}:")), &shown, format!("`revenue: {shown}` for `{pid}` in {month} is not an amount"))
+                                    .with_hint("write the amount as a plain number without currency or thousands separators, e.g. `revenue: 45000`"),
+                            );
+                        });
+                        let (Some(won), Some(lost), Ok(revenue)) = (won, lost, revenue) else {
+                            continue;
+                        };
+                        out.outcomes
+                            .entry(month)
+                            .or_default()
+                            .insert(pid, Outcome { won, lost, revenue });
                     }
                 }
             }
@@ -510,7 +685,10 @@ pub fn load(data: &DataSources, rules: &[BehaviourRule]) -> Result<(TeamData, Di
     }
 }
 
-fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut Diagnostics) {
+/// Checks the team file into `out`; returns the ids (lowercased) of people
+/// left out for an error of their own, whom the logs then do not report.
+fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut Diagnostics) -> BTreeSet<String> {
+    let mut rejected = BTreeSet::new();
     let mut team_ids = BTreeSet::new();
     for t in &raw.teams {
         if !crate::slug::is_valid_id(&t.id) {
@@ -529,10 +707,16 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
     let mut person_ids = BTreeSet::new();
     for p in &raw.people {
         if !crate::slug::is_valid_id(&p.id) {
-            diags.push(
-                at(f, None, &p.id, format!("person id `{}` is not a valid id", p.id))
-                    .with_hint("ids use lowercase letters, digits, `-` and `_`"),
-            );
+            rejected.insert(p.id.to_lowercase());
+            let lower = p.id.to_lowercase();
+            let hint = if crate::slug::is_valid_id(&lower) {
+                format!(
+                    "ids use lowercase letters, digits, `-` and `_`: write `{lower}`, and put other spellings under `aliases`"
+                )
+            } else {
+                "ids use lowercase letters, digits, `-` and `_`; put other spellings under `aliases`".to_string()
+            };
+            diags.push(at(f, None, &p.id, format!("person id `{}` is not a valid id", p.id)).with_hint(hint));
             continue;
         }
         if !person_ids.insert(p.id.clone()) {
@@ -606,7 +790,36 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             ));
             ok = false;
         }
+        if let Some(e) = &p.email
+            && !looks_like_email(e)
+        {
+            diags.push(
+                at(
+                    f,
+                    Some(&after),
+                    e.trim(),
+                    format!("`{e}` is not an e-mail address (`email` of `{}`)", p.id),
+                )
+                .with_hint("write the address as name@example.com, or put other spellings under `aliases`"),
+            );
+            ok = false;
+        }
+        if !ok {
+            rejected.insert(p.id.to_lowercase());
+        }
         if ok && crate::slug::is_valid_id(&p.id) && added_people.insert(p.id.clone()) {
+            let contact = Contact {
+                email: p.email.as_deref().map(|e| e.trim().to_string()),
+                aliases: p
+                    .aliases
+                    .iter()
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect(),
+            };
+            if contact != Contact::default() {
+                out.contacts.insert(p.id.clone(), contact);
+            }
             out.people.push(Person {
                 id: p.id,
                 name: p.name,
@@ -617,4 +830,11 @@ fn team_file(f: &SourceFile, raw: RawTeamFile, out: &mut TeamData, diags: &mut D
             });
         }
     }
+    rejected
+}
+
+fn looks_like_email(e: &str) -> bool {
+    let e = e.trim();
+    e.split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !e.contains(char::is_whitespace))
 }

@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::week::{Month, Week};
-pub use load::{BehaviourRule, load};
+pub use load::{BehaviourRule, load, load_with};
+
+/// The years data may name: a typo such as `0026` must never make a
+/// build (or an import) run away over twenty centuries of weeks.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -31,6 +35,15 @@ pub struct Person {
     pub start: Option<Week>,
     /// Last active week, when set.
     pub end: Option<Week>,
+}
+
+/// The other ways an export may name a person: an e-mail address and
+/// aliases (the full name as a CRM writes it, a login). Kept beside
+/// [`Person`] because only import needs them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub aliases: Vec<String>,
 }
 
 /// One logged value for a behaviour in a week.
@@ -98,6 +111,8 @@ pub struct TeamData {
     pub logged_weeks: Vec<Week>,
     pub sessions: Vec<Session>,
     pub outcomes: BTreeMap<Month, BTreeMap<String, Outcome>>,
+    /// E-mail and aliases per person id (only people who have any).
+    pub contacts: BTreeMap<String, Contact>,
 }
 
 impl TeamData {
@@ -107,6 +122,11 @@ impl TeamData {
 
     pub fn team(&self, id: &str) -> Option<&Team> {
         self.teams.iter().find(|t| t.id == id)
+    }
+
+    /// Whether the person coaches: the manager of a team, or of role `manager`.
+    pub fn is_manager(&self, p: &Person) -> bool {
+        p.role == "manager" || self.teams.iter().any(|t| t.manager.as_deref() == Some(p.id.as_str()))
     }
 
     /// Whether the person is one of the reps of their team: not the team's
