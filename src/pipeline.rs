@@ -281,7 +281,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         .iter()
         .map(|b| (b.id.clone(), b.meta.target))
         .collect();
-    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets);
+    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
+        .with_coaching(&data.sessions);
     let input = render::Input {
         previous,
         salt,

@@ -190,7 +190,7 @@ fn a_bad_date_in_front_matter_says_the_form_expected() {
     let err = check_errors(&site);
     assert!(
         err.contains("pages/over.md:3:12: error:")
-            && err.contains("`31-12-2026` is not a date: write it as YYYY-MM-DD"),
+            && err.contains("`31-12-2026` is not a date; write it as YYYY-MM-DD"),
         "{err}"
     );
     assert!(

@@ -91,7 +91,7 @@ fn the_english_example_is_a_whole_programme_in_english() {
     assert!(home.contains("<html lang=\"en\""));
     assert!(home.contains("Scoreboard"), "the scoreboard of the English data");
     assert!(home.contains("Follow up on time"));
-    assert!(read(&out.join("behaviours/follow-up-on-time/index.html")).contains("Coaching questions"));
+    assert!(read(&out.join("behaviours/follow-up-on-time/index.html")).contains("Mirror questions"));
     assert!(out.join("teams/north/index.html").is_file());
     let report = read(&out.join("reports/2026-10/index.html"));
     assert!(report.contains("Margaret Hale"), "the October commentary");

@@ -369,7 +369,15 @@ fn draw_state(area: &Area, state: CellState, (x0, y0, x1, y1): (i32, i32, i32, i
             [(x0, y0), (x1 - 1, y1 - 1)],
             ShapeStyle::from(&OUTLINE).stroke_width(1),
         ))?,
-        CellState::Inactive => {}
+        // A faint dash: the legend needs a swatch for it, and an empty
+        // cell would read as missing data.
+        CellState::Inactive => {
+            let mid = (y0 + y1) / 2;
+            area.draw(&PathElement::new(
+                vec![(x0 + 2, mid), (x1 - 2, mid)],
+                ShapeStyle::from(&OUTLINE).stroke_width(1),
+            ))?
+        }
     }
     Ok(())
 }

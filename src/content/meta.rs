@@ -42,6 +42,10 @@ pub struct BehaviourMeta {
     pub summary: Option<String>,
     #[serde(default)]
     pub indicators: Vec<String>,
+    /// Mirror questions for a coaching conversation about this behaviour
+    /// (the behaviour page lists them; the coaching view picks two).
+    #[serde(default)]
+    pub questions: Vec<String>,
     /// Other names for the behaviour in exports: the CRM activity types or
     /// picklist values that count as it (`ritme import` matches them).
     #[serde(default)]

@@ -315,6 +315,14 @@ fn nav(input: &Input) -> NavView {
             route: "data-health/index.html".into(),
         });
     }
+    for team in input.visible.coaching.keys() {
+        let name = input.data.team(team).map_or(team.as_str(), |t| t.name.as_str());
+        sections.push(NavSection {
+            key: "coach",
+            title: crate::charts::fill(t(input, "coach_nav"), &[("team", name)]),
+            route: format!("teams/{team}/coaching/index.html"),
+        });
+    }
     if !input.visible.months.is_empty() {
         sections.push(NavSection {
             key: "reports",
@@ -569,6 +577,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
             indicators: b.meta.indicators.clone(),
+            questions: b.meta.questions.clone(),
             html,
             toc,
             guides: content
@@ -597,7 +606,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             search_text: search_text(
                 rendered,
                 &b.rel,
-                &[b.meta.summary.as_deref().unwrap_or(""), &b.meta.indicators.join(" ")],
+                &[
+                    b.meta.summary.as_deref().unwrap_or(""),
+                    &b.meta.indicators.join(" "),
+                    &b.meta.questions.join(" "),
+                ],
             ),
         });
     }
@@ -884,6 +897,20 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             description: String::new(),
             review: None,
             body: Body::Team(Box::new(view)),
+            search_text: String::new(),
+        })
+    }));
+    // Coaching pages: only for the teams the visible stage gave one.
+    jobs.extend(input.visible.coaching.keys().filter_map(|team| {
+        let view = pages::coaching::coaching_view(shown, team)?;
+        Some(PageJob {
+            route: format!("teams/{team}/coaching/index.html"),
+            template: "coaching.html",
+            section: "coach",
+            title: format!("{}: {}", t(input, "coach_page"), view.team.title),
+            description: String::new(),
+            review: None,
+            body: Body::Coaching(Box::new(view)),
             search_text: String::new(),
         })
     }));

@@ -139,6 +139,7 @@ pub struct BehaviourView {
     pub charts_note: Option<String>,
     pub half_life: f64,
     pub indicators: Vec<String>,
+    pub questions: Vec<String>,
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub guides: Vec<GuideCard>,
@@ -204,6 +205,7 @@ pub enum Body {
     TeamIndex(TeamIndexView),
     Team(Box<TeamView>),
     Person(Box<PersonView>),
+    Coaching(Box<CoachingView>),
     Health(HealthView),
     Report(Box<ReportView>),
     ReportIndex(ReportIndexView),
@@ -291,6 +293,10 @@ pub struct PersonRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamView {
     pub card: TeamCard,
+    /// The team's coaching page, in builds that have one.
+    pub coaching_route: Option<String>,
+    /// The sparklines' scale and period, for the table header.
+    pub spark_scale: Option<String>,
     pub manager: Option<String>,
     pub role_model_gap: Option<f64>,
     pub manager_figure: Option<Figure>,
@@ -445,4 +451,57 @@ pub struct DueView {
     pub route: String,
     pub review_by: String,
     pub owner: Option<String>,
+}
+
+/// A team's coaching page (named builds only).
+#[derive(Debug, Clone, Serialize)]
+pub struct CoachingView {
+    pub team: Link,
+    pub intro: String,
+    /// The eight weeks of the rhythm tables.
+    pub weeks: Vec<String>,
+    /// Every state a rhythm cell can have, for the legend.
+    pub legend: Vec<RhythmCell>,
+    pub reps: Vec<CoachRep>,
+}
+
+/// One rep on the coaching page, in the order the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoachRep {
+    pub name: String,
+    pub route: String,
+    pub rhythm: Vec<RhythmRow>,
+    pub focus: String,
+    pub focus_link: Option<Link>,
+    pub commitment: Option<CommitmentView>,
+    /// When the latest commitment is from this week: the one before it.
+    pub previous: Option<CommitmentView>,
+    pub questions: Vec<String>,
+    pub questions_note: Option<String>,
+    pub recognise: Vec<String>,
+    pub last_coached: String,
+    pub minutes: String,
+    pub due: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RhythmRow {
+    pub behaviour: String,
+    pub cells: Vec<RhythmCell>,
+}
+
+/// A week's state: a class for the colour, a symbol and a word, so that it
+/// reads without colour.
+#[derive(Debug, Clone, Serialize)]
+pub struct RhythmCell {
+    pub state: &'static str,
+    pub symbol: &'static str,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitmentView {
+    pub date: String,
+    pub text: String,
+    pub moved: Vec<String>,
 }

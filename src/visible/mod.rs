@@ -20,6 +20,7 @@
 //!
 //! Named builds show everything.
 
+pub mod coaching;
 pub mod suppress;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,6 +140,8 @@ pub struct Visible {
     /// Missing weeks and outliers over everyone (totals name nobody).
     pub missing_total: usize,
     pub outlier_total: usize,
+    /// The coaching view per team: named builds only (empty elsewhere).
+    pub coaching: BTreeMap<String, coaching::TeamCoaching>,
     /// The metrics with every hidden figure set undefined: `metrics.json`.
     redacted: Metrics,
 }
@@ -522,6 +525,7 @@ impl<'a> Builder<'a> {
             health: Default::default(),
             missing_total: 0,
             outlier_total: 0,
+            coaching: BTreeMap::new(),
             redacted,
         }
     }

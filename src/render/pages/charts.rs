@@ -198,7 +198,7 @@ pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
                 .map(|(_, label, p)| HeatmapRow {
                     label,
                     cells: (from..sh.v.weeks.len())
-                        .map(|i| combined_state(p, i, &targets))
+                        .map(|i| combined_state(p, i, &targets, &input.config.consistency.levels))
                         .collect(),
                 })
                 .collect(),

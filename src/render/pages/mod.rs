@@ -4,6 +4,7 @@
 
 pub mod behaviour;
 pub mod charts;
+pub mod coaching;
 pub mod colours;
 pub mod headline;
 pub mod health;
@@ -186,12 +187,22 @@ fn story_markers(input: &Input, behaviour: Option<&str>, team: Option<&str>) -> 
 }
 
 /// One person's state in a week over all their behaviours.
-fn combined_state(p: &PersonFigures, i: usize, targets: &BTreeMap<&str, u32>) -> CellState {
+fn combined_state(
+    p: &PersonFigures,
+    i: usize,
+    targets: &BTreeMap<&str, u32>,
+    levels: &crate::config::Levels,
+) -> CellState {
     let cells: Vec<(Cell, u32)> = p
         .behaviours
         .iter()
         .map(|(b, f)| (f.cells[i], targets.get(b.as_str()).copied().unwrap_or(1)))
         .collect();
+    week_state(&cells, levels)
+}
+
+/// The state of one week over (cell, target) per behaviour.
+fn week_state(cells: &[(Cell, u32)], levels: &crate::config::Levels) -> CellState {
     if cells.is_empty() || cells.iter().all(|(c, _)| *c == Cell::Inactive) {
         return CellState::Inactive;
     }
@@ -202,10 +213,16 @@ fn combined_state(p: &PersonFigures, i: usize, targets: &BTreeMap<&str, u32>) ->
     if eligible.iter().all(|(c, _)| *c == Cell::NotLogged) {
         return CellState::NotLogged;
     }
+    // The rep's week by the share of behaviours on target, against the
+    // level thresholds: on target from `consistent` (80%), partly from
+    // `developing` (50%), missed below. Before, any count below target was
+    // "partly", which turned nearly every week of a rep with six behaviours
+    // into the same colour.
     let hits = eligible.iter().filter(|(c, t)| c.hit(*t)).count();
-    if hits == eligible.len() {
+    let share = hits as f64 / eligible.len() as f64;
+    if share + 1e-9 >= levels.consistent {
         CellState::Hit
-    } else if eligible.iter().any(|(c, _)| c.count() > 0) {
+    } else if share + 1e-9 >= levels.developing {
         CellState::Partial
     } else {
         CellState::Miss
@@ -257,4 +274,31 @@ fn listed_reps<'v>(sh: &'v Shown, team: &str) -> Vec<(&'v str, String, &'v Perso
             .collect();
     out.sort_by(|a, b| a.1.cmp(&b.1));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reps_week_is_on_target_partly_or_missed_by_the_share_of_behaviours_hit() {
+        let l = Cell::Logged;
+        let lv = &crate::config::Levels::default();
+        assert_eq!(week_state(&[(l(3), 3), (l(2), 2)], lv), CellState::Hit);
+        // 4 of 5 on target is 80%: consistent, so on target.
+        let five = [(l(3), 3), (l(2), 2), (l(2), 2), (l(2), 2), (l(1), 2)];
+        assert_eq!(week_state(&five, lv), CellState::Hit);
+        assert_eq!(
+            week_state(&[(l(3), 3), (l(1), 2), (l(2), 2), (l(0), 2)], lv),
+            CellState::Partial
+        );
+        assert_eq!(
+            week_state(&[(l(3), 3), (l(1), 2), (l(1), 2), (l(0), 2)], lv),
+            CellState::Miss
+        );
+        assert_eq!(week_state(&[(l(1), 3), (Cell::Skipped, 2)], lv), CellState::Miss);
+        assert_eq!(week_state(&[(Cell::Skipped, 3)], lv), CellState::Skipped);
+        assert_eq!(week_state(&[(Cell::NotLogged, 3)], lv), CellState::NotLogged);
+        assert_eq!(week_state(&[(Cell::Inactive, 3)], lv), CellState::Inactive);
+    }
 }

@@ -42,6 +42,21 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
     if !hidden && !sh.v.weeks.is_empty() {
         charts_html.push(team_trend_chart(sh, &format!("team-{id}-trend"), id));
         charts_html.push(team_heatmap_chart(sh, &format!("team-{id}-heatmap"), id));
+        if sh.shows_people() {
+            // What a cell counts, right under the grid it explains.
+            let lv = &input.config.consistency.levels;
+            charts_html.push(format!(
+                "<p class=\"chart-note heatmap-note\">{}</p>",
+                charts::escape(&charts::fill(
+                    t(input, "heatmap_people_note"),
+                    &[
+                        ("window", &input.config.consistency.window_weeks.to_string()),
+                        ("consistent", &locale::percent(input.config.language, lv.consistent)),
+                        ("developing", &locale::percent(input.config.language, lv.developing)),
+                    ],
+                ))
+            ));
+        }
         charts_html.extend(bars_chart(sh, &format!("team-{id}-behaviours"), Some(id)));
         charts_html.push(coverage_chart(sh, &format!("team-{id}-coaching"), Some(id)));
         if sh.shows_people() {
@@ -76,7 +91,21 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
         .and_then(|t| t.manager.as_deref())
         .filter(|_| named)
         .and_then(|m| sh.name(m));
+    let shows_rows = !people.is_empty();
+    let spark_scale = match (sh.v.weeks.first(), sh.v.weeks.last()) {
+        (Some(a), Some(b)) if shows_rows => Some(charts::fill(
+            t(input, "spark_scale"),
+            &[("first", &a.to_string()), ("last", &b.to_string())],
+        )),
+        _ => None,
+    };
     Some(TeamView {
+        spark_scale,
+        coaching_route: sh
+            .v
+            .coaching
+            .contains_key(id)
+            .then(|| format!("teams/{id}/coaching/index.html")),
         role_model_gap: if hidden { None } else { f.role_model_gap },
         manager_figure: (!hidden && named).then(|| figure(f.manager_cr, None, levels, false)),
         managers_note: (!named)
