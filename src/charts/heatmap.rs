@@ -325,8 +325,8 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
     }
 }
 
-/// Legend order.
-const STATES: [CellState; 6] = [
+/// Every state, in legend order.
+pub const STATES: [CellState; 6] = [
     CellState::Hit,
     CellState::Partial,
     CellState::Miss,

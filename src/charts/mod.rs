@@ -26,7 +26,7 @@ mod trend;
 pub use bars::{BehaviourBar, BehaviourBarsInput, behaviour_bars};
 pub use canvas::{escape, sanitize_id};
 pub use coverage::{CoverageInput, CoverageMonth, coverage};
-pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, heatmap};
+pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, STATES as CELL_STATES, heatmap};
 pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
 pub use sparkline::{SparklineInput, sparkline};

@@ -367,13 +367,8 @@ impl<'a> Ctx<'a> {
 
     /// Whether the person was active in the week, as the build checks it.
     pub fn active(&mut self, line: usize, person: &Person, week: Week) -> bool {
-        if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
-            let span = match (person.start, person.end) {
-                (Some(s), Some(e)) => format!("{s} to {e}"),
-                (Some(s), None) => format!("from {s}"),
-                (None, Some(e)) => format!("until {e}"),
-                (None, None) => String::new(),
-            };
+        if person.outside(week) {
+            let span = person.span();
             self.problems.add(
                 Cause::Active,
                 &person.id,

@@ -356,13 +356,8 @@ pub fn load_with(
                     ));
                     continue;
                 };
-                if person.start.is_some_and(|s| week < s) || person.end.is_some_and(|e| week > e) {
-                    let span = match (person.start, person.end) {
-                        (Some(s), Some(e)) => format!("{s} to {e}"),
-                        (Some(s), None) => format!("from {s}"),
-                        (None, Some(e)) => format!("until {e}"),
-                        (None, None) => String::new(),
-                    };
+                if person.outside(week) {
+                    let span = person.span();
                     diags.push(
                         at(
                             file,

@@ -37,6 +37,23 @@ pub struct Person {
     pub end: Option<Week>,
 }
 
+impl Person {
+    /// Whether `week` lies outside the `start`/`end` set in the team file.
+    pub fn outside(&self, week: Week) -> bool {
+        self.start.is_some_and(|s| week < s) || self.end.is_some_and(|e| week > e)
+    }
+
+    /// The active span as set in the team file, in words ("from 2026-W03").
+    pub fn span(&self) -> String {
+        match (self.start, self.end) {
+            (Some(s), Some(e)) => format!("{s} to {e}"),
+            (Some(s), None) => format!("from {s}"),
+            (None, Some(e)) => format!("until {e}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// The other ways an export may name a person: an e-mail address and
 /// aliases (the full name as a CRM writes it, a login). Kept beside
 /// [`Person`] because only import needs them.

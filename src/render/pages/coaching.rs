@@ -11,15 +11,6 @@ use crate::visible::coaching::{RHYTHM_WEEKS, Reason, RepCoaching, session_week_s
 /// A current streak this long is worth naming.
 const STREAK_WORTH_NAMING: u32 = 4;
 
-const STATES: [CellState; 6] = [
-    CellState::Hit,
-    CellState::Partial,
-    CellState::Miss,
-    CellState::Skipped,
-    CellState::NotLogged,
-    CellState::Inactive,
-];
-
 fn rhythm_cell(input: &Input, s: CellState) -> RhythmCell {
     let (state, symbol, key) = match s {
         CellState::Hit => ("hit", "●", "coach_state_hit"),
@@ -62,7 +53,10 @@ pub fn coaching_view(sh: &Shown, team: &str) -> Option<CoachingView> {
             &[("team", &name), ("week", &as_of.to_string())],
         ),
         weeks: sh.week_keys(from),
-        legend: STATES.iter().map(|s| rhythm_cell(input, *s)).collect(),
+        legend: crate::charts::CELL_STATES
+            .iter()
+            .map(|s| rhythm_cell(input, *s))
+            .collect(),
         reps: reps.into_iter().map(|(_, r)| r).collect(),
     })
 }
