@@ -38,7 +38,7 @@ pub struct Config {
     pub consistency: Consistency,
     /// Coaching targets.
     pub coaching: Coaching,
-    /// Who may be identified in this build; see DESIGN.md section 4.
+    /// Who may be identified in this build; see the README's "Privacy".
     pub privacy: Privacy,
     /// Named audiences, each built with `ritme build --audience NAME`.
     pub audiences: BTreeMap<String, Audience>,
@@ -130,7 +130,7 @@ impl Language {
     }
 }
 
-/// Knobs of the consistency metrics (DESIGN.md section 2).
+/// Knobs of the consistency metrics (README, "Metrics").
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Consistency {

@@ -586,7 +586,7 @@ impl Scope {
         self.teams.as_ref().is_none_or(|t| t.contains(team))
     }
 
-    /// Stories without consent appear only in named builds (DESIGN.md asks
+    /// Stories without consent appear only in named builds (the rule asks
     /// this of aggregate builds; a pseudonymous build would still print the
     /// names the story's text uses). A build limited to some teams shows
     /// only their stories (and stories of no team).

@@ -1,6 +1,6 @@
 //! Discovery: the only stage that reads the site folder.
 //!
-//! It walks the known folders of a site (DESIGN.md section 1), reads every
+//! It walks the known folders of a site (README, "The site folder" and "Team data"), reads every
 //! file into memory and classifies it. Everything after this works on
 //! [`Sources`] alone, which keeps the later stages pure and lets `serve`
 //! rebuild from memory. Files that cannot be trusted — symlinks that lead

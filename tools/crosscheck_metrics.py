@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A second reading of DESIGN.md section 2 in plain Python (PyYAML), to
+"""A second reading of the metrics (README, "Metrics") in plain Python (PyYAML), to
 check a build's metrics.json figure by figure to 1e-6.
 
 usage: tools/crosscheck_metrics.py SITE OUT/metrics.json
@@ -113,7 +113,7 @@ for tid, t in teams.items():
     cmp(f"teams.{tid}.gap", mc - tc if mc is not None and tc is not None else None, M["teams"][tid]["role_model_gap"])
 # months
 # As src/source.rs reads them: data/coaching/**/*.yaml|yml, then the single
-# data/coaching.yaml (DESIGN allows either; both count when both exist).
+# data/coaching.yaml (either layout is allowed; both count when both exist).
 coaching_files = sorted(p for ext in ("yaml", "yml")
                         for p in glob.glob(f"{site}/data/coaching/**/*.{ext}", recursive=True))
 if os.path.isfile(f"{site}/data/coaching.yaml"): coaching_files.append(f"{site}/data/coaching.yaml")

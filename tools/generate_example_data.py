@@ -12,7 +12,7 @@ file outcomes.yaml are owned by this script: they are deleted and rewritten
 on every run. The output is deterministic (fixed seeds, sorted output, no
 timestamps): two runs give byte-identical files.
 
-The data tells a story (see DESIGN.md, section 2 for the metrics):
+The data tells a story (the README's "Metrics" defines the figures):
 
 * Team Zuid (hanna) is incidental in Q1, starts weekly spiegelgesprekken in
   2026-W14 and climbs to consistent by the autumn.

@@ -1,4 +1,4 @@
-//! Charts: pure drawing of the figures of DESIGN.md section 3 as inline SVG.
+//! Charts: pure drawing of the figures of the README's "Pages" as inline SVG.
 //!
 //! Each chart function takes its own small input struct (filled by the
 //! caller from the metrics) and a [`ChartText`] with the site's words, and

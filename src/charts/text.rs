@@ -10,7 +10,7 @@
 
 use crate::config::Language;
 
-/// Names of the five consistency levels (DESIGN.md section 2).
+/// Names of the five consistency levels (README, "Metrics").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LevelNames {
     pub consistent: String,

@@ -1,4 +1,4 @@
-//! Front-matter schemas, one per kind of page (DESIGN.md section 1).
+//! Front-matter schemas, one per kind of page (README, "The site folder" and "Team data").
 //!
 //! Unknown fields are errors so that a misspelt `behavoirs:` is caught with a
 //! suggestion instead of silently dropping the links it was meant to make.

@@ -300,9 +300,16 @@ impl<'a> Ctx<'a> {
             }
             let text = cell.text();
             let column = self.header(Field::Week).to_string();
+            // The week reader refuses years outside the range itself; the
+            // import says so in its own words, grouped with other bad years.
+            let year_outside = text
+                .trim()
+                .split_once("-W")
+                .and_then(|(y, _)| y.parse::<i32>().ok())
+                .is_some_and(|y| !YEARS.contains(&y));
             return match text.parse::<Week>() {
-                Ok(w) if YEARS.contains(&w.monday().year()) => Some(w),
-                Ok(_) => {
+                Ok(w) => Some(w),
+                Err(_) if year_outside => {
                     self.problems.add(
                         Cause::Date,
                         &format!("week {text}"),

@@ -1,4 +1,4 @@
-//! `metrics.json`: every figure under the names of DESIGN.md, at full
+//! `metrics.json`: every figure under the names the README's "Metrics" gives, at full
 //! precision, `null` when undefined, keys sorted — so others can check the
 //! numbers and reuse them.
 

@@ -1,4 +1,4 @@
-//! The metrics of DESIGN.md section 2 — lead measures first.
+//! The metrics of the README's "Metrics" — lead measures first.
 //!
 //! Pure functions of the validated team data, the behaviour rules and the
 //! config. Each definition is documented where it is computed. The one

@@ -1,5 +1,5 @@
 //! Team data: teams and people, weekly behaviour logs, coaching sessions
-//! and outcomes (DESIGN.md section 1), typed and validated.
+//! and outcomes (README, "The site folder" and "Team data"), typed and validated.
 //!
 //! `load` parses every data file and checks every reference, collecting all
 //! problems with `file:line:col` and a hint before any metric is computed.
