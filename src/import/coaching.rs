@@ -42,21 +42,7 @@ impl Session {
 
 /// Plans the files; `None` when the columns do not fit (the problem is filed).
 pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Option<Changes> {
-    let mut missing = false;
-    for field in [Field::Coach, Field::Person, Field::Date] {
-        if ctx.columns.get(field).is_none() {
-            missing = true;
-            ctx.problems.file_level(
-                1,
-                &format!("no column for `{}`", field.name()),
-                Some(format!(
-                    "columns are: {}; map one with --map COLUMN={}",
-                    ctx.columns.headers.join(", "),
-                    field.name()
-                )),
-            );
-        }
-    }
+    let missing = !ctx.require(&[Field::Coach, Field::Person, Field::Date]);
     if missing {
         return None;
     }

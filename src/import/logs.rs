@@ -60,21 +60,7 @@ pub fn plan(ctx: &mut Ctx, rows: &[&Row], force: bool) -> Option<Changes> {
             Shape::Wide(wide)
         }
     };
-    let mut missing = false;
-    for field in [Field::Person] {
-        if ctx.columns.get(field).is_none() {
-            missing = true;
-            ctx.problems.file_level(
-                1,
-                &format!("no column for `{}`", field.name()),
-                Some(format!(
-                    "columns are: {}; map one with --map COLUMN={}",
-                    ctx.columns.headers.join(", "),
-                    field.name()
-                )),
-            );
-        }
-    }
+    let mut missing = !ctx.require(&[Field::Person]);
     if ctx.columns.get(Field::Date).is_none() && ctx.columns.get(Field::Week).is_none() {
         missing = true;
         ctx.problems.file_level(

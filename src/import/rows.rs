@@ -36,6 +36,26 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// Files one problem for each of `fields` without a column; whether all have one.
+    pub fn require(&mut self, fields: &[Field]) -> bool {
+        let mut all = true;
+        for &field in fields {
+            if self.columns.get(field).is_none() {
+                all = false;
+                self.problems.file_level(
+                    1,
+                    &format!("no column for `{}`", field.name()),
+                    Some(format!(
+                        "columns are: {}; map one with --map COLUMN={}",
+                        self.columns.headers.join(", "),
+                        field.name()
+                    )),
+                );
+            }
+        }
+        all
+    }
+
     pub fn new(
         site: &'a Site,
         columns: &'a Columns,
