@@ -220,16 +220,14 @@ fn build(
         base_url,
         audience,
         review_date: None,
-        previous: target.previous,
+        previous: Default::default(),
     };
-    let built = pipeline::build(&opts).map_err(|e| fail(&e))?;
-    let result = write_built(&out, &built, fresh, target.fingerprint, target.started);
-    // The process ends right after this: freeing the site's files one by
-    // one (tens of thousands of allocations on a large site) would only
-    // delay the exit. The operating system takes the memory back at once.
-    // (Here, on the owned build: forgetting the reference in `write_built`
-    // did nothing, and clippy refuses it.)
-    std::mem::forget(built);
+    let parsed = pipeline::parse(&opts).map_err(|e| fail(&e))?;
+    let result = build_and_write(&parsed, opts.audience.as_deref(), &out, fresh, target);
+    // The process ends right after this: freeing the site's parsed files
+    // one by one (tens of thousands of allocations on a large site) would
+    // only delay the exit. The operating system takes the memory back at once.
+    std::mem::forget(parsed);
     result
 }
 
@@ -250,8 +248,7 @@ fn build_all(site: &Path, fresh: Fresh, base_url: Option<String>) -> Result<(), 
         let Some(target) = prepare_target(site, &out, fresh, &base_url, audience.as_deref())? else {
             continue;
         };
-        let built = pipeline::build_for(&parsed, audience.as_deref(), &target.previous).map_err(|e| fail(&e))?;
-        write_built(&out, &built, fresh, target.fingerprint, target.started)?;
+        build_and_write(&parsed, audience.as_deref(), &out, fresh, target)?;
     }
     Ok(())
 }
@@ -303,35 +300,44 @@ fn prepare_target(
     }))
 }
 
-/// Writes a built site into `out` and reports it.
-fn write_built(
+/// Builds the parsed site for `audience` into `out`: each page is written
+/// into the staging folder as soon as it is rendered and checked, and the
+/// folder replaces the output only when the whole build succeeded.
+fn build_and_write(
+    parsed: &pipeline::Parsed,
+    audience: Option<&str>,
     out: &Path,
-    built: &pipeline::Built,
     fresh: Fresh,
-    fingerprint: Option<String>,
-    started: Instant,
+    target: Target,
 ) -> Result<(), ExitCode> {
-    let force = fresh.force;
-    print_diagnostics(&built.warnings);
-    let write_started = Instant::now();
-    let written = match output::write_site(out, &built.files, &built.kept, force) {
-        Ok(written) => written,
-        Err(WriteError::Refused(d)) => return Err(report(&[d])),
-        Err(WriteError::Io(e)) => {
-            let d = Diagnostic::error(out.display().to_string(), format!("cannot write the site: {e:#}"));
-            if machine_failure(&e) {
-                // A full disk or a failing device: the machine's problem (2).
-                let d = d.with_hint(
-                    "free space on the disk (or fix the device) and build again; the previous build is untouched",
-                );
-                eprintln!("{d}");
-                return Err(ExitCode::from(2));
+    use rayon::prelude::*;
+    let Target {
+        started,
+        fingerprint,
+        previous,
+    } = target;
+    let staging = output::Staging::open(out, fresh.force).map_err(|e| write_failure(out, e))?;
+    let sink = output::StagingSink::new(&staging);
+    let built = match pipeline::build_into(parsed, audience, &previous, Some(&sink)) {
+        Ok(built) => built,
+        Err(e) => {
+            if let Some(io) = sink.failure() {
+                return Err(write_failure(out, WriteError::Io(io)));
             }
-            // The place we were asked to write to: the user's choice (1).
-            let d = d.with_hint("check that the output folder is writable; the previous build is untouched");
-            return Err(report(&[d]));
+            return Err(fail(&e));
         }
     };
+    print_diagnostics(&built.warnings);
+    let write_started = Instant::now();
+    let rest: anyhow::Result<Vec<output::Stored>> =
+        built.files.par_iter().map(|f| staging.put(&f.path, &f.bytes)).collect();
+    let mut stored = built.stored.clone();
+    let written = rest
+        .and_then(|rest| {
+            stored.extend(rest);
+            staging.finish(stored, &built.kept)
+        })
+        .map_err(|e| write_failure(out, WriteError::Io(e)))?;
     crate::cache::record(out, &built.keys, &written);
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(out, f);
@@ -342,7 +348,7 @@ fn write_built(
         stdout,
         "Built {} pages ({} files{}) into {} in {:.2} s{}",
         built.pages,
-        built.files.len() + built.kept.len(),
+        built.files.len() + built.stored.len() + built.kept.len(),
         if built.kept.is_empty() {
             String::new()
         } else {
@@ -363,6 +369,28 @@ fn write_built(
         }
     }
     Ok(())
+}
+
+/// Reports a failure to write the site: the user's folder choice (exit 1)
+/// or the machine (exit 2). The previous build is untouched either way.
+fn write_failure(out: &Path, e: WriteError) -> ExitCode {
+    match e {
+        WriteError::Refused(d) => report(&[d]),
+        WriteError::Io(e) => {
+            let d = Diagnostic::error(out.display().to_string(), format!("cannot write the site: {e:#}"));
+            if machine_failure(&e) {
+                // A full disk or a failing device: the machine's problem (2).
+                let d = d.with_hint(
+                    "free space on the disk (or fix the device) and build again; the previous build is untouched",
+                );
+                eprintln!("{d}");
+                return ExitCode::from(2);
+            }
+            // The place we were asked to write to: the user's choice (1).
+            let d = d.with_hint("check that the output folder is writable; the previous build is untouched");
+            report(&[d])
+        }
+    }
 }
 
 /// How much of the last build a build may reuse.

@@ -93,29 +93,279 @@ pub fn write_site(
     kept: &[KeptFile],
     force: bool,
 ) -> Result<BTreeMap<String, u64>, WriteError> {
-    check_replaceable(out, force).map_err(WriteError::Refused)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))
+    use rayon::prelude::*;
+    if let Some(bad) = files.iter().map(|f| &f.path).find(|p| !is_safe_relative(p)) {
+        return Err(WriteError::Io(anyhow::anyhow!(
+            "internal error: unsafe output path {bad:?}"
+        )));
+    }
+    let staging = Staging::open(out, force)?;
+    let written: Vec<Stored> = files
+        .par_iter()
+        .map(|f| staging.put(&f.path, &f.bytes))
+        .collect::<anyhow::Result<_>>()
         .map_err(WriteError::Io)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let _lock = lock(&parent, &name).map_err(WriteError::Io)?;
-    recover(out, &parent, &name).map_err(WriteError::Io)?;
-    // Another build may have written the folder while we waited for the lock.
-    check_replaceable(out, force).map_err(WriteError::Refused)?;
+    staging.finish(written, kept).map_err(WriteError::Io)
+}
 
-    let prev = parent.join(format!(".{name}.ritme-prev"));
-    let written = update_tree(&prev, files, kept, out).map_err(WriteError::Io)?;
-    swap_in(&prev, out, &parent, &name).map_err(WriteError::Io)?;
-    // The sibling now holds the previous build; keep it out of version control.
-    let _ = fs::write(prev.join(".gitignore"), "*\n");
-    Ok(written)
+/// A file put into the staging folder: its path and content hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub path: String,
+    pub hash: u64,
+}
+
+/// The folder the next build is written into while the last one stays the
+/// output: files go in one by one as they are made (so a large site is
+/// never held in memory whole), and [`Staging::finish`] swaps it in. Dropped
+/// without finishing (a failed build), it is simply not swapped in: the
+/// output stays the last good build, and the next build compares this
+/// folder's files instead of trusting them (its marker is gone).
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// What the folder held by its own account; `None` when it was made
+    /// fresh (nothing to compare) or its marker is missing.
+    manifest: Option<BTreeMap<String, u64>>,
+    /// The folder was made empty by this build: nothing in it to compare.
+    fresh: bool,
+    _lock: fs::File,
+}
+
+impl Staging {
+    /// Takes the lock beside `out`, cleans up after killed builds and
+    /// readies the sibling folder. Refuses a folder ritme did not create.
+    pub fn open(out: &Path, force: bool) -> Result<Staging, WriteError> {
+        check_replaceable(out, force).map_err(WriteError::Refused)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))
+            .map_err(WriteError::Io)?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let lock = lock(&parent, &name).map_err(WriteError::Io)?;
+        recover(out, &parent, &name).map_err(WriteError::Io)?;
+        // Another build may have written the folder while we waited for the lock.
+        check_replaceable(out, force).map_err(WriteError::Refused)?;
+        let dir = parent.join(format!(".{name}.ritme-prev"));
+        let (manifest, fresh) = if fs::symlink_metadata(&dir).is_err() {
+            fs::create_dir(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))
+                .map_err(WriteError::Io)?;
+            (None, true)
+        } else {
+            let manifest = read_manifest(&dir.join(MARKER));
+            // Removed before any change: a folder left by a killed or failed
+            // build is then compared file by file, never trusted.
+            let _ = fs::remove_file(dir.join(MARKER));
+            let _ = fs::remove_file(dir.join(".gitignore"));
+            (manifest, false)
+        };
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            parent,
+            name,
+            manifest,
+            fresh,
+            _lock: lock,
+        })
+    }
+
+    /// Puts one file of the new build in, unless the folder holds those
+    /// bytes already. Safe to call from many threads at once.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<Stored> {
+        if !is_safe_relative(rel) {
+            anyhow::bail!("internal error: unsafe output path {rel:?}");
+        }
+        let hash = content_hash(bytes);
+        let path = self.dir.join(rel);
+        let stored = Stored {
+            path: rel.to_string(),
+            hash,
+        };
+        if !self.fresh {
+            let same = match &self.manifest {
+                Some(m) => m.get(rel) == Some(&hash) && path.is_file(),
+                None => fs::read(&path).is_ok_and(|old| old == bytes),
+            };
+            if same {
+                return Ok(stored);
+            }
+        }
+        self.write_new(&path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(stored)
+    }
+
+    /// Writes `bytes` at `path`, making its folders; in a folder kept from
+    /// an older build, a folder or file in the way (the old build had a
+    /// page where this one has a folder, or the other way round) goes first.
+    fn write_new(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        match create_file(path) {
+            Ok(mut f) => return f.write_all(bytes),
+            Err(_) if self.fresh => {}
+            Err(_) => {
+                if path.is_dir() {
+                    fs::remove_dir_all(path)?;
+                }
+                // A file where a folder of the path must be.
+                let mut up = path.parent();
+                while let Some(p) = up.filter(|p| p.starts_with(&self.dir) && *p != self.dir) {
+                    if fs::symlink_metadata(p).is_ok_and(|m| !m.is_dir()) {
+                        // Another worker may have removed it first.
+                        let _ = fs::remove_file(p);
+                    }
+                    up = p.parent();
+                }
+            }
+        }
+        create_file(path)?.write_all(bytes)
+    }
+
+    /// Completes the folder: the `kept` files (unchanged pages the output
+    /// holds) copied from the output where missing, whatever the build no
+    /// longer has removed, the marker written, and the folder swapped in.
+    /// Returns the manifest of the new build.
+    pub fn finish(self, written: Vec<Stored>, kept: &[KeptFile]) -> anyhow::Result<BTreeMap<String, u64>> {
+        use rayon::prelude::*;
+        if let Some(bad) = kept.iter().map(|k| &k.path).find(|p| !is_safe_relative(p)) {
+            anyhow::bail!("internal error: unsafe output path {bad:?}");
+        }
+        let dir = &self.dir;
+        let live = &self.out;
+        let live_manifest = if kept.is_empty() { None } else { manifest(live) };
+        kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
+            let path = dir.join(&k.path);
+            let same = match &self.manifest {
+                Some(m) => !self.fresh && m.get(&k.path) == Some(&k.hash) && path.is_file(),
+                None => false,
+            };
+            if same {
+                return Ok(());
+            }
+            // The cache was read before we held the lock: make sure no other
+            // build replaced the output since.
+            if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
+                anyhow::bail!(
+                    "{} changed while this build ran (another build into the same folder?); build again",
+                    live.join(&k.path).display()
+                );
+            }
+            if path.is_dir() {
+                fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
+            }
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
+            Ok(())
+        })?;
+        let listed: BTreeMap<String, u64> = written
+            .into_iter()
+            .map(|s| (s.path, s.hash))
+            .chain(kept.iter().map(|k| (k.path.clone(), k.hash)))
+            .collect();
+        if !self.fresh {
+            self.remove_stale(&listed)?;
+        }
+        write_marker(dir, &listed)?;
+        swap_in(dir, live, &self.parent, &self.name)?;
+        // The sibling now holds the previous build; keep it out of version control.
+        let _ = fs::write(dir.join(".gitignore"), "*\n");
+        Ok(listed)
+    }
+
+    /// Removes what the folder holds and the new build (`wanted`) does not.
+    fn remove_stale(&self, wanted: &BTreeMap<String, u64>) -> anyhow::Result<()> {
+        use rayon::prelude::*;
+        let dir = &self.dir;
+        let mut present: Vec<String> = match &self.manifest {
+            Some(m) => m.keys().cloned().collect(),
+            None => list_files(dir),
+        };
+        // Anything at the top that no path of this build starts with goes too,
+        // listed or not: a folder another build nested here while this one was
+        // live must never be swapped back in as part of a later build.
+        let tops: std::collections::BTreeSet<&str> = wanted.keys().map(|p| p.split('/').next().unwrap_or(p)).collect();
+        if self.manifest.is_some()
+            && let Ok(entries) = fs::read_dir(dir)
+        {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !tops.contains(name.as_str()) && !present.contains(&name) {
+                    present.push(name);
+                }
+            }
+        }
+        let stale: Vec<&String> = present.iter().filter(|p| !wanted.contains_key(p.as_str())).collect();
+        stale.par_iter().try_for_each(|p| -> anyhow::Result<()> {
+            let path = dir.join(p);
+            // A folder of this build where the old one had a file is not stale.
+            if path.is_dir()
+                && wanted
+                    .keys()
+                    .any(|w| w.starts_with(p.as_str()) && w[p.len()..].starts_with('/'))
+            {
+                return Ok(());
+            }
+            match fs::remove_file(&path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Ok(()),
+                Err(e) if path.is_dir() => fs::remove_dir_all(&path)
+                    .map_err(|_| e)
+                    .with_context(|| format!("cannot remove {}", path.display())),
+                Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+            }
+        })?;
+        match &self.manifest {
+            Some(_) if stale.is_empty() => {}
+            Some(_) => remove_empty_folders(dir, &stale),
+            // A folder left by a killed update may hold any empty folder.
+            None => remove_all_empty_folders(dir),
+        }
+        Ok(())
+    }
+}
+
+/// The staging folder as the build's sink: pages are written as they are
+/// rendered; the first failure is kept for the caller to report.
+pub struct StagingSink<'a> {
+    staging: &'a Staging,
+    failure: std::sync::Mutex<Option<anyhow::Error>>,
+}
+
+impl<'a> StagingSink<'a> {
+    pub fn new(staging: &'a Staging) -> Self {
+        StagingSink {
+            staging,
+            failure: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// Why a page could not be written, if one could not.
+    pub fn failure(&self) -> Option<anyhow::Error> {
+        self.failure.lock().ok()?.take()
+    }
+}
+
+impl crate::pipeline::Sink for StagingSink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<Stored, crate::pipeline::NotStored> {
+        self.staging.put(path, bytes).map_err(|e| {
+            if let Ok(mut first) = self.failure.lock() {
+                first.get_or_insert(e);
+            }
+            crate::pipeline::NotStored
+        })
+    }
 }
 
 /// An exclusive lock on `.NAME.ritme-lock` beside the output folder, held
@@ -163,174 +413,6 @@ fn recover(out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Brings `dir` to exactly `files` and `kept` (plus the marker), writing
-/// only what differs; kept files come from `live`, the current output. The
-/// marker's manifest says what `dir` holds; it is removed before any
-/// change, so a folder left by a killed update is compared file by file
-/// instead of trusted.
-fn update_tree(
-    dir: &Path,
-    files: &[OutputFile],
-    kept: &[KeptFile],
-    live: &Path,
-) -> anyhow::Result<BTreeMap<String, u64>> {
-    use rayon::prelude::*;
-    let paths = files.iter().map(|f| &f.path).chain(kept.iter().map(|k| &k.path));
-    if let Some(bad) = paths.clone().find(|p| !is_safe_relative(p)) {
-        anyhow::bail!("internal error: unsafe output path {bad:?}");
-    }
-    if fs::symlink_metadata(dir).is_err() {
-        return write_fresh(dir, files, kept, live);
-    }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let manifest = read_manifest(&dir.join(MARKER));
-    let _ = fs::remove_file(dir.join(MARKER));
-    let _ = fs::remove_file(dir.join(".gitignore"));
-
-    let hashes: Vec<u64> = files.par_iter().map(|f| content_hash(&f.bytes)).collect();
-    let live_manifest = if kept.is_empty() {
-        None
-    } else {
-        crate::output::manifest(live)
-    };
-    let wanted: std::collections::BTreeSet<&str> = paths.clone().map(String::as_str).collect();
-
-    // Remove what the new build no longer has.
-    let present: Vec<String> = match &manifest {
-        Some(m) => m.keys().cloned().collect(),
-        None => list_files(dir),
-    };
-    let mut present = present;
-    // Anything at the top that no path of this build starts with goes too,
-    // listed or not: a folder another build nested here while this one was
-    // live must never be swapped back in as part of a later build.
-    let tops: std::collections::BTreeSet<&str> = wanted.iter().map(|p| p.split('/').next().unwrap_or(p)).collect();
-    if manifest.is_some()
-        && let Ok(entries) = fs::read_dir(dir)
-    {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !tops.contains(name.as_str()) && !present.contains(&name) {
-                present.push(name);
-            }
-        }
-    }
-    let stale: Vec<&String> = present.iter().filter(|p| !wanted.contains(p.as_str())).collect();
-    stale.par_iter().try_for_each(|p| -> anyhow::Result<()> {
-        let path = dir.join(p);
-        match fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) if path.is_dir() => fs::remove_dir_all(&path)
-                .map_err(|_| e)
-                .with_context(|| format!("cannot remove {}", path.display())),
-            Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
-        }
-    })?;
-
-    // Folders first (in order, each once), then the changed files in parallel.
-    let folders: std::collections::BTreeSet<&str> = paths.filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
-    for folder in folders {
-        let p = dir.join(folder);
-        if !p.is_dir() {
-            if p.exists() {
-                fs::remove_file(&p).with_context(|| format!("cannot replace {}", p.display()))?;
-            }
-            fs::create_dir_all(&p).with_context(|| format!("cannot create {}", p.display()))?;
-        }
-    }
-    files
-        .par_iter()
-        .zip(&hashes)
-        .try_for_each(|(f, hash)| -> anyhow::Result<()> {
-            let path = dir.join(&f.path);
-            let same = match &manifest {
-                Some(m) => m.get(&f.path) == Some(hash) && path.is_file(),
-                None => fs::read(&path).is_ok_and(|old| old == f.bytes),
-            };
-            if same {
-                return Ok(());
-            }
-            if path.is_dir() {
-                fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
-            }
-            let mut file = fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?;
-            file.write_all(&f.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))
-        })?;
-    kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
-        let path = dir.join(&k.path);
-        let same = match &manifest {
-            Some(m) => m.get(&k.path) == Some(&k.hash) && path.is_file(),
-            None => false,
-        };
-        if same {
-            return Ok(());
-        }
-        // The cache was read before we held the lock: make sure no other
-        // build replaced the output since.
-        if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
-            anyhow::bail!(
-                "{} changed while this build ran (another build into the same folder?); build again",
-                live.join(&k.path).display()
-            );
-        }
-        if path.is_dir() {
-            fs::remove_dir_all(&path).with_context(|| format!("cannot replace {}", path.display()))?;
-        }
-        fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
-        Ok(())
-    })?;
-    match &manifest {
-        Some(_) if stale.is_empty() => {}
-        Some(_) => remove_empty_folders(dir, &stale),
-        // A folder left by a killed update may hold any empty folder.
-        None => remove_all_empty_folders(dir),
-    }
-
-    write_marker(dir, files, &hashes, kept)
-}
-
-/// Writes the whole build into `dir`, which does not exist yet (a clean
-/// build, or the first rebuild): nothing to compare or remove, so each
-/// worker creates its file's folder when needed and writes it, hashing the
-/// bytes while they are in cache.
-fn write_fresh(
-    dir: &Path,
-    files: &[OutputFile],
-    kept: &[KeptFile],
-    live: &Path,
-) -> anyhow::Result<BTreeMap<String, u64>> {
-    use rayon::prelude::*;
-    fs::create_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|f| -> anyhow::Result<u64> {
-            let path = dir.join(&f.path);
-            create_file(&path)
-                .and_then(|mut file| file.write_all(&f.bytes))
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            Ok(content_hash(&f.bytes))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let live_manifest = if kept.is_empty() { None } else { manifest(live) };
-    kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
-        if live_manifest.as_ref().and_then(|m| m.get(&k.path)) != Some(&k.hash) {
-            anyhow::bail!(
-                "{} changed while this build ran (another build into the same folder?); build again",
-                live.join(&k.path).display()
-            );
-        }
-        let path = dir.join(&k.path);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        fs::copy(live.join(&k.path), &path).with_context(|| format!("cannot copy {} from the output", k.path))?;
-        Ok(())
-    })?;
-    write_marker(dir, files, &hashes, kept)
-}
-
 /// Creates a new file, and its folders when they are missing. Folders are
 /// created by whichever worker needs one first; `create_dir_all` copes
 /// with another creating the same folder at the same time.
@@ -344,28 +426,15 @@ fn create_file(path: &Path) -> std::io::Result<fs::File> {
     }
 }
 
-/// Writes the marker, listing every file of `dir` with its hash, and
-/// returns that list.
-fn write_marker(
-    dir: &Path,
-    files: &[OutputFile],
-    hashes: &[u64],
-    kept: &[KeptFile],
-) -> anyhow::Result<BTreeMap<String, u64>> {
-    let mut marker = String::from(MARKER_HEAD);
-    let mut listed: Vec<(&str, u64)> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .zip(hashes.iter().copied())
-        .chain(kept.iter().map(|k| (k.path.as_str(), k.hash)))
-        .collect();
-    listed.sort_unstable();
-    for (path, hash) in &listed {
-        use std::fmt::Write as _;
+/// Writes the marker, listing every file of `dir` with its hash.
+fn write_marker(dir: &Path, listed: &BTreeMap<String, u64>) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let mut marker = String::with_capacity(MARKER_HEAD.len() + listed.len() * 48);
+    marker.push_str(MARKER_HEAD);
+    for (path, hash) in listed {
         let _ = writeln!(marker, "{hash:016x} {path}");
     }
-    fs::write(dir.join(MARKER), marker).with_context(|| format!("cannot write the marker in {}", dir.display()))?;
-    Ok(listed.into_iter().map(|(p, h)| (p.to_string(), h)).collect())
+    fs::write(dir.join(MARKER), marker).with_context(|| format!("cannot write the marker in {}", dir.display()))
 }
 
 /// A stable hash of file contents, to skip writing unchanged files.
@@ -560,6 +629,23 @@ mod tests {
         assert!(!out.join("d").exists(), "and the folders above it");
         assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "C");
         assert!(!out.join(".gitignore").exists());
+    }
+
+    #[test]
+    fn a_page_may_become_a_folder_and_a_folder_a_page() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let v1 = vec![OutputFile::new("a", "file"), OutputFile::new("b/index.html", "B")];
+        let v2 = vec![OutputFile::new("a/index.html", "A"), OutputFile::new("b", "file")];
+        // Each folder of the pair sees both shapes in turn.
+        for files in [&v1, &v1, &v2, &v2, &v1] {
+            write_site(&out, files, &[], false).unwrap();
+            for f in files.iter() {
+                assert_eq!(fs::read(out.join(&f.path)).unwrap(), f.bytes, "{}", f.path);
+            }
+            assert_eq!(manifest(&out).unwrap().len(), 2);
+        }
+        assert!(out.join("a").is_file() && out.join("b").is_dir());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::config::PrivacyMode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{KeptFile, OutputFile};
+use crate::output::{KeptFile, OutputFile, Stored};
 use crate::{content, datahealth, history, metrics, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
@@ -34,6 +34,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Pages unchanged since the last build, which the output already holds.
     pub kept: Vec<KeptFile>,
+    /// Pages already handed to the sink of [`build_into`] as they were rendered.
+    pub stored: Vec<Stored>,
     /// Every page's key, by route, for the cache of the next build.
     pub keys: Vec<(String, u64)>,
     /// HTML pages in the site, kept ones included.
@@ -202,9 +204,33 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     })
 }
 
+/// Where [`build_into`] puts each page as soon as it is rendered and has
+/// passed the privacy check.
+pub trait Sink: Sync {
+    /// Stores one file. `Err`: it could not be stored; the sink keeps why,
+    /// and the build stops.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<Stored, NotStored>;
+}
+
+/// A file the sink could not store (the sink knows why).
+#[derive(Debug)]
+pub struct NotStored;
+
 /// Builds the parsed site for one audience (`None`: the site's default
 /// scope). `previous` are the pages the output folder holds already.
 pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cache::Previous) -> Result<Built, Error> {
+    build_into(parsed, audience, previous, None)
+}
+
+/// [`build_for`], handing each page to `sink` as soon as it is rendered and
+/// checked instead of keeping it: `Built::files` then holds only the other
+/// files (assets, the search index, static files), `Built::stored` the pages.
+pub fn build_into(
+    parsed: &Parsed,
+    audience: Option<&str>,
+    previous: &crate::cache::Previous,
+    sink: Option<&dyn Sink>,
+) -> Result<Built, Error> {
     let mut timer = Timer::new();
     timer.laps = parsed.timings.clone();
     let mut diags = Diagnostics::new();
@@ -281,6 +307,47 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         .iter()
         .map(|b| (b.id.clone(), b.meta.target))
         .collect();
+    // The last line of defence: an anonymous build that names anyone fails.
+    // Each page is checked as it is rendered (the others after rendering).
+    let scanner = match scope.mode {
+        PrivacyMode::Named => None,
+        _ => privacy::Scanner::new(&persons, key.as_deref()).map_err(|d| Error::Input(vec![d]))?,
+    };
+    // A consenting story's card (its summary names its people) may appear
+    // on any page that links to the story.
+    // (The mailable report has no links: there the card is its title.)
+    let consenting: Vec<(&str, String, &Vec<String>)> = content
+        .stories
+        .iter()
+        .filter(|s| s.meta.consent && !s.meta.people.is_empty())
+        .filter_map(|s| {
+            let route = s.route.strip_suffix("index.html")?;
+            Some((route, crate::charts::escape(&s.meta.title).into_owned(), &s.meta.people))
+        })
+        .collect();
+    let may_name = |f: &OutputFile| -> Option<BTreeSet<String>> {
+        let mut ok = allowed.get(&f.path).cloned();
+        if !consenting.is_empty() && f.path.ends_with(".html") {
+            let text = String::from_utf8_lossy(&f.bytes);
+            for (route, title, people) in &consenting {
+                if text.contains(route) || text.contains(title.as_str()) {
+                    ok.get_or_insert_default().extend(people.iter().cloned());
+                }
+            }
+        }
+        ok
+    };
+    let page_sink = |f: OutputFile| -> Result<Stored, Vec<Diagnostic>> {
+        if let Some(scanner) = &scanner {
+            let (leaks, _) = scanner.scan(&f.path, &f.bytes, may_name(&f).as_ref(), false);
+            if !leaks.is_empty() {
+                return Err(leaks);
+            }
+        }
+        let sink = sink.expect("the page sink is only given with a sink");
+        sink.put(&f.path, &f.bytes)
+            .map_err(|NotStored| vec![Diagnostic::error(&f.path, "cannot write this page")])
+    };
     let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
         .with_coaching(&data.sessions);
     let input = render::Input {
@@ -297,6 +364,7 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         scope: &scope,
         identities: &identities,
         brand,
+        sink: sink.map(|_| &page_sink as &render::PageSink),
     };
     let mut rendering = render::render(&input, rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {
@@ -316,55 +384,39 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
     rendering.files.sort_by(|a, b| a.path.cmp(&b.path));
     timer.lap("render");
 
-    // The last line of defence: an anonymous build that names anyone fails.
-    if scope.mode != PrivacyMode::Named {
-        // A consenting story's card (its summary names its people) may
-        // appear on any page that links to the story.
-        let mut allowed = allowed.clone();
-        // (The mailable report has no links: there the card is its title.)
-        let consenting: Vec<(&str, String, &Vec<String>)> = content
-            .stories
-            .iter()
-            .filter(|s| s.meta.consent && !s.meta.people.is_empty())
-            .filter_map(|s| {
-                let route = s.route.strip_suffix("index.html")?;
-                Some((route, crate::charts::escape(&s.meta.title).into_owned(), &s.meta.people))
-            })
+    if let Some(scanner) = &scanner {
+        let builtin = privacy::builtin_files(&rendering.files);
+        use rayon::prelude::*;
+        let scanned: Vec<_> = rendering
+            .files
+            .par_iter()
+            .map(|f| scanner.scan(&f.path, &f.bytes, may_name(f).as_ref(), builtin.contains(&f.path)))
             .collect();
-        if !consenting.is_empty() {
-            for f in rendering.files.iter().filter(|f| f.path.ends_with(".html")) {
-                let text = String::from_utf8_lossy(&f.bytes);
-                for (route, title, people) in &consenting {
-                    if text.contains(route) || text.contains(title.as_str()) {
-                        allowed
-                            .entry(f.path.clone())
-                            .or_default()
-                            .extend(people.iter().cloned());
-                    }
-                }
+        let mut leaks = Vec::new();
+        for (found, skipped) in scanned {
+            leaks.extend(found);
+            if let Some(path) = skipped.filter(|p| !builtin.contains(p)) {
+                rendering.warnings.push(
+                    Diagnostic::warning(path, "not text: the privacy check could not read this file")
+                        .with_hint("make sure it holds no names (images and fonts of your own are listed here)"),
+                );
             }
         }
-        let builtin = privacy::builtin_files(&rendering.files);
-        let scan = privacy::leaks(&rendering.files, &persons, &allowed, key.as_deref(), &builtin);
-        if !scan.leaks.is_empty() {
-            return Err(Error::Input(scan.leaks));
-        }
-        for path in scan.skipped.iter().filter(|p| !builtin.contains(*p)) {
-            rendering.warnings.push(
-                Diagnostic::warning(path, "not text: the privacy check could not read this file")
-                    .with_hint("make sure it holds no names (images and fonts of your own are listed here)"),
-            );
+        if !leaks.is_empty() {
+            return Err(Error::Input(leaks));
         }
         timer.lap("leak check");
     }
 
     let mut warnings: Vec<Diagnostic> = diags.into_sorted();
     warnings.extend(rendering.warnings);
-    let rendered = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let rendered = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        + rendering.stored.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Built {
         pages: rendered + rendering.kept.len(),
         rendered,
         kept: rendering.kept,
+        stored: rendering.stored,
         keys: rendering.keys,
         files: rendering.files,
         warnings,
@@ -436,4 +488,47 @@ pub fn behaviour_rules(content: &content::Content) -> Vec<teamdata::BehaviourRul
             half_life: b.meta.half_life,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Keeps what it is given, as a writer would write it.
+    #[derive(Default)]
+    struct Collect(Mutex<Vec<OutputFile>>);
+
+    impl Sink for Collect {
+        fn put(&self, path: &str, bytes: &[u8]) -> Result<Stored, NotStored> {
+            self.0.lock().unwrap().push(OutputFile::new(path, bytes));
+            Ok(Stored {
+                path: path.into(),
+                hash: 0,
+            })
+        }
+    }
+
+    #[test]
+    fn with_a_sink_pages_leave_as_they_are_rendered_with_the_same_bytes() {
+        let opts = Options {
+            site: Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/en"),
+            ..Default::default()
+        };
+        let parsed = parse(&opts).unwrap();
+        let held = build_for(&parsed, None, &Default::default()).unwrap();
+        let sink = Collect::default();
+        let streamed = build_into(&parsed, None, &Default::default(), Some(&sink)).unwrap();
+        let mut given = sink.0.into_inner().unwrap();
+        assert!(given.len() > 10, "every page goes to the sink: {}", given.len());
+        assert!(
+            streamed.files.iter().all(|f| !f.path.ends_with(".html")),
+            "no page is held in memory"
+        );
+        assert_eq!(streamed.stored.len(), given.len());
+        assert_eq!(streamed.pages, held.pages);
+        given.extend(streamed.files);
+        given.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(given, held.files, "the same files with the same bytes");
+    }
 }

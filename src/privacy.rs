@@ -92,6 +92,9 @@ pub struct Scan {
     pub skipped: Vec<String>,
 }
 
+/// The names and ids looked for: (folded text, person, what it is).
+type Patterns = Vec<(String, usize, Kind)>;
+
 /// What a pattern stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -121,118 +124,19 @@ pub fn leaks(
     builtin: &BTreeSet<String>,
 ) -> Scan {
     use rayon::prelude::*;
-    let secret = secret.filter(|s| !s.is_empty());
-    if people.is_empty() && secret.is_none() {
-        return Scan::default();
-    }
-    let mut patterns: Vec<(String, usize, Kind)> = Vec::new();
-    let mut seen: BTreeSet<(String, usize)> = BTreeSet::new();
-    for (i, p) in people.iter().enumerate() {
-        let name = fold(p.name).text;
-        let name = name.trim();
-        if name.chars().count() >= 3 && seen.insert((name.to_string(), i)) {
-            patterns.push((name.to_string(), i, Kind::Name));
+    let scanner = match Scanner::new(people, secret) {
+        Ok(Some(s)) => s,
+        Ok(None) => return Scan::default(),
+        Err(d) => {
+            return Scan {
+                leaks: vec![d],
+                skipped: Vec::new(),
+            };
         }
-        let parts: Vec<&str> = name.split(' ').collect();
-        if parts.len() >= 2 && parts[0].chars().count() >= 3 && seen.insert((parts[0].to_string(), i)) {
-            patterns.push((parts[0].to_string(), i, Kind::FirstName));
-        }
-        let id = fold(p.id).text;
-        if id.chars().count() >= 3 {
-            if seen.insert((id.clone(), i)) {
-                patterns.push((id, i, Kind::Id));
-            } else if let Some(first) = patterns
-                .iter_mut()
-                .find(|(t, j, k)| *t == id && *j == i && *k == Kind::FirstName)
-            {
-                first.2 = Kind::FirstNameOrId;
-            }
-        }
-    }
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(patterns.iter().map(|(p, _, _)| p.as_str()))
-    else {
-        return Scan {
-            leaks: vec![Diagnostic::error("(output)", "internal: cannot build the leak scanner")],
-            skipped: Vec::new(),
-        };
     };
     let per_file: Vec<(Vec<Diagnostic>, Option<String>)> = files
         .par_iter()
-        .map(|f| {
-            let Ok(raw) = std::str::from_utf8(&f.bytes) else {
-                return (Vec::new(), Some(f.path.clone()));
-            };
-            let mut out = Vec::new();
-            if let Some(secret) = secret
-                && raw.contains(secret)
-            {
-                out.push(
-                    Diagnostic::error(&f.path, "the pseudonym key appears in the output")
-                        .with_hint("remove it from templates and content"),
-                );
-            }
-            if patterns.is_empty() {
-                return (out, None);
-            }
-            let ours = builtin.contains(&f.path);
-            let text = fold(raw);
-            let ok = allowed.get(&f.path);
-            let mut reported: BTreeSet<usize> = BTreeSet::new();
-            // Leftmost-longest: a full name wins over the first name or id
-            // inside it; each person is reported once per file.
-            for m in ac.find_iter(&text.text) {
-                let (_, person, kind) = &patterns[m.pattern().as_usize()];
-                if reported.contains(person) || !is_whole_word(&text.text, m.start(), m.end()) {
-                    continue;
-                }
-                if *kind != Kind::Name && ours {
-                    continue;
-                }
-                let p = &people[*person];
-                let first_upper = text.upper[m.start()];
-                let as_id = p.id.chars().next().is_some_and(|c| c.is_uppercase()) == first_upper;
-                let written_like_it = match kind {
-                    Kind::Name => true,
-                    Kind::FirstName => first_upper,
-                    Kind::Id => as_id,
-                    Kind::FirstNameOrId => first_upper || as_id,
-                };
-                // A first name or id that is a word of ritme's own theme
-                // (`mark`, `max`, `ben`) counts only where it stands as a
-                // value (`people/mark/`, `"mark"`), never in prose or markup.
-                let pattern = &patterns[m.pattern().as_usize()].0;
-                if *kind != Kind::Name
-                    && theme_words().contains(pattern.as_str())
-                    && !stands_as_value(&text.text, m.start(), m.end())
-                {
-                    continue;
-                }
-                if !written_like_it || ok.is_some_and(|set| set.contains(p.id)) {
-                    continue;
-                }
-                reported.insert(*person);
-                let what = match kind {
-                    Kind::Name => "name",
-                    Kind::FirstName => "first name",
-                    Kind::Id => "id",
-                    Kind::FirstNameOrId if first_upper => "first name",
-                    Kind::FirstNameOrId => "id",
-                };
-                out.push(
-                    Diagnostic::error(
-                        &f.path,
-                        format!("privacy: the {what} of person `{}` appears in the output", p.id),
-                    )
-                    .at_line(text.line[m.start()] as usize)
-                    .with_hint(
-                        "this build may not identify people; remove the name from the template, page or static file that prints it",
-                    ),
-                );
-            }
-            (out, None)
-        })
+        .map(|f| scanner.scan(&f.path, &f.bytes, allowed.get(&f.path), builtin.contains(&f.path)))
         .collect();
     let mut scan = Scan::default();
     for (d, skipped) in per_file {
@@ -240,6 +144,147 @@ pub fn leaks(
         scan.skipped.extend(skipped);
     }
     scan
+}
+
+/// The leak scan of [`leaks`], built once and applied file by file (the
+/// build scans each page as it is written, instead of the whole site after).
+pub struct Scanner {
+    people: Vec<(String, String)>,
+    secret: Option<String>,
+    patterns: Patterns,
+    ac: AhoCorasick,
+}
+
+impl Scanner {
+    /// `Ok(None)`: nothing to look for (no people, no key).
+    pub fn new(people: &[Person], secret: Option<&str>) -> Result<Option<Scanner>, Diagnostic> {
+        let secret = secret.filter(|s| !s.is_empty());
+        if people.is_empty() && secret.is_none() {
+            return Ok(None);
+        }
+        let built = (|| -> Option<(Patterns, AhoCorasick)> {
+            let mut patterns: Vec<(String, usize, Kind)> = Vec::new();
+            let mut seen: BTreeSet<(String, usize)> = BTreeSet::new();
+            for (i, p) in people.iter().enumerate() {
+                let name = fold(p.name).text;
+                let name = name.trim();
+                if name.chars().count() >= 3 && seen.insert((name.to_string(), i)) {
+                    patterns.push((name.to_string(), i, Kind::Name));
+                }
+                let parts: Vec<&str> = name.split(' ').collect();
+                if parts.len() >= 2 && parts[0].chars().count() >= 3 && seen.insert((parts[0].to_string(), i)) {
+                    patterns.push((parts[0].to_string(), i, Kind::FirstName));
+                }
+                let id = fold(p.id).text;
+                if id.chars().count() >= 3 {
+                    if seen.insert((id.clone(), i)) {
+                        patterns.push((id, i, Kind::Id));
+                    } else if let Some(first) = patterns
+                        .iter_mut()
+                        .find(|(t, j, k)| *t == id && *j == i && *k == Kind::FirstName)
+                    {
+                        first.2 = Kind::FirstNameOrId;
+                    }
+                }
+            }
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(patterns.iter().map(|(p, _, _)| p.as_str()))
+                .ok()?;
+            Some((patterns, ac))
+        })();
+        let Some((patterns, ac)) = built else {
+            return Err(Diagnostic::error("(output)", "internal: cannot build the leak scanner"));
+        };
+        Ok(Some(Scanner {
+            people: people.iter().map(|p| (p.id.to_string(), p.name.to_string())).collect(),
+            secret: secret.map(str::to_string),
+            patterns,
+            ac,
+        }))
+    }
+
+    /// Scans one file: its problems, and its path when it is not text.
+    /// `ok` are the people this file may name; `ours`: a file of ritme's
+    /// built-in theme.
+    pub fn scan(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        ok: Option<&BTreeSet<String>>,
+        ours: bool,
+    ) -> (Vec<Diagnostic>, Option<String>) {
+        let Ok(raw) = std::str::from_utf8(bytes) else {
+            return (Vec::new(), Some(path.to_string()));
+        };
+        let mut out = Vec::new();
+        if let Some(secret) = self.secret.as_deref()
+            && raw.contains(secret)
+        {
+            out.push(
+                Diagnostic::error(path, "the pseudonym key appears in the output")
+                    .with_hint("remove it from templates and content"),
+            );
+        }
+        if self.patterns.is_empty() {
+            return (out, None);
+        }
+
+        let text = fold(raw);
+        let mut reported: BTreeSet<usize> = BTreeSet::new();
+        // Leftmost-longest: a full name wins over the first name or id
+        // inside it; each person is reported once per file.
+        for m in self.ac.find_iter(&text.text) {
+            let (_, person, kind) = &self.patterns[m.pattern().as_usize()];
+            if reported.contains(person) || !is_whole_word(&text.text, m.start(), m.end()) {
+                continue;
+            }
+            if *kind != Kind::Name && ours {
+                continue;
+            }
+            let p = &self.people[*person];
+            let first_upper = text.upper[m.start()];
+            let as_id = p.0.chars().next().is_some_and(|c| c.is_uppercase()) == first_upper;
+            let written_like_it = match kind {
+                Kind::Name => true,
+                Kind::FirstName => first_upper,
+                Kind::Id => as_id,
+                Kind::FirstNameOrId => first_upper || as_id,
+            };
+            // A first name or id that is a word of ritme's own theme
+            // (`mark`, `max`, `ben`) counts only where it stands as a
+            // value (`people/mark/`, `"mark"`), never in prose or markup.
+            let pattern = &self.patterns[m.pattern().as_usize()].0;
+            if *kind != Kind::Name
+                && theme_words().contains(pattern.as_str())
+                && !stands_as_value(&text.text, m.start(), m.end())
+            {
+                continue;
+            }
+            if !written_like_it || ok.is_some_and(|set| set.contains(&p.0)) {
+                continue;
+            }
+            reported.insert(*person);
+            let what = match kind {
+                Kind::Name => "name",
+                Kind::FirstName => "first name",
+                Kind::Id => "id",
+                Kind::FirstNameOrId if first_upper => "first name",
+                Kind::FirstNameOrId => "id",
+            };
+            out.push(
+            Diagnostic::error(
+                path,
+                format!("privacy: the {what} of person `{}` appears in the output", p.0),
+            )
+            .at_line(text.line[m.start()] as usize)
+            .with_hint(
+                "this build may not identify people; remove the name from the template, page or static file that prints it",
+            ),
+        );
+        }
+        (out, None)
+    }
 }
 
 /// Text folded for matching, with, per byte, the line it came from and

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::history::History;
 use crate::locale;
 use crate::markdown::{self, PageContext, Rendered};
-use crate::output::{KeptFile, OutputFile};
+use crate::output::{KeptFile, OutputFile, Stored};
 use crate::search::SearchDoc;
 use crate::source::Sources;
 use crate::theme::{self, Theme};
@@ -47,13 +47,23 @@ pub struct Input<'a> {
     /// What else decides whether a page from the last build may be kept:
     /// the inputs of the privacy check that vetted it.
     pub salt: u64,
+    /// Where each page goes as soon as it is rendered (`None`: kept in
+    /// [`Rendering::files`]). A page it refuses fails the build with its
+    /// diagnostics.
+    pub sink: Option<&'a PageSink<'a>>,
 }
+
+/// Takes a rendered page and stores it (checked and written), so that a
+/// large site is never held in memory whole.
+pub type PageSink<'a> = dyn Fn(OutputFile) -> Result<Stored, Vec<Diagnostic>> + Sync + 'a;
 
 /// The rendered site and the warnings found while rendering it.
 pub struct Rendering {
     pub files: Vec<OutputFile>,
     /// Pages whose key is unchanged since the last build: the output has them.
     pub kept: Vec<KeptFile>,
+    /// Pages handed to the sink as they were rendered.
+    pub stored: Vec<Stored>,
     /// Every page's key, by route, for the next build.
     pub keys: Vec<(String, u64)>,
     pub warnings: Vec<Diagnostic>,
@@ -138,12 +148,14 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut kept = Vec::new();
+    let mut stored = Vec::new();
     let mut page_keys = Vec::with_capacity(results.len());
     for (job, (key, r)) in jobs.iter().zip(results) {
         page_keys.push((job.route.clone(), key));
         match r {
             Ok(Page::Rendered(f)) => files.push(f),
             Ok(Page::Kept(k)) => kept.push(k),
+            Ok(Page::Stored(s)) => stored.push(s),
             Err(d) => diags.extend(d),
         }
     }
@@ -157,6 +169,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         .iter()
         .map(|f| f.path.clone())
         .chain(kept.iter().map(|k| k.path.clone()))
+        .chain(stored.iter().map(|s| s.path.clone()))
         .collect();
     let mut warnings = Vec::new();
     for s in &input.sources.static_files {
@@ -176,6 +189,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     Ok(Rendering {
         files,
         kept,
+        stored,
         keys: page_keys,
         warnings,
     })
@@ -225,8 +239,14 @@ fn render_pages(
                     "report_mail.html" => crate::mailsafe::standalone(&html),
                     _ => html,
                 })
-                .map(|html| Page::Rendered(OutputFile::new(job.route.clone(), html)))
-                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)));
+                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
+                .and_then(|html| {
+                    let file = OutputFile::new(job.route.clone(), html);
+                    match input.sink {
+                        Some(sink) => sink(file).map(Page::Stored),
+                        None => Ok(Page::Rendered(file)),
+                    }
+                });
             (key, page)
         })
         .collect()
@@ -236,6 +256,8 @@ fn render_pages(
 enum Page {
     Rendered(OutputFile),
     Kept(KeptFile),
+    /// Rendered and handed to the sink: only its path and hash are left.
+    Stored(Stored),
 }
 
 /// The context every page shares, built once, and the key of everything
