@@ -23,6 +23,158 @@ pub struct Previous {
     pub pages: HashMap<String, (u64, u64)>,
 }
 
+/// Markdown documents as the last build rendered them, by the key of
+/// everything their rendering reads (see `render::markdown_key`): a build
+/// after a one-page edit runs Markdown for that page only.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    pub docs: HashMap<u64, crate::markdown::Rendered>,
+}
+
+const MD_HEAD: &str = "ritme-md 1";
+
+/// Loads the Markdown cache kept beside `out`; anything unreadable (another
+/// ritme binary's, damaged) gives an empty cache.
+pub fn load_markdown(out: &Path) -> Markdown {
+    let (Some(binary), Some(p)) = (binary_identity(), sibling(out, "ritme-md")) else {
+        return Markdown::default();
+    };
+    let Ok(bytes) = std::fs::read(p) else {
+        return Markdown::default();
+    };
+    let head = format!("{MD_HEAD} {binary:016x}\n");
+    let Some(body) = bytes.strip_prefix(head.as_bytes()) else {
+        return Markdown::default();
+    };
+    let mut r = Reader(body);
+    let mut docs = HashMap::new();
+    while !r.0.is_empty() {
+        match r.entry() {
+            Some((key, doc)) => {
+                docs.insert(key, doc);
+            }
+            None => return Markdown::default(),
+        }
+    }
+    Markdown { docs }
+}
+
+/// Records the Markdown of this build beside `out` for the next one.
+/// Failing to write it only costs the next build its head start.
+pub fn record_markdown<'a>(out: &Path, docs: impl Iterator<Item = (u64, &'a crate::markdown::Rendered)>) {
+    let (Some(binary), Some(target), Some(tmp)) = (
+        binary_identity(),
+        sibling(out, "ritme-md"),
+        sibling(out, "ritme-md-new"),
+    ) else {
+        return;
+    };
+    let mut w = format!("{MD_HEAD} {binary:016x}\n").into_bytes();
+    for (key, doc) in docs {
+        w.extend_from_slice(&key.to_le_bytes());
+        put_str(&mut w, &doc.html);
+        put_len(&mut w, doc.toc.len());
+        for t in &doc.toc {
+            w.push(t.level);
+            put_str(&mut w, &t.id);
+            put_str(&mut w, &t.title);
+        }
+        put_len(&mut w, doc.anchors.len());
+        for a in &doc.anchors {
+            put_str(&mut w, a);
+        }
+        put_len(&mut w, doc.anchor_links.len());
+        for l in &doc.anchor_links {
+            put_str(&mut w, &l.target_route);
+            put_str(&mut w, &l.anchor);
+            put_len(&mut w, l.line);
+            put_len(&mut w, l.column);
+            put_str(&mut w, &l.written);
+        }
+        put_str(&mut w, &doc.first_paragraph);
+        put_str(&mut w, &doc.text);
+    }
+    // Written aside and renamed, so a killed build never leaves half a cache.
+    if std::fs::write(&tmp, w).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+fn put_len(w: &mut Vec<u8>, n: usize) {
+    w.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_str(w: &mut Vec<u8>, s: &str) {
+    put_len(w, s.len());
+    w.extend_from_slice(s.as_bytes());
+}
+
+/// Reads what `record_markdown` wrote; `None` at anything malformed.
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn u64(&mut self) -> Option<u64> {
+        let (n, rest) = self.0.split_first_chunk::<8>()?;
+        self.0 = rest;
+        Some(u64::from_le_bytes(*n))
+    }
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?)
+            .ok()
+            .filter(|n| *n <= self.0.len().max(1 << 20))
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = self.len()?;
+        if n > self.0.len() {
+            return None;
+        }
+        let (s, rest) = self.0.split_at(n);
+        self.0 = rest;
+        String::from_utf8(s.to_vec()).ok()
+    }
+    fn entry(&mut self) -> Option<(u64, crate::markdown::Rendered)> {
+        use crate::markdown::{AnchorLink, Rendered, TocEntry};
+        let key = self.u64()?;
+        let html = self.string()?;
+        let toc = (0..self.len()?)
+            .map(|_| {
+                let (level, rest) = self.0.split_first()?;
+                self.0 = rest;
+                Some(TocEntry {
+                    level: *level,
+                    id: self.string()?,
+                    title: self.string()?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        let anchors = (0..self.len()?).map(|_| self.string()).collect::<Option<_>>()?;
+        let anchor_links = (0..self.len()?)
+            .map(|_| {
+                Some(AnchorLink {
+                    target_route: self.string()?,
+                    anchor: self.string()?,
+                    line: self.len()?,
+                    column: self.len()?,
+                    written: self.string()?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some((
+            key,
+            Rendered {
+                html,
+                toc,
+                anchors,
+                anchor_links,
+                first_paragraph: self.string()?,
+                text: self.string()?,
+                shortcodes: Vec::new(),
+                diagnostics: Vec::new(),
+            },
+        ))
+    }
+}
+
 impl Previous {
     /// The content hash of the page at `route` when the output holds it
     /// with this key.
@@ -194,6 +346,60 @@ mod tests {
             None,
             "A's key must not vouch for B's bytes"
         );
+    }
+
+    #[test]
+    fn markdown_comes_back_as_it_was_recorded_and_damage_empties_it() {
+        use crate::markdown::{AnchorLink, Rendered, TocEntry};
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let doc = Rendered {
+            html: "<h2 id=\"a\">Ä</h2>".into(),
+            toc: vec![TocEntry {
+                level: 2,
+                id: "a".into(),
+                title: "Ä".into(),
+            }],
+            anchors: ["a".to_string()].into(),
+            anchor_links: vec![AnchorLink {
+                target_route: "b/index.html".into(),
+                anchor: "x".into(),
+                line: 7,
+                column: 3,
+                written: "b.md#x".into(),
+            }],
+            first_paragraph: "eerste".into(),
+            text: "alles".into(),
+            ..Default::default()
+        };
+        record_markdown(&out, [(42, &doc), (7, &Rendered::default())].into_iter());
+        let back = load_markdown(&out);
+        assert_eq!(back.docs.len(), 2);
+        let got = &back.docs[&42];
+        assert_eq!(
+            (
+                &got.html,
+                &got.toc,
+                &got.anchors,
+                &got.anchor_links,
+                &got.first_paragraph,
+                &got.text
+            ),
+            (
+                &doc.html,
+                &doc.toc,
+                &doc.anchors,
+                &doc.anchor_links,
+                &doc.first_paragraph,
+                &doc.text
+            )
+        );
+        let file = sibling(&out, "ritme-md").unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        std::fs::write(&file, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(load_markdown(&out).docs.is_empty(), "a cut file is no cache");
+        std::fs::write(&file, b"ritme-md 1 0000000000000000\n").unwrap();
+        assert!(load_markdown(&out).docs.is_empty(), "another binary's is no cache");
     }
 
     #[test]

@@ -222,8 +222,17 @@ fn build(
         review_date: None,
         previous: Default::default(),
     };
-    let parsed = pipeline::parse(&opts).map_err(|e| fail(&e))?;
+    let markdown = if fresh.no_cache {
+        Default::default()
+    } else {
+        crate::cache::load_markdown(&out)
+    };
+    let parsed = pipeline::parse_with(&opts, &markdown).map_err(|e| fail(&e))?;
+    drop(markdown);
     let result = build_and_write(&parsed, opts.audience.as_deref(), &out, fresh, target);
+    if result.is_ok() {
+        crate::cache::record_markdown(&out, parsed.markdown_entries());
+    }
     // The process ends right after this: freeing the site's parsed files
     // one by one (tens of thousands of allocations on a large site) would
     // only delay the exit. The operating system takes the memory back at once.
@@ -367,6 +376,12 @@ fn build_and_write(
         for (stage, d) in built.timings.iter().chain([&write]) {
             let _ = writeln!(stdout, "  {stage:<10} {:>8.1} ms", d.as_secs_f64() * 1000.0);
         }
+        let _ = writeln!(
+            stdout,
+            "  Markdown rendered for {} of {} documents (the others unchanged since the last build)",
+            parsed.markdown_rendered,
+            parsed.markdown_documents()
+        );
     }
     Ok(())
 }

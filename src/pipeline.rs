@@ -91,6 +91,10 @@ pub struct Parsed {
     data: teamdata::TeamData,
     theme: theme::Theme,
     rendered_md: BTreeMap<String, crate::markdown::Rendered>,
+    /// Each document's Markdown cache key, by source path.
+    md_keys: BTreeMap<String, u64>,
+    /// How many documents went through Markdown (the others came from the cache).
+    pub markdown_rendered: usize,
     logo: Option<(String, Vec<u8>)>,
     brand: crate::brand::BrandView,
     diags: Vec<Diagnostic>,
@@ -99,6 +103,19 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// The rendered documents the next build may take from its cache, by key.
+    pub fn markdown_entries(&self) -> impl Iterator<Item = (u64, &crate::markdown::Rendered)> {
+        self.rendered_md
+            .iter()
+            .filter(|(_, r)| render::markdown_cacheable(r))
+            .filter_map(|(rel, r)| Some((*self.md_keys.get(rel)?, r)))
+    }
+
+    /// How many Markdown documents the site has.
+    pub fn markdown_documents(&self) -> usize {
+        self.rendered_md.len()
+    }
+
     /// The audiences of `ritme.yaml`, by name.
     pub fn audiences(&self) -> Vec<String> {
         self.config.audiences.keys().cloned().collect()
@@ -108,6 +125,12 @@ impl Parsed {
 /// Reads and validates the site: everything that does not depend on whom
 /// the build is for.
 pub fn parse(opts: &Options) -> Result<Parsed, Error> {
+    parse_with(opts, &Default::default())
+}
+
+/// [`parse`], taking Markdown documents unchanged since the last build
+/// from `markdown` instead of rendering them again.
+pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
@@ -168,7 +191,8 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     };
     timer.lap("theme");
 
-    let rendered_md = render::render_markdown(&content, &config.markdown);
+    let (rendered_md, md_keys, markdown_rendered) =
+        render::render_markdown_cached(&content, &config.markdown, markdown);
     for r in rendered_md.values() {
         diags.extend(r.diagnostics.iter().cloned());
     }
@@ -196,6 +220,8 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
         data,
         theme,
         rendered_md,
+        md_keys,
+        markdown_rendered,
         logo,
         brand,
         diags: diags.into_sorted(),

@@ -618,3 +618,58 @@ fn a_broken_page_is_reported_once_not_by_every_link_to_it() {
     assert!(err.contains("pages/over.md:"), "{err}");
     assert!(!err.contains("broken link"), "index.md links to the broken page: {err}");
 }
+
+/// (Markdown documents rendered, documents in the site), from the timings.
+fn markdown_rendered(a: &assert_cmd::assert::Assert) -> (usize, usize) {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let line = out
+        .lines()
+        .find(|l| l.contains("Markdown rendered for"))
+        .unwrap_or_else(|| panic!("no Markdown count in {out:?}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (n[0], n[1])
+}
+
+#[test]
+fn an_edit_runs_markdown_for_the_edited_page_only_and_equals_a_clean_build() {
+    let site = TestSite::example();
+    let timed = |extra: &[&str]| {
+        ritme()
+            .arg("build")
+            .arg(site.site())
+            .arg("-o")
+            .arg(site.out())
+            .args(extra)
+            .env("RITME_TIMINGS", "1")
+            .assert()
+            .success()
+    };
+    let (ran, docs) = markdown_rendered(&timed(&[]));
+    assert_eq!(ran, docs, "the first build renders every document");
+    assert!(docs > 10);
+
+    let page = "pages/over-ritme.md";
+    let text = site.read(page);
+    site.write(
+        page,
+        &format!("{text}\nEen nieuwe zin over [gedrag](../behaviours/tijdig-opvolgen.md).\n"),
+    );
+    let (ran, _) = markdown_rendered(&timed(&[]));
+    // The edited page, plus those whose Markdown draws charts (never cached).
+    assert!(ran >= 1 && ran < docs / 2, "{ran} of {docs} documents rendered");
+    assert!(site.output("over-ritme/index.html").contains("Een nieuwe zin"));
+    assert_eq!(
+        tree(&site.out()),
+        tree(&site.clean_build("clean")),
+        "same bytes as a clean build"
+    );
+
+    // A page added changes the routes every link is resolved against: all again.
+    site.write("pages/nieuw.md", "---\ntitle: Nieuw\n---\nTekst.\n");
+    assert_eq!(markdown_rendered(&timed(&[])), (docs + 1, docs + 1));
+    // --no-cache renders every document.
+    assert_eq!(markdown_rendered(&timed(&["--no-cache"])), (docs + 1, docs + 1));
+}

@@ -71,7 +71,26 @@ pub struct Rendering {
 
 /// Renders every Markdown document of the site, keyed by source path.
 pub fn render_markdown(content: &Content, options: &crate::config::MarkdownOptions) -> BTreeMap<String, Rendered> {
+    render_markdown_cached(content, options, &Default::default()).0
+}
+
+/// [`render_markdown`], taking each document from `cache` when its key is
+/// there; also returns every document's key (for the next build's cache)
+/// and how many documents went through Markdown.
+pub fn render_markdown_cached(
+    content: &Content,
+    options: &crate::config::MarkdownOptions,
+    cache: &crate::cache::Markdown,
+) -> (BTreeMap<String, Rendered>, BTreeMap<String, u64>, usize) {
+    use std::hash::{Hash, Hasher};
     let routes = content.routes();
+    // Links are resolved against every route: a page added or moved renders all again.
+    let routes_key = {
+        let mut h = std::hash::DefaultHasher::new();
+        routes.hash(&mut h);
+        (options.raw_html, options.remote_images).hash(&mut h);
+        h.finish()
+    };
     let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
     if let Some(h) = &content.home {
         docs.push((&h.rel, &h.body, h.body_line, &h.route));
@@ -87,8 +106,17 @@ pub fn render_markdown(content: &Content, options: &crate::config::MarkdownOptio
     push(&mut docs, &content.stories);
     push(&mut docs, &content.reports);
     push(&mut docs, &content.pages);
-    docs.par_iter()
+    let done: Vec<(String, Rendered, u64, bool)> = docs
+        .par_iter()
         .map(|(rel, body, body_line, route)| {
+            let key = {
+                let mut h = std::hash::DefaultHasher::new();
+                (routes_key, rel, body, body_line, route).hash(&mut h);
+                h.finish()
+            };
+            if let Some(r) = cache.docs.get(&key) {
+                return (rel.to_string(), r.clone(), key, false);
+            }
             let ctx = PageContext {
                 rel,
                 body_line: *body_line,
@@ -97,9 +125,23 @@ pub fn render_markdown(content: &Content, options: &crate::config::MarkdownOptio
                 raw_html: options.raw_html,
                 remote_images: options.remote_images,
             };
-            (rel.to_string(), markdown::render(body, &ctx))
+            (rel.to_string(), markdown::render(body, &ctx), key, true)
         })
-        .collect()
+        .collect();
+    let ran = done.iter().filter(|d| d.3).count();
+    let mut rendered = BTreeMap::new();
+    let mut keys = BTreeMap::new();
+    for (rel, r, key, _) in done {
+        keys.insert(rel.clone(), key);
+        rendered.insert(rel, r);
+    }
+    (rendered, keys, ran)
+}
+
+/// Whether a rendered document may be kept for the next build: one with
+/// shortcodes (charts of this build's data) or warnings is rendered again.
+pub fn markdown_cacheable(r: &Rendered) -> bool {
+    r.shortcodes.is_empty() && r.diagnostics.is_empty()
 }
 
 /// Links to `#anchors` that name no heading on their target page.
