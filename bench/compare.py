@@ -31,7 +31,8 @@ TMPFS = "/dev/shm"
 
 
 def run(cmd, cwd=None, want_stdout=False):
-    """Runs cmd; returns (seconds, peak RSS in MiB, stdout)."""
+    """Runs cmd; returns (seconds, peak RSS in MiB, stdout); the CPU time
+    (user + sys) of the last run is left in run.cpu."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE if want_stdout else subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -44,6 +45,7 @@ def run(cmd, cwd=None, want_stdout=False):
         proc.stdout.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    run.cpu = usage.ru_utime + usage.ru_stime
     return elapsed, usage.ru_maxrss / 1024, out
 
 
@@ -51,7 +53,7 @@ def wipe(out):
     """Removes an output folder and everything ritme keeps beside it."""
     shutil.rmtree(out, ignore_errors=True)
     parent, name = os.path.split(out)
-    for suffix in ("ritme-prev", "ritme-lock", "ritme-cache"):
+    for suffix in ("ritme-prev", "ritme-lock", "ritme-cache", "ritme-md"):
         p = os.path.join(parent, f".{name}.{suffix}")
         if os.path.isdir(p):
             shutil.rmtree(p, ignore_errors=True)
@@ -97,11 +99,14 @@ def clean_builds(ritme, r_site, h_site, place, runs):
     r_out, h_out, copy = (os.path.join(place, n) for n in ("ritme-out", "hugo-out", "floor-copy"))
     times = {"ritme": [], "hugo": [], "copy": []}
     mem = {"ritme": [], "hugo": []}
+    cpu = {"ritme": [], "hugo": []}
     for i in range(runs + 1):  # the first round warms the page cache and is not counted
         for o in (r_out, h_out, copy):
             wipe(o)
         t_r, m_r, _ = run([ritme, "build", r_site, "-o", r_out, "--no-cache"])
+        c_r = run.cpu
         t_h, m_h, _ = run(["hugo", "--quiet", "-s", h_site, "-d", h_out])
+        c_h = run.cpu
         t_c, _, _ = run(["cp", "-r", h_out, copy])
         if i == 0:
             continue
@@ -110,10 +115,12 @@ def clean_builds(ritme, r_site, h_site, place, runs):
         times["copy"].append(t_c)
         mem["ritme"].append(m_r)
         mem["hugo"].append(m_h)
+        cpu["ritme"].append(c_r)
+        cpu["hugo"].append(c_h)
     sizes = {"ritme": tree_bytes(r_out), "hugo": tree_bytes(h_out)}
     for o in (h_out, copy):
         wipe(o)
-    return times, mem, sizes, r_out
+    return times, mem, cpu, sizes, r_out
 
 
 def rebuilds(ritme, site, out, runs):
@@ -126,21 +133,24 @@ def rebuilds(ritme, site, out, runs):
     folder = sorted(d for d in os.listdir(pages) if os.path.isdir(os.path.join(pages, d)))[0]
     page = os.path.join(pages, folder, sorted(os.listdir(os.path.join(pages, folder)))[0])
     original = open(page, encoding="utf-8").read()
-    edits, rendered = [], "?"
+    edits, edit_cpu, rendered = [], [], "?"
     for i in range(runs):
         with open(page, "a", encoding="utf-8") as fh:
             fh.write(f"\nBewerking {i}: een nieuwe zin.\n")
         t, _, text = run([ritme, "build", site, "-o", out], want_stdout=True)
         edits.append(t)
+        edit_cpu.append(run.cpu)
         rendered = text.split("; ", 1)[1].split(" rendered", 1)[0] if " rendered" in text else "all"
     clean = out + ".clean"
     wipe(clean)
     run([ritme, "build", site, "-o", clean, "--no-cache"])
+    clean_cpu = run.cpu
     identical = same_tree(out, clean)
     wipe(clean)
     with open(page, "w", encoding="utf-8") as fh:
         fh.write(original)
-    return stats(nochange), stats(rerender), stats(edits), rendered, identical
+    return (stats(nochange), stats(rerender), stats(edits), rendered, identical,
+            statistics.median(edit_cpu), clean_cpu)
 
 
 def ensure_hugo():
@@ -181,12 +191,13 @@ def main():
             for medium in media:
                 place = os.path.join(shm if medium == "tmpfs" else tmp, f"{n}-out")
                 os.makedirs(place, exist_ok=True)
-                times, mem, sizes, r_out = clean_builds(args.ritme, r_site, h_site, place, args.runs)
+                times, mem, cpu, sizes, r_out = clean_builds(args.ritme, r_site, h_site, place, args.runs)
                 r, h, c = stats(times["ritme"]), stats(times["hugo"]), stats(times["copy"])
                 ratios_h = [a / b for a, b in zip(times["ritme"], times["hugo"])]
                 ratios_c = [a / b for a, b in zip(times["ritme"], times["copy"])]
                 clean_rows.append((n, medium, r, h, c, statistics.median(ratios_h), statistics.median(ratios_c),
-                                   max(mem["ritme"]), max(mem["hugo"]), sizes))
+                                   max(mem["ritme"]), max(mem["hugo"]), statistics.median(cpu["ritme"]),
+                                   statistics.median(cpu["hugo"]), sizes))
                 if medium != media[-1]:
                     wipe(r_out)
             if not args.no_rebuilds:
@@ -198,20 +209,21 @@ def main():
           f"(cp -r of Hugo's output), median (min–max) of {args.runs} alternating rounds, {os.cpu_count()} cores, "
           f"load average {load_start} at the start, {load()} at the end\n")
     print("| pages | output on | ritme (s) | Hugo (s) | copy floor (s) | ritme/Hugo | ritme/floor "
-          "| ritme peak MiB | Hugo peak MiB | ritme output MB (files) | Hugo output MB (files) |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, medium, r, h, c, rh, rc, rm, hm, sizes in clean_rows:
+          "| ritme CPU s | Hugo CPU s | ritme peak MiB | Hugo peak MiB | ritme output MB (files) | Hugo output MB (files) |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, medium, r, h, c, rh, rc, rm, hm, rcpu, hcpu, sizes in clean_rows:
         (rb, rf), (hb, hf) = sizes["ritme"], sizes["hugo"]
-        print(f"| {n:,} | {medium} | {fmt(r)} | {fmt(h)} | {fmt(c)} | {rh:.2f} | {rc:.1f} | {rm:.0f} | {hm:.0f} "
+        print(f"| {n:,} | {medium} | {fmt(r)} | {fmt(h)} | {fmt(c)} | {rh:.2f} | {rc:.1f} | {rcpu:.2f} | {hcpu:.2f} "
+              f"| {rm:.0f} | {hm:.0f} "
               f"| {rb / 1e6:.0f} ({rf:,}) | {hb / 1e6:.0f} ({hf:,}) |")
     if inc_rows:
         print(f"\nritme rebuilds into its existing output (on {media[-1]}), median (min–max) of {args.runs}\n")
         print("| pages | clean build (s) | nothing changed (s) | all re-rendered, --no-cache (s) "
-              "| one page edited (s) | edit / clean | pages rendered | same bytes as a clean build |")
-        print("|---:|---:|---:|---:|---:|---:|---:|:---:|")
-        for n, clean, nochange, rerender, edit, rendered, identical in inc_rows:
+              "| one page edited (s) | edit / clean | CPU s: edit / clean | pages rendered | same bytes as a clean build |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|:---:|")
+        for n, clean, nochange, rerender, edit, rendered, identical, e_cpu, c_cpu in inc_rows:
             print(f"| {n:,} | {clean:.2f} | {fmt(nochange)} | {fmt(rerender)} | {fmt(edit)} | {edit[0] / clean:.0%} "
-                  f"| {rendered} | {'yes' if identical else 'NO'} |")
+                  f"| {e_cpu:.2f} / {c_cpu:.2f} ({e_cpu / c_cpu:.0%}) | {rendered} | {'yes' if identical else 'NO'} |")
 
 
 if __name__ == "__main__":
