@@ -269,7 +269,7 @@ pub fn build_into(
     let brand = &parsed.brand;
     let logo = parsed.logo.clone();
     let scope = privacy::scope(config, audience).map_err(|d| Error::Input(vec![d]))?;
-    let mut content = parsed.content.clone();
+    let mut content = without_text(&parsed.content);
     content
         .stories
         .retain(|s| scope.may_show_story(s.meta.consent, s.meta.team.as_deref()));
@@ -448,6 +448,39 @@ pub fn build_into(
         warnings,
         timings: timer.laps,
     })
+}
+
+/// The site's documents without their Markdown and front-matter text,
+/// which only reading and rendering Markdown need: the renderer works from
+/// the rendered documents, and copying every text again was a large part
+/// of a big site's peak memory.
+fn without_text(content: &content::Content) -> content::Content {
+    fn strip<M: Clone>(docs: &[content::Doc<M>]) -> Vec<content::Doc<M>> {
+        docs.iter().map(strip_one).collect()
+    }
+    fn strip_one<M: Clone>(d: &content::Doc<M>) -> content::Doc<M> {
+        content::Doc {
+            kind: d.kind,
+            rel: d.rel.clone(),
+            id: d.id.clone(),
+            route: d.route.clone(),
+            meta: d.meta.clone(),
+            yaml: String::new(),
+            yaml_line: d.yaml_line,
+            body: String::new(),
+            body_line: d.body_line,
+        }
+    }
+    content::Content {
+        home: content.home.as_ref().map(strip_one),
+        behaviours: strip(&content.behaviours),
+        guides: strip(&content.guides),
+        stories: strip(&content.stories),
+        reports: content.reports.clone(),
+        pages: strip(&content.pages),
+        unparsed: content.unparsed.clone(),
+        rejected_behaviours: content.rejected_behaviours.clone(),
+    }
 }
 
 /// The logo named by `theme.logo`, as (site-relative path, bytes): found
