@@ -66,7 +66,16 @@ fn full_disk_gives_a_clear_error_and_keeps_the_last_good_build() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !["site", ".site.ritme-lock", ".site.ritme-prev", ".site.ritme-cache"].contains(&n.as_str()))
+        .filter(|n| {
+            ![
+                "site",
+                ".site.ritme-lock",
+                ".site.ritme-prev",
+                ".site.ritme-cache",
+                ".site.ritme-md",
+            ]
+            .contains(&n.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
