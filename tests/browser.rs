@@ -165,3 +165,84 @@ document.getElementById('f').addEventListener('load', function () {{
         "{items:?}"
     );
 }
+
+/// Runs `tools/a11y/interact.mjs MODE ARGS…` (puppeteer-core driving
+/// Chromium with real key presses) and returns what it printed; `None` when
+/// Node or `npm ci` in `tools/a11y` is missing (the test is then skipped).
+fn interact(mode: &str, args: &[&Path], extra: &[&str]) -> Option<serde_json::Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !have("chromium") || !have("node") {
+        return None;
+    }
+    if !root.join("tools/a11y/node_modules/puppeteer-core").is_dir() {
+        skip("tools/a11y has no node_modules (run `npm ci` in tools/a11y)");
+        return None;
+    }
+    let out = Command::new("node")
+        .arg(root.join("tools/a11y/interact.mjs"))
+        .arg(mode)
+        .args(args)
+        .args(extra)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "interact.mjs {mode} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("interact.mjs prints JSON"))
+}
+
+/// On a phone the menu is a real button: reached with Tab, opened and
+/// closed with Enter and Space, announcing its state, closed by Escape
+/// with the focus back on it. Without JavaScript the menu simply shows.
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn the_phone_menu_opens_and_closes_from_the_keyboard() {
+    let site = TestSite::example();
+    site.build(&["--no-cache"]).success();
+    let Some(v) = interact("menu", &[&site.out().join("teams/noord/index.html")], &[]) else {
+        return;
+    };
+    let steps = v["steps"].as_array().unwrap();
+    let step = |key: &str| {
+        steps
+            .iter()
+            .find(|s| s["key"].as_str().unwrap().starts_with(key))
+            .unwrap_or_else(|| panic!("no step {key}: {v}"))
+    };
+    let load = step("load");
+    assert_eq!(load["tag"], "button", "{v}");
+    assert_eq!(load["controls"], "site-nav", "{v}");
+    assert_eq!(
+        (load["expanded"].as_str(), load["nav_visible"].as_bool()),
+        (Some("false"), Some(false)),
+        "{v}"
+    );
+    assert_eq!(step("Tab")["focused"], true, "Tab reaches the button: {v}");
+    let states: Vec<(&str, bool)> = steps[2..5]
+        .iter()
+        .map(|s| (s["expanded"].as_str().unwrap(), s["nav_visible"].as_bool().unwrap()))
+        .collect();
+    // Enter opens, Space closes, Enter opens again.
+    assert_eq!(states, [("true", true), ("false", false), ("true", true)], "{v}");
+    let escape = step("Tab, Escape");
+    assert_eq!(escape["in_menu_before"], true, "Tab goes into the open menu: {v}");
+    assert_eq!(
+        (
+            escape["expanded"].as_str(),
+            escape["nav_visible"].as_bool(),
+            escape["focused"].as_bool()
+        ),
+        (Some("false"), Some(false), Some(true)),
+        "Escape closes the menu and returns the focus: {v}"
+    );
+    let no_script = &v["no_script"];
+    assert_eq!(no_script["nav_visible"], true, "{v}");
+    assert_eq!(no_script["button_visible"], false, "no button that does nothing: {v}");
+    assert!(no_script["links"].as_u64().unwrap() > 10, "{v}");
+}
