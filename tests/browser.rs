@@ -246,3 +246,51 @@ fn the_phone_menu_opens_and_closes_from_the_keyboard() {
     assert_eq!(no_script["button_visible"], false, "no button that does nothing: {v}");
     assert!(no_script["links"].as_u64().unwrap() > 10, "{v}");
 }
+
+/// A match far down a page is shown in its context: the snippet is the
+/// text around the first match, cut at words, with the match marked, not
+/// the page's first lines.
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
+    let site = TestSite::example();
+    let filler = "Elke week bellen we de offertes na en schrijven we op wat de klant zei. ".repeat(60);
+    site.write(
+        "pages/lange-pagina.md",
+        &format!(
+            "---\ntitle: Een lange pagina\nsummary: Veel tekst.\n---\n\n{filler}\n\n\
+             Helemaal onderaan staat het woord zeldzaamheidsproef tussen andere woorden in deze zin.\n"
+        ),
+    );
+    site.build(&["--no-cache"]).success();
+    assert!(site.output("assets/search-text/0.js").contains("zeldzaamheidsproef"));
+    let page = site.out().join("behaviours/tijdig-opvolgen/index.html");
+    let Some(v) = interact("search", &[&page], &["zeldzaamheid"]) else {
+        return;
+    };
+    let results = v["results"].as_array().unwrap();
+    let hit = results
+        .iter()
+        .find(|r| r["title"] == "Een lange pagina")
+        .unwrap_or_else(|| panic!("the page is found: {v}"));
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert_eq!(hit["marks"], serde_json::json!(["zeldzaamheidsproef"]), "{v}");
+    assert!(
+        snippet.starts_with('…') && !snippet.starts_with("…Elke week"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains("Helemaal onderaan staat het woord zeldzaamheidsproef tussen"),
+        "{snippet}"
+    );
+    // Cut at words, about the usual length.
+    let words = |s: &str| s.trim_matches('…').split(' ').map(str::to_string).collect::<Vec<_>>();
+    let source =
+        format!("{filler} Helemaal onderaan staat het woord zeldzaamheidsproef tussen andere woorden in deze zin.");
+    let source_words = words(&source);
+    assert!(words(snippet).iter().all(|w| source_words.contains(w)), "{snippet}");
+    assert!((100..=200).contains(&snippet.chars().count()), "{snippet}");
+}
