@@ -294,3 +294,51 @@ fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
     assert!(words(snippet).iter().all(|w| source_words.contains(w)), "{snippet}");
     assert!((100..=200).contains(&snippet.chars().count()), "{snippet}");
 }
+
+/// On a 390 px phone every chart shows one drawing whose text is 11 px or
+/// more on screen, in a box that does not scroll sideways; on a desktop
+/// screen the wide drawing shows (one per chart there too).
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn charts_on_a_phone_keep_their_text_readable_without_scrolling() {
+    let site = TestSite::example();
+    site.build(&["--no-cache"]).success();
+    let pages: Vec<std::path::PathBuf> = [
+        "index.html",
+        "teams/noord/index.html",
+        "behaviours/tijdig-opvolgen/index.html",
+        "reports/2026-11/index.html",
+        "reports/2026-11/rapport-2026-11.html",
+        "reports/2026-01/index.html",
+    ]
+    .iter()
+    .map(|p| site.out().join(p))
+    .collect();
+    let args: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
+    for width in ["390", "1280"] {
+        let Some(v) = interact("charts", &args, &["--width", width]) else {
+            return;
+        };
+        let mut charts = 0;
+        for page in v["pages"].as_array().unwrap() {
+            let n = page["charts"].as_u64().unwrap();
+            charts += n;
+            assert!(n > 0, "{page}");
+            let shown = page["visible_svgs"].as_array().unwrap();
+            assert!(
+                shown.iter().all(|s| s == 1),
+                "one drawing per chart at {width} px: {page}"
+            );
+            assert_eq!(page["scrolling"], 0, "{page}");
+            assert_eq!(page["page_wider"], false, "{page}");
+            if width == "390" {
+                let min = page["min_text_px"].as_f64().unwrap();
+                assert!(min >= 11.0, "chart text of {min} px at {width} px: {page}");
+            }
+        }
+        assert!(charts >= 14, "{v}");
+    }
+}

@@ -14,6 +14,7 @@
 //       at 390 px: the smallest chart text on screen and whether a chart box
 //       scrolls sideways, per page
 // Options: --chromium BIN (default $CHROMIUM or /usr/bin/chromium)
+//          --width PX (charts: the screen width, default 390)
 
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -22,6 +23,9 @@ const args = process.argv.slice(2);
 let chromium = process.env.CHROMIUM || "/usr/bin/chromium";
 const at = args.indexOf("--chromium");
 if (at >= 0) chromium = args.splice(at, 2)[1];
+let width = 390;
+const wat = args.indexOf("--width");
+if (wat >= 0) width = parseInt(args.splice(wat, 2)[1], 10);
 const [mode, ...rest] = args;
 const url = (file) => pathToFileURL(path.resolve(file)).href;
 
@@ -110,12 +114,12 @@ async function search(file, query) {
 
 async function charts(files) {
   const page = await browser.newPage();
-  await page.setViewport({ width: 390, height: 844 });
+  await page.setViewport({ width, height: 844 });
   const pages = [];
   for (const file of files) {
     await page.goto(url(file), { waitUntil: "load" });
     pages.push({
-      file,
+      file: path.basename(path.dirname(file)) + "/" + path.basename(file),
       ...(await page.evaluate(() => {
         const figures = [...document.querySelectorAll("figure.chart")];
         let min = Infinity;

@@ -1,0 +1,11 @@
+import puppeteer from "puppeteer-core";
+const [file, out, width = "390", dark = ""] = process.argv.slice(2);
+const b = await puppeteer.launch({executablePath:"/usr/bin/chromium", headless:true, args:["--no-sandbox","--disable-gpu","--allow-file-access-from-files"]});
+const p = await b.newPage();
+await p.setViewport({width:+width, height:844, deviceScaleFactor:1});
+await p.emulateMediaFeatures([{name:"prefers-color-scheme", value: dark ? "dark" : "light"}]);
+await p.goto("file://" + file, {waitUntil:"load"});
+const figs = await p.$$("figure.chart");
+let i = 0;
+for (const f of figs) await f.screenshot({path: `${out}-${++i}.png`});
+await b.close();
