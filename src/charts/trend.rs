@@ -274,13 +274,16 @@ fn trend_at(input: &TrendInput, text: &ChartText, width: i32) -> Chart {
             }
 
             // Story markers: a dashed rule and a numbered badge above the plot.
-            // Stories in the same week get badges side by side.
+            // Badges that would touch (stories in the same week, or in weeks
+            // close together on a phone) sit side by side.
+            let mut last_badge = i32::MIN / 2;
             for (k, (w, _)) in markers.iter().enumerate() {
                 if let Some(i) = w {
                     let px = x.px(*i as f64);
-                    let same_week_before = markers[..k].iter().filter(|(v, _)| v == w).count();
                     canvas::dashed(area, (px, top), (px, bottom), MUTED, 1)?;
-                    badge(area, (px + 18 * same_week_before as i32, top - 10), k + 1)?;
+                    let bx = px.max(last_badge + 18);
+                    badge(area, (bx, top - 10), k + 1)?;
+                    last_badge = bx;
                 }
             }
 
