@@ -41,8 +41,11 @@ fn chart_sizes(dir: &Path, page: &Path) -> (Vec<(f64, f64)>, String) {
 <script>
 document.getElementById('f').addEventListener('load', function () {{
   var d = this.contentDocument;
-  var sizes = Array.prototype.map.call(d.querySelectorAll('figure.chart svg'), function (s) {{
-    var r = s.getBoundingClientRect(); return [r.width, r.height];
+  // Each chart's drawing on show (a chart carries a desktop and a phone one).
+  var sizes = Array.prototype.map.call(d.querySelectorAll('figure.chart'), function (f) {{
+    var shown = Array.prototype.filter.call(f.querySelectorAll('svg'), function (s) {{ return s.getClientRects().length > 0; }});
+    var r = shown.length === 1 ? shown[0].getBoundingClientRect() : {{ width: 0, height: shown.length }};
+    return [r.width, r.height];
   }});
   document.getElementById('out').textContent = JSON.stringify(sizes);
 }});
