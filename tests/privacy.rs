@@ -563,6 +563,53 @@ fn attack_ids_that_are_common_words_do_not_block_builds() {
     assert!(!err.contains("privacy:"), "{err}");
 }
 
+/// The example with reps whose ids are everyday words in the user's own
+/// prose (Dutch "ik ben", English "mark the box").
+fn site_with_word_ids() -> TestSite {
+    let site = TestSite::example();
+    site.write(
+        "data/team.yaml",
+        &site.read("data/team.yaml").replace(
+            "  - { id: tim,",
+            "  - { id: ben,     name: Benjamin Smit,      team: west,  role: rep }\n  \
+             - { id: mark,    name: Markus Dam,         team: west,  role: rep }\n  \
+             - { id: tim,",
+        ),
+    );
+    site
+}
+
+#[test]
+fn attack_ids_that_are_words_in_the_users_prose_do_not_block_builds() {
+    let site = site_with_word_ids();
+    site.write(
+        "pages/over-ons.md",
+        "---\ntitle: Over ons\n---\nIk ben trots op dit team. Please mark the box when you are done.\n",
+    );
+    let a = site.build(&[]);
+    let err = stderr_of(&a);
+    a.success();
+    assert!(!err.contains("privacy:"), "{err}");
+    assert!(site.output("over-ons/index.html").contains("Ik ben trots"));
+}
+
+#[test]
+fn attack_a_word_like_id_in_a_link_or_data_still_fails_the_build() {
+    for text in [
+        "Zie [de cijfers](people/ben.html).",
+        "Zie [het team](teams/west/?persoon=mark).",
+        "```\n{\"ben\": 0.5}\n```",
+        "Met dank aan Benjamin.",
+    ] {
+        let site = site_with_word_ids();
+        site.write("pages/over-ons.md", &format!("---\ntitle: Over ons\n---\n{text}\n"));
+        let a = site.build(&[]);
+        let err = stderr_of(&a);
+        assert!(err.contains("privacy:"), "{text:?} was published: {err}");
+        a.code(1);
+    }
+}
+
 #[test]
 fn attack_a_commit_subject_naming_a_rep_is_shown_without_the_name() {
     let site = TestSite::example();
