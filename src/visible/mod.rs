@@ -404,31 +404,44 @@ impl<'a> Builder<'a> {
         }
 
         // The aggregate rhythm: share of a team's eligible weeks on target.
-        // Each cell stands alone (it has no shown parent to subtract from).
-        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
-        for t in &team_ids {
-            let reps = self.team_reps(t);
-            let per: BTreeMap<String, Vec<Option<f64>>> = behaviour_ids
-                .iter()
-                .map(|b| {
-                    let row = (0..n)
-                        .map(|i| {
-                            let target = self.targets.get(*b).copied().unwrap_or(1);
-                            let cells: Vec<bool> = reps
-                                .iter()
-                                .filter_map(|(_, p)| p.behaviours.get(*b))
-                                .map(|f| f.cells[i])
-                                .filter(|c| c.eligible())
-                                .map(|c| c.hit(target))
-                                .collect();
-                            (cells.len() >= min && !cells.is_empty())
-                                .then(|| cells.iter().filter(|h| **h).count() as f64 / cells.len() as f64)
-                        })
-                        .collect();
-                    (b.to_string(), row)
-                })
-                .collect();
-            shares.insert(t, per);
+        // The teams of one behaviour's week are siblings under the share
+        // over every team (a figure any reader can add up from the teams'
+        // sizes and shares), so a small cell takes a sibling with it.
+        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .map(|t| {
+                let rows = behaviour_ids.iter().map(|b| (b.to_string(), vec![None; n])).collect();
+                (*t, rows)
+            })
+            .collect();
+        for b in &behaviour_ids {
+            let target = self.targets.get(*b).copied().unwrap_or(1);
+            for i in 0..n {
+                // Per team: who is eligible that week, and who hit.
+                let per_team: Vec<(&str, People, usize)> = team_ids
+                    .iter()
+                    .map(|t| {
+                        let eligible: Vec<(&str, bool)> = self
+                            .team_reps(t)
+                            .iter()
+                            .filter_map(|(id, p)| Some((*id, p.behaviours.get(*b)?.cells[i])))
+                            .filter(|(_, c)| c.eligible())
+                            .map(|(id, c)| (id, c.hit(target)))
+                            .collect();
+                        let hits = eligible.iter().filter(|(_, h)| *h).count();
+                        (*t, self.who(eligible.iter().map(|(id, _)| *id)), hits)
+                    })
+                    .collect();
+                let total: usize = per_team.iter().map(|(_, p, _)| p.len()).sum();
+                let cells: Vec<(&str, &People)> = per_team.iter().map(|(t, p, _)| (*t, p)).collect();
+                let o = siblings(&cells, min, total >= min, &BTreeSet::new());
+                for (t, who, hits) in &per_team {
+                    if !who.is_empty() && who.len() >= min && !o.hides(t) && !o.parent {
+                        shares.get_mut(t).expect("team").get_mut(*b).expect("behaviour")[i] =
+                            Some(*hits as f64 / who.len() as f64);
+                    }
+                }
+            }
         }
 
         // Levels now: reps per level, siblings under the number of reps.
@@ -761,3 +774,6 @@ fn redact(
     }
     r
 }
+
+#[cfg(test)]
+mod tests;
