@@ -650,3 +650,60 @@ fn attack_a_commit_subject_naming_a_rep_is_shown_without_the_name() {
         "{changes}"
     );
 }
+
+fn latest_month(site: &TestSite) -> String {
+    metrics_of(&site.out())["months"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next_back()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn managers_as_a_group_are_shown_only_when_enough_of_them_contribute() {
+    // The example has three managers, below its minimum of five.
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let report = format!("reports/{}/index.html", latest_month(&site));
+    for page in ["index.html", report.as_str()] {
+        let html = site.output(page);
+        assert!(
+            html.contains("Managers als groep worden niet getoond: minder dan 5 managers"),
+            "{page} says why managers are hidden"
+        );
+        assert!(!html.contains("Managers als groep (3)"), "{page}");
+    }
+    // With a minimum of three, the three managers together may be shown.
+    site.write(
+        "ritme.yaml",
+        &site
+            .read("ritme.yaml")
+            .replace("min_group_size: 5", "min_group_size: 3"),
+    );
+    site.build(&[]).success();
+    for page in ["index.html", report.as_str()] {
+        let html = site.output(page);
+        assert!(html.contains("Managers als groep (3): eigen consistentie"), "{page}");
+        assert!(html.contains("voorbeeldkloof"), "{page}: the group's gap");
+    }
+    // Still no gap per team.
+    let m = metrics_of(&site.out());
+    for t in m["teams"].as_object().unwrap().values() {
+        assert!(t["role_model_gap"].is_null());
+    }
+}
+
+#[test]
+fn named_builds_keep_the_role_model_gap_per_team() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site.read("ritme.yaml").replace("mode: aggregate", "mode: named"),
+    );
+    site.build(&[]).success();
+    let page = site.output("teams/noord/index.html");
+    assert!(page.contains("Voorbeeldkloof</dt>"), "the team's own gap");
+    assert!(!page.contains("alleen voor managers als groep"));
+}

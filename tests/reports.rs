@@ -356,3 +356,35 @@ fn strings_read_as_sentences_in_english() {
     assert!(bellen.contains("Applies to") && bellen.contains("reps"), "{bellen}");
     assert!(!bellen.contains("For rep"));
 }
+
+#[test]
+fn a_hidden_role_model_gap_in_the_team_table_says_why() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    for html in [
+        latest_report(&site),
+        site.output("reports/2026-11/rapport-2026-11.html"),
+    ] {
+        assert!(html.contains("–<sup>*</sup>"), "the dash points to a note");
+        let after = &html[html.find("–<sup>*</sup>").unwrap()..];
+        assert!(
+            after.contains(
+                "<sup>*</sup> Cijfers van managers (zoals de voorbeeldkloof) staan hier alleen voor managers als groep"
+            ),
+            "the note under the table"
+        );
+    }
+}
+
+#[test]
+fn a_hidden_role_model_gap_is_explained_in_english_too() {
+    let site = english_site();
+    site.build(&[]).success();
+    let html = latest_report(&site);
+    assert!(
+        html.contains(
+            "<sup>*</sup> Figures about managers (such as the role-model gap) appear here only for managers as a group"
+        ),
+        "{html}"
+    );
+}

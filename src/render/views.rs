@@ -265,6 +265,8 @@ pub struct ScoreboardView {
     pub teams: Vec<TeamCard>,
     /// The plain-language sentence under the scoreboard.
     pub sentence: String,
+    /// Managers as a group, or why they are not shown.
+    pub managers: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -438,6 +440,11 @@ pub struct ReportView {
     pub inline_css: String,
     /// Page header in print: report title and month.
     pub print_header: String,
+    /// Managers as a group as of the month's end, or why they are not shown.
+    pub managers: Option<String>,
+    /// Why the team table's role-model gaps are "–" (builds that do not
+    /// show managers per team).
+    pub gap_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -97,6 +97,8 @@ pub struct MonthShown {
     pub reps: BTreeMap<String, f64>,
     /// Role-model gap per team as of the month's last week: named builds only.
     pub role_model_gaps: BTreeMap<String, Option<f64>>,
+    /// Managers as a group as of the month's last week.
+    pub managers: ManagersShown,
 }
 
 /// Managers as a group: shown only when enough of them contribute.
@@ -104,9 +106,11 @@ pub struct MonthShown {
 pub struct ManagersShown {
     /// Managers with a CR of their own.
     pub contributors: usize,
-    /// Their mean CR.
+    /// Their mean CR; `None` when fewer than `min_group_size` contribute.
     pub cr: Option<f64>,
-    /// Mean of their role-model gaps.
+    /// Mean of their role-model gaps: only when every one of them has a
+    /// gap against a team figure that is shown (else the group's gap and
+    /// its CR together would give away a hidden team's figure).
     pub gap: Option<f64>,
 }
 
@@ -216,7 +220,7 @@ impl Visible {
 
     /// Managers as a group may be shown.
     pub fn shows_managers(&self) -> bool {
-        self.managers.contributors >= self.min_group_size && self.managers.contributors > 0
+        self.managers.cr.is_some()
     }
 
     /// The metrics as `metrics.json` may publish them.
@@ -457,17 +461,9 @@ impl<'a> Builder<'a> {
 
         // Managers: per team only in named builds; as a group otherwise.
         let named = self.mode == PrivacyMode::Named;
-        let managers = {
-            let crs: Vec<f64> = m.teams.values().filter_map(|t| t.manager_cr).collect();
-            let gaps: Vec<f64> = m.teams.values().filter_map(|t| t.role_model_gap).collect();
-            let enough = named || crs.len() >= min;
-            ManagersShown {
-                contributors: crs.len(),
-                cr: enough.then(|| mean_defined(crs.iter().map(|c| Some(*c)))).flatten(),
-                gap: (enough && gaps.len() >= min.min(crs.len()).max(1))
-                    .then(|| mean_defined(gaps.iter().map(|g| Some(*g))))
-                    .flatten(),
-            }
+        let managers = match n {
+            0 => ManagersShown::default(),
+            _ => self.managers_at(n - 1, &series),
         };
 
         let people: BTreeMap<String, PersonFigures> = match self.mode {
@@ -540,6 +536,36 @@ impl<'a> Builder<'a> {
             outlier_total: 0,
             coaching: BTreeMap::new(),
             redacted,
+        }
+    }
+
+    /// The managers of each team (the non-reps of its roster) and their
+    /// CR as of week index `j`, as a group: shown from `min` managers on
+    /// (any number in named builds).
+    fn managers_at(&self, j: usize, series: &BTreeMap<&str, Vec<Option<f64>>>) -> ManagersShown {
+        let named = self.mode == PrivacyMode::Named;
+        let own: Vec<(f64, Option<f64>)> = self
+            .m
+            .people
+            .values()
+            .filter(|p| !p.rep)
+            .filter_map(|p| {
+                let cr = p.cr_series.get(j).copied().flatten()?;
+                let team = series.get(p.team.as_str()).and_then(|s| s.get(j).copied().flatten());
+                Some((cr, team.map(|t| cr - t)))
+            })
+            .collect();
+        let enough = !own.is_empty() && (named || own.len() >= self.min);
+        let cr = enough
+            .then(|| mean_defined(own.iter().map(|(c, _)| Some(*c))))
+            .flatten();
+        let gap = (enough && own.iter().all(|(_, g)| g.is_some()))
+            .then(|| mean_defined(own.iter().map(|(_, g)| *g)))
+            .flatten();
+        ManagersShown {
+            contributors: own.len(),
+            cr,
+            gap,
         }
     }
 
@@ -713,6 +739,7 @@ impl<'a> Builder<'a> {
                     teams,
                     team_coaching,
                     reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                    managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
                     role_model_gaps: if named {
                         m.teams
                             .iter()

@@ -195,3 +195,24 @@ fn months_of_a_team_behaviours_of_a_team_and_levels_of_a_month_keep_the_rule() {
         }
     }
 }
+
+#[test]
+fn managers_show_as_a_group_of_enough_and_their_gap_only_beside_shown_teams() {
+    let all_shown = visible(&site(&[("a", 6), ("b", 6), ("c", 6)], &[]), 3);
+    assert_eq!(all_shown.managers.contributors, 3);
+    assert!(all_shown.managers.cr.is_some() && all_shown.managers.gap.is_some());
+    assert!(
+        all_shown.teams.values().all(|t| t.role_model_gap.is_none()),
+        "never per team"
+    );
+    // Team c is hidden: the group's gap and CR together would give its figure.
+    let one_hidden = visible(&site(&[("a", 6), ("b", 6), ("c", 2)], &[]), 3);
+    assert!(one_hidden.teams["c"].cr.is_none());
+    assert!(one_hidden.managers.cr.is_some() && one_hidden.managers.gap.is_none());
+    // Fewer managers than the minimum: nothing about them.
+    let few = visible(&site(&[("a", 6), ("b", 6), ("c", 6)], &[]), 5);
+    assert_eq!((few.managers.cr, few.managers.gap), (None, None));
+    for mo in few.months.values() {
+        assert_eq!(mo.managers.cr, None);
+    }
+}

@@ -4,6 +4,9 @@
 //! pages, reports and the mail copy all read their figures through here, so
 //! the latest report and the home page cannot disagree.
 
+use crate::charts;
+use crate::locale;
+use crate::visible::ManagersShown;
 use crate::week::{Month, Week};
 
 use super::Shown;
@@ -84,4 +87,33 @@ impl Partial {
     pub fn share(self) -> f64 {
         self.passed as f64 / self.total as f64
     }
+}
+
+/// Managers as a group in one sentence: their own CR and gap when enough
+/// of them contribute, else why they are not shown; `None` without managers.
+pub fn managers_sentence(sh: &Shown, m: &ManagersShown) -> Option<String> {
+    let input = sh.input;
+    let lang = input.config.language;
+    if m.contributors == 0 {
+        return None;
+    }
+    let count = m.contributors.to_string();
+    Some(match (m.cr, m.gap) {
+        (Some(cr), Some(gap)) => charts::fill(
+            super::super::t(input, "managers_group"),
+            &[
+                ("count", &count),
+                ("cr", &locale::percent(lang, cr)),
+                ("gap", &locale::points(lang, gap)),
+            ],
+        ),
+        (Some(cr), None) => charts::fill(
+            super::super::t(input, "managers_group_no_gap"),
+            &[("count", &count), ("cr", &locale::percent(lang, cr))],
+        ),
+        _ => charts::fill(
+            super::super::t(input, "managers_group_hidden"),
+            &[("n", &sh.v.min_group_size.to_string())],
+        ),
+    })
 }

@@ -109,6 +109,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             levels: level_counts(sh),
             teams,
             sentence,
+            managers: headline::managers_sentence(sh, &sh.v.managers),
         },
         charts_html,
     ))

@@ -248,6 +248,9 @@ pub fn report_views(
                 next: months.get(i + 1).map(|n| link(*n)),
                 mail_file: mail_file_name(input, month),
                 inline_css: css.clone(),
+                managers: headline::managers_sentence(sh, &f.managers),
+                gap_note: (input.scope.mode != crate::config::PrivacyMode::Named)
+                    .then(|| charts::fill(t(input, "managers_hidden"), &[("n", &sh.v.min_group_size.to_string())])),
             }
         })
         .collect();
