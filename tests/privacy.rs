@@ -707,3 +707,28 @@ fn named_builds_keep_the_role_model_gap_per_team() {
     assert!(page.contains("Voorbeeldkloof</dt>"), "the team's own gap");
     assert!(!page.contains("alleen voor managers als groep"));
 }
+
+#[test]
+fn a_month_whose_levels_are_hidden_shows_as_hidden_in_the_level_chart() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site
+            .read("ritme.yaml")
+            .replace("min_group_size: 5", "min_group_size: 6"),
+    );
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    let levels = ["consistent", "developing", "incidental", "absent", "insufficient"];
+    let hidden: Vec<&String> = m["months"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, f)| levels.iter().any(|l| f["levels"][*l].is_null()))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(!hidden.is_empty(), "the site hides a month's levels: {}", m["months"]);
+    let home = site.output("index.html");
+    assert!(home.contains("verborgen: minder dan 6"), "the gap says why");
+    assert!(home.contains("Niet getoond: "), "the sentence says a month is missing");
+}

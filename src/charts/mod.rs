@@ -362,7 +362,9 @@ mod tests {
                             developing: 1,
                             ..LevelCounts::default()
                         },
+                        hidden: None,
                     }],
+                    hidden_note: None,
                 },
                 &t,
             ),
@@ -512,6 +514,7 @@ mod tests {
                     months: months.iter().enumerate().map(|(i, m)| LevelMonth {
                         month: m.clone(),
                         counts: LevelCounts { consistent: i as u32, incidental: 3, ..LevelCounts::default() },
+                        hidden: None,
                     }).collect(),
                     ..LevelStackInput::default()
                 }, &t),
