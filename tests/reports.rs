@@ -388,3 +388,51 @@ fn a_hidden_role_model_gap_is_explained_in_english_too() {
         "{html}"
     );
 }
+
+/// The behaviour and team rows of a report's tables.
+fn table_rows(html: &str) -> Vec<String> {
+    html.split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|r| r.split("</tr>").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_level_never_reads_as_the_verdict_on_the_goal() {
+    // The example's goal is 75%, between the developing (50%) and the
+    // consistent (80%) thresholds: "75% in ontwikkeling" read as "goal
+    // missed". The level is said as a level, the goal apart.
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let report = latest_report(&site);
+    let rows = table_rows(&report);
+    assert!(!rows.is_empty());
+    for row in rows.iter().filter(|r| r.contains("class=\"rate\"")) {
+        assert!(
+            row.contains("niveau in ontwikkeling")
+                || row.contains("niveau consistent")
+                || row.contains("niveau incidenteel")
+                || row.contains("niveau afwezig"),
+            "the level says it is a level: {row}"
+        );
+        assert!(
+            row.contains("doel gehaald") || row.contains("onder het doel"),
+            "the goal apart: {row}"
+        );
+    }
+    assert!(
+        report.contains("Niveaus: consistent vanaf 80%, in ontwikkeling vanaf 50%, daaronder incidenteel. Het doel van 75% staat daar los van."),
+        "the key under the tables"
+    );
+    let en = english_site();
+    en.build(&[]).success();
+    let report = latest_report(&en);
+    for row in table_rows(&report).iter().filter(|r| r.contains("class=\"rate\"")) {
+        assert!(row.contains("level "), "{row}");
+        assert!(row.contains("goal met") || row.contains("below goal"), "{row}");
+    }
+    assert!(
+        report.contains("Levels: consistent from 80%, developing from 50%, incidental below."),
+        "the key in English"
+    );
+}

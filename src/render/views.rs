@@ -242,6 +242,9 @@ pub struct Figure {
     pub suppressed: bool,
     /// Why, in the page's words (else the general "group too small").
     pub why: Option<String>,
+    /// Against the goal, where a page puts the goal beside the figure:
+    /// `met` or `below`, said apart from the level.
+    pub goal: Option<&'static str>,
 }
 
 /// The players' scoreboard: are we winning?
@@ -440,6 +443,8 @@ pub struct ReportView {
     pub inline_css: String,
     /// Page header in print: report title and month.
     pub print_header: String,
+    /// What the level labels mean, and that the goal is apart from them.
+    pub levels_key: String,
     /// Managers as a group as of the month's end, or why they are not shown.
     pub managers: Option<String>,
     /// Why the team table's role-model gaps are "–" (builds that do not

@@ -64,12 +64,15 @@ pub fn report_views(
                         title: b.meta.title.clone(),
                         route: b.route.clone(),
                         month_cr,
-                        figure: headline_figure(
-                            series,
-                            pt,
-                            before,
-                            levels,
-                            f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
+                        figure: against_goal(
+                            headline_figure(
+                                series,
+                                pt,
+                                before,
+                                levels,
+                                f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
+                            ),
+                            input.config.goal,
                         ),
                     })
                 })
@@ -95,7 +98,7 @@ pub fn report_views(
                         name: team.name.clone(),
                         month_cr: f.teams.get(&team.id).copied().flatten(),
                         route: format!("teams/{}/index.html", team.id),
-                        figure: headline_figure(series, pt, before, levels, why),
+                        figure: against_goal(headline_figure(series, pt, before, levels, why), input.config.goal),
                         coaching_coverage: cov,
                         coaching_minutes: min,
                         role_model_gap: f.role_model_gaps.get(&team.id).copied().flatten(),
@@ -249,6 +252,14 @@ pub fn report_views(
                 mail_file: mail_file_name(input, month),
                 inline_css: css.clone(),
                 managers: headline::managers_sentence(sh, &f.managers),
+                levels_key: charts::fill(
+                    t(input, "levels_key"),
+                    &[
+                        ("consistent", &locale::percent(lang, levels.consistent)),
+                        ("developing", &locale::percent(lang, levels.developing)),
+                        ("goal", &locale::percent(lang, goal)),
+                    ],
+                ),
                 gap_note: (input.scope.mode != crate::config::PrivacyMode::Named)
                     .then(|| charts::fill(t(input, "managers_hidden"), &[("n", &sh.v.min_group_size.to_string())])),
             }
