@@ -436,3 +436,63 @@ fn a_level_never_reads_as_the_verdict_on_the_goal() {
         "the key in English"
     );
 }
+
+/// The text of each `<li>` of the report's page-1 summary.
+fn summary_sentences(html: &str) -> Vec<String> {
+    let list = html.split("<ul class=\"report-summary\">").nth(1).expect("a summary");
+    let list = list.split("</ul>").next().unwrap();
+    list.split("<li>")
+        .skip(1)
+        .map(|li| li.split("</li>").next().unwrap().to_string())
+        .collect()
+}
+
+fn score_sentence(html: &str) -> String {
+    let s = html
+        .split("<p class=\"score-sentence\">")
+        .nth(1)
+        .expect("a scoreboard sentence");
+    s.split("</p>").next().unwrap().to_string()
+}
+
+#[test]
+fn the_first_page_sentences_add_to_the_figure_above_them() {
+    for (site, goal, below, above, teams_word) in [
+        (
+            TestSite::example(),
+            "75%",
+            "onder het doel van",
+            "boven het doel van",
+            "teams op het doel: ",
+        ),
+        (
+            english_site(),
+            "70%",
+            "below the goal of",
+            "above the goal of",
+            "teams at goal: ",
+        ),
+    ] {
+        site.build(&[]).success();
+        let home = site.output("index.html");
+        let (value, change) = headline(&home);
+        let report = latest_report(&site);
+        let mut said = summary_sentences(&report);
+        said.push(score_sentence(&home));
+        for s in &said {
+            assert!(!s.contains(&value), "{s:?} repeats the headline {value}");
+            assert!(
+                !s.contains(change.trim_start_matches(['↑', '↓', '→', ' '])),
+                "{s:?} repeats the change {change}"
+            );
+        }
+        for s in [&said[0], said.last().unwrap()] {
+            assert!(
+                s.contains(&format!("{below} {goal}")) || s.contains(&format!("{above} {goal}")),
+                "against the goal: {s:?}"
+            );
+            assert!(s.contains(teams_word), "how many teams meet it: {s:?}");
+        }
+        assert_eq!(said.len(), 4, "standing, leader and laggard, focus: {said:?}");
+    }
+}

@@ -117,3 +117,38 @@ pub fn managers_sentence(sh: &Shown, m: &ManagersShown) -> Option<String> {
         ),
     })
 }
+
+/// Where a headline stands against the goal, in the words that add to the
+/// figure printed above it: how far from the goal, and how many of the
+/// `teams` shown (their headline values) meet it. The figure itself is not
+/// repeated.
+pub fn standing_sentence(sh: &Shown, value: f64, teams: &[f64]) -> String {
+    let input = sh.input;
+    let lang = input.config.language;
+    let goal = input.config.goal;
+    let gap = value - goal;
+    // Whole points as printed; within half a point the headline rounds to the goal.
+    let key = if gap.abs() < 0.005 {
+        "standing_exact"
+    } else if gap < 0.0 {
+        "standing_below"
+    } else {
+        "standing_above"
+    };
+    let at = teams.iter().filter(|v| **v + 1e-9 >= goal).count();
+    let key = if teams.is_empty() {
+        format!("{key}_no_teams")
+    } else {
+        key.to_string()
+    };
+    let points = locale::points(lang, gap.abs());
+    charts::fill(
+        super::super::t(input, &key),
+        &[
+            ("gap", points.trim_start_matches(['+', '±'])),
+            ("goal", &locale::percent(lang, goal)),
+            ("at", &at.to_string()),
+            ("teams", &teams.len().to_string()),
+        ],
+    )
+}

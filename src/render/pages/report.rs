@@ -141,7 +141,7 @@ pub fn report_views(
             } else {
                 Vec::new()
             };
-            let summary = summary(sh, &overall, before, &teams, &behaviours);
+            let summary = summary(sh, &overall, &teams, &behaviours);
             let mut report_charts = Vec::new();
             if overall.value.is_some() || f.cr.is_some() {
                 report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
@@ -282,17 +282,10 @@ pub fn report_views(
 
 /// Page 1's three sentences: where we stand against the goal, which team
 /// leads and which needs help, the behaviour to focus on next month.
-fn summary(
-    sh: &Shown,
-    overall: &Figure,
-    before: Option<headline::Point>,
-    teams: &[ReportTeamRow],
-    behaviours: &[ReportRow],
-) -> Vec<String> {
+fn summary(sh: &Shown, overall: &Figure, teams: &[ReportTeamRow], behaviours: &[ReportRow]) -> Vec<String> {
     let input = sh.input;
     let lang = input.config.language;
     let pct = |v: f64| locale::percent(lang, v);
-    let goal = pct(input.config.goal);
     let mut out = Vec::new();
     let Some(value) = overall.value else {
         out.push(
@@ -303,30 +296,9 @@ fn summary(
         );
         return out;
     };
-    let verdict = t(
-        input,
-        if value >= input.config.goal {
-            "summary_at_goal"
-        } else {
-            "summary_below_goal"
-        },
-    );
-    out.push(match (overall.change, since_words(sh, before)) {
-        (Some(c), Some(since)) => charts::fill(
-            t(input, "summary_standing"),
-            &[
-                ("value", &pct(value)),
-                ("goal", &goal),
-                ("verdict", verdict),
-                ("change", &locale::points(lang, c)),
-                ("since", &since),
-            ],
-        ),
-        _ => charts::fill(
-            t(input, "summary_standing_first"),
-            &[("value", &pct(value)), ("goal", &goal), ("verdict", verdict)],
-        ),
-    });
+    // The figure and its change stand right above: say what they do not.
+    let team_values: Vec<f64> = teams.iter().filter_map(|r| r.figure.value).collect();
+    out.push(headline::standing_sentence(sh, value, &team_values));
     let mut ranked: Vec<(&str, f64)> = teams
         .iter()
         .filter_map(|r| Some((r.name.as_str(), r.figure.value?)))
