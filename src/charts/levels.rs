@@ -182,9 +182,20 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
             let count_style = anchored(font(SMALL), HPos::Center, VPos::Center);
             for (m, cx) in input.months.iter().zip(&centres) {
                 if let Some(why) = &m.hidden {
-                    // A gap that says why, where the bar would stand.
-                    let style = anchored(font(SMALL), HPos::Center, VPos::Bottom).color(&MUTED);
-                    area.draw(&Text::new(why.clone(), (*cx, bottom - 4), style))?;
+                    // A gap that says why, where the bar would stand; read
+                    // upwards where the slot is too narrow for the words.
+                    let flat = canvas::text_width(why, SMALL) <= slot - 4;
+                    let style = if flat {
+                        anchored(font(SMALL), HPos::Center, VPos::Bottom)
+                    } else {
+                        anchored(
+                            font(SMALL).transform(plotters::style::FontTransform::Rotate270),
+                            HPos::Left,
+                            VPos::Center,
+                        )
+                    };
+                    let label = canvas::truncate(why, SMALL, PLOT_H - 8).into_owned();
+                    area.draw(&Text::new(label, (*cx, bottom - 4), style.color(&MUTED)))?;
                     continue;
                 }
                 let mut base = 0u32;
@@ -297,7 +308,15 @@ pub(crate) mod tests {
             c.table.rows[2],
             ["January 2026", "–", "–", "–", "–", "–", "hidden: fewer than 5"]
         );
-        assert!(c.svg.contains("hidden: fewer than 5"), "the gap says why");
+        assert!(
+            c.svg.contains("hidden:") && c.svg.contains("fewer than 5"),
+            "the gap says why"
+        );
+        let narrow = c.svg_narrow.as_deref().expect("a phone drawing");
+        assert!(
+            narrow.contains("hidden:") && narrow.contains("fewer"),
+            "on the phone too"
+        );
         assert!(
             c.sentence.ends_with("Not shown: January 2026 (fewer than 5 people)."),
             "{}",
