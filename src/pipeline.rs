@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::config::PrivacyMode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{KeptFile, OutputFile};
+use crate::teamdata::TeamData;
 use crate::{content, datahealth, history, metrics, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
@@ -78,6 +79,18 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     build_for(&parsed, opts.audience.as_deref(), &opts.previous)
 }
 
+/// [`build`], recomputing only the stages whose inputs changed since the
+/// last build with the same `memo` (what `serve` runs on every change).
+/// The result is the same as [`build`]'s.
+pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result<Built, Error> {
+    memo.start();
+    let parsed = parse_with(opts, Some(memo))?;
+    let built = build_for_with(&parsed, opts.audience.as_deref(), &opts.previous, Some(memo));
+    memo.keep_markdown(parsed.rendered_md);
+    memo.files.keep(parsed.sources);
+    built
+}
+
 /// The site read, parsed and validated once: every audience's build starts
 /// from it (`ritme build --all-audiences` parses the site once).
 pub struct Parsed {
@@ -86,7 +99,9 @@ pub struct Parsed {
     history: history::History,
     content: content::Content,
     rules: Vec<teamdata::BehaviourRule>,
-    data: teamdata::TeamData,
+    data: std::sync::Arc<teamdata::TeamData>,
+    /// The hash of the data stage's inputs (with a memo only).
+    data_key: u64,
     theme: theme::Theme,
     rendered_md: BTreeMap<String, crate::markdown::Rendered>,
     logo: Option<(String, Vec<u8>)>,
@@ -106,10 +121,14 @@ impl Parsed {
 /// Reads and validates the site: everything that does not depend on whom
 /// the build is for.
 pub fn parse(opts: &Options) -> Result<Parsed, Error> {
+    parse_with(opts, None)
+}
+
+fn parse_with(opts: &Options, mut memo: Option<&mut crate::memo::Memo>) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (sources, found) = source::discover(&opts.site);
+    let (sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning);
@@ -146,7 +165,14 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
-    let data = match teamdata::load_with(&sources.data, &rules, &content.rejected_behaviours) {
+    let (data_key, loaded) = match memo.as_deref_mut() {
+        Some(m) => m.team_data(&sources.data, &rules, &content.rejected_behaviours),
+        None => (
+            0,
+            crate::memo::load(&sources.data, &rules, &content.rejected_behaviours),
+        ),
+    };
+    let data = match loaded {
         Ok((data, warnings)) => {
             diags.extend(warnings);
             Some(data)
@@ -166,7 +192,10 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
     };
     timer.lap("theme");
 
-    let rendered_md = render::render_markdown(&content, &config.markdown);
+    let rendered_md = match memo.as_deref_mut() {
+        Some(m) => m.render_markdown(&content, &config.markdown),
+        None => render::render_markdown(&content, &config.markdown),
+    };
     for r in rendered_md.values() {
         diags.extend(r.diagnostics.iter().cloned());
     }
@@ -179,8 +208,13 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
             diags.extend(privacy::check_audiences(&config, &f.text, data));
         }
     }
-    diags.extend(validate::shortcodes(&rendered_md, &content, data.as_ref()));
+    diags.extend(validate::shortcodes(&rendered_md, &content, data.as_deref()));
     if diags.has_errors() {
+        // What was read and rendered stays good for the build that follows the fix.
+        if let Some(m) = memo {
+            m.keep_markdown(rendered_md);
+            m.files.keep(sources);
+        }
         return Err(Error::Input(diags.into_sorted()));
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
@@ -192,6 +226,7 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
         content,
         rules,
         data,
+        data_key,
         theme,
         rendered_md,
         logo,
@@ -205,6 +240,15 @@ pub fn parse(opts: &Options) -> Result<Parsed, Error> {
 /// Builds the parsed site for one audience (`None`: the site's default
 /// scope). `previous` are the pages the output folder holds already.
 pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cache::Previous) -> Result<Built, Error> {
+    build_for_with(parsed, audience, previous, None)
+}
+
+fn build_for_with(
+    parsed: &Parsed,
+    audience: Option<&str>,
+    previous: &crate::cache::Previous,
+    memo: Option<&mut crate::memo::Memo>,
+) -> Result<Built, Error> {
     let mut timer = Timer::new();
     timer.laps = parsed.timings.clone();
     let mut diags = Diagnostics::new();
@@ -226,11 +270,46 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         _ => None,
     };
     let everyone = parsed.data.people.clone();
-    let data = privacy::restrict(parsed.data.clone(), &scope);
-    let metrics = metrics::compute(&data, rules, config);
-    let health = datahealth::assess(&data, &metrics);
+    let targets: BTreeMap<String, u32> = content
+        .behaviours
+        .iter()
+        .map(|b| (b.id.clone(), b.meta.target))
+        .collect();
+    let derive = || {
+        let data = privacy::restrict(TeamData::clone(&parsed.data), &scope);
+        let metrics = metrics::compute(&data, rules, config);
+        let health = datahealth::assess(&data, &metrics);
+        let visible =
+            crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
+                .with_coaching(&data.sessions);
+        crate::memo::Derived {
+            data,
+            metrics,
+            health,
+            visible,
+        }
+    };
+    let derived = match memo {
+        Some(m) => {
+            // Everything `derive` reads: the data, the rules and targets
+            // (in the data key and `ritme.yaml`'s text with the
+            // behaviours), the settings, and the audience.
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            parsed.data_key.hash(&mut h);
+            sources.config.as_ref().map(|f| &f.text).hash(&mut h);
+            config.base_url.hash(&mut h);
+            audience.hash(&mut h);
+            targets.hash(&mut h);
+            m.derived(h.finish(), derive)
+        }
+        None => std::sync::Arc::new(derive()),
+    };
+    let crate::memo::Derived {
+        data, health, visible, ..
+    } = &*derived;
     if parsed.review_date {
-        diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
+        diags.extend(datahealth::findings(health, data, &sources.data.logs));
     }
     timer.lap("metrics");
 
@@ -276,13 +355,6 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         key.hash(&mut h);
         h.finish()
     };
-    let targets: BTreeMap<String, u32> = content
-        .behaviours
-        .iter()
-        .map(|b| (b.id.clone(), b.meta.target))
-        .collect();
-    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
-        .with_coaching(&data.sessions);
     let input = render::Input {
         previous,
         salt,
@@ -292,8 +364,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
         content: &content,
         sources,
         theme,
-        data: &data,
-        visible: &visible,
+        data,
+        visible,
         scope: &scope,
         identities: &identities,
         brand,
