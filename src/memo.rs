@@ -14,6 +14,7 @@
 //! | Markdown → HTML | body, its place, every route, the Markdown options | each document's HTML |
 //! | team data | every data file, the behaviour rules | the validated data and its warnings |
 //! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown |
+//! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -39,6 +40,8 @@ pub struct Counts {
     pub data_loaded: bool,
     /// Whether the metrics were computed.
     pub metrics_computed: bool,
+    /// Whether the data pages' views (and their charts) were drawn.
+    pub data_pages_drawn: bool,
 }
 
 /// The team data as loaded: the data and its warnings, or its errors.
@@ -63,6 +66,9 @@ pub struct Memo {
     markdown_keys: HashMap<String, u64>,
     data: Option<(u64, Loaded)>,
     derived: Option<(u64, Arc<Derived>)>,
+    /// The key of the last `derived`, for the views drawn from it.
+    pub(crate) derived_key: u64,
+    pub(crate) data_pages: DataPages,
     counts: Counts,
 }
 
@@ -75,6 +81,7 @@ impl Memo {
     pub fn counts(&self) -> Counts {
         Counts {
             files_read: self.files.reads(),
+            data_pages_drawn: self.data_pages.drawn(),
             ..self.counts
         }
     }
@@ -170,6 +177,7 @@ impl Memo {
     /// The metrics stage's output for `key`, computed by `compute` only
     /// when the key changed.
     pub(crate) fn derived(&mut self, key: u64, compute: impl FnOnce() -> Derived) -> Arc<Derived> {
+        self.derived_key = key;
         if let Some((was, d)) = &self.derived
             && *was == key
         {
@@ -248,4 +256,93 @@ fn markdown_docs(content: &Content) -> Vec<MdDoc<'_>> {
     push(&mut docs, &content.reports);
     push(&mut docs, &content.pages);
     docs
+}
+
+/// The data pages (teams, people, coaching, data health, reports) of the
+/// last build with their page keys: drawing their views (every chart of
+/// every person) is most of a data-heavy build, and a playbook edit rarely
+/// changes them.
+#[derive(Default)]
+pub struct DataPages {
+    inner: std::sync::Mutex<DataPagesInner>,
+}
+
+#[derive(Default)]
+struct DataPagesInner {
+    /// The key of every input of the views, and of what all pages share.
+    key: u64,
+    shared: u64,
+    jobs: Vec<crate::render::views::PageJob>,
+    keys: Vec<u64>,
+    /// Where this build's data pages are in its list of pages, and whether
+    /// they came from the memo.
+    range: std::ops::Range<usize>,
+    reused: bool,
+    /// Whether the last build drew the data pages' views.
+    drawn: bool,
+}
+
+impl DataPages {
+    /// The data pages for `key`: the last build's, or `draw`'s.
+    pub(crate) fn jobs(
+        &self,
+        key: u64,
+        at: usize,
+        draw: impl FnOnce() -> Vec<crate::render::views::PageJob>,
+    ) -> Vec<crate::render::views::PageJob> {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let jobs = if m.key == key && !m.jobs.is_empty() {
+            m.reused = true;
+            m.drawn = false;
+            std::mem::take(&mut m.jobs)
+        } else {
+            m.reused = false;
+            m.drawn = true;
+            m.keys.clear();
+            m.key = key;
+            draw()
+        };
+        m.range = at..at + jobs.len();
+        jobs
+    }
+
+    /// The page key of the job at `index`, when the memo knows it.
+    pub(crate) fn page_key(&self, index: usize, shared: u64) -> Option<u64> {
+        let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if !m.reused || m.shared != shared || !m.range.contains(&index) {
+            return None;
+        }
+        m.keys.get(index - m.range.start).copied()
+    }
+
+    /// Takes back this build's data pages and every page's key.
+    pub(crate) fn keep(&self, jobs: &mut Vec<crate::render::views::PageJob>, keys: &[(String, u64)], shared: u64) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let range = m.range.clone();
+        if range.end > jobs.len() || keys.len() != jobs.len() {
+            m.key = 0;
+            return;
+        }
+        m.keys = keys[range.clone()].iter().map(|(_, k)| *k).collect();
+        m.jobs = jobs.drain(range).collect();
+        m.shared = shared;
+    }
+
+    /// Whether the last build drew the data pages' views.
+    pub fn drawn(&self) -> bool {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).drawn
+    }
+}
+
+/// Feeds a value's `Debug` text to a hasher: the views' inputs that have
+/// no `Hash` (front matter, history) are hashed through it, field by field.
+pub(crate) fn hash_debug(h: &mut DefaultHasher, value: &impl std::fmt::Debug) {
+    struct Sink<'a>(&'a mut DefaultHasher);
+    impl std::fmt::Write for Sink<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let _ = std::fmt::write(&mut Sink(h), format_args!("{value:?}"));
 }

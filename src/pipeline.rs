@@ -247,7 +247,7 @@ fn build_for_with(
     parsed: &Parsed,
     audience: Option<&str>,
     previous: &crate::cache::Previous,
-    memo: Option<&mut crate::memo::Memo>,
+    mut memo: Option<&mut crate::memo::Memo>,
 ) -> Result<Built, Error> {
     let mut timer = Timer::new();
     timer.laps = parsed.timings.clone();
@@ -289,7 +289,7 @@ fn build_for_with(
             visible,
         }
     };
-    let derived = match memo {
+    let derived = match memo.as_deref_mut() {
         Some(m) => {
             // Everything `derive` reads: the data, the rules and targets
             // (in the data key and `ritme.yaml`'s text with the
@@ -305,6 +305,9 @@ fn build_for_with(
         }
         None => std::sync::Arc::new(derive()),
     };
+    // The data pages' views are drawn from the derived figures: their memo
+    // is keyed by the same key.
+    let memo_pages = memo.as_deref().map(|m| (&m.data_pages, m.derived_key));
     let crate::memo::Derived {
         data, health, visible, ..
     } = &*derived;
@@ -369,6 +372,7 @@ fn build_for_with(
         scope: &scope,
         identities: &identities,
         brand,
+        memo: memo_pages,
     };
     let mut rendering = render::render(&input, rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {

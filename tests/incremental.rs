@@ -177,6 +177,10 @@ fn a_story_edit_reads_one_file_and_skips_the_data_and_the_metrics() {
     );
     assert!(!c.data_loaded, "the team data is not loaded again: {c:?}");
     assert!(!c.metrics_computed, "the metrics are not computed again: {c:?}");
+    assert!(
+        !c.data_pages_drawn,
+        "the team, person and report views are not drawn again: {c:?}"
+    );
 
     let year = first_file(&site.join("data/logs"));
     let log = format!("data/logs/{year}/{}", first_file(&site.join("data/logs").join(&year)));

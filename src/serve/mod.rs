@@ -403,6 +403,20 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
                 built.rendered,
                 built.kept.len()
             );
+            if std::env::var_os("RITME_TIMINGS").is_some() {
+                let c = memo.counts();
+                println!(
+                    "  {} files read, {} Markdown documents rendered, data {}, metrics {}, data pages {}",
+                    c.files_read,
+                    c.markdown_rendered,
+                    if c.data_loaded { "loaded" } else { "kept" },
+                    if c.metrics_computed { "computed" } else { "kept" },
+                    if c.data_pages_drawn { "drawn" } else { "kept" }
+                );
+                for (stage, t) in &built.timings {
+                    println!("  {stage:<12} {:>7.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
         }
         Err(Error::Input(diags)) => {
             s.errors = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
