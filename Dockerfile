@@ -20,6 +20,7 @@ FROM debian:bookworm-slim
 # git may read the mounted site although another user owns it.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \
+ && apt-get clean \
  && rm -rf /var/lib/apt/lists/* \
  && git config --system --add safe.directory '*'
 COPY --from=build /out/bin/ritme /usr/local/bin/ritme

@@ -6,6 +6,12 @@
 //! a query word matches a stem it starts with (`opvolgen` → `opvolg`) or
 //! that starts with it (typing `opvo…`), which gives stemmed matching and
 //! results-as-you-type without shipping a stemmer in JavaScript.
+//!
+//! The index carries the start of each page as a first snippet. The pages'
+//! whole text, for a snippet around the match however deep in a page it is,
+//! goes into separate small scripts of [`TEXT_SHARD`] pages each
+//! (`assets/search-text/N.js`), which the client loads only for the
+//! results it shows: the index every reader loads stays as small as it was.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -58,6 +64,80 @@ const MAX_SCORE: u32 = MAX_BODY_SCORE + TITLE_WEIGHT * 2;
 const PACK: u64 = 64;
 const _: () = assert!((MAX_SCORE as u64) < PACK);
 const SNIPPET_CHARS: usize = 180;
+/// Pages per text script: a result list of ten loads a few of them.
+pub const TEXT_SHARD: usize = 32;
+/// The text kept of one page for snippets (characters); a match further
+/// down is shown with the page's start.
+const TEXT_CHARS: usize = 40_000;
+
+/// The search index script and the text scripts it refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFiles {
+    /// `assets/search-index.js`.
+    pub index: String,
+    /// `assets/search-text/N.js` for N = 0, 1, …: pages N × [`TEXT_SHARD`]
+    /// onwards, in index order.
+    pub texts: Vec<String>,
+}
+
+/// Builds the index script and the text scripts (see the module notes).
+pub fn search_files(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> SearchFiles {
+    let index = index_script(docs, lang, excluded);
+    let set: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
+    let texts = docs
+        .chunks(TEXT_SHARD)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let texts: Vec<String> = chunk.iter().map(|d| shown_text(&d.text, &set)).collect();
+            let json = serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into());
+            format!(
+                "(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = {};\n",
+                json.replace("</", "<\\/")
+            )
+        })
+        .collect();
+    SearchFiles { index, texts }
+}
+
+/// A page's text as one line for snippets: at most [`TEXT_CHARS`]
+/// characters, cut at a word, and every sentence that holds an excluded
+/// word replaced by `…` (the words the index leaves out must not reach the
+/// reader through a snippet either).
+fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    let mut sentence: Vec<&str> = Vec::new();
+    let flush = |sentence: &mut Vec<&str>, out: &mut String| {
+        if sentence.is_empty() {
+            return;
+        }
+        let hidden = sentence.iter().any(|w| words(w).any(|w| excluded.contains(w.as_str())));
+        // Hidden sentences in a row become one `…`.
+        if !(hidden && out.ends_with('…')) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if hidden {
+                out.push('…');
+            } else {
+                out.push_str(&sentence.join(" "));
+            }
+        }
+        sentence.clear();
+    };
+    for word in text.split_whitespace() {
+        chars += word.chars().count() + 1;
+        if chars > TEXT_CHARS {
+            break;
+        }
+        sentence.push(word);
+        if word.ends_with(['.', '!', '?', ':', ';']) {
+            flush(&mut sentence, &mut out);
+        }
+    }
+    flush(&mut sentence, &mut out);
+    out
+}
 
 /// Builds the index script. Words in `excluded` (lowercase; e.g. people's
 /// names in builds that may not identify anyone) are never indexed, and a
@@ -333,6 +413,46 @@ mod tests {
             &excluded.iter().map(String::as_str).collect(),
         );
         assert_eq!(early, "");
+    }
+
+    #[test]
+    fn text_scripts_hold_whole_pages_in_shards_without_excluded_sentences() {
+        let filler = "Opvolgen werkt beter dan wachten. ".repeat(200);
+        let docs: Vec<SearchDoc> = (0..TEXT_SHARD + 3)
+            .map(|i| {
+                doc(
+                    &format!("Pagina {i}"),
+                    &format!("{filler} Bram belde terug. Het slotwoord {i} staat hier"),
+                )
+            })
+            .collect();
+        let files = search_files(&docs, Language::Nl, &BTreeSet::from(["bram".to_string()]));
+        assert_eq!(
+            files.index,
+            index_script(&docs, Language::Nl, &BTreeSet::from(["bram".to_string()]))
+        );
+        assert_eq!(files.texts.len(), 2);
+        let shard = |n: usize| -> Vec<String> {
+            let s = &files.texts[n];
+            let prefix = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = ");
+            serde_json::from_str(s.strip_prefix(&prefix).unwrap().trim_end().strip_suffix(';').unwrap()).unwrap()
+        };
+        let (first, second) = (shard(0), shard(1));
+        assert_eq!((first.len(), second.len()), (TEXT_SHARD, 3));
+        // The whole text, deep matches included, as one line.
+        assert!(
+            second[2].ends_with("… Het slotwoord 34 staat hier"),
+            "{}",
+            &second[2][second[2].len() - 80..]
+        );
+        assert!(second[2].starts_with("Opvolgen werkt beter dan wachten. Opvolgen"));
+        assert!(!files.texts.concat().to_lowercase().contains("bram"));
+        let long = shown_text(&"woord ".repeat(TEXT_CHARS), &FxHashSet::default());
+        assert!(long.chars().count() <= TEXT_CHARS && long.ends_with("woord"));
+        assert_eq!(
+            shown_text("Bram. Jan. Piet", &["bram", "jan"].into_iter().collect()),
+            "… Piet"
+        );
     }
 
     #[test]

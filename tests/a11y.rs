@@ -54,7 +54,7 @@ fn check_markup(path: &str, html: &str) {
             assert!(input.contains("role=\"combobox\""), "{path}: {input}");
         }
         // A checkbox in the page's text (a task list) has a label around it.
-        if input.contains("type=\"checkbox\"") && !input.contains("nav-toggle") {
+        if input.contains("type=\"checkbox\"") {
             let at = html.find(input).unwrap();
             let before = &html[..at];
             assert!(before.ends_with("<label>"), "{path}: unlabelled {input}");
@@ -143,31 +143,63 @@ fn missing_tools(root: &Path) -> Option<String> {
 
 /// axe-core (WCAG 2.1 AA) at 1280 and 390 px, the Nu HTML Checker, no page
 /// wider than a phone and chart text of 11 px or more, on every page of the
-/// example's aggregate, pseudonymous and named builds: zero findings.
+/// example's aggregate, pseudonymous and named builds and of the sites
+/// `ritme new --lang en`, `--empty` and `--lang nl --empty` write: zero
+/// findings.
 #[test]
 #[cfg_attr(
     not(all(ritme_chromium, ritme_node, ritme_java)),
     ignore = "needs chromium, node and java (./test installs them)"
 )]
-fn the_example_passes_axe_and_the_nu_html_checker_on_every_page() {
+fn the_example_and_new_sites_pass_axe_and_the_nu_html_checker_on_every_page() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if let Some(reason) = missing_tools(root) {
         skip(&format!("{reason} (./test installs it)"));
         return;
     }
     let work = tempfile::tempdir().unwrap();
+    // The starters `ritme new` writes, built, checked in the same browser
+    // session as the example's three builds.
+    let mut built = Vec::new();
+    for (name, args) in [
+        ("new-en", &["--lang", "en"][..]),
+        ("new-empty", &["--empty"][..]),
+        ("new-nl-empty", &["--lang", "nl", "--empty"][..]),
+    ] {
+        let site = work.path().join(format!("site-{name}"));
+        ritme().arg("new").arg(&site).args(args).assert().success();
+        let out = work.path().join(name);
+        ritme()
+            .arg("build")
+            .arg(&site)
+            .arg("-o")
+            .arg(&out)
+            .arg("--no-cache")
+            .assert()
+            .success();
+        assert!(
+            tree(&out).keys().filter(|p| p.ends_with(".html")).count() >= 5,
+            "{name}"
+        );
+        built.push(out);
+    }
     let out = Command::new("node")
         .arg(root.join("tools/a11y/check.mjs"))
         .arg(root.join("content"))
         .arg("--ritme")
         .arg(env!("CARGO_BIN_EXE_ritme"))
         .arg("--work")
-        .arg(work.path())
+        .arg(work.path().join("check"))
+        .arg("--built")
+        .args(&built)
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let summary: Vec<&str> = stdout.lines().filter(|l| l.contains(" pages · ")).collect();
-    assert_eq!(summary.len(), 3, "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(summary.len(), 6, "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    for name in ["new-en", "new-empty", "new-nl-empty"] {
+        assert!(summary.iter().any(|l| l.starts_with(&format!("{name}: "))), "{stdout}");
+    }
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("no findings"), "{stdout}");
 }

@@ -41,8 +41,11 @@ fn chart_sizes(dir: &Path, page: &Path) -> (Vec<(f64, f64)>, String) {
 <script>
 document.getElementById('f').addEventListener('load', function () {{
   var d = this.contentDocument;
-  var sizes = Array.prototype.map.call(d.querySelectorAll('figure.chart svg'), function (s) {{
-    var r = s.getBoundingClientRect(); return [r.width, r.height];
+  // Each chart's drawing on show (a chart carries a desktop and a phone one).
+  var sizes = Array.prototype.map.call(d.querySelectorAll('figure.chart'), function (f) {{
+    var shown = Array.prototype.filter.call(f.querySelectorAll('svg'), function (s) {{ return s.getClientRects().length > 0; }});
+    var r = shown.length === 1 ? shown[0].getBoundingClientRect() : {{ width: 0, height: shown.length }};
+    return [r.width, r.height];
   }});
   document.getElementById('out').textContent = JSON.stringify(sizes);
 }});
@@ -164,4 +167,181 @@ document.getElementById('f').addEventListener('load', function () {{
         ),
         "{items:?}"
     );
+}
+
+/// Runs `tools/a11y/interact.mjs MODE ARGS…` (puppeteer-core driving
+/// Chromium with real key presses) and returns what it printed; `None` when
+/// Node or `npm ci` in `tools/a11y` is missing (the test is then skipped).
+fn interact(mode: &str, args: &[&Path], extra: &[&str]) -> Option<serde_json::Value> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !have("chromium") || !have("node") {
+        return None;
+    }
+    if !root.join("tools/a11y/node_modules/puppeteer-core").is_dir() {
+        skip("tools/a11y has no node_modules (run `npm ci` in tools/a11y)");
+        return None;
+    }
+    let out = Command::new("node")
+        .arg(root.join("tools/a11y/interact.mjs"))
+        .arg(mode)
+        .args(args)
+        .args(extra)
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "interact.mjs {mode} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("interact.mjs prints JSON"))
+}
+
+/// On a phone the menu is a real button: reached with Tab, opened and
+/// closed with Enter and Space, announcing its state, closed by Escape
+/// with the focus back on it. Without JavaScript the menu simply shows.
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn the_phone_menu_opens_and_closes_from_the_keyboard() {
+    let site = TestSite::example();
+    site.build(&["--no-cache"]).success();
+    let Some(v) = interact("menu", &[&site.out().join("teams/noord/index.html")], &[]) else {
+        return;
+    };
+    let steps = v["steps"].as_array().unwrap();
+    let step = |key: &str| {
+        steps
+            .iter()
+            .find(|s| s["key"].as_str().unwrap().starts_with(key))
+            .unwrap_or_else(|| panic!("no step {key}: {v}"))
+    };
+    let load = step("load");
+    assert_eq!(load["tag"], "button", "{v}");
+    assert_eq!(load["controls"], "site-nav", "{v}");
+    assert_eq!(
+        (load["expanded"].as_str(), load["nav_visible"].as_bool()),
+        (Some("false"), Some(false)),
+        "{v}"
+    );
+    assert_eq!(step("Tab")["focused"], true, "Tab reaches the button: {v}");
+    let states: Vec<(&str, bool)> = steps[2..5]
+        .iter()
+        .map(|s| (s["expanded"].as_str().unwrap(), s["nav_visible"].as_bool().unwrap()))
+        .collect();
+    // Enter opens, Space closes, Enter opens again.
+    assert_eq!(states, [("true", true), ("false", false), ("true", true)], "{v}");
+    let escape = step("Tab, Escape");
+    assert_eq!(escape["in_menu_before"], true, "Tab goes into the open menu: {v}");
+    assert_eq!(
+        (
+            escape["expanded"].as_str(),
+            escape["nav_visible"].as_bool(),
+            escape["focused"].as_bool()
+        ),
+        (Some("false"), Some(false), Some(true)),
+        "Escape closes the menu and returns the focus: {v}"
+    );
+    let no_script = &v["no_script"];
+    assert_eq!(no_script["nav_visible"], true, "{v}");
+    assert_eq!(no_script["button_visible"], false, "no button that does nothing: {v}");
+    assert!(no_script["links"].as_u64().unwrap() > 10, "{v}");
+}
+
+/// A match far down a page is shown in its context: the snippet is the
+/// text around the first match, cut at words, with the match marked, not
+/// the page's first lines.
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
+    let site = TestSite::example();
+    let filler = "Elke week bellen we de offertes na en schrijven we op wat de klant zei. ".repeat(60);
+    site.write(
+        "pages/lange-pagina.md",
+        &format!(
+            "---\ntitle: Een lange pagina\nsummary: Veel tekst.\n---\n\n{filler}\n\n\
+             Helemaal onderaan staat het woord zeldzaamheidsproef tussen andere woorden in deze zin.\n"
+        ),
+    );
+    site.build(&["--no-cache"]).success();
+    assert!(site.output("assets/search-text/0.js").contains("zeldzaamheidsproef"));
+    let page = site.out().join("behaviours/tijdig-opvolgen/index.html");
+    let Some(v) = interact("search", &[&page], &["zeldzaamheid"]) else {
+        return;
+    };
+    let results = v["results"].as_array().unwrap();
+    let hit = results
+        .iter()
+        .find(|r| r["title"] == "Een lange pagina")
+        .unwrap_or_else(|| panic!("the page is found: {v}"));
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert_eq!(hit["marks"], serde_json::json!(["zeldzaamheidsproef"]), "{v}");
+    assert!(
+        snippet.starts_with('…') && !snippet.starts_with("…Elke week"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains("Helemaal onderaan staat het woord zeldzaamheidsproef tussen"),
+        "{snippet}"
+    );
+    // Cut at words, about the usual length.
+    let words = |s: &str| s.trim_matches('…').split(' ').map(str::to_string).collect::<Vec<_>>();
+    let source =
+        format!("{filler} Helemaal onderaan staat het woord zeldzaamheidsproef tussen andere woorden in deze zin.");
+    let source_words = words(&source);
+    assert!(words(snippet).iter().all(|w| source_words.contains(w)), "{snippet}");
+    assert!((100..=200).contains(&snippet.chars().count()), "{snippet}");
+}
+
+/// On a 390 px phone every chart shows one drawing whose text is 11 px or
+/// more on screen, in a box that does not scroll sideways; on a desktop
+/// screen the wide drawing shows (one per chart there too).
+#[test]
+#[cfg_attr(
+    not(all(ritme_chromium, ritme_node)),
+    ignore = "needs chromium and node (./test installs them)"
+)]
+fn charts_on_a_phone_keep_their_text_readable_without_scrolling() {
+    let site = TestSite::example();
+    site.build(&["--no-cache"]).success();
+    let pages: Vec<std::path::PathBuf> = [
+        "index.html",
+        "teams/noord/index.html",
+        "behaviours/tijdig-opvolgen/index.html",
+        "reports/2026-11/index.html",
+        "reports/2026-11/rapport-2026-11.html",
+        "reports/2026-01/index.html",
+    ]
+    .iter()
+    .map(|p| site.out().join(p))
+    .collect();
+    let args: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
+    for width in ["390", "1280"] {
+        let Some(v) = interact("charts", &args, &["--width", width]) else {
+            return;
+        };
+        let mut charts = 0;
+        for page in v["pages"].as_array().unwrap() {
+            let n = page["charts"].as_u64().unwrap();
+            charts += n;
+            assert!(n > 0, "{page}");
+            let shown = page["visible_svgs"].as_array().unwrap();
+            assert!(
+                shown.iter().all(|s| s == 1),
+                "one drawing per chart at {width} px: {page}"
+            );
+            assert_eq!(page["scrolling"], 0, "{page}");
+            assert_eq!(page["page_wider"], false, "{page}");
+            if width == "390" {
+                let min = page["min_text_px"].as_f64().unwrap();
+                assert!(min >= 11.0, "chart text of {min} px at {width} px: {page}");
+            }
+        }
+        assert!(charts >= 14, "{v}");
+    }
 }

@@ -32,9 +32,11 @@ pub struct BehaviourBar {
 
 const WIDTH: i32 = 720;
 const LABEL_W: i32 = 210;
-const BAR_LEFT: i32 = 10 + LABEL_W + 14;
-const BAR_RIGHT: i32 = WIDTH - 52;
 const BAR_H: i32 = 13;
+/// Behaviour titles sit beside their bars when the chart is this wide, else
+/// above them (on a phone there is no room beside).
+const LABELS_BESIDE: i32 = 500;
+const LINE_H: i32 = 15;
 
 /// This month's bar, and last month's (lighter, below it).
 const THIS: plotters::style::RGBColor = BLUE;
@@ -42,6 +44,17 @@ const LAST: plotters::style::RGBColor = SKY;
 
 /// Draws the per-behaviour comparison.
 pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
+    let wide = behaviour_bars_at(input, text, WIDTH);
+    let narrow = behaviour_bars_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn behaviour_bars_at(input: &BehaviourBarsInput, text: &ChartText, width: i32) -> Chart {
+    let beside = width >= LABELS_BESIDE;
+    let bar_left = if beside { 10 + LABEL_W + 14 } else { 10 };
+    let bar_right = width - if beside { 52 } else { 44 };
+    let label_w = if beside { LABEL_W } else { width - 20 };
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let this_label = month_long(text, &input.this_month);
@@ -126,21 +139,31 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
     };
     let any = vals.iter().any(|(t, l)| t.is_some() || l.is_some());
     let svg = if !any {
-        message_svg((WIDTH as u32, 160), &frame, &text.no_data)
+        message_svg((width as u32, 160), &frame, &text.no_data)
     } else {
         let legend_labels = vec![this_label.clone(), last_label.clone()];
-        let legend_h = canvas::legend_height(BAR_LEFT, BAR_RIGHT, &legend_labels);
+        let legend_h = canvas::legend_height(bar_left, bar_right, &legend_labels);
         let wrapped: Vec<Vec<String>> = input
             .behaviours
             .iter()
-            .map(|b| wrap(&b.title, SMALL, LABEL_W, 2))
+            .map(|b| wrap(&b.title, SMALL, label_w, 2))
             .collect();
+        // Above the bars, each title takes the lines it wraps to.
+        let above = |lines: &[String]| if beside { 0 } else { lines.len() as i32 * LINE_H + 2 };
         let group_h = 2 * BAR_H + 18;
         let top = 10 + legend_h + 6;
-        let bottom = top + group_h * input.behaviours.len() as i32;
+        let groups: Vec<i32> = wrapped
+            .iter()
+            .scan(top, |y, lines| {
+                let g = *y;
+                *y += group_h + above(lines);
+                Some(g)
+            })
+            .collect();
+        let bottom = top + wrapped.iter().map(|l| group_h + above(l)).sum::<i32>();
         let height = bottom + 26;
-        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
-            let x = Scale::new(0.0, 1.0, BAR_LEFT, BAR_RIGHT);
+        render((width as u32, height as u32), &frame, &text.no_data, |area| {
+            let x = Scale::new(0.0, 1.0, bar_left, bar_right);
             // Vertical grid and percentages along the bottom.
             let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
             for (v, label) in percent_ticks(lang) {
@@ -151,17 +174,24 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
                 ))?;
                 area.draw(&Text::new(label, (px, bottom + 6), tick.clone()))?;
             }
-            let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
+            let label_style = if beside {
+                anchored(font(SMALL), HPos::Right, VPos::Center)
+            } else {
+                anchored(font(SMALL), HPos::Left, VPos::Center)
+            };
             let value_style = anchored(font(SMALL), HPos::Left, VPos::Center);
-            for (i, ((t, l), lines)) in vals.iter().zip(&wrapped).enumerate() {
-                let g = top + i as i32 * group_h + 8;
+            for (((t, l), lines), group) in vals.iter().zip(&wrapped).zip(&groups) {
+                let g = group + 8 + above(lines);
                 let mid = g + BAR_H;
-                let line_h = 15;
-                let first = mid - (lines.len() as i32 - 1) * line_h / 2;
+                let (lx, first) = if beside {
+                    (bar_left - 14, mid - (lines.len() as i32 - 1) * LINE_H / 2)
+                } else {
+                    (bar_left, group + 6 + LINE_H / 2)
+                };
                 for (k, line) in lines.iter().enumerate() {
                     area.draw(&Text::new(
                         line.as_str(),
-                        (BAR_LEFT - 14, first + k as i32 * line_h),
+                        (lx, first + k as i32 * LINE_H),
                         label_style.clone(),
                     ))?;
                 }
@@ -171,12 +201,12 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
                     let end = match v {
                         Some(v) => {
                             let px = x.px(*v);
-                            if px > BAR_LEFT {
-                                area.draw(&Rectangle::new([(BAR_LEFT, y0), (px, y1)], color.filled()))?;
+                            if px > bar_left {
+                                area.draw(&Rectangle::new([(bar_left, y0), (px, y1)], color.filled()))?;
                             }
                             px
                         }
-                        None => BAR_LEFT,
+                        None => bar_left,
                     };
                     area.draw(&Text::new(
                         fmt_share(text, *v),
@@ -186,10 +216,10 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
                 }
             }
             area.draw(&PathElement::new(
-                vec![(BAR_LEFT, top - 2), (BAR_LEFT, bottom)],
+                vec![(bar_left, top - 2), (bar_left, bottom)],
                 ShapeStyle::from(&MUTED).stroke_width(1),
             ))?;
-            canvas::legend(area, (BAR_LEFT, 10), BAR_RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+            canvas::legend(area, (bar_left, 10), bar_right, &legend_labels, &|a, i, (sx, sy)| {
                 let color = if i == 0 { THIS } else { LAST };
                 a.draw(&Rectangle::new([(sx, sy), (sx + 14, sy + 14)], color.filled()))?;
                 Ok(())
@@ -202,6 +232,7 @@ pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Bars,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

@@ -98,6 +98,37 @@ pub(crate) fn ink_on(fill: RGBColor) -> RGBColor {
     }
 }
 
+/// Width of the phone drawing of a chart (units). Its 12-unit text stays
+/// at 11 px or more on screen down to a 303 px wide chart box (a 360 px
+/// phone); the desktop drawing is 720 wide and needs 660 px for that.
+pub(crate) const NARROW: i32 = 330;
+
+/// `wide` with the `<svg>` of `narrow` (the same chart drawn [`NARROW`]
+/// units wide) as its phone drawing. The phone drawing's `<title>` and
+/// `<desc>` ids get `-narrow`, so that the page's ids stay unique.
+pub(crate) fn with_narrow(mut wide: super::Chart, narrow: super::Chart) -> super::Chart {
+    let id = &wide.id;
+    let svg = narrow
+        .svg
+        .replacen(
+            &format!("aria-labelledby=\"{id}-title {id}-desc\""),
+            &format!("aria-labelledby=\"{id}-narrow-title {id}-narrow-desc\""),
+            1,
+        )
+        .replacen(
+            &format!("<title id=\"{id}-title\">"),
+            &format!("<title id=\"{id}-narrow-title\">"),
+            1,
+        )
+        .replacen(
+            &format!("<desc id=\"{id}-desc\">"),
+            &format!("<desc id=\"{id}-narrow-desc\">"),
+            1,
+        );
+    wide.svg_narrow = Some(svg);
+    wide
+}
+
 /// Font sizes in plotters' units (the SVG gets `size / 1.24` px).
 pub(crate) const LABEL: f64 = 16.12; // 13 px
 pub(crate) const SMALL: f64 = 14.88; // 12 px
@@ -342,13 +373,15 @@ pub(crate) fn legend(
     let row = 20;
     let (mut cx, mut cy) = (x, y);
     for (i, label) in labels.iter().enumerate() {
-        let w = 14 + 6 + text_width(label, SMALL) + 18;
+        // A label longer than a whole row (a story's title on a phone) is cut.
+        let label = truncate(label, SMALL, right - x - 20);
+        let w = 14 + 6 + text_width(&label, SMALL) + 18;
         if cx > x && cx + w > right {
             cx = x;
             cy += row;
         }
         swatch(area, i, (cx, cy + 3))?;
-        area.draw(&Text::new(label.as_str(), (cx + 20, cy + 10), style.clone()))?;
+        area.draw(&Text::new(label.as_ref(), (cx + 20, cy + 10), style.clone()))?;
         cx += w;
     }
     Ok(cy - y + row)
@@ -359,7 +392,7 @@ pub(crate) fn legend_height(x: i32, right: i32, labels: &[String]) -> i32 {
     let mut rows = 1;
     let mut cx = x;
     for label in labels {
-        let w = 14 + 6 + text_width(label, SMALL) + 18;
+        let w = 14 + 6 + text_width(&truncate(label, SMALL, right - x - 20), SMALL) + 18;
         if cx > x && cx + w > right {
             cx = x;
             rows += 1;
@@ -372,6 +405,8 @@ pub(crate) fn legend_height(x: i32, right: i32, labels: &[String]) -> i32 {
 /// Month labels under category slots centred at `centres`, `slot` pixels
 /// wide: the full month name when every one fits, else the short one; the
 /// year on a second line under the first month and where the year changes.
+/// When even the short names do not fit (a year of months on a phone),
+/// every second or third month is labelled, counted from the latest.
 pub(crate) fn month_axis(
     area: &Area,
     text: &super::ChartText,
@@ -389,16 +424,35 @@ pub(crate) fn month_axis(
         .iter()
         .zip(months)
         .all(|(p, k)| text_width(&long(p, k), SMALL) <= slot - 6);
+    let short = |p: &Option<(i32, u32)>, key: &str| match p {
+        Some((_, m)) => text.month_abbr[(*m as usize - 1).min(11)].clone(),
+        None => key.to_string(),
+    };
+    let widest_short = parsed
+        .iter()
+        .zip(months)
+        .map(|(p, k)| text_width(&short(p, k), SMALL))
+        .max()
+        .unwrap_or(0);
+    let every = if fits {
+        1
+    } else {
+        ((widest_short + 6) as f64 / slot.max(1) as f64).ceil().max(1.0) as usize
+    };
+    let last = months.len().saturating_sub(1);
     let style = anchored(font(SMALL), HPos::Center, VPos::Top);
     let year_style = anchored(font(SMALL), HPos::Center, VPos::Top).color(&MUTED);
     let mut last_year = None;
-    for ((p, key), x) in parsed.iter().zip(months).zip(centres) {
+    for (i, ((p, key), x)) in parsed.iter().zip(months).zip(centres).enumerate() {
+        if !(last - i).is_multiple_of(every) {
+            continue;
+        }
         let label = match p {
             Some((_, m)) if !fits => text.month_abbr[(*m as usize - 1).min(11)].clone(),
             _ => long(p, key),
         };
         area.draw(&Text::new(
-            truncate(&label, SMALL, slot.max(12)),
+            truncate(&label, SMALL, (slot * every as i32).max(12)),
             (*x, y),
             style.clone(),
         ))?;

@@ -39,13 +39,20 @@ pub struct CoverageInput {
 
 const WIDTH: i32 = 720;
 const LEFT: i32 = 52;
-const RIGHT: i32 = WIDTH - 60;
 const PANEL_H: i32 = 110;
 const BAR: RGBColor = BLUE;
 const MINUTES: RGBColor = VERMILLION;
 
 /// Draws coaching coverage per month.
 pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
+    let wide = coverage_at(input, text, WIDTH);
+    let narrow = coverage_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn coverage_at(input: &CoverageInput, text: &ChartText, width: i32) -> Chart {
+    let right = width - 60;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let minutes_fmt = |m: Option<f64>| match m {
@@ -114,7 +121,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
         style: None,
     };
     let svg = if latest.is_none() {
-        message_svg((WIDTH as u32, 160), &frame, &text.no_data)
+        message_svg((width as u32, 160), &frame, &text.no_data)
     } else {
         // Two panels, each with its own title and scale, sharing the months.
         let head = |label: &str| label.to_string();
@@ -123,9 +130,9 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
         let top_b = bottom_a + 44;
         let bottom_b = top_b + PANEL_H;
         let height = bottom_b + 44;
-        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+        render((width as u32, height as u32), &frame, &text.no_data, |area| {
             let n = input.months.len() as i32;
-            let slot = (RIGHT - LEFT) / n.max(1);
+            let slot = (right - LEFT) / n.max(1);
             let bar = (slot * 3 / 5).clamp(6, 80);
             let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
             let title_style = anchored(bold(SMALL), HPos::Left, VPos::Bottom);
@@ -142,7 +149,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                 .step_by(1)
                 .filter(|(v, _)| (*v * 100.0).round() as i64 % 50 == 0)
                 .collect();
-            canvas::y_grid(area, LEFT, RIGHT, y, &ticks)?;
+            canvas::y_grid(area, LEFT, right, y, &ticks)?;
             for ((c, _), cx) in months.iter().zip(&centres) {
                 if let Some(c) = c {
                     let y0 = y.px(*c);
@@ -155,7 +162,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                 }
             }
             area.draw(&PathElement::new(
-                vec![(LEFT, bottom_a), (RIGHT, bottom_a)],
+                vec![(LEFT, bottom_a), (right, bottom_a)],
                 ShapeStyle::from(&MUTED).stroke_width(1),
             ))?;
 
@@ -177,7 +184,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                     (v, locale::decimal(lang, v, 0))
                 })
                 .collect();
-            canvas::y_grid(area, LEFT, RIGHT, ym, &mticks)?;
+            canvas::y_grid(area, LEFT, right, ym, &mticks)?;
             for (i, ((_, m), cx)) in months.iter().zip(&centres).enumerate() {
                 if let Some(m) = m {
                     let y0 = ym.px(*m);
@@ -194,7 +201,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
                 }
             }
             area.draw(&PathElement::new(
-                vec![(LEFT, bottom_b), (RIGHT, bottom_b)],
+                vec![(LEFT, bottom_b), (right, bottom_b)],
                 ShapeStyle::from(&MUTED).stroke_width(1),
             ))?;
             let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
@@ -207,6 +214,7 @@ pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Coverage,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

@@ -60,7 +60,6 @@ pub struct HeatmapInput {
 }
 
 const WIDTH: i32 = 720;
-const RIGHT: i32 = WIDTH - 10;
 const MAX_LABEL: i32 = 170;
 
 const MISS_FILL: RGBColor = RGBColor(0xF0, 0xC7, 0xA6); // 35 % vermillion on white
@@ -70,6 +69,14 @@ const EDGE: RGBColor = RGBColor(0x5A, 0x86, 0xA6);
 
 /// Draws the heatmap.
 pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
+    let wide = heatmap_at(input, text, WIDTH);
+    let narrow = heatmap_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn heatmap_at(input: &HeatmapInput, text: &ChartText, width: i32) -> Chart {
+    let right = width - 10;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let n = input.weeks.len();
@@ -221,31 +228,33 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
     };
 
     let svg = if !has_content {
-        message_svg((WIDTH as u32, 160), &frame, &text.no_data)
+        message_svg((width as u32, 160), &frame, &text.no_data)
     } else {
-        // Layout: legend, week labels, then one row per label.
+        // Layout: legend, week labels, then one row per label. On a phone
+        // the labels get a third of the width.
+        let max_label = MAX_LABEL.min(width / 3);
         let label_w = labels
             .iter()
             .map(|l| text_width(l, SMALL))
             .max()
             .unwrap_or(0)
-            .min(MAX_LABEL);
+            .min(max_label);
         let left = 8 + label_w + 10;
         let shares = matches!(input.data, HeatmapData::Shares(_));
         let max_cell = if shares { 44 } else { 28 };
-        let pitch = ((RIGHT - left) / n as i32).clamp(2, max_cell);
+        let pitch = ((right - left) / n as i32).clamp(2, max_cell);
         let gap = if pitch >= 8 { 2 } else { i32::from(pitch >= 4) };
         let row_h = if labels.len() > 24 { 16 } else { 20 };
-        let legend_h = canvas::legend_height(8, RIGHT, &legend_labels);
+        let legend_h = canvas::legend_height(8, right, &legend_labels);
         let weeks_top = 10 + legend_h + 6;
         let grid_top = weeks_top + 18;
         let height = grid_top + row_h * labels.len() as i32 + 8;
-        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+        render((width as u32, height as u32), &frame, &text.no_data, |area| {
             let label_style = anchored(font(SMALL), HPos::Right, VPos::Center);
             for (r, label) in labels.iter().enumerate() {
                 let cy = grid_top + r as i32 * row_h + row_h / 2;
                 area.draw(&Text::new(
-                    truncate(label, SMALL, MAX_LABEL),
+                    truncate(label, SMALL, max_label),
                     (left - 10, cy),
                     label_style.clone(),
                 ))?;
@@ -302,7 +311,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
                 }
             }
 
-            canvas::legend(area, (8, 10), RIGHT, &legend_labels, &|a, i, (x, y)| {
+            canvas::legend(area, (8, 10), right, &legend_labels, &|a, i, (x, y)| {
                 let c = (x, y, x + 14, y + 14);
                 match &input.data {
                     HeatmapData::States(_) => draw_state(a, STATES[i], c),
@@ -317,6 +326,7 @@ pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Heatmap,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

@@ -54,12 +54,19 @@ pub struct LevelStackInput {
 
 const WIDTH: i32 = 720;
 const LEFT: i32 = 52;
-const RIGHT: i32 = WIDTH - 16;
 const PLOT_H: i32 = 220;
 const COLORS: [RGBColor; 5] = [CONSISTENT, DEVELOPING, INCIDENTAL, ABSENT, INSUFFICIENT];
 
 /// Draws the level distribution.
 pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
+    let wide = level_stack_at(input, text, WIDTH);
+    let narrow = level_stack_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Chart {
+    let right = width - 16;
     let id = sanitize_id(&input.id);
     let lv = &text.levels;
     let names = [
@@ -131,14 +138,14 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
         style: None,
     };
     let svg = if with_people.is_empty() {
-        message_svg((WIDTH as u32, 160), &frame, &text.no_data)
+        message_svg((width as u32, 160), &frame, &text.no_data)
     } else {
         let legend_labels: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-        let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
+        let legend_h = canvas::legend_height(LEFT, right, &legend_labels);
         let top = 10 + legend_h + 10;
         let bottom = top + PLOT_H;
         let height = bottom + 44;
-        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
+        render((width as u32, height as u32), &frame, &text.no_data, |area| {
             let max = input.months.iter().map(|m| m.counts.total()).max().unwrap_or(1);
             let (ymax, step) = nice_ticks(max as f64, 5);
             let y = Scale::new(0.0, ymax, bottom, top);
@@ -148,10 +155,10 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
                     (v, super::locale::decimal(text.lang, v, 0))
                 })
                 .collect();
-            canvas::y_grid(area, LEFT, RIGHT, y, &ticks)?;
+            canvas::y_grid(area, LEFT, right, y, &ticks)?;
 
             let n = input.months.len() as i32;
-            let slot = (RIGHT - LEFT) / n;
+            let slot = (right - LEFT) / n;
             let bar = (slot * 3 / 5).clamp(6, 80);
             let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
             let count_style = anchored(font(SMALL), HPos::Center, VPos::Center);
@@ -180,12 +187,12 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
                 }
             }
             area.draw(&PathElement::new(
-                vec![(LEFT, bottom), (RIGHT, bottom)],
+                vec![(LEFT, bottom), (right, bottom)],
                 ShapeStyle::from(&MUTED).stroke_width(1),
             ))?;
             let keys: Vec<String> = input.months.iter().map(|m| m.month.clone()).collect();
             canvas::month_axis(area, text, &keys, &centres, slot, bottom + 6)?;
-            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+            canvas::legend(area, (LEFT, 10), right, &legend_labels, &|a, i, (sx, sy)| {
                 segment(a, i, (sx, sy), (sx + 14, sy + 14))
             })?;
             Ok(())
@@ -196,6 +203,7 @@ pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Levels,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

@@ -109,6 +109,9 @@ pub struct Chart {
     pub kind: ChartKind,
     /// The inline `<svg>` element.
     pub svg: String,
+    /// The same chart drawn narrower for phones, if it has one: the theme
+    /// shows it instead of `svg` in a chart box narrower than 660 px.
+    pub svg_narrow: Option<String>,
     pub title: String,
     pub desc: String,
     /// One plain-language sentence of what the chart shows.
@@ -131,22 +134,45 @@ pub struct Table {
 /// numbers in a collapsed table. All text is HTML-escaped.
 ///
 /// The table's `<details>` sits inside the `<figcaption>`: a figure may hold
-/// only one caption, first or last, so the details cannot follow it. The SVG
-/// sits in a box that scrolls sideways on a phone (the theme gives the
-/// drawing a minimum width there so that its text stays readable); the box
-/// takes the keyboard focus so that it can be scrolled without a mouse.
+/// only one caption, first or last, so the details cannot follow it. A
+/// chart with a phone drawing carries both SVGs (`chart-wide`,
+/// `chart-narrow`); the theme shows one of them by the width of the chart
+/// box (a container query), so that chart text stays at 11 px or more on
+/// screen without scrolling sideways. A chart with one drawing sits in a box
+/// that scrolls sideways on a phone and takes the keyboard focus so that it
+/// can be scrolled without a mouse.
 pub fn render_html(chart: &Chart) -> String {
-    let mut out = String::with_capacity(chart.svg.len() + 1024);
+    let narrow_len = chart.svg_narrow.as_ref().map_or(0, String::len);
+    let mut out = String::with_capacity(chart.svg.len() + narrow_len + 1024);
     out.push_str(&format!(
-        "<figure class=\"chart chart-{}\" id=\"{}\">\n<div class=\"chart-scroll\" tabindex=\"0\">",
+        "<figure class=\"chart chart-{}\" id=\"{}\">\n",
         chart.kind,
         escape(&chart.id)
     ));
     // Inline SVG in HTML gets its namespace from the parser; leaving the
     // `xmlns` URL out keeps every page free of absolute URLs.
-    out.push_str(&chart.svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1));
-    if !chart.svg.ends_with('\n') {
-        out.push('\n');
+    let inline = |svg: &str, class: &str| {
+        let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+        let mut svg = if class.is_empty() {
+            svg
+        } else {
+            svg.replacen("class=\"chart-svg ", &format!("class=\"chart-svg {class} "), 1)
+        };
+        if !svg.ends_with('\n') {
+            svg.push('\n');
+        }
+        svg
+    };
+    match &chart.svg_narrow {
+        Some(narrow) => {
+            out.push_str("<div class=\"chart-box\">");
+            out.push_str(&inline(&chart.svg, "chart-wide"));
+            out.push_str(&inline(narrow, "chart-narrow"));
+        }
+        None => {
+            out.push_str("<div class=\"chart-scroll\" tabindex=\"0\">");
+            out.push_str(&inline(&chart.svg, ""));
+        }
     }
     out.push_str("</div>\n");
     out.push_str(&format!(
@@ -417,6 +443,37 @@ mod tests {
             let html = render_html(c);
             assert!(html.contains(&format!("<figure class=\"chart chart-{}\" id=\"{}\">", c.kind, c.id)));
             assert!(html.contains("<figcaption>") && html.contains("<table>"));
+            // A phone drawing beside the desktop one, with ids of its own.
+            if c.kind == ChartKind::Sparkline {
+                assert!(c.svg_narrow.is_none());
+                continue;
+            }
+            let narrow = c
+                .svg_narrow
+                .as_ref()
+                .unwrap_or_else(|| panic!("{}: no phone drawing", c.kind));
+            assert!(narrow.starts_with(&format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} ",
+                canvas::NARROW
+            )));
+            assert!(narrow.contains(&format!("aria-labelledby=\"{0}-narrow-title {0}-narrow-desc\"", c.id)));
+            assert!(
+                html.contains("<div class=\"chart-box\"><svg viewBox=\"0 0 720 "),
+                "{html:.200}"
+            );
+            assert!(
+                html.contains("class=\"chart-svg chart-wide chart-")
+                    && html.contains("class=\"chart-svg chart-narrow chart-")
+            );
+            for id in ["title", "desc", "narrow-title", "narrow-desc"] {
+                assert_eq!(
+                    html.matches(&format!("id=\"{}-{id}\"", c.id)).count(),
+                    1,
+                    "{}: {id}",
+                    c.kind
+                );
+            }
+            assert!(!html.contains("tabindex"), "nothing to scroll, so no tab stop");
         }
     }
 
@@ -540,6 +597,7 @@ mod tests {
             id: "c1".into(),
             kind: ChartKind::Trend,
             svg: "<svg></svg>".into(),
+            svg_narrow: None,
             title: "t".into(),
             desc: "d".into(),
             sentence: "A <b> & \"c\"".into(),

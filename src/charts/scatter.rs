@@ -34,12 +34,19 @@ pub struct ScatterInput {
 
 const WIDTH: i32 = 720;
 const LEFT: i32 = 60;
-const RIGHT: i32 = WIDTH - 24;
 const TOP: i32 = 16;
 const PLOT_H: i32 = 300;
 
 /// Draws the lead–lag scatter.
 pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
+    let wide = scatter_at(input, text, WIDTH);
+    let narrow = scatter_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn scatter_at(input: &ScatterInput, text: &ChartText, width: i32) -> Chart {
+    let right = width - 24;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let rho = finite(input.rho).map(|r| r.clamp(-1.0, 1.0));
@@ -104,14 +111,14 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
         style: None,
     };
     let svg = if points.is_empty() {
-        message_svg((WIDTH as u32, 160), &frame, &text.no_data)
+        message_svg((width as u32, 160), &frame, &text.no_data)
     } else {
         let bottom = TOP + PLOT_H;
         let height = bottom + 64;
-        render((WIDTH as u32, height as u32), &frame, &text.no_data, |area| {
-            let x = Scale::new(0.0, 1.0, LEFT, RIGHT);
+        render((width as u32, height as u32), &frame, &text.no_data, |area| {
+            let x = Scale::new(0.0, 1.0, LEFT, right);
             let y = Scale::new(0.0, 1.0, bottom, TOP);
-            canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
+            canvas::y_grid(area, LEFT, right, y, &percent_ticks(lang))?;
             let tick = anchored(font(SMALL), HPos::Center, VPos::Top);
             for (v, label) in percent_ticks(lang) {
                 let px = x.px(v);
@@ -124,7 +131,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
             // Axis names: x under the ticks, y along the top of the axis.
             area.draw(&Text::new(
                 text.cr_axis.as_str(),
-                ((LEFT + RIGHT) / 2, bottom + 24),
+                ((LEFT + right) / 2, bottom + 24),
                 anchored(bold(SMALL), HPos::Center, VPos::Top),
             ))?;
             area.draw(&Text::new(
@@ -140,12 +147,12 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
             // ρ and n, and the caution, in the corner under the plot.
             area.draw(&Text::new(
                 stats.as_str(),
-                (RIGHT, bottom + 24),
+                (right, bottom + 24),
                 anchored(bold(SMALL), HPos::Right, VPos::Top),
             ))?;
             area.draw(&Text::new(
                 text.correlation_note.as_str(),
-                (RIGHT, bottom + 42),
+                (right, bottom + 42),
                 anchored(font(SMALL), HPos::Right, VPos::Top).color(&MUTED),
             ))?;
             Ok(())
@@ -156,6 +163,7 @@ pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Scatter,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

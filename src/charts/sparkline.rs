@@ -99,6 +99,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Sparkline,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

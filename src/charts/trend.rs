@@ -66,10 +66,17 @@ pub struct StoryMarker {
 const WIDTH: i32 = 720;
 const PLOT_H: i32 = 230;
 const LEFT: i32 = 52;
-const RIGHT: i32 = WIDTH - 18;
 
 /// Draws the trend chart.
 pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
+    let wide = trend_at(input, text, WIDTH);
+    let narrow = trend_at(input, text, canvas::NARROW);
+    canvas::with_narrow(wide, narrow)
+}
+
+/// The chart drawn `width` units wide.
+fn trend_at(input: &TrendInput, text: &ChartText, width: i32) -> Chart {
+    let right = width - 18;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let n = input.weeks.len();
@@ -203,17 +210,17 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
         .iter()
         .filter_map(|(w, m)| Some(format!("{} {}", week_short(text, &input.weeks[(*w)?]), m.label)))
         .collect();
-    let legend_h = canvas::legend_height(LEFT, RIGHT, &legend_labels);
+    let legend_h = canvas::legend_height(LEFT, right, &legend_labels);
     let top = 10 + legend_h + 8 + if markers.is_empty() { 0 } else { 14 };
     let bottom = top + PLOT_H;
     let key_top = bottom + 44;
     let key_h = if key_labels.is_empty() {
         0
     } else {
-        canvas::legend_height(LEFT, RIGHT, &key_labels)
+        canvas::legend_height(LEFT, right, &key_labels)
     };
     let height = (key_top + key_h + 4).max(bottom + 40);
-    let size = (WIDTH as u32, height as u32);
+    let size = (width as u32, height as u32);
 
     let title = input.title.clone();
     let frame = Frame {
@@ -224,13 +231,13 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
         style: None,
     };
     let svg = if n == 0 || !any_value {
-        message_svg((WIDTH as u32, 200), &frame, &text.no_data)
+        message_svg((width as u32, 200), &frame, &text.no_data)
     } else {
         render(size, &frame, &text.no_data, |area| {
             let y = Scale::new(0.0, 1.0, bottom, top);
-            let pad = if n == 1 { (RIGHT - LEFT) / 2 } else { 12 };
-            let x = Scale::new(0.0, (n.max(2) - 1) as f64, LEFT + pad, RIGHT - pad);
-            canvas::y_grid(area, LEFT, RIGHT, y, &percent_ticks(lang))?;
+            let pad = if n == 1 { (right - LEFT) / 2 } else { 12 };
+            let x = Scale::new(0.0, (n.max(2) - 1) as f64, LEFT + pad, right - pad);
+            canvas::y_grid(area, LEFT, right, y, &percent_ticks(lang))?;
 
             // Week labels, spaced so they never overlap, aligned on the latest week.
             let widest = input
@@ -242,7 +249,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             let per_week = if n > 1 {
                 (x.px(1.0) - x.px(0.0)).max(1)
             } else {
-                RIGHT - LEFT
+                right - LEFT
             };
             let step = ((widest + 10) as f64 / per_week as f64).ceil().max(1.0) as usize;
             let label = anchored(font(SMALL), HPos::Center, VPos::Top);
@@ -267,19 +274,22 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             }
 
             // Story markers: a dashed rule and a numbered badge above the plot.
-            // Stories in the same week get badges side by side.
+            // Badges that would touch (stories in the same week, or in weeks
+            // close together on a phone) sit side by side.
+            let mut last_badge = i32::MIN / 2;
             for (k, (w, _)) in markers.iter().enumerate() {
                 if let Some(i) = w {
                     let px = x.px(*i as f64);
-                    let same_week_before = markers[..k].iter().filter(|(v, _)| v == w).count();
                     canvas::dashed(area, (px, top), (px, bottom), MUTED, 1)?;
-                    badge(area, (px + 18 * same_week_before as i32, top - 10), k + 1)?;
+                    let bx = px.max(last_badge + 18);
+                    badge(area, (bx, top - 10), k + 1)?;
+                    last_badge = bx;
                 }
             }
 
             if let Some(g) = goal {
                 let py = y.px(g);
-                canvas::dashed(area, (LEFT, py), (RIGHT, py), INK, 2)?;
+                canvas::dashed(area, (LEFT, py), (right, py), INK, 2)?;
             }
 
             for (si, s) in input.series.iter().enumerate() {
@@ -309,7 +319,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
                 }
             }
 
-            canvas::legend(area, (LEFT, 10), RIGHT, &legend_labels, &|a, i, (sx, sy)| {
+            canvas::legend(area, (LEFT, 10), right, &legend_labels, &|a, i, (sx, sy)| {
                 if i < input.series.len() {
                     let color = series_rgb(&input.series[i], i);
                     a.draw(&PathElement::new(
@@ -323,7 +333,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
             })?;
 
             if !key_labels.is_empty() {
-                canvas::legend(area, (LEFT, key_top), RIGHT, &key_labels, &|a, i, (sx, sy)| {
+                canvas::legend(area, (LEFT, key_top), right, &key_labels, &|a, i, (sx, sy)| {
                     badge(a, (sx + 7, sy + 7), i + 1)
                 })?;
             }
@@ -335,6 +345,7 @@ pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
         id,
         kind: super::ChartKind::Trend,
         svg,
+        svg_narrow: None,
         title,
         desc,
         sentence,

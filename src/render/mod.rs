@@ -156,7 +156,10 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         return Err(diags);
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
-    files.push(OutputFile::new("assets/search-index.js", index));
+    files.push(OutputFile::new("assets/search-index.js", index.index));
+    for (n, text) in index.texts.into_iter().enumerate() {
+        files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
+    }
     // Pages kept from the last build are generated pages too.
     let generated: BTreeSet<String> = files
         .iter()
@@ -814,7 +817,7 @@ fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_
 }
 
 /// The search index over every page but the 404.
-fn search_index(input: &Input, jobs: &[PageJob]) -> String {
+fn search_index(input: &Input, jobs: &[PageJob]) -> crate::search::SearchFiles {
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
@@ -833,7 +836,7 @@ fn search_index(input: &Input, jobs: &[PageJob]) -> String {
             },
         })
         .collect();
-    crate::search::index_script(&docs, input.config.language, input.search_exclude)
+    crate::search::search_files(&docs, input.config.language, input.search_exclude)
 }
 
 /// Text of a Markdown page plus extra front-matter text, for the search index.

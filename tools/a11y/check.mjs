@@ -13,6 +13,7 @@
 //                                            aggregate, pseudonymous and named,
 //                                            then check the three builds
 //   node tools/a11y/check.mjs --built DIR…   check folders that are already built
+//                                            (with SITE too: both, in one session)
 // Options:
 //   --ritme BIN      the ritme binary (default $RITME_BIN, else target/debug/ritme)
 //   --work DIR       where builds and the report go (default: a temporary folder)
@@ -148,7 +149,10 @@ function build(ritme, site, out, env = {}) {
 }
 
 function builds(opts, work) {
-  if (opts.built.length) return opts.built.map((dir) => ({ name: path.basename(dir), dir }));
+  // Folders already built are checked in the same browser session as SITE's
+  // builds when both are given (one Chromium start, one Nu checker run).
+  const built = opts.built.map((dir) => ({ name: path.basename(dir), dir }));
+  if (opts.built.length && !opts.site) return built;
   const site = opts.site || path.join(repo, "content");
   if (!fs.existsSync(opts.ritme)) fail(`no ritme binary at ${opts.ritme} (run \`cargo build\` first, or pass --ritme)`);
   const key = { RITME_PSEUDONYM_KEY: process.env.RITME_PSEUDONYM_KEY || "a11y-check-key" };
@@ -157,7 +161,7 @@ function builds(opts, work) {
     const copy = siteCopy(site, mode, path.join(work, "sites", mode));
     out.push({ name: mode, dir: build(opts.ritme, copy, path.join(work, "out", mode), key) });
   }
-  return out;
+  return [...out, ...built];
 }
 
 function htmlFiles(dir) {

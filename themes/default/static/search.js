@@ -10,6 +10,12 @@
   var root = box.getAttribute("data-root") || "";
   var loading = false;
   var active = -1;
+  // The pages' whole text, in scripts of SHARD pages each (see search.rs),
+  // loaded for the results shown so that a snippet shows the match.
+  var SHARD = 32;
+  var textBase = box.getAttribute("data-texts") || (box.getAttribute("data-index") || "").replace(/search-index\.js$/, "search-text/");
+  var textLoading = {};
+  var SNIPPET = 180;
   input.hidden = false;
 
   function load(then) {
@@ -64,9 +70,72 @@
       total = next;
     });
     return Object.keys(total || {})
-      .map(function (d) { return { doc: idx.docs[d], score: total[d] }; })
+      .map(function (d) { return { doc: idx.docs[d], n: +d, score: total[d] }; })
       .sort(function (a, b) { return b.score - a.score || (a.doc[0] < b.doc[0] ? -1 : 1); })
       .slice(0, 10);
+  }
+
+  function texts() { return window.RITME_SEARCH_TEXT || {}; }
+
+  function loadText(shard) {
+    if (texts()[shard] || textLoading[shard]) return;
+    textLoading[shard] = true;
+    var s = document.createElement("script");
+    s.src = textBase + shard + ".js";
+    s.onload = refreshSnippets;
+    document.head.appendChild(s);
+  }
+
+  function isHit(lw, ws) {
+    return ws.some(function (w) { return lw.indexOf(w) === 0 || (w.length >= 4 && w.indexOf(lw) === 0 && lw.length >= 3); });
+  }
+
+  // The text around the first word that matches: a window of about
+  // SNIPPET characters centred on it, cut at words, `…` where it is cut.
+  // Null when the text does not hold a match (the title matched).
+  function around(text, ws) {
+    var re = new RegExp("[0-9a-z\u00c0-\u024f]+", "gi"), m;
+    while ((m = re.exec(text)) !== null) {
+      if (!isHit(m[0].toLowerCase(), ws)) continue;
+      var start = Math.max(0, m.index - Math.floor((SNIPPET - m[0].length) / 2));
+      var end = Math.min(text.length, start + SNIPPET);
+      start = Math.max(0, Math.min(start, end - SNIPPET));
+      if (start > 0) {
+        var space = text.indexOf(" ", start);
+        start = space >= 0 && space < m.index ? space + 1 : m.index;
+      }
+      if (end < text.length) {
+        var back = text.lastIndexOf(" ", end);
+        end = back > m.index + m[0].length ? back : m.index + m[0].length;
+      }
+      return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+    }
+    return null;
+  }
+
+  // Each shown result's snippet: the text around the match once its text
+  // script is loaded, the page's start until then.
+  function refreshSnippets() {
+    var ws = words(input.value);
+    Array.prototype.forEach.call(list.querySelectorAll("li[data-doc]"), function (li) {
+      var d = +li.getAttribute("data-doc"), shard = Math.floor(d / SHARD);
+      var all = texts()[shard];
+      var text = all && all[d % SHARD] ? around(all[d % SHARD], ws) : null;
+      if (!all) loadText(shard);
+      var start = window.RITME_SEARCH.docs[d][3];
+      var shown = text || start;
+      var p = li.querySelector(".search-snippet");
+      if (!shown) { if (p) li.removeChild(p); return; }
+      if (p && p.getAttribute("data-text") === shown) return;
+      if (!p) {
+        p = document.createElement("span");
+        p.className = "search-snippet";
+        li.appendChild(p);
+      }
+      p.setAttribute("data-text", shown);
+      p.textContent = "";
+      marked(p, shown, ws);
+    });
   }
 
   // `text` into `parent`, with every word that starts with a query word
@@ -74,9 +143,7 @@
   function marked(parent, text, ws) {
     var re = new RegExp("[0-9a-z\u00c0-\u024f]+", "gi"), last = 0, m;
     while ((m = re.exec(text)) !== null) {
-      var lw = m[0].toLowerCase();
-      var hit = ws.some(function (w) { return lw.indexOf(w) === 0 || (w.length >= 4 && w.indexOf(lw) === 0 && lw.length >= 3); });
-      if (!hit) continue;
+      if (!isHit(m[0].toLowerCase(), ws)) continue;
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       var mark = document.createElement("mark");
       mark.textContent = m[0];
@@ -119,6 +186,7 @@
       li.setAttribute("aria-selected", "false");
       li.id = "search-result-" + i;
       li.setAttribute("data-href", root + r.doc[1]);
+      li.setAttribute("data-doc", r.n);
       var title = document.createElement("strong");
       marked(title, r.doc[0], ws);
       var section = document.createElement("span");
@@ -126,16 +194,11 @@
       section.textContent = r.doc[2];
       li.appendChild(title);
       li.appendChild(section);
-      if (r.doc[3]) {
-        var p = document.createElement("span");
-        p.className = "search-snippet";
-        marked(p, r.doc[3], ws);
-        li.appendChild(p);
-      }
       li.addEventListener("mousedown", function (e) { e.preventDefault(); });
       li.addEventListener("click", function () { go(li); });
       list.appendChild(li);
     });
+    refreshSnippets();
     setExpanded(true);
   }
 
