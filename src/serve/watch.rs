@@ -18,22 +18,26 @@ const SETTLE_MS: u64 = 20;
 pub fn watch(site: &Path, mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static) -> anyhow::Result<impl Drop> {
     let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
     let filter_root = root.clone();
-    let mut debouncer = new_debouncer(Duration::from_millis(SETTLE_MS), None, move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let changed: Vec<PathBuf> = events
-            .iter()
-            .filter(|e| {
-                matches!(
-                    e.event.kind,
-                    EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                )
-            })
-            .flat_map(|e| e.event.paths.iter().filter(|p| matters(&filter_root, p)).cloned())
-            .collect();
-        if !changed.is_empty() {
-            on_change(changed);
-        }
-    })?;
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(SETTLE_MS),
+        None,
+        move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let changed: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.event.kind,
+                        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                    )
+                })
+                .flat_map(|e| e.event.paths.iter().filter(|p| matters(&filter_root, p)).cloned())
+                .collect();
+            if !changed.is_empty() {
+                on_change(changed);
+            }
+        },
+    )?;
     debouncer.watch(&root, RecursiveMode::Recursive)?;
     Ok(debouncer)
 }
