@@ -193,6 +193,9 @@ pub fn leaks(
                 let p = &people[*person];
                 let first_upper = text.upper[m.start()];
                 let as_id = p.id.chars().next().is_some_and(|c| c.is_uppercase()) == first_upper;
+                // An id that could be a word (`ben`, `mark`) counts only
+                // where it stands as an id: "Ik ben" is prose.
+                let as_id = as_id && stands_as_id(&text.text, m.start(), m.end());
                 let written_like_it = match kind {
                     Kind::Name => true,
                     Kind::FirstName => first_upper,
@@ -390,6 +393,30 @@ fn theme_words() -> &'static BTreeSet<String> {
     })
 }
 
+/// The id at `start..end` stands where ritme, a template or a copied data
+/// file would put an id, not where a sentence would use the word: an id
+/// with anything but letters (`noord-rep3`) is never a word; a word-like
+/// id counts in a path or URL (`people/ben.html`, `?p=ben`), a quoted
+/// value or key (`"ben"`, `data-p=ben`), a YAML key (`ben:`) or as the whole text of an element (`<td>ben</td>`).
+fn stands_as_id(text: &str, start: usize, end: usize) -> bool {
+    let id = &text[start..end];
+    if !id.chars().all(char::is_alphabetic) {
+        return true;
+    }
+    // Not after a hyphen: heading anchors are slugs of prose
+    // (`ik-ben-net-begonnen`).
+    let before = text[..start].chars().next_back();
+    let mut ahead = text[end..].chars();
+    let after = ahead.next();
+    let after2 = ahead.next();
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    matches!(before, Some('/' | '"' | '\'' | '#' | '=' | '?' | '&' | '`'))
+        || matches!(after, Some('/' | '"' | '\'' | '?' | '#' | '&' | '`' | '='))
+        || (after == Some('.') && alnum(after2))
+        || (after == Some(':') && after2.is_none_or(char::is_whitespace))
+        || (before == Some('>') && after == Some('<'))
+}
+
 /// The match stands as a value: a path segment, a quoted string, an anchor.
 fn stands_as_value(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
@@ -524,6 +551,75 @@ mod tests {
             OutputFile::new("people.html", "<a href=\"people/mark/\">x</a>"),
         ];
         assert_eq!(scan(&people, &files), ["people.html"]);
+    }
+
+    #[test]
+    fn ids_that_are_everyday_words_count_only_where_they_stand_as_ids() {
+        let people = [
+            Person {
+                id: "ben",
+                name: "Benjamin Smit",
+            },
+            Person {
+                id: "mark",
+                name: "Markus Dam",
+            },
+        ];
+        let prose = vec![
+            OutputFile::new("nl.html", "<p>Ik ben trots op het team.</p>"),
+            OutputFile::new("en.html", "<p>Please mark the box, then mark.</p>"),
+            OutputFile::new("end.html", "<p>Zo ben ik: ben</p>"),
+            OutputFile::new("slug.html", "<h3 id=\"ik-ben-nieuw\">Ik ben nieuw</h3>"),
+        ];
+        assert!(scan(&people, &prose).is_empty(), "{:?}", scan(&people, &prose));
+        let leaked = vec![
+            OutputFile::new("url.html", "<a href=\"people/ben.html\">x</a>"),
+            OutputFile::new("query.html", "<a href=\"?person=ben\">x</a>"),
+            OutputFile::new("attr.html", "<div data-person=ben>x</div>"),
+            OutputFile::new("json.json", "{\"ben\": 0.5}"),
+            OutputFile::new("value.json", "[\"mark\"]"),
+            OutputFile::new("cell.html", "<td>ben</td>"),
+            OutputFile::new("team.yml", "entries:\n  ben:\n    bellen: 3\n"),
+            OutputFile::new("first.html", "<p>Met dank aan Benjamin.</p>"),
+        ];
+        assert_eq!(
+            scan(&people, &leaked),
+            [
+                "url.html",
+                "query.html",
+                "attr.html",
+                "json.json",
+                "value.json",
+                "cell.html",
+                "team.yml",
+                "first.html"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_id_that_is_also_the_first_name_is_found_as_either() {
+        let people = [Person {
+            id: "ben",
+            name: "Ben de Boer",
+        }];
+        let files = vec![
+            OutputFile::new("prose.html", "<p>Ik ben trots.</p>"),
+            OutputFile::new("name.html", "<p>Gesprek met ben de boer</p>"),
+            OutputFile::new("first.html", "<p>Gesprek met Ben.</p>"),
+            OutputFile::new("url.html", "<a href=\"people/ben/\">x</a>"),
+        ];
+        assert_eq!(scan(&people, &files), ["name.html", "first.html", "url.html"]);
+    }
+
+    #[test]
+    fn ids_that_cannot_be_words_are_found_anywhere() {
+        let people = [Person {
+            id: "noord-rep3",
+            name: "Rik Ros",
+        }];
+        let files = vec![OutputFile::new("p.html", "<p>Gesprek met noord-rep3 vandaag</p>")];
+        assert_eq!(scan(&people, &files), ["p.html"]);
     }
 
     #[test]

@@ -563,6 +563,53 @@ fn attack_ids_that_are_common_words_do_not_block_builds() {
     assert!(!err.contains("privacy:"), "{err}");
 }
 
+/// The example with reps whose ids are everyday words in the user's own
+/// prose (Dutch "ik ben", English "mark the box").
+fn site_with_word_ids() -> TestSite {
+    let site = TestSite::example();
+    site.write(
+        "data/team.yaml",
+        &site.read("data/team.yaml").replace(
+            "  - { id: tim,",
+            "  - { id: ben,     name: Benjamin Smit,      team: west,  role: rep }\n  \
+             - { id: mark,    name: Markus Dam,         team: west,  role: rep }\n  \
+             - { id: tim,",
+        ),
+    );
+    site
+}
+
+#[test]
+fn attack_ids_that_are_words_in_the_users_prose_do_not_block_builds() {
+    let site = site_with_word_ids();
+    site.write(
+        "pages/over-ons.md",
+        "---\ntitle: Over ons\n---\nIk ben trots op dit team. Please mark the box when you are done.\n",
+    );
+    let a = site.build(&[]);
+    let err = stderr_of(&a);
+    a.success();
+    assert!(!err.contains("privacy:"), "{err}");
+    assert!(site.output("over-ons/index.html").contains("Ik ben trots"));
+}
+
+#[test]
+fn attack_a_word_like_id_in_a_link_or_data_still_fails_the_build() {
+    for text in [
+        "Zie [de cijfers](people/ben.html).",
+        "Zie [het team](teams/west/?persoon=mark).",
+        "```\n{\"ben\": 0.5}\n```",
+        "Met dank aan Benjamin.",
+    ] {
+        let site = site_with_word_ids();
+        site.write("pages/over-ons.md", &format!("---\ntitle: Over ons\n---\n{text}\n"));
+        let a = site.build(&[]);
+        let err = stderr_of(&a);
+        assert!(err.contains("privacy:"), "{text:?} was published: {err}");
+        a.code(1);
+    }
+}
+
 #[test]
 fn attack_a_commit_subject_naming_a_rep_is_shown_without_the_name() {
     let site = TestSite::example();
@@ -602,4 +649,86 @@ fn attack_a_commit_subject_naming_a_rep_is_shown_without_the_name() {
         changes.contains("Op verzoek van …: belscript aangepast (met …)"),
         "{changes}"
     );
+}
+
+fn latest_month(site: &TestSite) -> String {
+    metrics_of(&site.out())["months"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next_back()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn managers_as_a_group_are_shown_only_when_enough_of_them_contribute() {
+    // The example has three managers, below its minimum of five.
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let report = format!("reports/{}/index.html", latest_month(&site));
+    for page in ["index.html", report.as_str()] {
+        let html = site.output(page);
+        assert!(
+            html.contains("Managers als groep worden niet getoond: minder dan 5 managers"),
+            "{page} says why managers are hidden"
+        );
+        assert!(!html.contains("Managers als groep (3)"), "{page}");
+    }
+    // With a minimum of three, the three managers together may be shown.
+    site.write(
+        "ritme.yaml",
+        &site
+            .read("ritme.yaml")
+            .replace("min_group_size: 5", "min_group_size: 3"),
+    );
+    site.build(&[]).success();
+    for page in ["index.html", report.as_str()] {
+        let html = site.output(page);
+        assert!(html.contains("Managers als groep (3): eigen consistentie"), "{page}");
+        assert!(html.contains("voorbeeldkloof"), "{page}: the group's gap");
+    }
+    // Still no gap per team.
+    let m = metrics_of(&site.out());
+    for t in m["teams"].as_object().unwrap().values() {
+        assert!(t["role_model_gap"].is_null());
+    }
+}
+
+#[test]
+fn named_builds_keep_the_role_model_gap_per_team() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site.read("ritme.yaml").replace("mode: aggregate", "mode: named"),
+    );
+    site.build(&[]).success();
+    let page = site.output("teams/noord/index.html");
+    assert!(page.contains("Voorbeeldkloof</dt>"), "the team's own gap");
+    assert!(!page.contains("alleen voor managers als groep"));
+}
+
+#[test]
+fn a_month_whose_levels_are_hidden_shows_as_hidden_in_the_level_chart() {
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site
+            .read("ritme.yaml")
+            .replace("min_group_size: 5", "min_group_size: 6"),
+    );
+    site.build(&[]).success();
+    let m = metrics_of(&site.out());
+    let levels = ["consistent", "developing", "incidental", "absent", "insufficient"];
+    let hidden: Vec<&String> = m["months"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, f)| levels.iter().any(|l| f["levels"][*l].is_null()))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(!hidden.is_empty(), "the site hides a month's levels: {}", m["months"]);
+    let home = site.output("index.html");
+    assert!(home.contains("verborgen: minder dan 6"), "the gap says why");
+    assert!(home.contains("Niet getoond: "), "the sentence says a month is missing");
 }

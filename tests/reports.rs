@@ -356,3 +356,143 @@ fn strings_read_as_sentences_in_english() {
     assert!(bellen.contains("Applies to") && bellen.contains("reps"), "{bellen}");
     assert!(!bellen.contains("For rep"));
 }
+
+#[test]
+fn a_hidden_role_model_gap_in_the_team_table_says_why() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    for html in [
+        latest_report(&site),
+        site.output("reports/2026-11/rapport-2026-11.html"),
+    ] {
+        assert!(html.contains("–<sup>*</sup>"), "the dash points to a note");
+        let after = &html[html.find("–<sup>*</sup>").unwrap()..];
+        assert!(
+            after.contains(
+                "<sup>*</sup> Cijfers van managers (zoals de voorbeeldkloof) staan hier alleen voor managers als groep"
+            ),
+            "the note under the table"
+        );
+    }
+}
+
+#[test]
+fn a_hidden_role_model_gap_is_explained_in_english_too() {
+    let site = english_site();
+    site.build(&[]).success();
+    let html = latest_report(&site);
+    assert!(
+        html.contains(
+            "<sup>*</sup> Figures about managers (such as the role-model gap) appear here only for managers as a group"
+        ),
+        "{html}"
+    );
+}
+
+/// The behaviour and team rows of a report's tables.
+fn table_rows(html: &str) -> Vec<String> {
+    html.split("<tr><th scope=\"row\">")
+        .skip(1)
+        .map(|r| r.split("</tr>").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_level_never_reads_as_the_verdict_on_the_goal() {
+    // The example's goal is 75%, between the developing (50%) and the
+    // consistent (80%) thresholds: "75% in ontwikkeling" read as "goal
+    // missed". The level is said as a level, the goal apart.
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let report = latest_report(&site);
+    let rows = table_rows(&report);
+    assert!(!rows.is_empty());
+    for row in rows.iter().filter(|r| r.contains("class=\"rate\"")) {
+        assert!(
+            row.contains("niveau in ontwikkeling")
+                || row.contains("niveau consistent")
+                || row.contains("niveau incidenteel")
+                || row.contains("niveau afwezig"),
+            "the level says it is a level: {row}"
+        );
+        assert!(
+            row.contains("doel gehaald") || row.contains("onder het doel"),
+            "the goal apart: {row}"
+        );
+    }
+    assert!(
+        report.contains("Niveaus: consistent vanaf 80%, in ontwikkeling vanaf 50%, daaronder incidenteel. Het doel van 75% staat daar los van."),
+        "the key under the tables"
+    );
+    let en = english_site();
+    en.build(&[]).success();
+    let report = latest_report(&en);
+    for row in table_rows(&report).iter().filter(|r| r.contains("class=\"rate\"")) {
+        assert!(row.contains("level "), "{row}");
+        assert!(row.contains("goal met") || row.contains("below goal"), "{row}");
+    }
+    assert!(
+        report.contains("Levels: consistent from 80%, developing from 50%, incidental below."),
+        "the key in English"
+    );
+}
+
+/// The text of each `<li>` of the report's page-1 summary.
+fn summary_sentences(html: &str) -> Vec<String> {
+    let list = html.split("<ul class=\"report-summary\">").nth(1).expect("a summary");
+    let list = list.split("</ul>").next().unwrap();
+    list.split("<li>")
+        .skip(1)
+        .map(|li| li.split("</li>").next().unwrap().to_string())
+        .collect()
+}
+
+fn score_sentence(html: &str) -> String {
+    let s = html
+        .split("<p class=\"score-sentence\">")
+        .nth(1)
+        .expect("a scoreboard sentence");
+    s.split("</p>").next().unwrap().to_string()
+}
+
+#[test]
+fn the_first_page_sentences_add_to_the_figure_above_them() {
+    for (site, goal, below, above, teams_word) in [
+        (
+            TestSite::example(),
+            "75%",
+            "onder het doel van",
+            "boven het doel van",
+            "teams op het doel: ",
+        ),
+        (
+            english_site(),
+            "70%",
+            "below the goal of",
+            "above the goal of",
+            "teams at goal: ",
+        ),
+    ] {
+        site.build(&[]).success();
+        let home = site.output("index.html");
+        let (value, change) = headline(&home);
+        let report = latest_report(&site);
+        let mut said = summary_sentences(&report);
+        said.push(score_sentence(&home));
+        for s in &said {
+            assert!(!s.contains(&value), "{s:?} repeats the headline {value}");
+            assert!(
+                !s.contains(change.trim_start_matches(['↑', '↓', '→', ' '])),
+                "{s:?} repeats the change {change}"
+            );
+        }
+        for s in [&said[0], said.last().unwrap()] {
+            assert!(
+                s.contains(&format!("{below} {goal}")) || s.contains(&format!("{above} {goal}")),
+                "against the goal: {s:?}"
+            );
+            assert!(s.contains(teams_word), "how many teams meet it: {s:?}");
+        }
+        assert_eq!(said.len(), 4, "standing, leader and laggard, focus: {said:?}");
+    }
+}

@@ -41,6 +41,10 @@ pub struct LevelMonth {
     /// `YYYY-MM`.
     pub month: String,
     pub counts: LevelCounts,
+    /// Why the month's counts are not shown ("hidden: fewer than 5"): the
+    /// month keeps its place as a gap, so that a reader sees it is missing
+    /// on purpose.
+    pub hidden: Option<String>,
 }
 
 /// Input of [`level_stack`].
@@ -50,6 +54,8 @@ pub struct LevelStackInput {
     pub title: String,
     /// Oldest first.
     pub months: Vec<LevelMonth>,
+    /// Said after the sentence when a month is hidden ("Not shown: …").
+    pub hidden_note: Option<String>,
 }
 
 const WIDTH: i32 = 720;
@@ -81,7 +87,7 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
     let with_people: Vec<&LevelMonth> = input
         .months
         .iter()
-        .filter(|m| m.counts.total() > m.counts.insufficient)
+        .filter(|m| m.hidden.is_none() && m.counts.total() > m.counts.insufficient)
         .collect();
 
     let sentence = match (with_people.first(), with_people.last()) {
@@ -109,6 +115,10 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
         ),
         _ => text.no_data.clone(),
     };
+    let sentence = match &input.hidden_note {
+        Some(note) => format!("{}. {note}", sentence.trim_end_matches('.')),
+        None => sentence,
+    };
     let desc = format!("{} {}.", text.desc_levels, sentence.trim_end_matches('.'));
 
     let mut headers = vec![text.month.clone()];
@@ -122,8 +132,16 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
             .iter()
             .map(|m| {
                 let mut row = vec![month_long(text, &m.month)];
-                row.extend(m.counts.stacked().iter().map(|c| c.to_string()));
-                row.push(m.counts.total().to_string());
+                match &m.hidden {
+                    Some(why) => {
+                        row.extend(std::iter::repeat_n("–".to_string(), 5));
+                        row.push(why.clone());
+                    }
+                    None => {
+                        row.extend(m.counts.stacked().iter().map(|c| c.to_string()));
+                        row.push(m.counts.total().to_string());
+                    }
+                }
                 row
             })
             .collect(),
@@ -163,6 +181,23 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
             let centres: Vec<i32> = (0..n).map(|i| LEFT + slot * i + slot / 2).collect();
             let count_style = anchored(font(SMALL), HPos::Center, VPos::Center);
             for (m, cx) in input.months.iter().zip(&centres) {
+                if let Some(why) = &m.hidden {
+                    // A gap that says why, where the bar would stand; read
+                    // upwards where the slot is too narrow for the words.
+                    let flat = canvas::text_width(why, SMALL) <= slot - 4;
+                    let style = if flat {
+                        anchored(font(SMALL), HPos::Center, VPos::Bottom)
+                    } else {
+                        anchored(
+                            font(SMALL).transform(plotters::style::FontTransform::Rotate270),
+                            HPos::Left,
+                            VPos::Center,
+                        )
+                    };
+                    let label = canvas::truncate(why, SMALL, PLOT_H - 8).into_owned();
+                    area.draw(&Text::new(label, (*cx, bottom - 4), style.color(&MUTED)))?;
+                    continue;
+                }
                 let mut base = 0u32;
                 for (k, count) in m.counts.stacked().into_iter().enumerate() {
                     if count == 0 {
@@ -238,6 +273,7 @@ pub(crate) mod tests {
     pub(crate) fn sample() -> LevelStackInput {
         let m = |month: &str, c: [u32; 5]| LevelMonth {
             month: month.into(),
+            hidden: None,
             counts: LevelCounts {
                 consistent: c[0],
                 developing: c[1],
@@ -257,7 +293,36 @@ pub(crate) mod tests {
                 m("2026-03", [7, 6, 4, 0, 1]),
                 m("2026-04", [9, 6, 3, 0, 0]),
             ],
+            hidden_note: None,
         }
+    }
+
+    #[test]
+    fn a_hidden_month_keeps_its_place_and_says_why() {
+        let mut input = sample();
+        input.months[2].hidden = Some("hidden: fewer than 5".into());
+        input.hidden_note = Some("Not shown: January 2026 (fewer than 5 people).".into());
+        let c = level_stack(&input, &ChartText::english());
+        assert_well_formed(&c);
+        assert_eq!(
+            c.table.rows[2],
+            ["January 2026", "–", "–", "–", "–", "–", "hidden: fewer than 5"]
+        );
+        assert!(
+            c.svg.contains("hidden:") && c.svg.contains("fewer than 5"),
+            "the gap says why"
+        );
+        let narrow = c.svg_narrow.as_deref().expect("a phone drawing");
+        assert!(
+            narrow.contains("hidden:") && narrow.contains("fewer"),
+            "on the phone too"
+        );
+        assert!(
+            c.sentence.ends_with("Not shown: January 2026 (fewer than 5 people)."),
+            "{}",
+            c.sentence
+        );
+        assert!(c.desc.contains("Not shown: January 2026"), "{}", c.desc);
     }
 
     #[test]
@@ -303,6 +368,7 @@ pub(crate) mod tests {
             months: vec![LevelMonth {
                 month: "2026-01".into(),
                 counts: LevelCounts::default(),
+                hidden: None,
             }],
             ..LevelStackInput::default()
         };
@@ -323,6 +389,7 @@ pub(crate) mod tests {
         let mut long = sample();
         long.months = (0..14)
             .map(|i| LevelMonth {
+                hidden: None,
                 month: format!("{}-{:02}", 2025 + (i + 2) / 12, (i + 2) % 12 + 1),
                 counts: LevelCounts {
                     consistent: i,

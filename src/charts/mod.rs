@@ -388,7 +388,9 @@ mod tests {
                             developing: 1,
                             ..LevelCounts::default()
                         },
+                        hidden: None,
                     }],
+                    hidden_note: None,
                 },
                 &t,
             ),
@@ -569,6 +571,7 @@ mod tests {
                     months: months.iter().enumerate().map(|(i, m)| LevelMonth {
                         month: m.clone(),
                         counts: LevelCounts { consistent: i as u32, incidental: 3, ..LevelCounts::default() },
+                        hidden: None,
                     }).collect(),
                     ..LevelStackInput::default()
                 }, &t),

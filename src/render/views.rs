@@ -242,6 +242,9 @@ pub struct Figure {
     pub suppressed: bool,
     /// Why, in the page's words (else the general "group too small").
     pub why: Option<String>,
+    /// Against the goal, where a page puts the goal beside the figure:
+    /// `met` or `below`, said apart from the level.
+    pub goal: Option<&'static str>,
 }
 
 /// The players' scoreboard: are we winning?
@@ -265,6 +268,8 @@ pub struct ScoreboardView {
     pub teams: Vec<TeamCard>,
     /// The plain-language sentence under the scoreboard.
     pub sentence: String,
+    /// Managers as a group, or why they are not shown.
+    pub managers: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -438,6 +443,13 @@ pub struct ReportView {
     pub inline_css: String,
     /// Page header in print: report title and month.
     pub print_header: String,
+    /// What the level labels mean, and that the goal is apart from them.
+    pub levels_key: String,
+    /// Managers as a group as of the month's end, or why they are not shown.
+    pub managers: Option<String>,
+    /// Why the team table's role-model gaps are "–" (builds that do not
+    /// show managers per team).
+    pub gap_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -97,6 +97,8 @@ pub struct MonthShown {
     pub reps: BTreeMap<String, f64>,
     /// Role-model gap per team as of the month's last week: named builds only.
     pub role_model_gaps: BTreeMap<String, Option<f64>>,
+    /// Managers as a group as of the month's last week.
+    pub managers: ManagersShown,
 }
 
 /// Managers as a group: shown only when enough of them contribute.
@@ -104,9 +106,11 @@ pub struct MonthShown {
 pub struct ManagersShown {
     /// Managers with a CR of their own.
     pub contributors: usize,
-    /// Their mean CR.
+    /// Their mean CR; `None` when fewer than `min_group_size` contribute.
     pub cr: Option<f64>,
-    /// Mean of their role-model gaps.
+    /// Mean of their role-model gaps: only when every one of them has a
+    /// gap against a team figure that is shown (else the group's gap and
+    /// its CR together would give away a hidden team's figure).
     pub gap: Option<f64>,
 }
 
@@ -216,7 +220,7 @@ impl Visible {
 
     /// Managers as a group may be shown.
     pub fn shows_managers(&self) -> bool {
-        self.managers.contributors >= self.min_group_size && self.managers.contributors > 0
+        self.managers.cr.is_some()
     }
 
     /// The metrics as `metrics.json` may publish them.
@@ -413,31 +417,44 @@ impl<'a> Builder<'a> {
         }
 
         // The aggregate rhythm: share of a team's eligible weeks on target.
-        // Each cell stands alone (it has no shown parent to subtract from).
-        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = BTreeMap::new();
-        for t in &team_ids {
-            let reps = self.team_reps(t);
-            let per: BTreeMap<String, Vec<Option<f64>>> = behaviour_ids
-                .iter()
-                .map(|b| {
-                    let row = (0..n)
-                        .map(|i| {
-                            let target = self.targets.get(*b).copied().unwrap_or(1);
-                            let cells: Vec<bool> = reps
-                                .iter()
-                                .filter_map(|(_, p)| p.behaviours.get(*b))
-                                .map(|f| f.cells[i])
-                                .filter(|c| c.eligible())
-                                .map(|c| c.hit(target))
-                                .collect();
-                            (cells.len() >= min && !cells.is_empty())
-                                .then(|| cells.iter().filter(|h| **h).count() as f64 / cells.len() as f64)
-                        })
-                        .collect();
-                    (b.to_string(), row)
-                })
-                .collect();
-            shares.insert(t, per);
+        // The teams of one behaviour's week are siblings under the share
+        // over every team (a figure any reader can add up from the teams'
+        // sizes and shares), so a small cell takes a sibling with it.
+        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .map(|t| {
+                let rows = behaviour_ids.iter().map(|b| (b.to_string(), vec![None; n])).collect();
+                (*t, rows)
+            })
+            .collect();
+        for b in &behaviour_ids {
+            let target = self.targets.get(*b).copied().unwrap_or(1);
+            for i in 0..n {
+                // Per team: who is eligible that week, and who hit.
+                let per_team: Vec<(&str, People, usize)> = team_ids
+                    .iter()
+                    .map(|t| {
+                        let eligible: Vec<(&str, bool)> = self
+                            .team_reps(t)
+                            .iter()
+                            .filter_map(|(id, p)| Some((*id, p.behaviours.get(*b)?.cells[i])))
+                            .filter(|(_, c)| c.eligible())
+                            .map(|(id, c)| (id, c.hit(target)))
+                            .collect();
+                        let hits = eligible.iter().filter(|(_, h)| *h).count();
+                        (*t, self.who(eligible.iter().map(|(id, _)| *id)), hits)
+                    })
+                    .collect();
+                let total: usize = per_team.iter().map(|(_, p, _)| p.len()).sum();
+                let cells: Vec<(&str, &People)> = per_team.iter().map(|(t, p, _)| (*t, p)).collect();
+                let o = siblings(&cells, min, total >= min, &BTreeSet::new());
+                for (t, who, hits) in &per_team {
+                    if !who.is_empty() && who.len() >= min && !o.hides(t) && !o.parent {
+                        shares.get_mut(t).expect("team").get_mut(*b).expect("behaviour")[i] =
+                            Some(*hits as f64 / who.len() as f64);
+                    }
+                }
+            }
         }
 
         // Levels now: reps per level, siblings under the number of reps.
@@ -453,17 +470,9 @@ impl<'a> Builder<'a> {
 
         // Managers: per team only in named builds; as a group otherwise.
         let named = self.mode == PrivacyMode::Named;
-        let managers = {
-            let crs: Vec<f64> = m.teams.values().filter_map(|t| t.manager_cr).collect();
-            let gaps: Vec<f64> = m.teams.values().filter_map(|t| t.role_model_gap).collect();
-            let enough = named || crs.len() >= min;
-            ManagersShown {
-                contributors: crs.len(),
-                cr: enough.then(|| mean_defined(crs.iter().map(|c| Some(*c)))).flatten(),
-                gap: (enough && gaps.len() >= min.min(crs.len()).max(1))
-                    .then(|| mean_defined(gaps.iter().map(|g| Some(*g))))
-                    .flatten(),
-            }
+        let managers = match n {
+            0 => ManagersShown::default(),
+            _ => self.managers_at(n - 1, &series),
         };
 
         let people: BTreeMap<String, PersonFigures> = match self.mode {
@@ -536,6 +545,36 @@ impl<'a> Builder<'a> {
             outlier_total: 0,
             coaching: BTreeMap::new(),
             redacted,
+        }
+    }
+
+    /// The managers of each team (the non-reps of its roster) and their
+    /// CR as of week index `j`, as a group: shown from `min` managers on
+    /// (any number in named builds).
+    fn managers_at(&self, j: usize, series: &BTreeMap<&str, Vec<Option<f64>>>) -> ManagersShown {
+        let named = self.mode == PrivacyMode::Named;
+        let own: Vec<(f64, Option<f64>)> = self
+            .m
+            .people
+            .values()
+            .filter(|p| !p.rep)
+            .filter_map(|p| {
+                let cr = p.cr_series.get(j).copied().flatten()?;
+                let team = series.get(p.team.as_str()).and_then(|s| s.get(j).copied().flatten());
+                Some((cr, team.map(|t| cr - t)))
+            })
+            .collect();
+        let enough = !own.is_empty() && (named || own.len() >= self.min);
+        let cr = enough
+            .then(|| mean_defined(own.iter().map(|(c, _)| Some(*c))))
+            .flatten();
+        let gap = (enough && own.iter().all(|(_, g)| g.is_some()))
+            .then(|| mean_defined(own.iter().map(|(_, g)| *g)))
+            .flatten();
+        ManagersShown {
+            contributors: own.len(),
+            cr,
+            gap,
         }
     }
 
@@ -719,6 +758,7 @@ impl<'a> Builder<'a> {
                     teams,
                     team_coaching,
                     reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                    managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
                     role_model_gaps: if named {
                         m.teams
                             .iter()
@@ -780,3 +820,6 @@ fn redact(
     }
     r
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,17 +8,21 @@ use crate::week::Month;
 /// Stacked level distribution over the `months` months up to `until` (the
 /// latest when `None`).
 pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) -> String {
-    // A month with a hidden count is left out: drawing it as 0 would lie.
+    let input = sh.input;
+    let n = sh.v.min_group_size.to_string();
     let list: Vec<(&Month, &crate::visible::MonthShown)> =
         sh.v.months
             .iter()
             .rev()
             .filter(|(m, _)| until.is_none_or(|u| **m <= u))
             .take(months)
-            .filter(|(_, f)| f.levels.values().all(Option::is_some))
             .collect();
-    let rows = list
-        .into_iter()
+    // A month with a hidden count keeps its place as a gap that says why:
+    // drawn as 0 it would lie, left out it would go missing unremarked.
+    let is_hidden = |f: &crate::visible::MonthShown| f.levels.values().any(Option::is_none);
+    let hidden_label = charts::fill(t(input, "levels_month_hidden"), &[("n", &n)]);
+    let rows: Vec<charts::LevelMonth> = list
+        .iter()
         .rev()
         .map(|(month, f)| {
             let c = |l: Level| f.levels.get(&l).copied().flatten().unwrap_or(0) as u32;
@@ -31,14 +35,28 @@ pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) ->
                     absent: c(Level::Absent),
                     insufficient: c(Level::Insufficient),
                 },
+                hidden: is_hidden(f).then(|| hidden_label.clone()),
             }
         })
         .collect();
+    let hidden: Vec<String> = list
+        .iter()
+        .rev()
+        .filter(|(_, f)| is_hidden(f))
+        .map(|(m, _)| crate::locale::month(input.config.language, &m.to_string()))
+        .collect();
+    let hidden_note = (!hidden.is_empty()).then(|| {
+        charts::fill(
+            t(input, "levels_hidden_sentence"),
+            &[("months", &hidden.join(", ")), ("n", &n)],
+        )
+    });
     charts::render_html(&charts::level_stack(
         &charts::LevelStackInput {
             id: id.into(),
-            title: t(sh.input, "chart_levels_title").into(),
+            title: t(input, "chart_levels_title").into(),
             months: rows,
+            hidden_note,
         },
         &sh.text,
     ))

@@ -4,6 +4,9 @@
 //! pages, reports and the mail copy all read their figures through here, so
 //! the latest report and the home page cannot disagree.
 
+use crate::charts;
+use crate::locale;
+use crate::visible::ManagersShown;
 use crate::week::{Month, Week};
 
 use super::Shown;
@@ -84,4 +87,68 @@ impl Partial {
     pub fn share(self) -> f64 {
         self.passed as f64 / self.total as f64
     }
+}
+
+/// Managers as a group in one sentence: their own CR and gap when enough
+/// of them contribute, else why they are not shown; `None` without managers.
+pub fn managers_sentence(sh: &Shown, m: &ManagersShown) -> Option<String> {
+    let input = sh.input;
+    let lang = input.config.language;
+    if m.contributors == 0 {
+        return None;
+    }
+    let count = m.contributors.to_string();
+    Some(match (m.cr, m.gap) {
+        (Some(cr), Some(gap)) => charts::fill(
+            super::super::t(input, "managers_group"),
+            &[
+                ("count", &count),
+                ("cr", &locale::percent(lang, cr)),
+                ("gap", &locale::points(lang, gap)),
+            ],
+        ),
+        (Some(cr), None) => charts::fill(
+            super::super::t(input, "managers_group_no_gap"),
+            &[("count", &count), ("cr", &locale::percent(lang, cr))],
+        ),
+        _ => charts::fill(
+            super::super::t(input, "managers_group_hidden"),
+            &[("n", &sh.v.min_group_size.to_string())],
+        ),
+    })
+}
+
+/// Where a headline stands against the goal, in the words that add to the
+/// figure printed above it: how far from the goal, and how many of the
+/// `teams` shown (their headline values) meet it. The figure itself is not
+/// repeated.
+pub fn standing_sentence(sh: &Shown, value: f64, teams: &[f64]) -> String {
+    let input = sh.input;
+    let lang = input.config.language;
+    let goal = input.config.goal;
+    let gap = value - goal;
+    // Whole points as printed; within half a point the headline rounds to the goal.
+    let key = if gap.abs() < 0.005 {
+        "standing_exact"
+    } else if gap < 0.0 {
+        "standing_below"
+    } else {
+        "standing_above"
+    };
+    let at = teams.iter().filter(|v| **v + 1e-9 >= goal).count();
+    let key = if teams.is_empty() {
+        format!("{key}_no_teams")
+    } else {
+        key.to_string()
+    };
+    let points = locale::points(lang, gap.abs());
+    charts::fill(
+        super::super::t(input, &key),
+        &[
+            ("gap", points.trim_start_matches(['+', '±'])),
+            ("goal", &locale::percent(lang, goal)),
+            ("at", &at.to_string()),
+            ("teams", &teams.len().to_string()),
+        ],
+    )
 }

@@ -36,31 +36,21 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
     let since = since_words(sh, before);
     let goal = input.config.goal;
     let winning = overall.value.is_some_and(|v| v >= goal);
-    let sentence = match (overall.value, overall.change) {
-        _ if overall.suppressed => t(input, "group_too_small").to_string(),
-        (Some(v), Some(c)) => charts::fill(
-            t(input, "scoreboard_sentence"),
-            &[
-                ("value", &locale::percent(lang, v)),
-                ("goal", &locale::percent(lang, goal)),
-                ("change", &locale::points(lang, c)),
-                ("since", since.as_deref().unwrap_or_default()),
-            ],
-        ),
-        (Some(v), None) => charts::fill(
-            t(input, "scoreboard_sentence_first"),
-            &[
-                ("value", &locale::percent(lang, v)),
-                ("goal", &locale::percent(lang, goal)),
-            ],
-        ),
-        _ => t(input, "not_enough_data").to_string(),
-    };
-    let teams =
+    let teams: Vec<TeamCard> =
         sh.v.teams
             .keys()
             .filter_map(|id| super::team::team_card(sh, id))
             .collect();
+    // The big number and its change stand right above: the sentence says
+    // how far from the goal and how many teams meet it.
+    let sentence = match overall.value {
+        _ if overall.suppressed => t(input, "group_too_small").to_string(),
+        Some(v) => {
+            let values: Vec<f64> = teams.iter().filter_map(|c| c.figure.value).collect();
+            headline::standing_sentence(sh, v, &values)
+        }
+        None => t(input, "not_enough_data").to_string(),
+    };
     let mut charts_html = Vec::new();
     if !sh.v.all_hidden() {
         let mut trend_series = vec![charts::TrendSeries {
@@ -109,6 +99,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             levels: level_counts(sh),
             teams,
             sentence,
+            managers: headline::managers_sentence(sh, &sh.v.managers),
         },
         charts_html,
     ))

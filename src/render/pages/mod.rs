@@ -89,6 +89,7 @@ pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Lev
             trend: "flat",
             suppressed: true,
             why: None,
+            goal: None,
         };
     }
     let change = now.zip(before).map(|(a, b)| a - b);
@@ -100,7 +101,15 @@ pub fn figure(now: Option<f64>, before: Option<f64>, levels: &crate::config::Lev
         trend,
         suppressed: false,
         why: None,
+        goal: None,
     }
+}
+
+/// `f` with its standing against `goal` (within 1e-9 counts as reached:
+/// a rate of integers must not miss the goal by float noise).
+pub fn against_goal(mut f: Figure, goal: f64) -> Figure {
+    f.goal = f.value.map(|v| if v + 1e-9 >= goal { "met" } else { "below" });
+    f
 }
 
 /// A figure that may be hidden, saying why when it is.

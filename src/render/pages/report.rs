@@ -64,12 +64,15 @@ pub fn report_views(
                         title: b.meta.title.clone(),
                         route: b.route.clone(),
                         month_cr,
-                        figure: headline_figure(
-                            series,
-                            pt,
-                            before,
-                            levels,
-                            f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
+                        figure: against_goal(
+                            headline_figure(
+                                series,
+                                pt,
+                                before,
+                                levels,
+                                f.hidden.filter(|_| now.is_none()).map(|w| sh.say(w)),
+                            ),
+                            input.config.goal,
                         ),
                     })
                 })
@@ -95,7 +98,7 @@ pub fn report_views(
                         name: team.name.clone(),
                         month_cr: f.teams.get(&team.id).copied().flatten(),
                         route: format!("teams/{}/index.html", team.id),
-                        figure: headline_figure(series, pt, before, levels, why),
+                        figure: against_goal(headline_figure(series, pt, before, levels, why), input.config.goal),
                         coaching_coverage: cov,
                         coaching_minutes: min,
                         role_model_gap: f.role_model_gaps.get(&team.id).copied().flatten(),
@@ -138,7 +141,7 @@ pub fn report_views(
             } else {
                 Vec::new()
             };
-            let summary = summary(sh, &overall, before, &teams, &behaviours);
+            let summary = summary(sh, &overall, &teams, &behaviours);
             let mut report_charts = Vec::new();
             if overall.value.is_some() || f.cr.is_some() {
                 report_charts.push(level_stack(sh, &format!("report-{key}-levels"), 6, Some(month)));
@@ -248,6 +251,17 @@ pub fn report_views(
                 next: months.get(i + 1).map(|n| link(*n)),
                 mail_file: mail_file_name(input, month),
                 inline_css: css.clone(),
+                managers: headline::managers_sentence(sh, &f.managers),
+                levels_key: charts::fill(
+                    t(input, "levels_key"),
+                    &[
+                        ("consistent", &locale::percent(lang, levels.consistent)),
+                        ("developing", &locale::percent(lang, levels.developing)),
+                        ("goal", &locale::percent(lang, goal)),
+                    ],
+                ),
+                gap_note: (input.scope.mode != crate::config::PrivacyMode::Named)
+                    .then(|| charts::fill(t(input, "managers_hidden"), &[("n", &sh.v.min_group_size.to_string())])),
             }
         })
         .collect();
@@ -268,17 +282,10 @@ pub fn report_views(
 
 /// Page 1's three sentences: where we stand against the goal, which team
 /// leads and which needs help, the behaviour to focus on next month.
-fn summary(
-    sh: &Shown,
-    overall: &Figure,
-    before: Option<headline::Point>,
-    teams: &[ReportTeamRow],
-    behaviours: &[ReportRow],
-) -> Vec<String> {
+fn summary(sh: &Shown, overall: &Figure, teams: &[ReportTeamRow], behaviours: &[ReportRow]) -> Vec<String> {
     let input = sh.input;
     let lang = input.config.language;
     let pct = |v: f64| locale::percent(lang, v);
-    let goal = pct(input.config.goal);
     let mut out = Vec::new();
     let Some(value) = overall.value else {
         out.push(
@@ -289,30 +296,9 @@ fn summary(
         );
         return out;
     };
-    let verdict = t(
-        input,
-        if value >= input.config.goal {
-            "summary_at_goal"
-        } else {
-            "summary_below_goal"
-        },
-    );
-    out.push(match (overall.change, since_words(sh, before)) {
-        (Some(c), Some(since)) => charts::fill(
-            t(input, "summary_standing"),
-            &[
-                ("value", &pct(value)),
-                ("goal", &goal),
-                ("verdict", verdict),
-                ("change", &locale::points(lang, c)),
-                ("since", &since),
-            ],
-        ),
-        _ => charts::fill(
-            t(input, "summary_standing_first"),
-            &[("value", &pct(value)), ("goal", &goal), ("verdict", verdict)],
-        ),
-    });
+    // The figure and its change stand right above: say what they do not.
+    let team_values: Vec<f64> = teams.iter().filter_map(|r| r.figure.value).collect();
+    out.push(headline::standing_sentence(sh, value, &team_values));
     let mut ranked: Vec<(&str, f64)> = teams
         .iter()
         .filter_map(|r| Some((r.name.as_str(), r.figure.value?)))

@@ -1,0 +1,218 @@
+//! The sibling rule, checked on what a build would show: for every set of
+//! siblings, either nothing is hidden, or the hidden cells together hold
+//! at least `min_group_size` people, or the parent is hidden too.
+
+use super::*;
+use crate::config::Config;
+use crate::metrics::compute;
+use crate::teamdata::{BehaviourRule, Logged, Person, Team, TeamData, WeekEntry};
+
+fn w(s: &str) -> Week {
+    s.parse().unwrap()
+}
+
+/// Teams of `(id, reps)` with a manager each, eight weeks of two
+/// behaviours; `skip` lists (person, week, behaviour) left out.
+fn site(teams: &[(&str, usize)], skip: &[(&str, &str, &str)]) -> TeamData {
+    let mut d = TeamData::default();
+    for (t, n) in teams {
+        d.teams.push(Team {
+            id: t.to_string(),
+            name: t.to_uppercase(),
+            manager: Some(format!("{t}-baas")),
+        });
+        let mut ids = vec![(format!("{t}-baas"), "manager")];
+        ids.extend((0..*n).map(|i| (format!("{t}-{i}"), "rep")));
+        for (k, (id, role)) in ids.iter().enumerate() {
+            d.people.push(Person {
+                id: id.clone(),
+                name: id.to_uppercase(),
+                team: t.to_string(),
+                role: role.to_string(),
+                start: None,
+                end: None,
+            });
+            for wk in 1..=8usize {
+                let week = format!("2026-W{wk:02}");
+                let values = ["bel", "luister"]
+                    .iter()
+                    .map(|b| {
+                        let v = if skip.contains(&(id.as_str(), week.as_str(), *b)) {
+                            Logged::Skip
+                        } else {
+                            Logged::Count(((k + wk) % 3) as u32)
+                        };
+                        (b.to_string(), v)
+                    })
+                    .collect();
+                d.logs.insert((id.clone(), w(&week)), WeekEntry::Values(values));
+                d.logged_weeks.push(w(&week));
+            }
+        }
+    }
+    d.logged_weeks.sort();
+    d.logged_weeks.dedup();
+    d
+}
+
+fn visible(d: &TeamData, min: usize) -> Visible {
+    let rules: Vec<BehaviourRule> = ["bel", "luister"]
+        .iter()
+        .map(|b| BehaviourRule {
+            id: b.to_string(),
+            target: 1,
+            roles: None,
+            half_life: None,
+        })
+        .collect();
+    let mut c = Config::default();
+    c.consistency.min_weeks = 2;
+    let m = compute(d, &rules, &c);
+    let targets = rules.iter().map(|r| (r.id.clone(), r.target)).collect();
+    Visible::new(&m, &Default::default(), PrivacyMode::Aggregate, min, &targets)
+}
+
+/// Checks one sibling set: (cell, people behind it, shown?).
+fn holds(what: &str, cells: &[(String, usize, bool)], parent_shown: bool, min: usize) {
+    let hidden: usize = cells.iter().filter(|(_, n, shown)| *n > 0 && !shown).map(|c| c.1).sum();
+    let any_hidden = cells.iter().any(|(_, n, shown)| *n > 0 && !shown);
+    assert!(
+        !any_hidden || !parent_shown || hidden >= min,
+        "{what}: the hidden cells hold {hidden} people, fewer than {min}, beside shown ones: {cells:?}"
+    );
+}
+
+#[test]
+fn a_hidden_teams_rhythm_cell_cannot_be_derived_from_the_other_teams_of_its_week() {
+    // In W05 four of b's six reps skip `bel`: b's cell holds two people.
+    let skip: Vec<(String, &str, &str)> = (0..4).map(|i| (format!("b-{i}"), "2026-W05", "bel")).collect();
+    let skip: Vec<(&str, &str, &str)> = skip.iter().map(|(p, wk, b)| (p.as_str(), *wk, *b)).collect();
+    let d = site(&[("a", 6), ("b", 6), ("c", 7)], &skip);
+    let v = visible(&d, 5);
+    let j = v.weeks.iter().position(|wk| *wk == w("2026-W05")).unwrap();
+    assert!(v.teams["b"].shares["bel"][j].is_none(), "two people's week is hidden");
+    let eligible = |t: &str| 6 + usize::from(t == "c") - if t == "b" { 4 } else { 0 };
+    for (i, _) in v.weeks.iter().enumerate() {
+        for b in ["bel", "luister"] {
+            let cells: Vec<(String, usize, bool)> = ["a", "b", "c"]
+                .iter()
+                .map(|t| {
+                    let n = if i == j && b == "bel" {
+                        eligible(t)
+                    } else {
+                        6 + usize::from(*t == "c")
+                    };
+                    (t.to_string(), n, v.teams[*t].shares[b][i].is_some())
+                })
+                .collect();
+            holds(&format!("{b} in week {i}"), &cells, true, 5);
+        }
+    }
+}
+
+#[test]
+fn months_of_a_team_behaviours_of_a_team_and_levels_of_a_month_keep_the_rule() {
+    // Team b: two reps logging in W05–W08 only (the rest skip `bel` in
+    // W01–W04): small months and a small behaviour beside large ones.
+    let mut skip: Vec<(String, &str, &str)> = Vec::new();
+    for i in 0..4 {
+        for wk in ["2026-W01", "2026-W02", "2026-W03", "2026-W04"] {
+            skip.push((format!("b-{i}"), wk, "bel"));
+        }
+    }
+    let skip: Vec<(&str, &str, &str)> = skip.iter().map(|(p, wk, b)| (p.as_str(), *wk, *b)).collect();
+    for min in [3, 5, 7] {
+        let d = site(&[("a", 6), ("b", 6), ("c", 2)], &skip);
+        let v = visible(&d, min);
+        let m = {
+            let rules: Vec<BehaviourRule> = ["bel", "luister"]
+                .iter()
+                .map(|b| BehaviourRule {
+                    id: b.to_string(),
+                    target: 1,
+                    roles: None,
+                    half_life: None,
+                })
+                .collect();
+            let mut c = Config::default();
+            c.consistency.min_weeks = 2;
+            compute(&d, &rules, &c)
+        };
+        let team_of = |id: &str| m.people[id].team.clone();
+        // Months of a team, under the team's headline.
+        for (t, shown) in &v.teams {
+            let cells: Vec<(String, usize, bool)> = m
+                .months
+                .iter()
+                .map(|(mo, f)| {
+                    let n = f.reps.keys().filter(|id| team_of(id) == *t).count();
+                    (
+                        mo.to_string(),
+                        n,
+                        v.months[mo].teams.get(t).copied().flatten().is_some(),
+                    )
+                })
+                .collect();
+            holds(&format!("months of {t} (min {min})"), &cells, shown.cr.is_some(), min);
+        }
+        // Behaviours of a team in each week, under the team's figure.
+        for (t, shown) in &v.teams {
+            for j in 0..v.weeks.len() {
+                let cells: Vec<(String, usize, bool)> = ["bel", "luister"]
+                    .iter()
+                    .map(|b| {
+                        let n = m
+                            .people
+                            .values()
+                            .filter(|p| p.rep && p.team == *t)
+                            .filter(|p| m.behaviour_cr_at(&p.behaviours[*b], j).is_some())
+                            .count();
+                        (b.to_string(), n, shown.behaviours[*b][j].is_some())
+                    })
+                    .collect();
+                holds(
+                    &format!("behaviours of {t} in week {j} (min {min})"),
+                    &cells,
+                    shown.cr_series[j].is_some(),
+                    min,
+                );
+            }
+        }
+        // Levels of a month, under the month's number of reps.
+        for (mo, f) in &m.months {
+            let s = &v.months[mo];
+            let cells: Vec<(String, usize, bool)> = Level::ALL
+                .iter()
+                .map(|l| {
+                    (
+                        l.key().to_string(),
+                        f.levels.get(l).copied().unwrap_or(0),
+                        s.levels[l].is_some(),
+                    )
+                })
+                .collect();
+            holds(&format!("levels of {mo} (min {min})"), &cells, s.cr.is_some(), min);
+        }
+    }
+}
+
+#[test]
+fn managers_show_as_a_group_of_enough_and_their_gap_only_beside_shown_teams() {
+    let all_shown = visible(&site(&[("a", 6), ("b", 6), ("c", 6)], &[]), 3);
+    assert_eq!(all_shown.managers.contributors, 3);
+    assert!(all_shown.managers.cr.is_some() && all_shown.managers.gap.is_some());
+    assert!(
+        all_shown.teams.values().all(|t| t.role_model_gap.is_none()),
+        "never per team"
+    );
+    // Team c is hidden: the group's gap and CR together would give its figure.
+    let one_hidden = visible(&site(&[("a", 6), ("b", 6), ("c", 2)], &[]), 3);
+    assert!(one_hidden.teams["c"].cr.is_none());
+    assert!(one_hidden.managers.cr.is_some() && one_hidden.managers.gap.is_none());
+    // Fewer managers than the minimum: nothing about them.
+    let few = visible(&site(&[("a", 6), ("b", 6), ("c", 6)], &[]), 5);
+    assert_eq!((few.managers.cr, few.managers.gap), (None, None));
+    for mo in few.months.values() {
+        assert_eq!(mo.managers.cr, None);
+    }
+}
