@@ -23,6 +23,7 @@ pub mod import;
 pub mod locale;
 pub mod mailsafe;
 pub mod markdown;
+pub mod memo;
 pub mod metrics;
 pub mod outdir;
 pub mod output;

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::config::PrivacyMode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{KeptFile, OutputFile, Stored};
+use crate::teamdata::TeamData;
 use crate::{content, datahealth, history, metrics, privacy, render, source, teamdata, theme, validate};
 
 /// What to build.
@@ -80,6 +81,18 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
     build_for(&parsed, opts.audience.as_deref(), &opts.previous)
 }
 
+/// [`build`], recomputing only the stages whose inputs changed since the
+/// last build with the same `memo` (what `serve` runs on every change).
+/// The result is the same as [`build`]'s.
+pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result<Built, Error> {
+    memo.start();
+    let parsed = parse_inner(opts, &Default::default(), Some(memo))?;
+    let built = build_inner(&parsed, opts.audience.as_deref(), &opts.previous, None, Some(memo));
+    memo.keep_markdown(parsed.rendered_md);
+    memo.files.keep(parsed.sources);
+    built
+}
+
 /// The site read, parsed and validated once: every audience's build starts
 /// from it (`ritme build --all-audiences` parses the site once).
 pub struct Parsed {
@@ -88,7 +101,9 @@ pub struct Parsed {
     history: history::History,
     content: content::Content,
     rules: Vec<teamdata::BehaviourRule>,
-    data: teamdata::TeamData,
+    data: std::sync::Arc<teamdata::TeamData>,
+    /// The hash of the data stage's inputs (with a memo only).
+    data_key: u64,
     theme: theme::Theme,
     rendered_md: BTreeMap<String, crate::markdown::Rendered>,
     /// Each document's Markdown cache key, by source path.
@@ -125,16 +140,26 @@ impl Parsed {
 /// Reads and validates the site: everything that does not depend on whom
 /// the build is for.
 pub fn parse(opts: &Options) -> Result<Parsed, Error> {
-    parse_with(opts, &Default::default())
+    parse_inner(opts, &Default::default(), None)
 }
 
 /// [`parse`], taking Markdown documents unchanged since the last build
 /// from `markdown` instead of rendering them again.
 pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<Parsed, Error> {
+    parse_inner(opts, markdown, None)
+}
+
+/// [`parse`] for `serve`: `memo` holds what the last rebuild read and
+/// rendered (it replaces the on-disk Markdown cache there).
+fn parse_inner(
+    opts: &Options,
+    markdown: &crate::cache::Markdown,
+    mut memo: Option<&mut crate::memo::Memo>,
+) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (sources, found) = source::discover(&opts.site);
+    let (sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning);
@@ -171,7 +196,14 @@ pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<P
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
-    let data = match teamdata::load_with(&sources.data, &rules, &content.rejected_behaviours) {
+    let (data_key, loaded) = match memo.as_deref_mut() {
+        Some(m) => m.team_data(&sources.data, &rules, &content.rejected_behaviours),
+        None => (
+            0,
+            crate::memo::load(&sources.data, &rules, &content.rejected_behaviours),
+        ),
+    };
+    let data = match loaded {
         Ok((data, warnings)) => {
             diags.extend(warnings);
             Some(data)
@@ -191,8 +223,13 @@ pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<P
     };
     timer.lap("theme");
 
-    let (rendered_md, md_keys, markdown_rendered) =
-        render::render_markdown_cached(&content, &config.markdown, markdown);
+    let (rendered_md, md_keys, markdown_rendered) = match memo.as_deref_mut() {
+        Some(m) => {
+            let rendered = m.render_markdown(&content, &config.markdown);
+            (rendered, BTreeMap::new(), m.counts().markdown_rendered)
+        }
+        None => render::render_markdown_cached(&content, &config.markdown, markdown),
+    };
     for r in rendered_md.values() {
         diags.extend(r.diagnostics.iter().cloned());
     }
@@ -205,8 +242,13 @@ pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<P
             diags.extend(privacy::check_audiences(&config, &f.text, data));
         }
     }
-    diags.extend(validate::shortcodes(&rendered_md, &content, data.as_ref()));
+    diags.extend(validate::shortcodes(&rendered_md, &content, data.as_deref()));
     if diags.has_errors() {
+        // What was read and rendered stays good for the build that follows the fix.
+        if let Some(m) = memo {
+            m.keep_markdown(rendered_md);
+            m.files.keep(sources);
+        }
         return Err(Error::Input(diags.into_sorted()));
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
@@ -218,6 +260,7 @@ pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<P
         content,
         rules,
         data,
+        data_key,
         theme,
         rendered_md,
         md_keys,
@@ -245,7 +288,7 @@ pub struct NotStored;
 /// Builds the parsed site for one audience (`None`: the site's default
 /// scope). `previous` are the pages the output folder holds already.
 pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cache::Previous) -> Result<Built, Error> {
-    build_into(parsed, audience, previous, None)
+    build_inner(parsed, audience, previous, None, None)
 }
 
 /// [`build_for`], handing each page to `sink` as soon as it is rendered and
@@ -256,6 +299,18 @@ pub fn build_into(
     audience: Option<&str>,
     previous: &crate::cache::Previous,
     sink: Option<&dyn Sink>,
+) -> Result<Built, Error> {
+    build_inner(parsed, audience, previous, sink, None)
+}
+
+/// [`build_for`] for `serve`: `memo` keeps the derived figures and the data
+/// pages of the last rebuild.
+fn build_inner(
+    parsed: &Parsed,
+    audience: Option<&str>,
+    previous: &crate::cache::Previous,
+    sink: Option<&dyn Sink>,
+    mut memo: Option<&mut crate::memo::Memo>,
 ) -> Result<Built, Error> {
     let mut timer = Timer::new();
     timer.laps = parsed.timings.clone();
@@ -278,11 +333,49 @@ pub fn build_into(
         _ => None,
     };
     let everyone = parsed.data.people.clone();
-    let data = privacy::restrict(parsed.data.clone(), &scope);
-    let metrics = metrics::compute(&data, rules, config);
-    let health = datahealth::assess(&data, &metrics);
+    let targets: BTreeMap<String, u32> = content
+        .behaviours
+        .iter()
+        .map(|b| (b.id.clone(), b.meta.target))
+        .collect();
+    let derive = || {
+        let data = privacy::restrict(TeamData::clone(&parsed.data), &scope);
+        let metrics = metrics::compute(&data, rules, config);
+        let health = datahealth::assess(&data, &metrics);
+        let visible =
+            crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
+                .with_coaching(&data.sessions);
+        crate::memo::Derived {
+            data,
+            metrics,
+            health,
+            visible,
+        }
+    };
+    let derived = match memo.as_deref_mut() {
+        Some(m) => {
+            // Everything `derive` reads: the data, the rules and targets
+            // (in the data key and `ritme.yaml`'s text with the
+            // behaviours), the settings, and the audience.
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            parsed.data_key.hash(&mut h);
+            sources.config.as_ref().map(|f| &f.text).hash(&mut h);
+            config.base_url.hash(&mut h);
+            audience.hash(&mut h);
+            targets.hash(&mut h);
+            m.derived(h.finish(), derive)
+        }
+        None => std::sync::Arc::new(derive()),
+    };
+    // The data pages' views are drawn from the derived figures: their memo
+    // is keyed by the same key.
+    let memo_pages = memo.as_deref().map(|m| (&m.data_pages, m.derived_key));
+    let crate::memo::Derived {
+        data, health, visible, ..
+    } = &*derived;
     if parsed.review_date {
-        diags.extend(datahealth::findings(&health, &data, &sources.data.logs));
+        diags.extend(datahealth::findings(health, data, &sources.data.logs));
     }
     timer.lap("metrics");
 
@@ -328,11 +421,6 @@ pub fn build_into(
         key.hash(&mut h);
         h.finish()
     };
-    let targets: BTreeMap<String, u32> = content
-        .behaviours
-        .iter()
-        .map(|b| (b.id.clone(), b.meta.target))
-        .collect();
     // The last line of defence: an anonymous build that names anyone fails.
     // Each page is checked as it is rendered (the others after rendering).
     let scanner = match scope.mode {
@@ -374,8 +462,6 @@ pub fn build_into(
         sink.put(&f.path, &f.bytes)
             .map_err(|NotStored| vec![Diagnostic::error(&f.path, "cannot write this page")])
     };
-    let visible = crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
-        .with_coaching(&data.sessions);
     let input = render::Input {
         previous,
         salt,
@@ -385,12 +471,13 @@ pub fn build_into(
         content: &content,
         sources,
         theme,
-        data: &data,
-        visible: &visible,
+        data,
+        visible,
         scope: &scope,
         identities: &identities,
         brand,
         sink: sink.map(|_| &page_sink as &render::PageSink),
+        memo: memo_pages,
     };
     let mut rendering = render::render(&input, rendered_md).map_err(|d| Error::Input(d.into_sorted()))?;
     let people = match scope.mode {

@@ -7,8 +7,11 @@
 //! out of the site, text that is not UTF-8, absurdly large inputs — become
 //! diagnostics here, before any parser sees them.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -69,6 +72,159 @@ pub struct DataSources {
 /// Reads the site folder. Problems with individual files are collected and
 /// returned beside what could be read, so later stages can report theirs too.
 pub fn discover(root: &Path) -> (Sources, Diagnostics) {
+    discover_cached(root, None)
+}
+
+/// What a file looked like when it was read: a file whose size, modification
+/// and change times are the same has not been written since (the change
+/// time cannot be set back by a program, unlike the modification time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    changed: (i64, i64),
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt as _;
+            (meta.ctime(), meta.ctime_nsec())
+        };
+        #[cfg(not(unix))]
+        let changed = (0, 0);
+        Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            changed,
+        }
+    }
+}
+
+/// A file as last read.
+enum Payload {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// The files of the last build, kept by `serve` so that a rebuild reads
+/// only what changed: a file whose [`Stamp`] is unchanged and that the
+/// watcher did not name is taken from here. Entries are moved out when
+/// used and put back by [`FileCache::keep`], so nothing is copied.
+#[derive(Default)]
+pub struct FileCache {
+    entries: Mutex<HashMap<String, (Stamp, Payload)>>,
+    /// What each file read by this build looked like before it was read.
+    seen: Mutex<HashMap<String, Stamp>>,
+    /// Files the watcher reported changed since the last build: read again
+    /// whatever their stamp says (a write within the clock's resolution).
+    dirty: HashSet<PathBuf>,
+    /// Files this build read from disk.
+    reads: AtomicUsize,
+}
+
+impl FileCache {
+    /// Marks files as changed (absolute paths, as the watcher reports them).
+    pub fn mark_dirty(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.dirty.extend(paths);
+    }
+
+    /// How many files the last [`discover_cached`] read from disk.
+    pub fn reads(&self) -> usize {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    /// Takes back the files of a build for the next one.
+    pub fn keep(&mut self, sources: Sources) {
+        let seen = std::mem::take(self.seen.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        entries.clear();
+        let mut put = |rel: String, payload: Payload| {
+            if let Some(stamp) = seen.get(&rel) {
+                entries.insert(rel, (*stamp, payload));
+            }
+        };
+        let Sources {
+            config,
+            index,
+            behaviours,
+            guides,
+            stories,
+            reports,
+            pages,
+            data,
+            templates,
+            i18n,
+            static_files,
+            ..
+        } = sources;
+        let texts = config
+            .into_iter()
+            .chain(index)
+            .chain(behaviours)
+            .chain(guides)
+            .chain(stories)
+            .chain(reports)
+            .chain(pages)
+            .chain(templates)
+            .chain(i18n)
+            .chain(data.team)
+            .chain(data.logs)
+            .chain(data.coaching)
+            .chain(data.outcomes);
+        for f in texts {
+            put(f.rel, Payload::Text(f.text));
+        }
+        for f in static_files {
+            put(format!("static/{}", f.rel), Payload::Binary(f.bytes));
+        }
+    }
+
+    /// The file's last text or bytes, if it has not changed since; records
+    /// the stamp of a file about to be read.
+    fn take(&self, path: &Path, rel: &str) -> Option<Payload> {
+        let meta = fs::symlink_metadata(path).ok()?;
+        if !meta.file_type().is_file() {
+            return None; // links are checked on every read
+        }
+        let stamp = Stamp::of(&meta);
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), stamp);
+        if self.dirty.contains(path) {
+            return None;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match entries.remove(rel) {
+            Some((was, payload)) if was == stamp => Some(payload),
+            _ => None,
+        }
+    }
+}
+
+/// [`discover`], taking unchanged files from `cache` (see [`FileCache`]).
+pub fn discover_cached(root: &Path, cache: Option<&mut FileCache>) -> (Sources, Diagnostics) {
+    let mut cache = cache;
+    if let Some(c) = cache.as_deref_mut() {
+        c.reads.store(0, Ordering::Relaxed);
+        c.seen.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        // Watcher paths are canonical; so are the ones looked up.
+        c.dirty = c
+            .dirty
+            .iter()
+            .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+            .collect();
+    }
+    let (sources, diags) = discover_with(root, cache.as_deref());
+    if let Some(c) = cache {
+        c.dirty.clear();
+    }
+    (sources, diags)
+}
+
+fn discover_with(root: &Path, cache: Option<&FileCache>) -> (Sources, Diagnostics) {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
         diags.push(
@@ -81,6 +237,7 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
     let reader = Reader {
         root,
         canonical_root: &canonical_root,
+        cache,
     };
     let mut s = Sources {
         root: root.to_path_buf(),
@@ -124,6 +281,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostics> {
     let reader = Reader {
         root,
         canonical_root: &canonical_root,
+        cache: None,
     };
     let mut diags = Diagnostics::new();
     let path = root.join(rel);
@@ -141,6 +299,7 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostics> {
 struct Reader<'a> {
     root: &'a Path,
     canonical_root: &'a Path,
+    cache: Option<&'a FileCache>,
 }
 
 impl Reader<'_> {
@@ -175,7 +334,17 @@ impl Reader<'_> {
             .walk(dir, diags)
             .into_par_iter()
             .map(|(path, rel)| {
-                let bytes = self.read_bounded(&path, &rel, MAX_STATIC_BYTES)?;
+                let cached = self.cache.and_then(|c| match c.take(&self.canonical(&path), &rel) {
+                    Some(Payload::Binary(bytes)) => Some(bytes),
+                    _ => {
+                        c.reads.fetch_add(1, Ordering::Relaxed);
+                        None
+                    }
+                });
+                let bytes = match cached {
+                    Some(b) => b,
+                    None => self.read_bounded(&path, &rel, MAX_STATIC_BYTES)?,
+                };
                 Ok(StaticFile {
                     rel: rel.strip_prefix(&prefix).unwrap_or(&rel).to_string(),
                     bytes,
@@ -231,6 +400,14 @@ impl Reader<'_> {
     }
 
     fn read_text(&self, path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
+        if let Some(cache) = self.cache {
+            match cache.take(&self.canonical(path), &rel) {
+                Some(Payload::Text(text)) => return Ok(SourceFile { rel, text }),
+                _ => {
+                    cache.reads.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
         let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
         let inside = || fs::canonicalize(path).is_ok_and(|t| t.starts_with(self.canonical_root));
         if is_link && !inside() {
@@ -284,6 +461,15 @@ impl Reader<'_> {
                 .with_hint("split it into smaller files, or move it out of the site folder"));
         }
         Ok(bytes)
+    }
+
+    /// `path` under the canonical root, as the watcher names it (no
+    /// system call: the root was canonicalised once).
+    fn canonical(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(self.root) {
+            Ok(rel) => self.canonical_root.join(rel),
+            Err(_) => path.to_path_buf(),
+        }
     }
 
     fn rel_name(&self, path: &Path) -> String {

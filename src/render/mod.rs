@@ -51,6 +51,8 @@ pub struct Input<'a> {
     /// [`Rendering::files`]). A page it refuses fails the build with its
     /// diagnostics.
     pub sink: Option<&'a PageSink<'a>>,
+    /// `serve`'s memo of the data pages, and the key of the metrics they show.
+    pub memo: Option<(&'a crate::memo::DataPages, u64)>,
 }
 
 /// Takes a rendered page and stores it (checked and written), so that a
@@ -176,7 +178,7 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
 
 /// Renders every page of the site.
 pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
-    let jobs = page_jobs(input, rendered);
+    let mut jobs = page_jobs(input, rendered);
     let (base, shared) = base_context(input);
     let theme = input.theme;
 
@@ -200,6 +202,9 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             Ok(Page::Stored(s)) => stored.push(s),
             Err(d) => diags.extend(d),
         }
+    }
+    if let Some((memo, _)) = input.memo {
+        memo.keep(&mut jobs, &page_keys, shared);
     }
     if diags.has_errors() {
         return Err(diags);
@@ -249,7 +254,8 @@ fn render_pages(
 ) -> Vec<(u64, Result<Page, Vec<Diagnostic>>)> {
     let theme = input.theme;
     jobs.par_iter()
-        .map(|job| {
+        .enumerate()
+        .map(|(i, job)| {
             let root = if job.route == "404.html" {
                 // The 404 page is served at any depth; only an absolute base works there.
                 input
@@ -261,7 +267,10 @@ fn render_pages(
             } else {
                 crate::slug::root_prefix(&job.route)
             };
-            let key = keys::page_key(shared, job, &root);
+            let key = input
+                .memo
+                .and_then(|(m, _)| m.page_key(i, shared))
+                .unwrap_or_else(|| keys::page_key(shared, job, &root));
             if let Some(hash) = input.previous.kept(&job.route, key) {
                 let kept = KeptFile {
                     path: job.route.clone(),
@@ -796,8 +805,16 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
 
-    jobs.extend(dashboard_jobs(input, &shown, &stories));
-    jobs.extend(report_jobs(input, &shown, rendered, &stories));
+    let draw = || {
+        let mut jobs = dashboard_jobs(input, &shown, &stories);
+        jobs.extend(report_jobs(input, &shown, rendered, &stories));
+        jobs
+    };
+    let data_jobs = match input.memo {
+        Some((memo, metrics_key)) => memo.jobs(data_pages_key(input, rendered, metrics_key), jobs.len(), draw),
+        None => draw(),
+    };
+    jobs.extend(data_jobs);
 
     if !input.history.commits.is_empty() {
         jobs.push(PageJob {
@@ -823,6 +840,44 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     });
     debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
     jobs
+}
+
+/// A hash of everything the data pages' views read besides the metrics
+/// (whose key is `metrics_key`): every document's front matter and place,
+/// story summaries, report commentary, the history, the interface strings,
+/// the audience and the privacy check's inputs.
+fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_key: u64) -> u64 {
+    use crate::memo::hash_debug;
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    metrics_key.hash(&mut h);
+    input.salt.hash(&mut h);
+    let c = input.content;
+    fn docs<M: std::fmt::Debug>(h: &mut std::hash::DefaultHasher, list: &[Doc<M>]) {
+        list.len().hash(h);
+        for d in list {
+            (&d.rel, &d.id, &d.route).hash(h);
+            hash_debug(h, &d.meta);
+        }
+    }
+    if let Some(home) = &c.home {
+        docs(&mut h, std::slice::from_ref(home));
+    }
+    docs(&mut h, &c.behaviours);
+    docs(&mut h, &c.guides);
+    docs(&mut h, &c.stories);
+    docs(&mut h, &c.reports);
+    docs(&mut h, &c.pages);
+    for s in &c.stories {
+        rendered.get(&s.rel).map(|r| &r.first_paragraph).hash(&mut h);
+    }
+    for r in &c.reports {
+        hash_debug(&mut h, &rendered.get(&r.rel));
+    }
+    hash_debug(&mut h, input.history);
+    input.theme.strings.hash(&mut h);
+    hash_debug(&mut h, input.scope);
+    h.finish()
 }
 
 /// The search index over every page but the 404.

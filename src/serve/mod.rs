@@ -94,7 +94,8 @@ struct Shared {
 pub fn run(opts: Options) -> anyhow::Result<()> {
     let state = Arc::new(RwLock::new(State::default()));
     let signal = Arc::new(Signal::default());
-    rebuild(&opts.site, &state, &signal);
+    let mut memo = crate::memo::Memo::new();
+    rebuild(&opts.site, &state, &signal, &mut memo);
 
     // Two workers: the machine's cores are the builder's; a dev server
     // waits on sockets, and each connection is a task, so a stalled client
@@ -104,10 +105,15 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the server's runtime")?;
-    runtime.block_on(serve(opts, state, signal))
+    runtime.block_on(serve(opts, state, signal, memo))
 }
 
-async fn serve(opts: Options, state: Arc<RwLock<State>>, signal: Arc<Signal>) -> anyhow::Result<()> {
+async fn serve(
+    opts: Options,
+    state: Arc<RwLock<State>>,
+    signal: Arc<Signal>,
+    mut memo: crate::memo::Memo,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind((opts.bind, opts.port))
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", opts.bind, opts.port))?;
@@ -121,7 +127,10 @@ async fn serve(opts: Options, state: Arc<RwLock<State>>, signal: Arc<Signal>) ->
     // Watch before announcing the address: whoever reads it may edit at once.
     let _watcher = watch::watch(&opts.site, {
         let (site, state, signal) = (opts.site.clone(), state.clone(), signal.clone());
-        move || rebuild(&site, &state, &signal)
+        move |changed| {
+            memo.files.mark_dirty(changed);
+            rebuild(&site, &state, &signal, &mut memo)
+        }
     })?;
 
     let url = format!("http://{bound}/");
@@ -357,7 +366,7 @@ fn not_built(url: &str, errors: &[String], script: &str) -> http::Reply {
 
 /// Builds the site; a good build replaces the served one, a failed build
 /// keeps it and records the errors. Either way open pages are told.
-fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
+fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo: &mut crate::memo::Memo) {
     let started = Instant::now();
     let previous = {
         let s = state.read().unwrap_or_else(|e| e.into_inner());
@@ -370,7 +379,7 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
         previous,
         ..Default::default()
     };
-    let result = pipeline::build(&opts);
+    let result = pipeline::build_incremental(&opts, memo);
     let took = started.elapsed().as_secs_f64() * 1000.0;
     let mut s = state.write().unwrap_or_else(|e| e.into_inner());
     match result {
@@ -394,6 +403,20 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal) {
                 built.rendered,
                 built.kept.len()
             );
+            if std::env::var_os("RITME_TIMINGS").is_some() {
+                let c = memo.counts();
+                println!(
+                    "  {} files read, {} Markdown documents rendered, data {}, metrics {}, data pages {}",
+                    c.files_read,
+                    c.markdown_rendered,
+                    if c.data_loaded { "loaded" } else { "kept" },
+                    if c.metrics_computed { "computed" } else { "kept" },
+                    if c.data_pages_drawn { "drawn" } else { "kept" }
+                );
+                for (stage, t) in &built.timings {
+                    println!("  {stage:<12} {:>7.1} ms", t.as_secs_f64() * 1000.0);
+                }
+            }
         }
         Err(Error::Input(diags)) => {
             s.errors = diags.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();

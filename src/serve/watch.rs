@@ -1,28 +1,43 @@
 //! Watching the site folder for changes that need a rebuild.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-/// Calls `on_change` after each settled burst of changes under `site`,
-/// ignoring the build output, hidden files and editor leftovers.
-pub fn watch(site: &Path, mut on_change: impl FnMut() + Send + 'static) -> anyhow::Result<impl Drop> {
+/// How long a burst of changes must be quiet before the rebuild starts.
+/// An editor's save (write, or write and rename) takes a few milliseconds;
+/// with the memo a rebuild costs little more than this wait, so a save that
+/// arrives in two parts costs at most one extra cheap rebuild.
+const SETTLE_MS: u64 = 20;
+
+/// Calls `on_change` with the changed paths after each settled burst of
+/// changes under `site`, ignoring the build output, hidden files and editor
+/// leftovers.
+pub fn watch(site: &Path, mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static) -> anyhow::Result<impl Drop> {
     let root = site.canonicalize().unwrap_or_else(|_| site.to_path_buf());
     let filter_root = root.clone();
-    let mut debouncer = new_debouncer(Duration::from_millis(60), None, move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        let relevant = events.iter().any(|e| {
-            matches!(
-                e.event.kind,
-                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-            ) && e.event.paths.iter().any(|p| matters(&filter_root, p))
-        });
-        if relevant {
-            on_change();
-        }
-    })?;
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(SETTLE_MS),
+        None,
+        move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let changed: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.event.kind,
+                        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+                    )
+                })
+                .flat_map(|e| e.event.paths.iter().filter(|p| matters(&filter_root, p)).cloned())
+                .collect();
+            if !changed.is_empty() {
+                on_change(changed);
+            }
+        },
+    )?;
     debouncer.watch(&root, RecursiveMode::Recursive)?;
     Ok(debouncer)
 }

@@ -1,0 +1,348 @@
+//! The incremental core of `serve`: what the last build computed, kept
+//! with a hash of each stage's inputs, so that the next build recomputes
+//! only the stages whose inputs changed.
+//!
+//! Each table holds one generation: the values of the last build, moved
+//! out when this build finds the same key and put back when it is done
+//! ([`Memo::keep`]), so nothing large is copied. A key hashes everything
+//! the stage reads; the tests compare every memoised rebuild with a clean
+//! build byte for byte, so a forgotten input shows as a difference there.
+//!
+//! | stage | key | kept |
+//! |---|---|---|
+//! | reading | size, modification and change time, watcher events | each file's text ([`crate::source::FileCache`]) |
+//! | Markdown → HTML | body, its place, every route, the Markdown options | each document's HTML |
+//! | team data | every data file, the behaviour rules | the validated data and its warnings |
+//! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown |
+//! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::content::{Content, Doc};
+use crate::diagnostics::Diagnostics;
+use crate::markdown::{self, PageContext, Rendered};
+use crate::source::{DataSources, FileCache};
+use crate::teamdata::{BehaviourRule, TeamData};
+
+/// What each stage did in the last build: the tests assert on these that
+/// the memo really skipped work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Files read from disk.
+    pub files_read: usize,
+    /// Markdown documents turned into HTML.
+    pub markdown_rendered: usize,
+    /// Whether the team data was parsed and validated.
+    pub data_loaded: bool,
+    /// Whether the metrics were computed.
+    pub metrics_computed: bool,
+    /// Whether the data pages' views (and their charts) were drawn.
+    pub data_pages_drawn: bool,
+}
+
+/// The team data as loaded: the data and its warnings, or its errors.
+pub type Loaded = Result<(Arc<TeamData>, Diagnostics), Diagnostics>;
+
+/// Everything the metrics stage derives from the data for one audience.
+pub struct Derived {
+    /// The data restricted to what the audience may see.
+    pub data: TeamData,
+    pub metrics: crate::metrics::Metrics,
+    pub health: crate::datahealth::DataHealth,
+    pub visible: crate::visible::Visible,
+}
+
+/// The memo tables `serve` keeps between rebuilds.
+#[derive(Default)]
+pub struct Memo {
+    pub files: FileCache,
+    /// Source path → (key, HTML) of each Markdown document.
+    markdown: HashMap<String, (u64, Rendered)>,
+    /// This build's Markdown keys, until [`Memo::keep`] pairs them with the HTML.
+    markdown_keys: HashMap<String, u64>,
+    data: Option<(u64, Loaded)>,
+    derived: Option<(u64, Arc<Derived>)>,
+    /// The key of the last `derived`, for the views drawn from it.
+    pub(crate) derived_key: u64,
+    pub(crate) data_pages: DataPages,
+    counts: Counts,
+}
+
+impl Memo {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What the last build computed afresh.
+    pub fn counts(&self) -> Counts {
+        Counts {
+            files_read: self.files.reads(),
+            data_pages_drawn: self.data_pages.drawn(),
+            ..self.counts
+        }
+    }
+
+    pub(crate) fn start(&mut self) {
+        self.counts = Counts::default();
+    }
+
+    /// Takes back a build's Markdown output for the next build.
+    pub(crate) fn keep_markdown(&mut self, rendered: BTreeMap<String, Rendered>) {
+        let keys = std::mem::take(&mut self.markdown_keys);
+        self.markdown = rendered
+            .into_iter()
+            .filter_map(|(rel, r)| Some((rel.clone(), (*keys.get(&rel)?, r))))
+            .collect();
+    }
+
+    /// Every Markdown document's HTML, rendering only documents whose key changed.
+    pub(crate) fn render_markdown(
+        &mut self,
+        content: &Content,
+        options: &crate::config::MarkdownOptions,
+    ) -> BTreeMap<String, Rendered> {
+        let routes = content.routes();
+        let routes_key = {
+            let mut h = DefaultHasher::new();
+            routes.hash(&mut h);
+            options.raw_html.hash(&mut h);
+            options.remote_images.hash(&mut h);
+            h.finish()
+        };
+        let docs = markdown_docs(content);
+        let keyed: Vec<(&MdDoc, u64)> = docs
+            .par_iter()
+            .map(|d| {
+                let mut h = DefaultHasher::new();
+                routes_key.hash(&mut h);
+                (d.rel, d.body, d.body_line, d.route).hash(&mut h);
+                (d, h.finish())
+            })
+            .collect();
+        let mut out = BTreeMap::new();
+        let mut todo = Vec::new();
+        for (d, key) in keyed {
+            self.markdown_keys.insert(d.rel.to_string(), key);
+            match self.markdown.remove(d.rel) {
+                Some((was, r)) if was == key => {
+                    out.insert(d.rel.to_string(), r);
+                }
+                _ => todo.push(d),
+            }
+        }
+        self.markdown.clear();
+        self.counts.markdown_rendered = todo.len();
+        let fresh: Vec<(String, Rendered)> = todo
+            .par_iter()
+            .map(|d| {
+                let ctx = PageContext {
+                    rel: d.rel,
+                    body_line: d.body_line,
+                    route: d.route,
+                    routes: &routes,
+                    raw_html: options.raw_html,
+                    remote_images: options.remote_images,
+                };
+                (d.rel.to_string(), markdown::render(d.body, &ctx))
+            })
+            .collect();
+        out.extend(fresh);
+        out
+    }
+
+    /// The team data, loaded and validated again only when a data file or
+    /// a behaviour rule changed.
+    pub(crate) fn team_data(
+        &mut self,
+        data: &DataSources,
+        rules: &[BehaviourRule],
+        rejected: &BTreeSet<String>,
+    ) -> (u64, Loaded) {
+        let key = data_key(data, rules, rejected);
+        if let Some((was, loaded)) = &self.data
+            && *was == key
+        {
+            return (key, loaded.clone());
+        }
+        self.counts.data_loaded = true;
+        let loaded = load(data, rules, rejected);
+        self.data = Some((key, loaded.clone()));
+        (key, loaded)
+    }
+
+    /// The metrics stage's output for `key`, computed by `compute` only
+    /// when the key changed.
+    pub(crate) fn derived(&mut self, key: u64, compute: impl FnOnce() -> Derived) -> Arc<Derived> {
+        self.derived_key = key;
+        if let Some((was, d)) = &self.derived
+            && *was == key
+        {
+            return d.clone();
+        }
+        self.counts.metrics_computed = true;
+        let d = Arc::new(compute());
+        self.derived = Some((key, d.clone()));
+        d
+    }
+}
+
+/// The team data, loaded without a memo.
+pub(crate) fn load(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) -> Loaded {
+    crate::teamdata::load_with(data, rules, rejected).map(|(d, w)| (Arc::new(d), w))
+}
+
+/// A hash of everything the team data stage reads.
+pub(crate) fn data_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) -> u64 {
+    let mut h = DefaultHasher::new();
+    let files = data
+        .team
+        .iter()
+        .chain(&data.logs)
+        .chain(&data.coaching)
+        .chain(data.outcomes.iter());
+    for f in files {
+        (&f.rel, &f.text).hash(&mut h);
+    }
+    // The files of each kind are hashed in turn: a file moved from one
+    // kind to another changes the key.
+    (
+        data.team.is_some(),
+        data.logs.len(),
+        data.coaching.len(),
+        data.outcomes.is_some(),
+    )
+        .hash(&mut h);
+    for r in rules {
+        (&r.id, r.target, &r.roles, r.half_life.map(f64::to_bits)).hash(&mut h);
+    }
+    rejected.hash(&mut h);
+    h.finish()
+}
+
+/// One Markdown document to render.
+struct MdDoc<'a> {
+    rel: &'a str,
+    body: &'a str,
+    body_line: usize,
+    route: &'a str,
+}
+
+/// Every Markdown document of the site (the same as the renderer's list).
+fn markdown_docs(content: &Content) -> Vec<MdDoc<'_>> {
+    fn push<'a, M>(docs: &mut Vec<MdDoc<'a>>, list: &'a [Doc<M>]) {
+        docs.extend(list.iter().map(|d| MdDoc {
+            rel: &d.rel,
+            body: &d.body,
+            body_line: d.body_line,
+            route: &d.route,
+        }));
+    }
+    let mut docs = Vec::new();
+    if let Some(h) = &content.home {
+        docs.push(MdDoc {
+            rel: &h.rel,
+            body: &h.body,
+            body_line: h.body_line,
+            route: &h.route,
+        });
+    }
+    push(&mut docs, &content.behaviours);
+    push(&mut docs, &content.guides);
+    push(&mut docs, &content.stories);
+    push(&mut docs, &content.reports);
+    push(&mut docs, &content.pages);
+    docs
+}
+
+/// The data pages (teams, people, coaching, data health, reports) of the
+/// last build with their page keys: drawing their views (every chart of
+/// every person) is most of a data-heavy build, and a playbook edit rarely
+/// changes them.
+#[derive(Default)]
+pub struct DataPages {
+    inner: std::sync::Mutex<DataPagesInner>,
+}
+
+#[derive(Default)]
+struct DataPagesInner {
+    /// The key of every input of the views, and of what all pages share.
+    key: u64,
+    shared: u64,
+    jobs: Vec<crate::render::views::PageJob>,
+    keys: Vec<u64>,
+    /// Where this build's data pages are in its list of pages, and whether
+    /// they came from the memo.
+    range: std::ops::Range<usize>,
+    reused: bool,
+    /// Whether the last build drew the data pages' views.
+    drawn: bool,
+}
+
+impl DataPages {
+    /// The data pages for `key`: the last build's, or `draw`'s.
+    pub(crate) fn jobs(
+        &self,
+        key: u64,
+        at: usize,
+        draw: impl FnOnce() -> Vec<crate::render::views::PageJob>,
+    ) -> Vec<crate::render::views::PageJob> {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let jobs = if m.key == key && !m.jobs.is_empty() {
+            m.reused = true;
+            m.drawn = false;
+            std::mem::take(&mut m.jobs)
+        } else {
+            m.reused = false;
+            m.drawn = true;
+            m.keys.clear();
+            m.key = key;
+            draw()
+        };
+        m.range = at..at + jobs.len();
+        jobs
+    }
+
+    /// The page key of the job at `index`, when the memo knows it.
+    pub(crate) fn page_key(&self, index: usize, shared: u64) -> Option<u64> {
+        let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if !m.reused || m.shared != shared || !m.range.contains(&index) {
+            return None;
+        }
+        m.keys.get(index - m.range.start).copied()
+    }
+
+    /// Takes back this build's data pages and every page's key.
+    pub(crate) fn keep(&self, jobs: &mut Vec<crate::render::views::PageJob>, keys: &[(String, u64)], shared: u64) {
+        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let range = m.range.clone();
+        if range.end > jobs.len() || keys.len() != jobs.len() {
+            m.key = 0;
+            return;
+        }
+        m.keys = keys[range.clone()].iter().map(|(_, k)| *k).collect();
+        m.jobs = jobs.drain(range).collect();
+        m.shared = shared;
+    }
+
+    /// Whether the last build drew the data pages' views.
+    pub fn drawn(&self) -> bool {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner()).drawn
+    }
+}
+
+/// Feeds a value's `Debug` text to a hasher: the views' inputs that have
+/// no `Hash` (front matter, history) are hashed through it, field by field.
+pub(crate) fn hash_debug(h: &mut DefaultHasher, value: &impl std::fmt::Debug) {
+    struct Sink<'a>(&'a mut DefaultHasher);
+    impl std::fmt::Write for Sink<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let _ = std::fmt::write(&mut Sink(h), format_args!("{value:?}"));
+}

@@ -1,0 +1,195 @@
+//! `serve`'s memoised rebuild: after any edit it must give the bytes of a
+//! clean build, and it must really skip the stages whose inputs did not
+//! change (a memo that recomputes everything would pass the first test).
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ritme::memo::Memo;
+use ritme::pipeline::{self, Built, Options};
+use support::TestSite;
+
+/// The served site, as `serve` keeps it: each build's files, plus the
+/// pages it kept from the build before.
+struct Served {
+    site: PathBuf,
+    memo: Memo,
+    files: BTreeMap<String, Vec<u8>>,
+    keys: BTreeMap<String, u64>,
+}
+
+impl Served {
+    fn new(site: &Path) -> Self {
+        let mut s = Served {
+            site: site.to_path_buf(),
+            memo: Memo::new(),
+            files: BTreeMap::new(),
+            keys: BTreeMap::new(),
+        };
+        s.rebuild(&[]).expect("the first build succeeds");
+        s
+    }
+
+    /// Rebuilds after `changed` (site-relative files, as the watcher reports them).
+    fn rebuild(&mut self, changed: &[&str]) -> Result<(), pipeline::Error> {
+        let root = self.site.canonicalize().unwrap();
+        self.memo.files.mark_dirty(changed.iter().map(|rel| root.join(rel)));
+        let previous = ritme::cache::Previous {
+            pages: self.keys.iter().map(|(r, k)| (r.clone(), (*k, 0))).collect(),
+        };
+        let opts = Options {
+            site: self.site.clone(),
+            previous,
+            ..Default::default()
+        };
+        let built: Built = pipeline::build_incremental(&opts, &mut self.memo)?;
+        let mut files: BTreeMap<String, Vec<u8>> = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+        for k in &built.kept {
+            let bytes = self.files.remove(&k.path).expect("a kept page was served before");
+            files.insert(k.path.clone(), bytes);
+        }
+        self.files = files;
+        self.keys = built.keys.into_iter().collect();
+        Ok(())
+    }
+
+    fn assert_clean(&self, after: &str) {
+        let clean = pipeline::build(&Options {
+            site: self.site.clone(),
+            ..Default::default()
+        })
+        .expect("the clean build succeeds");
+        let clean: BTreeMap<String, Vec<u8>> = clean.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let served: Vec<&String> = self.files.keys().collect();
+        let built: Vec<&String> = clean.keys().collect();
+        assert_eq!(
+            served, built,
+            "after {after}: the served files differ from a clean build's"
+        );
+        for (path, bytes) in &clean {
+            assert!(
+                self.files[path] == *bytes,
+                "after {after}: {path} differs from a clean build's"
+            );
+        }
+    }
+}
+
+fn edit(site: &Path, rel: &str, f: impl FnOnce(String) -> String) {
+    let path = site.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, f(text)).unwrap();
+}
+
+fn first_file(dir: &Path) -> String {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names.remove(0)
+}
+
+#[test]
+fn every_memoised_rebuild_gives_the_bytes_of_a_clean_build() {
+    let t = TestSite::example();
+    let site = t.site();
+    let mut served = Served::new(&site);
+    served.assert_clean("the first build");
+
+    let story = format!("stories/{}", first_file(&site.join("stories")));
+    let behaviour = format!("behaviours/{}", first_file(&site.join("behaviours")));
+    let year = first_file(&site.join("data/logs"));
+    let log = format!("data/logs/{year}/{}", first_file(&site.join("data/logs").join(&year)));
+
+    edit(&site, &story, |t| t + "\nOne more sentence about the behaviour.\n");
+    served.rebuild(&[&story]).unwrap();
+    served.assert_clean("a story's text edited");
+
+    edit(&site, &story, |t| t.replacen("title: ", "title: Renamed ", 1));
+    served.rebuild(&[&story]).unwrap();
+    served.assert_clean("a story's title edited");
+
+    edit(&site, &behaviour, |t| t.replacen("title: ", "title: Renamed ", 1));
+    served.rebuild(&[&behaviour]).unwrap();
+    served.assert_clean("a behaviour's title edited (in every page's menu)");
+
+    // A count changed to another of the same length: only the watcher's
+    // report tells the reader to read the file again.
+    edit(&site, &log, |t| {
+        let at = t.find(": 1\n").expect("a count of 1 in the log");
+        format!("{}: 2\n{}", &t[..at], &t[at + 4..])
+    });
+    served.rebuild(&[&log]).unwrap();
+    served.assert_clean("a count in a log edited");
+
+    fs::write(
+        site.join("pages/nieuw.md"),
+        "---\ntitle: Nieuw\n---\nEen nieuwe pagina.\n",
+    )
+    .unwrap();
+    served.rebuild(&["pages/nieuw.md"]).unwrap();
+    served.assert_clean("a page added");
+
+    // A broken edit keeps the memo good for the fix that follows.
+    edit(&site, &story, |t| t.replacen("date: ", "date: not-a-", 1));
+    assert!(
+        served.rebuild(&[&story]).is_err(),
+        "a story without a date does not build"
+    );
+    edit(&site, &story, |t| t.replacen("date: not-a-", "date: ", 1));
+    served.rebuild(&[&story]).unwrap();
+    served.assert_clean("an error fixed");
+
+    fs::remove_file(site.join("pages/nieuw.md")).unwrap();
+    served.rebuild(&["pages/nieuw.md"]).unwrap();
+    served.assert_clean("a page removed");
+
+    edit(&site, "ritme.yaml", |t| t.replacen("title: ", "title: Nieuw ", 1));
+    served.rebuild(&["ritme.yaml"]).unwrap();
+    served.assert_clean("the site's title edited");
+}
+
+#[test]
+fn a_story_edit_reads_one_file_and_skips_the_data_and_the_metrics() {
+    let t = TestSite::example();
+    let site = t.site();
+    let mut served = Served::new(&site);
+    let first = served.memo.counts();
+    assert!(
+        first.data_loaded && first.metrics_computed,
+        "the first build computes everything: {first:?}"
+    );
+    assert!(first.files_read > 50 && first.markdown_rendered > 10, "{first:?}");
+
+    let story = format!("stories/{}", first_file(&site.join("stories")));
+    edit(&site, &story, |t| t + "\nOne more sentence.\n");
+    served.rebuild(&[&story]).unwrap();
+    let c = served.memo.counts();
+    assert_eq!(c.files_read, 1, "only the story is read again: {c:?}");
+    assert_eq!(
+        c.markdown_rendered, 1,
+        "only the story's Markdown is rendered again: {c:?}"
+    );
+    assert!(!c.data_loaded, "the team data is not loaded again: {c:?}");
+    assert!(!c.metrics_computed, "the metrics are not computed again: {c:?}");
+    assert!(
+        !c.data_pages_drawn,
+        "the team, person and report views are not drawn again: {c:?}"
+    );
+
+    let year = first_file(&site.join("data/logs"));
+    let log = format!("data/logs/{year}/{}", first_file(&site.join("data/logs").join(&year)));
+    edit(&site, &log, |t| t + "\n");
+    served.rebuild(&[&log]).unwrap();
+    let c = served.memo.counts();
+    assert_eq!((c.files_read, c.markdown_rendered), (1, 0), "{c:?}");
+    assert!(
+        c.data_loaded && c.metrics_computed,
+        "a log edit recomputes the data's stages: {c:?}"
+    );
+}
