@@ -227,8 +227,7 @@ fn build(
     } else {
         crate::cache::load_markdown(&out)
     };
-    let parsed = pipeline::parse_with(&opts, &markdown).map_err(|e| fail(&e))?;
-    drop(markdown);
+    let parsed = pipeline::parse_with(&opts, markdown).map_err(|e| fail(&e))?;
     let result = build_and_write(&parsed, opts.audience.as_deref(), &out, fresh, target);
     if result.is_ok() {
         crate::cache::record_markdown(&out, parsed.markdown_entries());

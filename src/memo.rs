@@ -20,11 +20,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::content::{Content, Doc};
+use crate::content::Content;
 use crate::diagnostics::Diagnostics;
-use crate::markdown::{self, PageContext, Rendered};
+use crate::markdown::Rendered;
 use crate::source::{DataSources, FileCache};
 use crate::teamdata::{BehaviourRule, TeamData};
 
@@ -99,59 +97,20 @@ impl Memo {
             .collect();
     }
 
-    /// Every Markdown document's HTML, rendering only documents whose key changed.
+    /// Every Markdown document's HTML, rendering only documents whose key
+    /// changed (the renderer's keyed stage, fed from this memo).
     pub(crate) fn render_markdown(
         &mut self,
         content: &Content,
         options: &crate::config::MarkdownOptions,
     ) -> BTreeMap<String, Rendered> {
-        let routes = content.routes();
-        let routes_key = {
-            let mut h = DefaultHasher::new();
-            routes.hash(&mut h);
-            options.raw_html.hash(&mut h);
-            options.remote_images.hash(&mut h);
-            h.finish()
+        let cache = crate::cache::Markdown {
+            docs: std::mem::take(&mut self.markdown).into_values().collect(),
         };
-        let docs = markdown_docs(content);
-        let keyed: Vec<(&MdDoc, u64)> = docs
-            .par_iter()
-            .map(|d| {
-                let mut h = DefaultHasher::new();
-                routes_key.hash(&mut h);
-                (d.rel, d.body, d.body_line, d.route).hash(&mut h);
-                (d, h.finish())
-            })
-            .collect();
-        let mut out = BTreeMap::new();
-        let mut todo = Vec::new();
-        for (d, key) in keyed {
-            self.markdown_keys.insert(d.rel.to_string(), key);
-            match self.markdown.remove(d.rel) {
-                Some((was, r)) if was == key => {
-                    out.insert(d.rel.to_string(), r);
-                }
-                _ => todo.push(d),
-            }
-        }
-        self.markdown.clear();
-        self.counts.markdown_rendered = todo.len();
-        let fresh: Vec<(String, Rendered)> = todo
-            .par_iter()
-            .map(|d| {
-                let ctx = PageContext {
-                    rel: d.rel,
-                    body_line: d.body_line,
-                    route: d.route,
-                    routes: &routes,
-                    raw_html: options.raw_html,
-                    remote_images: options.remote_images,
-                };
-                (d.rel.to_string(), markdown::render(d.body, &ctx))
-            })
-            .collect();
-        out.extend(fresh);
-        out
+        let (rendered, keys, ran) = crate::render::render_markdown_cached(content, options, cache);
+        self.markdown_keys = keys.into_iter().collect();
+        self.counts.markdown_rendered = ran;
+        rendered
     }
 
     /// The team data, loaded and validated again only when a data file or
@@ -221,41 +180,6 @@ pub(crate) fn data_key(data: &DataSources, rules: &[BehaviourRule], rejected: &B
     }
     rejected.hash(&mut h);
     h.finish()
-}
-
-/// One Markdown document to render.
-struct MdDoc<'a> {
-    rel: &'a str,
-    body: &'a str,
-    body_line: usize,
-    route: &'a str,
-}
-
-/// Every Markdown document of the site (the same as the renderer's list).
-fn markdown_docs(content: &Content) -> Vec<MdDoc<'_>> {
-    fn push<'a, M>(docs: &mut Vec<MdDoc<'a>>, list: &'a [Doc<M>]) {
-        docs.extend(list.iter().map(|d| MdDoc {
-            rel: &d.rel,
-            body: &d.body,
-            body_line: d.body_line,
-            route: &d.route,
-        }));
-    }
-    let mut docs = Vec::new();
-    if let Some(h) = &content.home {
-        docs.push(MdDoc {
-            rel: &h.rel,
-            body: &h.body,
-            body_line: h.body_line,
-            route: &h.route,
-        });
-    }
-    push(&mut docs, &content.behaviours);
-    push(&mut docs, &content.guides);
-    push(&mut docs, &content.stories);
-    push(&mut docs, &content.reports);
-    push(&mut docs, &content.pages);
-    docs
 }
 
 /// The data pages (teams, people, coaching, data health, reports) of the

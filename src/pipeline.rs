@@ -86,7 +86,7 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 /// The result is the same as [`build`]'s.
 pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result<Built, Error> {
     memo.start();
-    let parsed = parse_inner(opts, &Default::default(), Some(memo))?;
+    let parsed = parse_inner(opts, Default::default(), Some(memo))?;
     let built = build_inner(&parsed, opts.audience.as_deref(), &opts.previous, None, Some(memo));
     memo.keep_markdown(parsed.rendered_md);
     memo.files.keep(parsed.sources);
@@ -140,12 +140,12 @@ impl Parsed {
 /// Reads and validates the site: everything that does not depend on whom
 /// the build is for.
 pub fn parse(opts: &Options) -> Result<Parsed, Error> {
-    parse_inner(opts, &Default::default(), None)
+    parse_inner(opts, Default::default(), None)
 }
 
 /// [`parse`], taking Markdown documents unchanged since the last build
 /// from `markdown` instead of rendering them again.
-pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<Parsed, Error> {
+pub fn parse_with(opts: &Options, markdown: crate::cache::Markdown) -> Result<Parsed, Error> {
     parse_inner(opts, markdown, None)
 }
 
@@ -153,7 +153,7 @@ pub fn parse_with(opts: &Options, markdown: &crate::cache::Markdown) -> Result<P
 /// rendered (it replaces the on-disk Markdown cache there).
 fn parse_inner(
     opts: &Options,
-    markdown: &crate::cache::Markdown,
+    markdown: crate::cache::Markdown,
     mut memo: Option<&mut crate::memo::Memo>,
 ) -> Result<Parsed, Error> {
     let mut timer = Timer::new();

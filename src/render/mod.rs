@@ -73,16 +73,17 @@ pub struct Rendering {
 
 /// Renders every Markdown document of the site, keyed by source path.
 pub fn render_markdown(content: &Content, options: &crate::config::MarkdownOptions) -> BTreeMap<String, Rendered> {
-    render_markdown_cached(content, options, &Default::default()).0
+    render_markdown_cached(content, options, Default::default()).0
 }
 
 /// [`render_markdown`], taking each document from `cache` when its key is
-/// there; also returns every document's key (for the next build's cache)
-/// and how many documents went through Markdown.
+/// there (the CLI's cache beside the output, or `serve`'s memo); also
+/// returns every document's key (for the next build's cache) and how many
+/// documents went through Markdown.
 pub fn render_markdown_cached(
     content: &Content,
     options: &crate::config::MarkdownOptions,
-    cache: &crate::cache::Markdown,
+    mut cache: crate::cache::Markdown,
 ) -> (BTreeMap<String, Rendered>, BTreeMap<String, u64>, usize) {
     use std::hash::{Hash, Hasher};
     let routes = content.routes();
@@ -108,17 +109,29 @@ pub fn render_markdown_cached(
     push(&mut docs, &content.stories);
     push(&mut docs, &content.reports);
     push(&mut docs, &content.pages);
-    let done: Vec<(String, Rendered, u64, bool)> = docs
+    let keys: Vec<u64> = docs
         .par_iter()
         .map(|(rel, body, body_line, route)| {
-            let key = {
-                let mut h = std::hash::DefaultHasher::new();
-                (routes_key, rel, body, body_line, route).hash(&mut h);
-                h.finish()
-            };
-            if let Some(r) = cache.docs.get(&key) {
-                return (rel.to_string(), r.clone(), key, false);
+            let mut h = std::hash::DefaultHasher::new();
+            (routes_key, rel, body, body_line, route).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    // Cached documents are moved out of the cache, not copied.
+    let mut rendered = BTreeMap::new();
+    let mut todo = Vec::new();
+    for (doc, key) in docs.iter().zip(&keys) {
+        match cache.docs.remove(key) {
+            Some(r) => {
+                rendered.insert(doc.0.to_string(), r);
             }
+            None => todo.push(doc),
+        }
+    }
+    let ran = todo.len();
+    let fresh: Vec<(String, Rendered)> = todo
+        .par_iter()
+        .map(|(rel, body, body_line, route)| {
             let ctx = PageContext {
                 rel,
                 body_line: *body_line,
@@ -127,16 +140,11 @@ pub fn render_markdown_cached(
                 raw_html: options.raw_html,
                 remote_images: options.remote_images,
             };
-            (rel.to_string(), markdown::render(body, &ctx), key, true)
+            (rel.to_string(), markdown::render(body, &ctx))
         })
         .collect();
-    let ran = done.iter().filter(|d| d.3).count();
-    let mut rendered = BTreeMap::new();
-    let mut keys = BTreeMap::new();
-    for (rel, r, key, _) in done {
-        keys.insert(rel.clone(), key);
-        rendered.insert(rel, r);
-    }
+    rendered.extend(fresh);
+    let keys = docs.iter().zip(keys).map(|(d, k)| (d.0.to_string(), k)).collect();
     (rendered, keys, ran)
 }
 
