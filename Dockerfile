@@ -1,13 +1,13 @@
 # ritme in a small image, for CI that runs containers. Build it from a
 # checkout of ritme (a release tag):
 #
-#   docker build -t ritme:0.1.0 .
+#   docker build -t ritme:0.2.0 .
 #
 # and run it on a site folder mounted at /site (the output lands in the
 # site's public/ and public-NAME/ folders, owned by you):
 #
-#   docker run --rm -u "$(id -u):$(id -g)" -v "$PWD:/site" ritme:0.1.0
-#   docker run --rm -u "$(id -u):$(id -g)" -v "$PWD:/site" ritme:0.1.0 check --strict /site
+#   docker run --rm -u "$(id -u):$(id -g)" -v "$PWD:/site" ritme:0.2.0
+#   docker run --rm -u "$(id -u):$(id -g)" -v "$PWD:/site" ritme:0.2.0 check --strict /site
 #
 # Only the binary and git (for the pages' change dates) are in the image.
 
