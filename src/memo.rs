@@ -47,8 +47,9 @@ pub type Loaded = Result<(Arc<TeamData>, Diagnostics), Diagnostics>;
 
 /// Everything the metrics stage derives from the data for one audience.
 pub struct Derived {
-    /// The data restricted to what the audience may see.
-    pub data: TeamData,
+    /// The data restricted to what the audience may see (the parsed data
+    /// itself, shared, when the audience sees every team).
+    pub data: Arc<TeamData>,
     pub metrics: crate::metrics::Metrics,
     pub health: crate::datahealth::DataHealth,
     pub visible: crate::visible::Visible,

@@ -339,7 +339,10 @@ fn build_inner(
         .map(|b| (b.id.clone(), b.meta.target))
         .collect();
     let derive = || {
-        let data = privacy::restrict(TeamData::clone(&parsed.data), &scope);
+        let data = match scope.teams {
+            None => std::sync::Arc::clone(&parsed.data),
+            Some(_) => std::sync::Arc::new(privacy::restrict(TeamData::clone(&parsed.data), &scope)),
+        };
         let metrics = metrics::compute(&data, rules, config);
         let health = datahealth::assess(&data, &metrics);
         let visible =
