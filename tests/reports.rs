@@ -496,3 +496,35 @@ fn the_first_page_sentences_add_to_the_figure_above_them() {
         assert_eq!(said.len(), 4, "standing, leader and laggard, focus: {said:?}");
     }
 }
+
+#[test]
+fn the_point_a_change_compares_with_names_its_month_as_the_language_writes_it() {
+    for (site, words) in [
+        (TestSite::example(), "sinds eind oktober 2026"),
+        (english_site(), "since the end of October 2026"),
+    ] {
+        site.build(&[]).success();
+        let home = site.output("index.html");
+        let report = latest_report(&site);
+        for (page, html) in [("home", &home), ("report", &report)] {
+            assert!(html.contains(words), "{page} should say {words:?}");
+        }
+    }
+}
+
+#[test]
+fn levels_hidden_beside_a_shown_headline_say_they_protect_a_small_level() {
+    // The example's headline stands on 16 reps; its level counts are hidden
+    // because one level holds fewer than 5. "Fewer than 5 people have a
+    // value here" would contradict the figure right above it.
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let home = site.output("index.html");
+    let levels = &home[home.find("score-levels").expect("the levels block")..];
+    let levels = &levels[..levels.find("</div>\n").unwrap_or(levels.len())];
+    assert!(
+        !levels.contains("minder dan 5 mensen hebben hier een waarde"),
+        "{levels}"
+    );
+    assert!(levels.contains("Verborgen om een kleinere groep"), "{levels}");
+}

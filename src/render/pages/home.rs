@@ -82,6 +82,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
         charts_html.push(charts::render_html(&chart));
         charts_html.push(level_stack(sh, "home-levels", 6, None));
     }
+    let levels = level_counts(sh);
     Some((
         ScoreboardView {
             as_of: as_of.to_string(),
@@ -94,9 +95,15 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
             overall,
             goal,
             winning,
-            level_total: level_counts(sh).iter().map(|(_, n)| n).sum(),
-            levels_note: level_counts(sh).is_empty().then(|| sh.say(crate::visible::Why::TooFew)),
-            levels: level_counts(sh),
+            level_total: levels.iter().map(|(_, n)| n).sum(),
+            // Beside a shown headline the counts hide to protect a small level.
+            levels_note: levels.is_empty().then(|| {
+                sh.say(match sh.v.all_hidden() {
+                    true => crate::visible::Why::TooFew,
+                    false => crate::visible::Why::Protects,
+                })
+            }),
+            levels,
             teams,
             sentence,
             managers: headline::managers_sentence(sh, &sh.v.managers),

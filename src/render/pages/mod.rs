@@ -171,7 +171,7 @@ pub fn since_words(sh: &Shown, before: Option<headline::Point>) -> Option<String
         &[
             (
                 "month",
-                &crate::locale::month(sh.input.config.language, &p.week.month().to_string()).to_lowercase(),
+                &crate::locale::month(sh.input.config.language, &p.week.month().to_string()),
             ),
             ("week", &p.week.to_string()),
         ],
