@@ -43,6 +43,268 @@ pub fn parse_documents<T: DeserializeOwned>(text: &str, file: &str) -> Result<Ve
     Ok(out)
 }
 
+/// A scalar as written: its text, and whether it was written plain
+/// (unquoted), which decides how serde_yaml would read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar {
+    pub text: String,
+    pub plain: bool,
+}
+
+impl Scalar {
+    /// Whether serde_yaml reads this scalar as null (an `Option` is `None`).
+    pub fn is_null(&self) -> bool {
+        self.plain && matches!(self.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+    }
+
+    /// A plain whole number without sign, leading zero or more than 18
+    /// digits: exactly the integer serde_yaml reads for it. `None` for any
+    /// other scalar (the caller then lets serde_yaml read the text).
+    pub fn count(&self) -> Option<u64> {
+        let t = self.text.as_bytes();
+        let ok = self.plain
+            && !t.is_empty()
+            && t.len() <= 18
+            && t.iter().all(u8::is_ascii_digit)
+            && (t[0] != b'0' || t.len() == 1);
+        ok.then(|| self.text.parse().ok()).flatten()
+    }
+}
+
+/// A node of a document as [`read_documents`] read it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Scalar(Scalar),
+    /// Entries in the order written; keys are scalars, each once.
+    Map(Vec<(Scalar, Node)>),
+    Seq(Vec<Node>),
+}
+
+/// One open collection while [`read_documents`] builds nodes.
+enum Building {
+    Seq(Vec<Node>),
+    Map(Vec<(Scalar, Node)>, Option<Scalar>),
+}
+
+/// Reads every document of `text` into [`Node`]s in one pass over the
+/// parser's events, for the files that are large and plain (the weekly
+/// logs), where parsing twice (the shape check, then serde_yaml) was most
+/// of a build's data stage.
+///
+/// It vouches only for text it reads exactly as serde_yaml would: block or
+/// flow collections of one-line scalars, without tabs, directives,
+/// anchors, aliases, tags or complex keys, nested at most [`MAX_DEPTH`]
+/// deep, no key written twice in a map. For anything else — including
+/// every syntax error — it returns `None`, and the caller reads the text
+/// with [`parse_documents`], which reports each problem as before. Empty
+/// documents are left out, as [`parse_documents`] does.
+pub fn read_documents(text: &str) -> Option<Vec<Node>> {
+    if text.contains('\t') || text.starts_with('%') || text.contains("\n%") {
+        return None;
+    }
+    plain_block(text).or_else(|| parsed_events(text))
+}
+
+/// A key or value [`plain_block`] takes: ASCII letters, digits, `_` and
+/// `-`, not starting with `-`. Such a word means itself in YAML.
+fn is_word(w: &str) -> bool {
+    !w.is_empty() && !w.starts_with('-') && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The fastest reader, for text written the way ritme and a spreadsheet
+/// export write logs: `key: word` and `key:` lines indented by spaces,
+/// `{}`, comments, blank lines and `---` between documents, nothing else.
+/// A line of any other shape gives `None` (the event reader then reads the
+/// text). Every node it builds is one the event reader builds for the same
+/// text (a test compares them).
+fn plain_block(text: &str) -> Option<Vec<Node>> {
+    struct Open {
+        indent: usize,
+        key: Option<Scalar>,
+        entries: Vec<(Scalar, Node)>,
+    }
+    fn word(w: &str) -> Scalar {
+        Scalar {
+            text: w.to_string(),
+            plain: true,
+        }
+    }
+    fn null() -> Node {
+        Node::Scalar(word(""))
+    }
+    /// Closes the open maps indented deeper than `indent` into their parents.
+    fn close(stack: &mut Vec<Open>, indent: usize) -> Option<()> {
+        while stack.len() > 1 && stack.last()?.indent > indent {
+            let open = stack.pop()?;
+            if !unique_keys(&open.entries) {
+                return None;
+            }
+            stack.last_mut()?.entries.push((open.key?, Node::Map(open.entries)));
+        }
+        Some(())
+    }
+    fn finish(stack: &mut Vec<Open>, pending: &mut Option<Scalar>, docs: &mut Vec<Node>) -> Option<()> {
+        if let Some(key) = pending.take() {
+            stack.last_mut()?.entries.push((key, null()));
+        }
+        close(stack, 0)?;
+        if let Some(root) = stack.pop() {
+            if !unique_keys(&root.entries) {
+                return None;
+            }
+            docs.push(Node::Map(root.entries));
+        }
+        Some(())
+    }
+    let mut docs = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    // A key written without a value: a map follows, indented, or it is null.
+    let mut pending: Option<Scalar> = None;
+    for line in text.split('\n') {
+        let content = line.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if line == "---" {
+            finish(&mut stack, &mut pending, &mut docs)?;
+            continue;
+        }
+        let indent = line.len() - content.len();
+        let (key, rest) = content.split_once(':')?;
+        if !is_word(key) || !(rest.is_empty() || rest.starts_with(' ')) {
+            return None;
+        }
+        let rest = rest.trim_start_matches(' ');
+        let value = if rest.starts_with('#') {
+            ""
+        } else {
+            // One word, then at most a comment.
+            let (value, after) = rest.split_once(' ').unwrap_or((rest, ""));
+            let after = after.trim_start_matches(' ');
+            if !(after.is_empty() || after.starts_with('#')) {
+                return None;
+            }
+            value
+        };
+        if let Some(k) = pending.take() {
+            match stack.last() {
+                Some(top) if indent > top.indent => {
+                    if stack.len() == 8 {
+                        return None;
+                    }
+                    stack.push(Open {
+                        indent,
+                        key: Some(k),
+                        entries: Vec::new(),
+                    });
+                }
+                Some(_) => stack.last_mut()?.entries.push((k, null())),
+                None => return None,
+            }
+        }
+        close(&mut stack, indent)?;
+        match stack.last() {
+            None if indent == 0 => stack.push(Open {
+                indent,
+                key: None,
+                entries: Vec::new(),
+            }),
+            Some(top) if top.indent == indent => {}
+            _ => return None,
+        }
+        let top = stack.last_mut()?;
+        match value {
+            "" => pending = Some(word(key)),
+            "{}" => top.entries.push((word(key), Node::Map(Vec::new()))),
+            v if is_word(v) => top.entries.push((word(key), Node::Scalar(word(v)))),
+            _ => return None,
+        }
+    }
+    finish(&mut stack, &mut pending, &mut docs)?;
+    Some(docs)
+}
+
+/// The event reader behind [`read_documents`]: any layout, one pass over
+/// the parser's events.
+fn parsed_events(text: &str) -> Option<Vec<Node>> {
+    let mut docs = Vec::new();
+    let mut stack: Vec<Building> = Vec::new();
+    let mut root: Option<Node> = None;
+    for next in Parser::new_from_str(text) {
+        let (event, span) = next.ok()?;
+        let node = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => continue,
+            Event::DocumentStart(_) => {
+                root = None;
+                continue;
+            }
+            Event::DocumentEnd => {
+                match root.take() {
+                    Some(Node::Scalar(s)) if s.is_null() => {}
+                    Some(n) => docs.push(n),
+                    None => return None,
+                }
+                continue;
+            }
+            Event::Alias(_) => return None,
+            Event::Scalar(value, style, anchor, tag) => {
+                if anchor != 0 || tag.is_some() || span.start.line() != span.end.line() {
+                    return None;
+                }
+                let s = Scalar {
+                    text: value.into_owned(),
+                    plain: style == saphyr_parser::ScalarStyle::Plain,
+                };
+                if let Some(Building::Map(_, key @ None)) = stack.last_mut() {
+                    *key = Some(s);
+                    continue;
+                }
+                Node::Scalar(s)
+            }
+            Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
+                let is_key = matches!(stack.last(), Some(Building::Map(_, None)));
+                if anchor != 0 || tag.is_some() || is_key || stack.len() == MAX_DEPTH {
+                    return None;
+                }
+                stack.push(match event {
+                    Event::SequenceStart(..) => Building::Seq(Vec::new()),
+                    _ => Building::Map(Vec::new(), None),
+                });
+                continue;
+            }
+            Event::SequenceEnd => match stack.pop()? {
+                Building::Seq(items) => Node::Seq(items),
+                Building::Map(..) => return None,
+            },
+            Event::MappingEnd => match stack.pop()? {
+                Building::Map(entries, None) if unique_keys(&entries) => Node::Map(entries),
+                _ => return None,
+            },
+        };
+        match stack.last_mut() {
+            None if root.is_none() => root = Some(node),
+            None => return None,
+            Some(Building::Seq(items)) => items.push(node),
+            Some(Building::Map(entries, key)) => entries.push((key.take()?, node)),
+        }
+    }
+    stack.is_empty().then_some(docs)
+}
+
+/// Whether no key of a map is written twice (a duplicate is reported by
+/// [`parse_documents`]' shape check, in its words).
+fn unique_keys(entries: &[(Scalar, Node)]) -> bool {
+    if entries.len() <= 16 {
+        return entries
+            .iter()
+            .enumerate()
+            .all(|(i, (k, _))| entries[..i].iter().all(|(other, _)| other.text != k.text));
+    }
+    let mut keys: Vec<&str> = entries.iter().map(|(k, _)| k.text.as_str()).collect();
+    keys.sort_unstable();
+    keys.windows(2).all(|w| w[0] != w[1])
+}
+
 /// One open collection while reading the events of a document.
 enum Open<'a> {
     Seq,
@@ -585,6 +847,66 @@ mod tests {
         let err = parse::<Log>("week: x\n<<: {a: 1}\n", "l.yaml", 1).unwrap_err();
         assert_eq!(err.hint.as_deref(), Some("allowed fields: week, entries"), "{err}");
         assert_eq!(err.message, "unknown field `<<`");
+    }
+
+    /// Null scalars written `key:` are read as "" or "~" by the two readers.
+    fn normal(n: Node) -> Node {
+        match n {
+            Node::Scalar(s) if s.is_null() => Node::Scalar(Scalar {
+                text: String::new(),
+                plain: true,
+            }),
+            Node::Map(es) => Node::Map(es.into_iter().map(|(k, v)| (k, normal(v))).collect()),
+            Node::Seq(xs) => Node::Seq(xs.into_iter().map(normal).collect()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn the_line_reader_takes_a_plain_log() {
+        let text = "# log\nweek: 2026-W10\nentries:\n  ann:\n    calls: 3 # busy\n\n    demos: skip\n  bob: skip\n  cem:\n  dirk: {}\n---\n";
+        let docs = plain_block(text).expect("plain");
+        assert_eq!(
+            docs.into_iter().map(normal).collect::<Vec<_>>(),
+            parsed_events(text).unwrap().into_iter().map(normal).collect::<Vec<_>>()
+        );
+        for odd in [
+            "a:\n  - 1\n",
+            "a: b c\n",
+            "a: 'b'\n",
+            "a:b\n",
+            "a: 1\n  b: 2\n",
+            "a:\n    b: 1\n  c: 2\n",
+            "a: 1\na: 2\n",
+        ] {
+            assert!(plain_block(odd).is_none(), "{odd}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the line reader takes, the event reader reads the same.
+        #[test]
+        fn the_line_reader_agrees_with_the_event_reader(
+            lines in proptest::collection::vec(
+                (0usize..4, proptest::sample::select(&["a", "b", "week", "p-1", "2026", "x_y", "-a", "'a'", "a b", "---", "#c", "", "..."][..]),
+                 proptest::sample::select(&["", " 1", " skip", " {}", " 007", " 2026-W10", " a # c", " #c", " a b", " -", " ~", " [1]", ":", " 'q'"][..])),
+                0..12)
+        ) {
+            let text: String = lines
+                .iter()
+                .map(|(indent, key, value)| match *key {
+                    "---" | "#c" | "" | "..." => format!("{key}\n"),
+                    _ => format!("{}{key}:{value}\n", "  ".repeat(*indent)),
+                })
+                .collect();
+            if let Some(a) = plain_block(&text) {
+                let b = parsed_events(&text);
+                proptest::prop_assert!(b.is_some(), "{}", text);
+                let a: Vec<Node> = a.into_iter().map(normal).collect();
+                let b: Vec<Node> = b.unwrap_or_default().into_iter().map(normal).collect();
+                proptest::prop_assert_eq!(a, b, "{}", text);
+            }
+        }
     }
 
     #[test]

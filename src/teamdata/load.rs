@@ -61,7 +61,7 @@ struct RawPerson {
     aliases: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 struct RawLogDoc {
     week: String,
@@ -72,11 +72,13 @@ struct RawLogDoc {
 /// A person's entry: `skip` (or another word, reported later) or counts.
 /// Hand-written visitors instead of `#[serde(untagged)]`: untagged enums
 /// buffer every value first, which made loading a large team's logs slow.
+#[derive(Debug, PartialEq)]
 enum RawEntry {
     Word(String),
     Values(BTreeMap<String, RawValue>),
 }
 
+#[derive(Debug, PartialEq)]
 enum RawValue {
     Int(i64),
     Float(f64),
@@ -204,6 +206,57 @@ fn leading_number(text: &str) -> Option<&str> {
     (end > 0 && end < t.len()).then(|| &t[..end])
 }
 
+/// A log document from the nodes [`yaml::read_documents`] read: `None`
+/// unless every part of it is read here exactly as serde_yaml reads it
+/// into [`RawLogDoc`] (the caller then lets serde_yaml read the file, which
+/// reports what is wrong). Only the plain shapes of a log are taken: a
+/// week, entries of `skip`, nothing, or counts and `skip` per behaviour.
+fn log_doc(node: yaml::Node) -> Option<RawLogDoc> {
+    use yaml::Node;
+    let Node::Map(fields) = node else { return None };
+    let (mut week, mut entries) = (None, BTreeMap::new());
+    for (key, value) in fields {
+        match (key.text.as_str(), value) {
+            ("week", Node::Scalar(w)) if !w.is_null() => week = Some(w.text),
+            ("entries", Node::Map(people)) => {
+                for (pid, entry) in people {
+                    let entry = match entry {
+                        Node::Scalar(s) if s.is_null() => None,
+                        Node::Scalar(s) if s.plain && s.text == "skip" => Some(RawEntry::Word(s.text)),
+                        Node::Map(values) => {
+                            let mut out = BTreeMap::new();
+                            for (bid, v) in values {
+                                let Node::Scalar(v) = v else { return None };
+                                let v = match v.count() {
+                                    Some(n) => RawValue::Int(i64::try_from(n).ok()?),
+                                    None if v.plain && v.text == "skip" => RawValue::Word(v.text),
+                                    None => return None,
+                                };
+                                out.insert(bid.text, v);
+                            }
+                            Some(RawEntry::Values(out))
+                        }
+                        _ => return None,
+                    };
+                    entries.insert(pid.text, entry);
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(RawLogDoc { week: week?, entries })
+}
+
+/// Every log document of a file: read in one pass when the file is plain
+/// (nearly always), else by serde_yaml with its located messages.
+fn log_docs(f: &SourceFile) -> Result<Vec<RawLogDoc>, Diagnostic> {
+    let fast = yaml::read_documents(&f.text).and_then(|docs| docs.into_iter().map(log_doc).collect());
+    match fast {
+        Some(docs) => Ok(docs),
+        None => yaml::parse_documents::<RawLogDoc>(&f.text, &f.rel),
+    }
+}
+
 /// A parsed log document with the file it came from.
 struct LogDoc<'a> {
     file: &'a SourceFile,
@@ -311,11 +364,7 @@ pub fn load_with(
         .collect();
 
     // Logs: parsed in parallel, checked in file order.
-    let parsed: Vec<Result<Vec<RawLogDoc>, Diagnostic>> = data
-        .logs
-        .par_iter()
-        .map(|f| yaml::parse_documents::<RawLogDoc>(&f.text, &f.rel))
-        .collect();
+    let parsed: Vec<Result<Vec<RawLogDoc>, Diagnostic>> = data.logs.par_iter().map(log_docs).collect();
     let mut docs = Vec::new();
     for (f, r) in data.logs.iter().zip(parsed) {
         match r {
@@ -915,4 +964,115 @@ pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
     }
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some((byte(0)?, byte(2)?, byte(4)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            rel: "data/logs/x.yaml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn a_plain_log_is_read_in_one_pass_as_serde_yaml_reads_it() {
+        let text = "week: 2026-W10\nentries:\n  ann:\n    calls: 3\n    demos: skip\n  bob: skip\n  cem:\n  dirk: {calls: 0}\n---\n# nothing\n---\nweek: \"2026-W11\"\nentries: {}\n";
+        let fast: Vec<RawLogDoc> = yaml::read_documents(text)
+            .expect("plain")
+            .into_iter()
+            .map(|d| log_doc(d).expect("a log"))
+            .collect();
+        assert_eq!(fast, yaml::parse_documents::<RawLogDoc>(text, "x").unwrap());
+        assert_eq!(fast.len(), 2);
+    }
+
+    /// Pieces of a log entry's value, plain and odd.
+    const VALUES: [&str; 18] = [
+        "0",
+        "3",
+        "12",
+        "007",
+        "+4",
+        "-1",
+        "2.5",
+        "1e3",
+        "0x1f",
+        "skip",
+        "'skip'",
+        "\"5\"",
+        "~",
+        "true",
+        "[1]",
+        "{a: 1}",
+        "99999999999999999999",
+        "skip # why",
+    ];
+
+    fn entry() -> impl Strategy<Value = String> {
+        let value = prop::sample::select(&VALUES[..]);
+        let behaviours = prop::collection::vec(
+            (prop::sample::select(&["calls", "demos", "Calls", "'calls'"][..]), value),
+            0..4,
+        );
+        prop_oneof![
+            Just(" skip".to_string()),
+            Just("".to_string()),
+            Just(" ~".to_string()),
+            Just(" 3".to_string()),
+            Just(" skipped".to_string()),
+            behaviours
+                .clone()
+                .prop_map(|bs| bs.iter().map(|(b, v)| format!("\n    {b}: {v}")).collect()),
+            behaviours.prop_map(|bs| {
+                let inner: Vec<String> = bs.iter().map(|(b, v)| format!("{b}: {v}")).collect();
+                format!(" {{{}}}", inner.join(", "))
+            }),
+        ]
+    }
+
+    fn doc() -> impl Strategy<Value = String> {
+        let week = prop::sample::select(&["2026-W10", "'2026-W11'", "2026", "~", "[1]", "2026-W10 # c"][..]);
+        let people = prop::collection::vec(
+            (prop::sample::select(&["ann", "bob", "'ann'", "1", "~"][..]), entry()),
+            0..4,
+        );
+        let extra = prop::sample::select(&["", "note: x\n", "entries: ~\n", "week: 2026-W12\n", "&a x: 1\n"][..]);
+        (week, people, extra, any::<bool>()).prop_map(|(w, ps, extra, week_first)| {
+            let entries: String = ps.iter().map(|(p, e)| format!("  {p}:{e}\n")).collect();
+            let entries = if ps.is_empty() {
+                "entries: {}\n".to_string()
+            } else {
+                format!("entries:\n{entries}")
+            };
+            let week = format!("week: {w}\n");
+            if week_first {
+                format!("{week}{entries}{extra}")
+            } else {
+                format!("{extra}{entries}{week}")
+            }
+        })
+    }
+
+    proptest! {
+        /// Whatever the one-pass reader takes, it takes as serde_yaml does;
+        /// what it leaves, serde_yaml reads (and reports) as before.
+        #[test]
+        fn the_one_pass_reader_agrees_with_serde_yaml(docs in prop::collection::vec(doc(), 1..3)) {
+            let text = docs.join("---\n");
+            let slow = yaml::parse_documents::<RawLogDoc>(&text, "data/logs/x.yaml");
+            let fast = yaml::read_documents(&text).and_then(|d| d.into_iter().map(log_doc).collect::<Option<Vec<_>>>());
+            if let Some(fast) = &fast {
+                prop_assert_eq!(Some(fast), slow.as_ref().ok(), "{}", text);
+            }
+            match (log_docs(&file(&text)), slow) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "{:?} / {:?}\n{}", a.is_ok(), b.is_ok(), text),
+            }
+        }
+    }
 }
