@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | reading | size, modification and change time, watcher events | each file's text ([`crate::source::FileCache`]) |
 //! | Markdown → HTML | body, its place, every route, the Markdown options | each document's HTML |
+//! | log files | each log file's text | its parsed documents |
 //! | team data | every data file, the behaviour rules | the validated data and its warnings |
 //! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown |
 //! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
@@ -34,8 +35,10 @@ pub struct Counts {
     pub files_read: usize,
     /// Markdown documents turned into HTML.
     pub markdown_rendered: usize,
-    /// Whether the team data was parsed and validated.
+    /// Whether the team data was validated (and its changed files parsed).
     pub data_loaded: bool,
+    /// Log files parsed: the others were kept from the build before.
+    pub logs_parsed: usize,
     /// Whether the metrics were computed.
     pub metrics_computed: bool,
     /// Whether the data pages' views (and their charts) were drawn.
@@ -64,6 +67,8 @@ pub struct Memo {
     /// This build's Markdown keys, until [`Memo::keep`] pairs them with the HTML.
     markdown_keys: HashMap<String, u64>,
     data: Option<(u64, Loaded)>,
+    /// Each log file's parsed documents, by its text.
+    logs: crate::teamdata::LogMemo,
     derived: Option<(u64, Arc<Derived>)>,
     /// The key of the last `derived`, for the views drawn from it.
     pub(crate) derived_key: u64,
@@ -129,7 +134,8 @@ impl Memo {
             return (key, loaded.clone());
         }
         self.counts.data_loaded = true;
-        let loaded = load(data, rules, rejected);
+        let loaded = crate::teamdata::load_cached(data, rules, rejected, &mut self.logs).map(|(d, w)| (Arc::new(d), w));
+        self.counts.logs_parsed = self.logs.parsed();
         self.data = Some((key, loaded.clone()));
         (key, loaded)
     }

@@ -193,3 +193,64 @@ fn a_story_edit_reads_one_file_and_skips_the_data_and_the_metrics() {
         "a log edit recomputes the data's stages: {c:?}"
     );
 }
+
+#[test]
+fn a_count_edited_in_one_log_parses_only_that_file_and_gives_a_clean_builds_bytes() {
+    let t = TestSite::example();
+    let site = t.site();
+    let mut served = Served::new(&site);
+    let logs = site.join("data/logs/2026");
+    let files = fs::read_dir(&logs).unwrap().count();
+    assert!(files > 10, "the example has a year of logs");
+    assert_eq!(
+        served.memo.counts().logs_parsed,
+        files,
+        "the first build parses every log"
+    );
+
+    // The latest week: its figures show on the people's and teams' pages.
+    let mut names: Vec<String> = fs::read_dir(&logs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let log = format!("data/logs/2026/{}", names.last().unwrap());
+    let before = fs::read_to_string(site.join(&log)).unwrap();
+    // Every count of the week to 0: the week's figures change everywhere.
+    let zeroed = |t: String| -> String {
+        t.lines()
+            .map(|l| match l.split_once(": ") {
+                Some((k, v)) if k.starts_with("    ") && v.parse::<u32>().is_ok() => format!("{k}: 0\n"),
+                _ => format!("{l}\n"),
+            })
+            .collect()
+    };
+    edit(&site, &log, zeroed);
+    assert_ne!(
+        before,
+        fs::read_to_string(site.join(&log)).unwrap(),
+        "the edit changed counts"
+    );
+    let metrics_before = served.files.get("metrics.json").cloned();
+    served.rebuild(&[&log]).unwrap();
+    let c = served.memo.counts();
+    assert_eq!(c.logs_parsed, 1, "only the edited log is parsed again: {c:?}");
+    assert!(c.data_loaded && c.metrics_computed, "{c:?}");
+    assert!(
+        metrics_before.is_some() && metrics_before.as_ref() != served.files.get("metrics.json"),
+        "the edited counts show in metrics.json"
+    );
+    served.assert_clean("counts edited in the latest log");
+
+    // An edit that breaks the file is reported, and its fix builds again.
+    edit(&site, &log, |t| t.replacen(": 0\n", ": veel\n", 1));
+    assert!(
+        served.rebuild(&[&log]).is_err(),
+        "a count that is no number is an error"
+    );
+    assert_eq!(served.memo.counts().logs_parsed, 1);
+    edit(&site, &log, |_| before.clone());
+    served.rebuild(&[&log]).unwrap();
+    assert_eq!(served.memo.counts().logs_parsed, 1);
+    served.assert_clean("the log as it was");
+}

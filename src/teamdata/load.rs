@@ -260,7 +260,7 @@ fn log_docs(f: &SourceFile) -> Result<Vec<RawLogDoc>, Diagnostic> {
 /// A parsed log document with the file it came from.
 struct LogDoc<'a> {
     file: &'a SourceFile,
-    doc: RawLogDoc,
+    doc: &'a RawLogDoc,
 }
 
 /// One log document after its own checks: its problems, its week (when
@@ -323,6 +323,68 @@ pub fn load_with(
     rules: &[BehaviourRule],
     rejected_behaviours: &BTreeSet<String>,
 ) -> Result<(TeamData, Diagnostics), Diagnostics> {
+    load_cached(data, rules, rejected_behaviours, &mut LogMemo::default())
+}
+
+/// The log documents of one file as parsed, or why they could not be.
+type ParsedLog = Result<Vec<RawLogDoc>, Diagnostic>;
+
+/// Each log file's parsed documents, kept by its path and a hash of its
+/// text, so that `serve` parses again only the log files that changed.
+#[derive(Default)]
+pub struct LogMemo {
+    files: std::collections::HashMap<String, (u64, std::sync::Arc<ParsedLog>)>,
+    parsed: usize,
+}
+
+impl LogMemo {
+    /// How many log files the last load parsed (the others came from here).
+    pub fn parsed(&self) -> usize {
+        self.parsed
+    }
+
+    /// Every log file's documents: kept ones where the text is the same,
+    /// the others parsed (in parallel). Afterwards the memo holds exactly
+    /// the files of `logs`.
+    fn documents(&mut self, logs: &[SourceFile]) -> Vec<std::sync::Arc<ParsedLog>> {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let hashes: Vec<u64> = logs
+            .par_iter()
+            .map(|f| {
+                let mut h = rustc_hash::FxBuildHasher.build_hasher();
+                f.text.hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let mut kept = std::mem::take(&mut self.files);
+        let found: Vec<Option<std::sync::Arc<ParsedLog>>> = logs
+            .iter()
+            .zip(&hashes)
+            .map(|(f, h)| kept.remove(&f.rel).filter(|(was, _)| was == h).map(|(_, p)| p))
+            .collect();
+        self.parsed = found.iter().filter(|p| p.is_none()).count();
+        let docs: Vec<std::sync::Arc<ParsedLog>> = logs
+            .par_iter()
+            .zip(found)
+            .map(|(f, p)| p.unwrap_or_else(|| std::sync::Arc::new(log_docs(f))))
+            .collect();
+        self.files = logs
+            .iter()
+            .zip(hashes)
+            .zip(&docs)
+            .map(|((f, h), d)| (f.rel.clone(), (h, d.clone())))
+            .collect();
+        docs
+    }
+}
+
+/// [`load_with`], taking each unchanged log file's documents from `memo`.
+pub fn load_cached(
+    data: &DataSources,
+    rules: &[BehaviourRule],
+    rejected_behaviours: &BTreeSet<String>,
+    memo: &mut LogMemo,
+) -> Result<(TeamData, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::new();
     let mut out = TeamData::default();
 
@@ -364,12 +426,12 @@ pub fn load_with(
         .collect();
 
     // Logs: parsed in parallel, checked in file order.
-    let parsed: Vec<Result<Vec<RawLogDoc>, Diagnostic>> = data.logs.par_iter().map(log_docs).collect();
+    let parsed = memo.documents(&data.logs);
     let mut docs = Vec::new();
-    for (f, r) in data.logs.iter().zip(parsed) {
-        match r {
-            Ok(ds) => docs.extend(ds.into_iter().map(|doc| LogDoc { file: f, doc })),
-            Err(d) => diags.push(d),
+    for (f, r) in data.logs.iter().zip(&parsed) {
+        match &**r {
+            Ok(ds) => docs.extend(ds.iter().map(|doc| LogDoc { file: f, doc })),
+            Err(d) => diags.push(d.clone()),
         }
     }
     // Each document is checked on its own, in parallel; only duplicates

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::week::{Month, Week};
-pub use load::{BehaviourRule, load, load_with};
+pub use load::{BehaviourRule, LogMemo, load, load_cached, load_with};
 
 /// The years data may name: a typo such as `0026` must never make a
 /// build (or an import) run away over twenty centuries of weeks.

@@ -29,7 +29,8 @@ use crate::config::PrivacyMode;
 use crate::metrics::stats::mean_defined;
 use crate::metrics::{LeadLag, Level, Metrics, PersonFigures};
 use crate::week::{Month, Week};
-use suppress::{People, disjoint, siblings};
+use rayon::prelude::*;
+use suppress::{Outcome, People, disjoint, nothing_small, siblings};
 
 /// Why a figure is not shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -293,6 +294,24 @@ impl<'a> Builder<'a> {
             .iter()
             .flat_map(|(_, p)| p.behaviours.keys().map(String::as_str))
             .collect();
+        // The loops below run per week over every rep: they work on
+        // positions (in `reps`, in id order) and person indices resolved
+        // once, instead of looking ids and behaviours up by name each time.
+        let bs: Vec<&str> = behaviour_ids.iter().copied().collect();
+        let nb = bs.len();
+        let rep_ix: Vec<u32> = self.reps.iter().map(|(id, _)| self.index[id]).collect();
+        let team_pos: Vec<Vec<usize>> = team_ids
+            .iter()
+            .map(|t| (0..self.reps.len()).filter(|&i| self.reps[i].1.team == *t).collect())
+            .collect();
+        let rep_bf: Vec<Option<&crate::metrics::BehaviourFigures>> = self
+            .reps
+            .iter()
+            .flat_map(|(_, p)| bs.iter().map(move |b| p.behaviours.get(*b)))
+            .collect();
+        let people_of = |pos: &[usize], keep: &dyn Fn(usize) -> bool| -> People {
+            pos.iter().filter(|&&i| keep(i)).map(|&i| rep_ix[i]).collect()
+        };
 
         // Overall and team CR per week: the teams of a week are siblings
         // under the overall figure.
@@ -303,43 +322,52 @@ impl<'a> Builder<'a> {
             .map(|(id, t)| (id.as_str(), t.cr_series.clone()))
             .collect();
         let mut team_why: BTreeMap<&str, Option<Why>> = team_ids.iter().map(|t| (*t, None)).collect();
-        #[allow(clippy::needless_range_loop)] // j indexes the series of every team too
-        for j in 0..n {
-            let everyone = self.who(
-                self.reps
+        let weekly: Vec<(bool, Vec<(&str, Why)>)> = (0..n)
+            .into_par_iter()
+            .map(|j| {
+                let defined = |i: usize| self.reps[i].1.cr_series[j].is_some();
+                let everyone = (0..self.reps.len()).filter(|&i| defined(i)).count();
+                let overall_shown = everyone >= min;
+                let counts: Vec<usize> = team_pos
                     .iter()
-                    .filter(|(_, p)| p.cr_series[j].is_some())
-                    .map(|(id, _)| *id),
-            );
-            let overall_shown = everyone.len() >= min;
-            let sets: Vec<(&str, People)> = team_ids
-                .iter()
-                .map(|t| {
-                    let reps = self.team_reps(t);
-                    (
-                        *t,
-                        self.who(reps.iter().filter(|(_, p)| p.cr_series[j].is_some()).map(|(id, _)| *id)),
-                    )
-                })
-                .collect();
-            let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
-            let o = siblings(&cells, min, overall_shown, &BTreeSet::new());
-            if !overall_shown || o.parent {
-                overall[j] = None;
-            }
-            for t in &team_ids {
-                if o.hides(t) {
-                    series.get_mut(t).expect("every team has a series")[j] = None;
-                    if j + 1 == n {
-                        team_why.insert(
-                            t,
-                            Some(if o.small.contains(t) {
+                    .map(|pos| pos.iter().filter(|&&i| defined(i)).count())
+                    .collect();
+                let o = if nothing_small(&counts, min) {
+                    Outcome::default()
+                } else {
+                    let sets: Vec<(&str, People)> = team_ids
+                        .iter()
+                        .zip(&team_pos)
+                        .map(|(t, pos)| (*t, people_of(pos, &defined)))
+                        .collect();
+                    let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+                    siblings(&cells, min, overall_shown, &BTreeSet::new())
+                };
+                let hides = team_ids
+                    .iter()
+                    .filter(|t| o.hides(t))
+                    .map(|t| {
+                        (
+                            *t,
+                            if o.small.contains(t) {
                                 Why::TooFew
                             } else {
                                 Why::Protects
-                            }),
-                        );
-                    }
+                            },
+                        )
+                    })
+                    .collect();
+                (!overall_shown || o.parent, hides)
+            })
+            .collect();
+        for (j, (overall_hidden, hides)) in weekly.into_iter().enumerate() {
+            if overall_hidden {
+                overall[j] = None;
+            }
+            for (t, why) in hides {
+                series.get_mut(t).expect("every team has a series")[j] = None;
+                if j + 1 == n {
+                    team_why.insert(t, Some(why));
                 }
             }
         }
@@ -360,59 +388,98 @@ impl<'a> Builder<'a> {
                     .insert(b.to_string(), vec![None; n]);
             }
         }
-        for j in 0..n {
-            // (team, behaviour) → contributors and value.
-            let mut cell: BTreeMap<(&str, &str), (People, Option<f64>)> = BTreeMap::new();
-            for t in &team_ids {
-                let reps = self.team_reps(t);
-                for b in &behaviour_ids {
-                    let values: Vec<(&str, f64)> = reps
-                        .iter()
-                        .filter_map(|(id, p)| Some((*id, m.behaviour_cr_at(p.behaviours.get(*b)?, j)?)))
-                        .collect();
-                    let value = mean_defined(values.iter().map(|(_, v)| Some(*v)));
-                    cell.insert((t, b), (self.who(values.iter().map(|(id, _)| *id)), value));
+        struct WeekFigures {
+            /// Per behaviour: the overall CR(b).
+            overall: Vec<Option<f64>>,
+            /// Per team and behaviour (team-major): CR(b), `None` when hidden.
+            cells: Vec<Option<f64>>,
+            /// Teams whose figure of the week goes.
+            teams_hidden: Vec<usize>,
+        }
+        let per_week: Vec<WeekFigures> = (0..n)
+            .into_par_iter()
+            .map(|j| {
+                let cr: Vec<Option<f64>> = rep_bf.iter().map(|b| b.and_then(|b| m.behaviour_cr_at(b, j))).collect();
+                let cr_of = |i: usize, k: usize| cr[i * nb + k];
+                // (team, behaviour), team-major: contributors and value.
+                let mut counts = Vec::with_capacity(team_ids.len() * nb);
+                let mut values = Vec::with_capacity(team_ids.len() * nb);
+                for pos in &team_pos {
+                    for k in 0..nb {
+                        counts.push(pos.iter().filter(|&&i| cr_of(i, k).is_some()).count());
+                        values.push(mean_defined(pos.iter().map(|&i| cr_of(i, k))));
+                    }
                 }
-            }
-            let mut hidden: BTreeSet<(&str, &str)> = BTreeSet::new();
-            for b in &behaviour_ids {
-                let all: Vec<(&str, f64)> = self
-                    .reps
+                let mut out = WeekFigures {
+                    overall: vec![None; nb],
+                    cells: values,
+                    teams_hidden: Vec::new(),
+                };
+                let everyone: Vec<usize> = (0..self.reps.len()).collect();
+                for k in 0..nb {
+                    let defined = everyone.iter().filter(|&&i| cr_of(i, k).is_some()).count();
+                    if defined >= min {
+                        out.overall[k] = mean_defined(everyone.iter().map(|&i| cr_of(i, k)));
+                    }
+                }
+                if nothing_small(&counts, min) {
+                    // No cell is small, so the rule hides nothing.
+                    return out;
+                }
+                let sets: Vec<People> = team_pos
                     .iter()
-                    .filter_map(|(id, p)| Some((*id, m.behaviour_cr_at(p.behaviours.get(*b)?, j)?)))
+                    .flat_map(|pos| (0..nb).map(move |k| (pos, k)))
+                    .map(|(pos, k)| people_of(pos, &|i| cr_of(i, k).is_some()))
                     .collect();
-                let parent_shown = all.len() >= min;
-                if parent_shown {
-                    behaviours.get_mut(*b).expect("behaviour")[j] = mean_defined(all.iter().map(|(_, v)| Some(*v)));
+                let cell = |t: usize, k: usize| &sets[t * nb + k];
+                let mut hidden: BTreeSet<(&str, &str)> = BTreeSet::new();
+                for (k, b) in bs.iter().enumerate() {
+                    let parent_shown = everyone.iter().filter(|&&i| cr_of(i, k).is_some()).count() >= min;
+                    let cells: Vec<((&str, &str), &People)> = team_ids
+                        .iter()
+                        .enumerate()
+                        .map(|(t, id)| ((*id, *b), cell(t, k)))
+                        .collect();
+                    let o = siblings(&cells, min, parent_shown, &hidden);
+                    if o.parent {
+                        out.overall[k] = None;
+                    }
+                    hidden.extend(o.small.into_iter().chain(o.complement));
                 }
-                let cells: Vec<((&str, &str), &People)> =
-                    team_ids.iter().map(|t| ((*t, *b), &cell[&(*t, *b)].0)).collect();
-                let o = siblings(&cells, min, parent_shown, &hidden);
-                if o.parent {
-                    behaviours.get_mut(*b).expect("behaviour")[j] = None;
+                for (t, id) in team_ids.iter().enumerate() {
+                    let parent_shown = series[id][j].is_some();
+                    let cells: Vec<((&str, &str), &People)> =
+                        bs.iter().enumerate().map(|(k, b)| ((*id, *b), cell(t, k))).collect();
+                    let o = siblings(&cells, min, parent_shown, &hidden);
+                    if o.parent {
+                        // No behaviour left to protect the small ones: the team's
+                        // figure of that week goes instead.
+                        out.teams_hidden.push(t);
+                    }
+                    hidden.extend(o.small.into_iter().chain(o.complement));
                 }
-                hidden.extend(o.small.into_iter().chain(o.complement));
+                for (t, id) in team_ids.iter().enumerate() {
+                    for (k, b) in bs.iter().enumerate() {
+                        if hidden.contains(&(*id, *b)) {
+                            out.cells[t * nb + k] = None;
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        for (j, w) in per_week.into_iter().enumerate() {
+            for (k, b) in bs.iter().enumerate() {
+                behaviours.get_mut(*b).expect("behaviour")[j] = w.overall[k];
             }
-            for t in &team_ids {
-                let parent_shown = series[t][j].is_some();
-                let cells: Vec<((&str, &str), &People)> =
-                    behaviour_ids.iter().map(|b| ((*t, *b), &cell[&(*t, *b)].0)).collect();
-                let o = siblings(&cells, min, parent_shown, &hidden);
-                if o.parent {
-                    // No behaviour left to protect the small ones: the team's
-                    // figure of that week goes instead.
-                    series.get_mut(t).expect("team")[j] = None;
+            for (t, id) in team_ids.iter().enumerate() {
+                let rows = team_behaviours.get_mut(id).expect("team");
+                for (k, b) in bs.iter().enumerate() {
+                    rows.get_mut(*b).expect("behaviour")[j] = w.cells[t * nb + k];
                 }
-                hidden.extend(o.small.into_iter().chain(o.complement));
             }
-            for ((t, b), (_, value)) in &cell {
-                if !hidden.contains(&(*t, *b)) {
-                    team_behaviours
-                        .get_mut(t)
-                        .expect("team")
-                        .get_mut(*b)
-                        .expect("behaviour")[j] = *value;
-                }
+            for t in w.teams_hidden {
+                series.get_mut(team_ids[t]).expect("team")[j] = None;
             }
         }
 
@@ -427,33 +494,50 @@ impl<'a> Builder<'a> {
                 (*t, rows)
             })
             .collect();
-        for b in &behaviour_ids {
-            let target = self.targets.get(*b).copied().unwrap_or(1);
-            for i in 0..n {
-                // Per team: who is eligible that week, and who hit.
-                let per_team: Vec<(&str, People, usize)> = team_ids
-                    .iter()
-                    .map(|t| {
-                        let eligible: Vec<(&str, bool)> = self
-                            .team_reps(t)
+        let weekly_shares: Vec<Vec<(usize, usize, f64)>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let mut out = Vec::new();
+                for (k, b) in bs.iter().enumerate() {
+                    let target = self.targets.get(*b).copied().unwrap_or(1);
+                    let cell = |r: usize| rep_bf[r * nb + k].map(|bf| bf.cells[i]).filter(|c| c.eligible());
+                    // Per team: how many are eligible that week, and how many hit.
+                    let per_team: Vec<(usize, usize)> = team_pos
+                        .iter()
+                        .map(|pos| {
+                            let eligible = pos.iter().filter(|&&r| cell(r).is_some()).count();
+                            let hits = pos.iter().filter(|&&r| cell(r).is_some_and(|c| c.hit(target))).count();
+                            (eligible, hits)
+                        })
+                        .collect();
+                    let counts: Vec<usize> = per_team.iter().map(|(e, _)| *e).collect();
+                    let total: usize = counts.iter().sum();
+                    let o = if nothing_small(&counts, min) {
+                        Outcome::default()
+                    } else {
+                        let sets: Vec<People> = team_pos
                             .iter()
-                            .filter_map(|(id, p)| Some((*id, p.behaviours.get(*b)?.cells[i])))
-                            .filter(|(_, c)| c.eligible())
-                            .map(|(id, c)| (id, c.hit(target)))
+                            .map(|pos| people_of(pos, &|r| cell(r).is_some()))
                             .collect();
-                        let hits = eligible.iter().filter(|(_, h)| *h).count();
-                        (*t, self.who(eligible.iter().map(|(id, _)| *id)), hits)
-                    })
-                    .collect();
-                let total: usize = per_team.iter().map(|(_, p, _)| p.len()).sum();
-                let cells: Vec<(&str, &People)> = per_team.iter().map(|(t, p, _)| (*t, p)).collect();
-                let o = siblings(&cells, min, total >= min, &BTreeSet::new());
-                for (t, who, hits) in &per_team {
-                    if !who.is_empty() && who.len() >= min && !o.hides(t) && !o.parent {
-                        shares.get_mut(t).expect("team").get_mut(*b).expect("behaviour")[i] =
-                            Some(*hits as f64 / who.len() as f64);
+                        let cells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&sets).collect();
+                        siblings(&cells, min, total >= min, &BTreeSet::new())
+                    };
+                    for (t, (who, hits)) in per_team.iter().enumerate() {
+                        if *who > 0 && *who >= min && !o.hides(&team_ids[t]) && !o.parent {
+                            out.push((t, k, *hits as f64 / *who as f64));
+                        }
                     }
                 }
+                out
+            })
+            .collect();
+        for (i, found) in weekly_shares.into_iter().enumerate() {
+            for (t, k, share) in found {
+                shares
+                    .get_mut(team_ids[t])
+                    .expect("team")
+                    .get_mut(bs[k])
+                    .expect("behaviour")[i] = Some(share);
             }
         }
 

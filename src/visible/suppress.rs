@@ -28,6 +28,14 @@ impl<K: Ord + Clone> Outcome<K> {
     }
 }
 
+/// Whether [`siblings`] would hide nothing of cells with these numbers of
+/// contributors, with nothing hidden before: no cell has between 1 and
+/// `min - 1` people. The common case, checked on counts alone so that the
+/// sets need not be built.
+pub fn nothing_small(counts: &[usize], min: usize) -> bool {
+    counts.iter().all(|&c| c == 0 || c >= min)
+}
+
 /// Applies the rule to `cells` (key, contributors). Cells with nobody have
 /// no value and are left alone. `hidden_before` are cells already hidden
 /// for another reason (they count as hidden, protecting the others);
