@@ -16,7 +16,19 @@ pub fn mean_defined(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64
 /// `math.fsum`). Partial sums are kept as non-overlapping floats whose
 /// total is exact; only the final total is rounded.
 pub fn exact_sum(values: impl IntoIterator<Item = f64>) -> f64 {
-    let mut partials: Vec<f64> = Vec::new();
+    thread_local! {
+        /// The partials' storage, reused: the metrics take millions of means.
+        static PARTIALS: std::cell::Cell<Vec<f64>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    // Taken, not borrowed: `values` may compute means of its own.
+    let mut partials = PARTIALS.take();
+    partials.clear();
+    let sum = sum_into(values, &mut partials);
+    PARTIALS.set(partials);
+    sum
+}
+
+fn sum_into(values: impl IntoIterator<Item = f64>, partials: &mut Vec<f64>) -> f64 {
     for v in values {
         let mut x = v;
         let mut kept = 0;

@@ -270,7 +270,8 @@ struct CheckedDoc<'a> {
     /// Unknown ids, apart: one id named in many weeks is one mistake.
     unknown: Vec<(Unknown, Diagnostic)>,
     week: Option<Week>,
-    entries: Vec<(&'a str, WeekEntry)>,
+    /// (rank of the person's id among all ids, id, entry).
+    entries: Vec<(u32, &'a str, WeekEntry)>,
 }
 
 /// An id the logs name that the site does not define.
@@ -411,6 +412,15 @@ pub fn load_cached(
         }
     }
     let people: BTreeMap<&str, &Person> = out.people.iter().map(|p| (p.id.as_str(), p)).collect();
+    // The logs name people and behaviours hundreds of thousands of times:
+    // looked up by hash, and each person also by the rank of the id, by
+    // which the entries are sorted below without comparing ids.
+    let person_rank: rustc_hash::FxHashMap<&str, (&Person, u32)> = people
+        .iter()
+        .enumerate()
+        .map(|(rank, (id, p))| (*id, (*p, rank as u32)))
+        .collect();
+    let rule_by_id: rustc_hash::FxHashMap<&str, &BehaviourRule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
     let person_ids: Vec<&str> = out.people.iter().map(|p| p.id.as_str()).collect();
     let behaviour_ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     let rule_of: BTreeMap<&str, &BehaviourRule> = rules.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -456,7 +466,7 @@ pub fn load_cached(
             };
             for (pid, entry) in &doc.entries {
                 let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
-                let Some(person) = people.get(pid.as_str()) else {
+                let Some(&(person, rank)) = person_rank.get(pid.as_str()) else {
                     if rejected_person(pid) {
                         continue;
                     }
@@ -498,7 +508,7 @@ pub fn load_cached(
                     Some(RawEntry::Values(values)) => {
                         let mut checked = BTreeMap::new();
                         for (bid, raw) in values {
-                            let Some(rule) = rule_of.get(bid.as_str()) else {
+                            let Some(rule) = rule_by_id.get(bid.as_str()) else {
                                 if rejected_behaviour(bid) {
                                     continue;
                                 }
@@ -561,7 +571,7 @@ pub fn load_cached(
                         WeekEntry::Values(checked)
                     }
                 };
-                entries.push((pid.as_str(), entry));
+                entries.push((rank, pid.as_str(), entry));
             }
             CheckedDoc {
                 diags,
@@ -572,6 +582,7 @@ pub fn load_cached(
         })
         .collect();
     let mut unknown_ids = Vec::new();
+    let mut all: Vec<(u32, &str, Week, &SourceFile, WeekEntry)> = Vec::new();
     for (
         LogDoc { file, .. },
         CheckedDoc {
@@ -588,7 +599,47 @@ pub fn load_cached(
             continue;
         };
         out.logged_weeks.push(week);
-        for (pid, entry) in entries {
+        all.extend(entries.into_iter().map(|(rank, pid, e)| (rank, pid, week, *file, e)));
+    }
+    // In the order of the maps' keys (id, week): the ranks follow the ids.
+    // The sort is stable, so of two entries for one person and week the
+    // earlier in file order comes first.
+    let mut order: Vec<u32> = (0..all.len() as u32).collect();
+    order.par_sort_by_key(|&i| {
+        let (rank, _, week, _, _) = &all[i as usize];
+        (*rank, *week)
+    });
+    let key_of = |i: u32| {
+        let (rank, _, week, _, _) = &all[i as usize];
+        (*rank, *week)
+    };
+    let twice = order.windows(2).any(|w| key_of(w[0]) == key_of(w[1]));
+    if !twice {
+        let mut slots: Vec<Option<(u32, &str, Week, &SourceFile, WeekEntry)>> = all.into_iter().map(Some).collect();
+        let sorted: Vec<(u32, &str, Week, &SourceFile, WeekEntry)> = order
+            .iter()
+            .filter_map(|&i| slots[i as usize].take())
+            .collect();
+        out.sources = sorted
+            .iter()
+            .map(|(_, pid, week, file, _)| {
+                (
+                    (pid.to_string(), *week),
+                    Source {
+                        file: file.rel.clone(),
+                        line: 0,
+                    },
+                )
+            })
+            .collect();
+        out.logs = sorted
+            .into_iter()
+            .map(|(_, pid, week, _, entry)| ((pid.to_string(), week), entry))
+            .collect();
+    } else {
+        // Someone is logged twice for a week: merged in file order, so the
+        // error names the later entry and points at the first.
+        for (_, pid, week, file, entry) in all {
             let key = (pid.to_string(), week);
             if let Some(first) = out.sources.get(&key) {
                 // Locating is a scan of the file: done only for the errors.

@@ -872,9 +872,18 @@ fn redact(
     overall: &[Option<f64>],
     people: &BTreeMap<String, PersonFigures>,
 ) -> Metrics {
-    let mut r = m.clone();
-    r.people = people.clone();
-    r.overall_series = overall.to_vec();
+    // Field by field: cloning `m` whole would copy every person's figures
+    // only to drop them for `people`.
+    let mut r = Metrics {
+        as_of: m.as_of,
+        weeks: m.weeks.clone(),
+        people: people.clone(),
+        teams: m.teams.clone(),
+        months: m.months.clone(),
+        overall_series: overall.to_vec(),
+        window_weeks: m.window_weeks,
+        min_weeks: m.min_weeks,
+    };
     for (id, t) in r.teams.iter_mut() {
         if let Some(s) = teams.get(id) {
             t.cr = s.cr;
