@@ -274,6 +274,10 @@ struct CheckedDoc<'a> {
     entries: Vec<(u32, &'a str, WeekEntry)>,
 }
 
+/// A checked log entry on its way into the maps: the rank of the person's
+/// id among all ids, the id, the week, its file and the entry.
+type Merged<'a> = (u32, &'a str, Week, &'a SourceFile, WeekEntry);
+
 /// An id the logs name that the site does not define.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Unknown {
@@ -348,14 +352,10 @@ impl LogMemo {
     /// the others parsed (in parallel). Afterwards the memo holds exactly
     /// the files of `logs`.
     fn documents(&mut self, logs: &[SourceFile]) -> Vec<std::sync::Arc<ParsedLog>> {
-        use std::hash::{BuildHasher, Hash, Hasher};
+        use std::hash::BuildHasher;
         let hashes: Vec<u64> = logs
             .par_iter()
-            .map(|f| {
-                let mut h = rustc_hash::FxBuildHasher.build_hasher();
-                f.text.hash(&mut h);
-                h.finish()
-            })
+            .map(|f| rustc_hash::FxBuildHasher.hash_one(&f.text))
             .collect();
         let mut kept = std::mem::take(&mut self.files);
         let found: Vec<Option<std::sync::Arc<ParsedLog>>> = logs
@@ -582,7 +582,7 @@ pub fn load_cached(
         })
         .collect();
     let mut unknown_ids = Vec::new();
-    let mut all: Vec<(u32, &str, Week, &SourceFile, WeekEntry)> = Vec::new();
+    let mut all: Vec<Merged> = Vec::new();
     for (
         LogDoc { file, .. },
         CheckedDoc {
@@ -615,11 +615,8 @@ pub fn load_cached(
     };
     let twice = order.windows(2).any(|w| key_of(w[0]) == key_of(w[1]));
     if !twice {
-        let mut slots: Vec<Option<(u32, &str, Week, &SourceFile, WeekEntry)>> = all.into_iter().map(Some).collect();
-        let sorted: Vec<(u32, &str, Week, &SourceFile, WeekEntry)> = order
-            .iter()
-            .filter_map(|&i| slots[i as usize].take())
-            .collect();
+        let mut slots: Vec<Option<Merged>> = all.into_iter().map(Some).collect();
+        let sorted: Vec<Merged> = order.iter().filter_map(|&i| slots[i as usize].take()).collect();
         out.sources = sorted
             .iter()
             .map(|(_, pid, week, file, _)| {
