@@ -115,6 +115,12 @@ impl Visible {
             return self;
         }
         let last = self.weeks.len() - 1;
+        // Each rep's sessions, in the order given: found once, not by a
+        // scan of every session per rep (quadratic in a large team).
+        let mut by_person: BTreeMap<&str, Vec<&Session>> = BTreeMap::new();
+        for s in sessions {
+            by_person.entry(s.person.as_str()).or_default().push(s);
+        }
         let mut out = BTreeMap::new();
         for (team, shown) in &self.teams {
             let reps = shown
@@ -133,7 +139,12 @@ impl Visible {
                         person: id.clone(),
                         focus: choose_focus(&rows(&self, p, last)),
                         sessions: {
-                            let mut own: Vec<Session> = sessions.iter().filter(|s| &s.person == id).cloned().collect();
+                            let mut own: Vec<Session> = by_person
+                                .get(id.as_str())
+                                .into_iter()
+                                .flatten()
+                                .map(|s| (*s).clone())
+                                .collect();
                             own.sort_by_key(|s| s.date);
                             own
                         },
