@@ -563,7 +563,7 @@ pub(crate) fn html_of(
     sh: &pages::Shown,
     rendered: &BTreeMap<String, Rendered>,
     rel: &str,
-) -> (String, Vec<crate::markdown::TocEntry>) {
+) -> (Html, Vec<crate::markdown::TocEntry>) {
     let Some(r) = rendered.get(rel) else {
         return Default::default();
     };
@@ -575,7 +575,7 @@ pub(crate) fn html_of(
         n += 1;
         pages::charts::shortcode_chart(sh, n, u)
     });
-    (html, r.toc.clone())
+    (html.into(), r.toc.clone())
 }
 
 fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
@@ -805,7 +805,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             body: Body::Page(PageView {
                 title,
                 summary: None,
-                html: String::new(),
+                html: Html::default(),
                 toc: Vec::new(),
                 children: cards.clone(),
             }),

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+pub use crate::markdown::Html;
+
 use crate::markdown::TocEntry;
 
 /// The site as every page sees it.
@@ -114,7 +116,7 @@ pub struct HomeView {
     pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,
     pub title: String,
-    pub html: String,
+    pub html: Html,
     pub behaviours: Vec<BehaviourCard>,
     pub guides: Vec<GuideCard>,
     pub stories: Vec<StoryCard>,
@@ -140,7 +142,7 @@ pub struct BehaviourView {
     pub half_life: f64,
     pub indicators: Vec<String>,
     pub questions: Vec<String>,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub guides: Vec<GuideCard>,
     pub stories: Vec<StoryCard>,
@@ -154,7 +156,7 @@ pub struct GuideIndexView {
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideView {
     pub card: GuideCard,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub stories: Vec<StoryCard>,
 }
@@ -169,14 +171,14 @@ pub struct StoryView {
     pub card: StoryCard,
     /// Display names of the people featured (consenting stories only in anonymous builds).
     pub people: Vec<String>,
-    pub html: String,
+    pub html: Html,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     pub title: String,
     pub summary: Option<String>,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     /// Pages in this page's folder (`pages/hulp/*.md` under `pages/hulp/index.md`).
     pub children: Vec<PageCard>,
@@ -400,7 +402,7 @@ pub struct Recognition {
 pub struct Commentary {
     pub title: Option<String>,
     pub author: Option<String>,
-    pub html: String,
+    pub html: Html,
 }
 
 #[derive(Debug, Clone, Serialize)]
