@@ -42,6 +42,12 @@ impl std::ops::Deref for Html {
     }
 }
 
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl From<String> for Html {
     fn from(s: String) -> Self {
         Html(s.into())

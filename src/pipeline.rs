@@ -159,7 +159,7 @@ fn parse_inner(
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
+    let (mut sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning);
@@ -193,6 +193,9 @@ fn parse_inner(
     diags.extend(validate::references(&content));
     if let Some(today) = opts.review_date {
         diags.extend(validate::review_findings(&content, today));
+    }
+    if memo.is_none() {
+        sources.drop_markdown_texts();
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
@@ -253,6 +256,8 @@ fn parse_inner(
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
+    let mut content = content;
+    content.drop_texts();
     Ok(Parsed {
         config,
         sources,

@@ -97,6 +97,24 @@ pub struct Content {
 }
 
 impl Content {
+    /// Drops every document's Markdown and front-matter text: only reading
+    /// and rendering the Markdown need them, and on a large site they are
+    /// a good part of the memory the build holds while it renders.
+    pub fn drop_texts(&mut self) {
+        fn clear<M>(docs: &mut [Doc<M>]) {
+            for d in docs {
+                d.yaml = String::new();
+                d.body = String::new();
+            }
+        }
+        clear(self.home.as_mut_slice());
+        clear(&mut self.behaviours);
+        clear(&mut self.guides);
+        clear(&mut self.stories);
+        clear(&mut self.reports);
+        clear(&mut self.pages);
+    }
+
     /// Source path → output path for every document, for resolving Markdown links.
     pub fn routes(&self) -> BTreeMap<String, String> {
         let mut map = self.unparsed.clone();

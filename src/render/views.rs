@@ -225,8 +225,29 @@ pub struct PageJob {
     pub description: String,
     pub review: Option<ReviewView>,
     pub body: Body,
-    /// Plain text for the search index (empty: only the title is indexed).
-    pub search_text: String,
+    /// What the search index reads of the page besides its title.
+    pub search_text: SearchText,
+}
+
+/// A page's text for the search index: front-matter text, then the text of
+/// the Markdown document it shows, which is read from the rendered
+/// document when the index is built (not copied into every page's job).
+/// Empty: the index takes the page's description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchText {
+    /// Front-matter text (summary, indicators, …), joined by spaces.
+    pub extra: String,
+    /// Source path of the document whose text follows.
+    pub source: Option<String>,
+}
+
+impl From<&str> for SearchText {
+    fn from(extra: &str) -> Self {
+        SearchText {
+            extra: extra.into(),
+            source: None,
+        }
+    }
 }
 
 /// A consistency figure with its level, ready to show: CR beside its label, always.
