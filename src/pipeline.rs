@@ -35,7 +35,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Pages unchanged since the last build, which the output already holds.
     pub kept: Vec<KeptFile>,
-    /// Pages already handed to the sink of [`build_into`] as they were rendered.
+    /// Pages (and the search text scripts) already handed to the sink of
+    /// [`build_into`] as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the cache of the next build.
     pub keys: Vec<(String, u64)>,
@@ -298,7 +299,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
 
 /// [`build_for`], handing each page to `sink` as soon as it is rendered and
 /// checked instead of keeping it: `Built::files` then holds only the other
-/// files (assets, the search index, static files), `Built::stored` the pages.
+/// files (assets, the search index, static files), `Built::stored` the pages
+/// and the search text scripts.
 pub fn build_into(
     parsed: &Parsed,
     audience: Option<&str>,

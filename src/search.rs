@@ -85,20 +85,49 @@ pub struct SearchFiles {
 
 /// Builds the index script and the text scripts (see the module notes).
 pub fn search_files(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> SearchFiles {
-    build(docs, lang, excluded, true)
+    build(docs, lang, excluded, Texts::Keep)
+}
+
+/// [`search_files`], handing each text script to `put` (with its number)
+/// as soon as it is made instead of keeping them: returns the index script.
+pub fn search_files_into(
+    docs: &[SearchDoc],
+    lang: Language,
+    excluded: &BTreeSet<String>,
+    put: &(dyn Fn(usize, String) + Sync),
+) -> String {
+    build(docs, lang, excluded, Texts::Put(put)).index
+}
+
+/// What becomes of the text scripts.
+#[derive(Clone, Copy)]
+enum Texts<'a> {
+    /// Not made (the index alone).
+    Skip,
+    Keep,
+    Put(&'a (dyn Fn(usize, String) + Sync)),
 }
 
 /// Documents whose texts are put together at a time: a multiple of
 /// [`TEXT_SHARD`], large enough to keep both cores busy.
 const BATCH: usize = TEXT_SHARD * 64;
+const _: () = assert!(BATCH.is_multiple_of(TEXT_SHARD));
 
 /// The text script of shard `n`.
 fn text_script(n: usize, texts: &[String]) -> String {
     let json = serde_json::to_string(texts).unwrap_or_else(|_| "[]".into());
-    format!(
-        "(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = {};\n",
-        json.replace("</", "<\\/")
-    )
+    let mut out = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = ");
+    out.reserve_exact(json.len() + 2);
+    // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
+    for (i, part) in json.split("</").enumerate() {
+        if i > 0 {
+            out.push_str("<\\/");
+        }
+        out.push_str(part);
+    }
+    out.push_str(";\n");
+    out.shrink_to_fit();
+    out
 }
 
 /// A page's text as one line for snippets: at most [`TEXT_CHARS`]
@@ -108,6 +137,22 @@ fn text_script(n: usize, texts: &[String]) -> String {
 fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
     let mut out = String::new();
     let mut chars = 0;
+    if excluded.is_empty() {
+        // Nothing to hide: the words, one space apart (looking for hidden
+        // words, a lowercased copy of each, was a tenth of a build's time).
+        out.reserve(text.len());
+        for word in text.split_whitespace() {
+            chars += word.chars().count() + 1;
+            if chars > TEXT_CHARS {
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return out;
+    }
     let mut sentence: Vec<&str> = Vec::new();
     let flush = |sentence: &mut Vec<&str>, out: &mut String| {
         if sentence.is_empty() {
@@ -145,13 +190,13 @@ fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
 /// names in builds that may not identify anyone) are never indexed, and a
 /// snippet that contains one is left out.
 pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> String {
-    build(docs, lang, excluded, false).index
+    build(docs, lang, excluded, Texts::Skip).index
 }
 
 /// The index script, and with `texts` the text scripts too. Documents are
 /// taken a batch at a time: each batch's texts are put together, counted
 /// and turned into text scripts, and only its words' numbers are kept.
-fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts: bool) -> SearchFiles {
+fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts: Texts) -> SearchFiles {
     use rayon::prelude::*;
     let algorithm = match lang {
         Language::Nl => Algorithm::Dutch,
@@ -165,6 +210,7 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
     let mut snippets: Vec<String> = Vec::with_capacity(docs.len());
     let mut counted: Vec<Vec<(u32, u32)>> = Vec::with_capacity(docs.len());
     let mut scripts: Vec<String> = Vec::new();
+    let mut made = 0;
     for batch in docs.chunks(BATCH) {
         let whole: Vec<String> = batch.par_iter().map(|d| d.text.concat()).collect();
         // Each text lowercased once (ASCII in place, which keeps every
@@ -228,17 +274,19 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
             .unzip();
         snippets.extend(batch_snippets);
         counted.extend(batch_counts);
-        if texts {
-            let first = scripts.len();
-            let batch_scripts: Vec<String> = whole
+        let first = made;
+        made += batch.len().div_ceil(TEXT_SHARD);
+        let script = |(i, chunk): (usize, &[String])| {
+            let shown: Vec<String> = chunk.iter().map(|t| shown_text(t, excluded)).collect();
+            text_script(first + i, &shown)
+        };
+        match texts {
+            Texts::Skip => {}
+            Texts::Keep => scripts.par_extend(whole.par_chunks(TEXT_SHARD).enumerate().map(script)),
+            Texts::Put(put) => whole
                 .par_chunks(TEXT_SHARD)
                 .enumerate()
-                .map(|(i, chunk)| {
-                    let shown: Vec<String> = chunk.iter().map(|t| shown_text(t, excluded)).collect();
-                    text_script(first + i, &shown)
-                })
-                .collect();
-            scripts.extend(batch_scripts);
+                .for_each(|(i, chunk)| put(first + i, script((i, chunk)))),
         }
     }
     drop(numbers);
@@ -545,6 +593,19 @@ mod tests {
             postings(&v, "woord3").len(),
             (0..BATCH + 40).filter(|i| i % 7 == 3).count()
         );
+    }
+
+    #[test]
+    fn with_nothing_to_hide_the_text_is_its_words() {
+        let text = "Een  zin.\nNog een: zin; en\teen laatste ";
+        let one_hidden: FxHashSet<&str> = ["nergens"].into_iter().collect();
+        assert_eq!(shown_text(text, &FxHashSet::default()), shown_text(text, &one_hidden));
+        assert_eq!(
+            shown_text(text, &FxHashSet::default()),
+            "Een zin. Nog een: zin; en een laatste"
+        );
+        let long = "woord. ".repeat(TEXT_CHARS);
+        assert_eq!(shown_text(&long, &FxHashSet::default()), shown_text(&long, &one_hidden));
     }
 
     #[test]

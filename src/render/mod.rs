@@ -64,7 +64,7 @@ pub struct Rendering {
     pub files: Vec<OutputFile>,
     /// Pages whose key is unchanged since the last build: the output has them.
     pub kept: Vec<KeptFile>,
-    /// Pages handed to the sink as they were rendered.
+    /// Pages (and the search text scripts) handed to the sink as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the next build.
     pub keys: Vec<(String, u64)>,
@@ -192,15 +192,29 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
 
     // The search index needs only the jobs: built beside the pages, so that
     // its serial parts overlap their rendering instead of following it.
+    // With a sink, its text scripts leave as they are made, like the pages.
+    let shards = std::sync::Mutex::new(Vec::new());
+    let put_shard = |n: usize, script: String| {
+        if let Some(sink) = input.sink {
+            let stored = sink(OutputFile::new(format!("assets/search-text/{n}.js"), script));
+            shards.lock().unwrap_or_else(|e| e.into_inner()).push(stored);
+        }
+    };
     let (results, index) = rayon::join(
         || render_pages(input, &jobs, &base, shared),
-        || search_index(input, &jobs, rendered),
+        || search_index(input, &jobs, rendered, input.sink.map(|_| &put_shard as _)),
     );
 
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut kept = Vec::new();
     let mut stored = Vec::new();
+    for shard in shards.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match shard {
+            Ok(s) => stored.push(s),
+            Err(d) => diags.extend(d),
+        }
+    }
     let mut page_keys = Vec::with_capacity(results.len());
     for (job, (key, r)) in jobs.iter().zip(results) {
         page_keys.push((job.route.clone(), key));
@@ -887,8 +901,14 @@ fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_
     h.finish()
 }
 
-/// The search index over every page but the 404.
-fn search_index(input: &Input, jobs: &[PageJob], rendered: &BTreeMap<String, Rendered>) -> crate::search::SearchFiles {
+/// The search index over every page but the 404. With `put`, the text
+/// scripts go there as they are made (and are not returned).
+fn search_index(
+    input: &Input,
+    jobs: &[PageJob],
+    rendered: &BTreeMap<String, Rendered>,
+    put: Option<&(dyn Fn(usize, String) + Sync)>,
+) -> crate::search::SearchFiles {
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
@@ -910,7 +930,14 @@ fn search_index(input: &Input, jobs: &[PageJob], rendered: &BTreeMap<String, Ren
             },
         })
         .collect();
-    crate::search::search_files(&docs, input.config.language, input.search_exclude)
+    let lang = input.config.language;
+    match put {
+        Some(put) => crate::search::SearchFiles {
+            index: crate::search::search_files_into(&docs, lang, input.search_exclude, put),
+            texts: Vec::new(),
+        },
+        None => crate::search::search_files(&docs, lang, input.search_exclude),
+    }
 }
 
 /// Extra front-matter text of a Markdown page, then the page's own text, for the search index.
