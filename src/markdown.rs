@@ -143,6 +143,10 @@ pub fn expand_shortcodes(html: &str, uses: &[ShortcodeUse], mut expand: impl FnM
 /// Takes the shortcodes out of `markdown`, leaving placeholders (with the
 /// same number of line breaks, so later line numbers stay right).
 fn extract_shortcodes(markdown: &str, ctx: &PageContext, lines: &LineIndex, out: &mut Rendered) -> String {
+    // Most pages have no shortcode: then there is nothing to look for.
+    if !markdown.contains("{{") {
+        return markdown.to_string();
+    }
     let parsed = crate::charts::shortcode::parse(markdown);
     for e in &parsed.errors {
         let (line, column) = lines.pos(e.offset);
