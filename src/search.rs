@@ -235,7 +235,7 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
                             // Not char by char: a word-final Σ lowercases to ς.
                             Cow::Owned(word.to_lowercase())
                         };
-                        if excluded.contains(lower.as_ref()) {
+                        if !excluded.is_empty() && excluded.contains(lower.as_ref()) {
                             continue;
                         }
                         *counts.entry(lower).or_default() += weight;
