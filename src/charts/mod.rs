@@ -29,7 +29,7 @@ pub use coverage::{CoverageInput, CoverageMonth, coverage};
 pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, STATES as CELL_STATES, heatmap};
 pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
-pub use sparkline::{SparklineInput, sparkline};
+pub use sparkline::{SparklineInput, inline_sparkline, sparkline};
 pub use text::{ChartText, LevelNames, StateNames, fill};
 pub use trend::{SeriesColour, StoryMarker, TrendInput, TrendSeries, trend};
 

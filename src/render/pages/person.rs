@@ -21,7 +21,7 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
         .map(|(bid, b)| {
             let title = behaviour_title(input, bid).to_string();
             BehaviourRow {
-                spark: charts::render_inline(&charts::sparkline(
+                spark: charts::inline_sparkline(
                     &charts::SparklineInput {
                         id: format!("strength-{bid}"),
                         title: charts::fill(t(input, "chart_strength_title"), &[("behaviour", &title)]),
@@ -29,7 +29,7 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
                         values: b.strength_series.clone(),
                     },
                     &sh.text,
-                )),
+                ),
                 route: format!("behaviours/{bid}/index.html"),
                 figure: figure(
                     b.cr,
