@@ -10,7 +10,7 @@ use super::canvas::{self, *};
 use super::{Chart, ChartText, Table, fill, month_long, month_name_of, parse_month};
 
 /// People per level in one month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LevelCounts {
     pub consistent: u32,
     pub developing: u32,
@@ -36,7 +36,7 @@ impl LevelCounts {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LevelMonth {
     /// `YYYY-MM`.
     pub month: String,
@@ -48,7 +48,7 @@ pub struct LevelMonth {
 }
 
 /// Input of [`level_stack`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LevelStackInput {
     pub id: String,
     pub title: String,

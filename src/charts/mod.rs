@@ -12,6 +12,7 @@
 //! maps, integer pixel coordinates, fixed number formatting).
 
 mod canvas;
+mod key;
 pub mod shortcode;
 mod text;
 
@@ -27,6 +28,7 @@ pub use bars::{BehaviourBar, BehaviourBarsInput, behaviour_bars};
 pub use canvas::{escape, sanitize_id};
 pub use coverage::{CoverageInput, CoverageMonth, coverage};
 pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, STATES as CELL_STATES, heatmap};
+pub use key::ChartKey;
 pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
 pub use sparkline::{SparklineInput, inline_sparkline, sparkline};

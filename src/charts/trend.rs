@@ -34,7 +34,7 @@ pub struct TrendSeries {
 }
 
 /// Which colour a line gets: the same for a team on every chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SeriesColour {
     /// "All teams": always the same dark line.
     AllTeams,
@@ -55,7 +55,7 @@ fn series_rgb(s: &TrendSeries, i: usize) -> RGBColor {
 }
 
 /// A story placed on the timeline.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct StoryMarker {
     /// ISO week key; a week outside the chart is listed in the table only.
     pub week: String,
