@@ -108,8 +108,12 @@ pub(crate) const NARROW: i32 = 330;
 /// `<desc>` ids get `-narrow`, so that the page's ids stay unique.
 pub(crate) fn with_narrow(mut wide: super::Chart, narrow: super::Chart) -> super::Chart {
     let id = &wide.id;
-    let svg = narrow
-        .svg
+    // The ids are in the head that [`finish`] writes (the root, `<title>`
+    // and `<desc>`): only the head is rewritten, the body is copied once.
+    let (head, body) = narrow.svg.find("</desc>\n").map_or((narrow.svg.as_str(), ""), |at| {
+        narrow.svg.split_at(at + "</desc>\n".len())
+    });
+    let mut svg = head
         .replacen(
             &format!("aria-labelledby=\"{id}-title {id}-desc\""),
             &format!("aria-labelledby=\"{id}-narrow-title {id}-narrow-desc\""),
@@ -125,6 +129,7 @@ pub(crate) fn with_narrow(mut wide: super::Chart, narrow: super::Chart) -> super
             &format!("<desc id=\"{id}-narrow-desc\">"),
             1,
         );
+    svg.push_str(body);
     wide.svg_narrow = Some(svg);
     wide
 }

@@ -35,6 +35,8 @@ pub struct Shown<'a> {
     week_keys: Vec<String>,
     /// `serve`'s charts of the last builds, by input.
     memo: Option<&'a crate::memo::Charts>,
+    /// Each person's coaching sessions in data order, made when first asked.
+    sessions: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<&'a crate::teamdata::Session>>>,
 }
 
 impl<'a> Shown<'a> {
@@ -46,7 +48,22 @@ impl<'a> Shown<'a> {
             text: ChartText::for_language(input.config.language),
             week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
             memo: input.memo.map(|(m, _)| &m.charts),
+            sessions: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The coaching sessions of `person`, in data order (every person page
+    /// asks: looking through all sessions for each was quadratic).
+    pub fn sessions_of(&self, person: &str) -> &[&'a crate::teamdata::Session] {
+        let by_person = self.sessions.get_or_init(|| {
+            let mut map: std::collections::HashMap<&str, Vec<&crate::teamdata::Session>> =
+                std::collections::HashMap::new();
+            for s in &self.input.data.sessions {
+                map.entry(s.person.as_str()).or_default().push(s);
+            }
+            map
+        });
+        by_person.get(person).map_or(&[], Vec::as_slice)
     }
 
     /// A chart's `<figure>`, drawn by `draw`, or taken from `serve`'s memo

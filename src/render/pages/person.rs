@@ -68,11 +68,9 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
             },
         ));
     }
-    let sessions = input
-        .data
-        .sessions
+    let sessions = sh
+        .sessions_of(id)
         .iter()
-        .filter(|s| s.person == id)
         .rev()
         .map(|s| SessionView {
             date: locale::date(lang, s.date),
