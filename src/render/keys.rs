@@ -85,6 +85,28 @@ mod tests {
         }
     }
 
+    /// Hashing in blocks gives the key of hashing every piece as it comes,
+    /// so the keys a render cache holds stay good.
+    #[test]
+    fn blocks_hash_as_the_pieces_did() {
+        struct Pieces<'a>(&'a mut DefaultHasher);
+        impl io::Write for Pieces<'_> {
+            fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+                self.0.write(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let big = job(&"<p>x &amp; \"y\"</p>\n".repeat(5000));
+        let mut pieces = DefaultHasher::new();
+        serde_json::to_writer(Pieces(&mut pieces), &big.body).unwrap();
+        let mut blocks = DefaultHasher::new();
+        hash_serialized(&mut blocks, &big.body);
+        assert_eq!(pieces.finish(), blocks.finish());
+    }
+
     #[test]
     fn keys_follow_every_input_of_a_page() {
         let base = page_key(1, &job("<p>x</p>"), "../../");
