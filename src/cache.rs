@@ -69,8 +69,19 @@ pub fn record_markdown<'a>(out: &Path, docs: impl Iterator<Item = (u64, &'a crat
     ) else {
         return;
     };
+    use std::io::Write as _;
+    let Ok(mut file) = std::fs::File::create(&tmp) else {
+        return;
+    };
+    let mut written = true;
     let mut w = format!("{MD_HEAD} {binary:016x}\n").into_bytes();
     for (key, doc) in docs {
+        // Written as it goes: holding the whole cache (every document's
+        // HTML and text once more) was a large site's peak memory.
+        if w.len() >= 1 << 20 {
+            written &= file.write_all(&w).is_ok();
+            w.clear();
+        }
         w.extend_from_slice(&key.to_le_bytes());
         put_str(&mut w, &doc.html);
         put_len(&mut w, doc.toc.len());
@@ -94,8 +105,10 @@ pub fn record_markdown<'a>(out: &Path, docs: impl Iterator<Item = (u64, &'a crat
         put_str(&mut w, &doc.first_paragraph);
         put_str(&mut w, &doc.text);
     }
+    written &= file.write_all(&w).is_ok();
+    drop(file);
     // Written aside and renamed, so a killed build never leaves half a cache.
-    if std::fs::write(&tmp, w).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+    if !written || std::fs::rename(&tmp, &target).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
@@ -135,7 +148,7 @@ impl Reader<'_> {
     fn entry(&mut self) -> Option<(u64, crate::markdown::Rendered)> {
         use crate::markdown::{AnchorLink, Rendered, TocEntry};
         let key = self.u64()?;
-        let html = self.string()?;
+        let html = self.string()?.into();
         let toc = (0..self.len()?)
             .map(|_| {
                 let (level, rest) = self.0.split_first()?;

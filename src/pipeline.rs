@@ -35,7 +35,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Pages unchanged since the last build, which the output already holds.
     pub kept: Vec<KeptFile>,
-    /// Pages already handed to the sink of [`build_into`] as they were rendered.
+    /// Pages (and the search text scripts) already handed to the sink of
+    /// [`build_into`] as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the cache of the next build.
     pub keys: Vec<(String, u64)>,
@@ -181,7 +182,7 @@ fn parse_inner(
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
+    let (mut sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning);
@@ -215,6 +216,9 @@ fn parse_inner(
     diags.extend(validate::references(&content));
     if let Some(today) = opts.review_date {
         diags.extend(validate::review_findings(&content, today));
+    }
+    if memo.is_none() {
+        sources.drop_markdown_texts();
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
@@ -275,6 +279,8 @@ fn parse_inner(
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
+    let mut content = content;
+    content.drop_texts();
     Ok(Parsed {
         config,
         sources,
@@ -315,7 +321,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
 
 /// [`build_for`], handing each page to `sink` as soon as it is rendered and
 /// checked instead of keeping it: `Built::files` then holds only the other
-/// files (assets, the search index, static files), `Built::stored` the pages.
+/// files (assets, the search index, static files), `Built::stored` the pages
+/// and the search text scripts.
 pub fn build_into(
     parsed: &Parsed,
     audience: Option<&str>,

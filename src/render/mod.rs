@@ -64,7 +64,7 @@ pub struct Rendering {
     pub files: Vec<OutputFile>,
     /// Pages whose key is unchanged since the last build: the output has them.
     pub kept: Vec<KeptFile>,
-    /// Pages handed to the sink as they were rendered.
+    /// Pages (and the search text scripts) handed to the sink as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the next build.
     pub keys: Vec<(String, u64)>,
@@ -192,15 +192,29 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
 
     // The search index needs only the jobs: built beside the pages, so that
     // its serial parts overlap their rendering instead of following it.
+    // With a sink, its text scripts leave as they are made, like the pages.
+    let shards = std::sync::Mutex::new(Vec::new());
+    let put_shard = |n: usize, script: String| {
+        if let Some(sink) = input.sink {
+            let stored = sink(OutputFile::new(format!("assets/search-text/{n}.js"), script));
+            shards.lock().unwrap_or_else(|e| e.into_inner()).push(stored);
+        }
+    };
     let (results, index) = rayon::join(
         || render_pages(input, &jobs, &base, shared),
-        || search_index(input, &jobs),
+        || search_index(input, &jobs, rendered, input.sink.map(|_| &put_shard as _)),
     );
 
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut kept = Vec::new();
     let mut stored = Vec::new();
+    for shard in shards.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match shard {
+            Ok(s) => stored.push(s),
+            Err(d) => diags.extend(d),
+        }
+    }
     let mut page_keys = Vec::with_capacity(results.len());
     for (job, (key, r)) in jobs.iter().zip(results) {
         page_keys.push((job.route.clone(), key));
@@ -563,7 +577,7 @@ pub(crate) fn html_of(
     sh: &pages::Shown,
     rendered: &BTreeMap<String, Rendered>,
     rel: &str,
-) -> (String, Vec<crate::markdown::TocEntry>) {
+) -> (Html, Vec<crate::markdown::TocEntry>) {
     let Some(r) = rendered.get(rel) else {
         return Default::default();
     };
@@ -575,7 +589,7 @@ pub(crate) fn html_of(
         n += 1;
         pages::charts::shortcode_chart(sh, n, u)
     });
-    (html, r.toc.clone())
+    (html.into(), r.toc.clone())
 }
 
 fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
@@ -627,7 +641,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             guides: guides.clone(),
             stories: stories.iter().take(3).cloned().collect(),
         })),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
 
     // Behaviours.
@@ -650,7 +664,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: t(input, "behaviours_intro").into(),
         review: None,
         body: Body::BehaviourIndex(BehaviourIndexView { groups }),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(&shown, rendered, &b.rel);
@@ -688,7 +702,6 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             review: Some(review_view(input, b)),
             body: Body::Behaviour(Box::new(view)),
             search_text: search_text(
-                rendered,
                 &b.rel,
                 &[
                     b.meta.summary.as_deref().unwrap_or(""),
@@ -709,7 +722,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "coaching_intro").into(),
             review: None,
             body: Body::GuideIndex(GuideIndexView { items: guides.clone() }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
@@ -733,7 +746,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                     .map(|(_, c)| c.clone())
                     .collect(),
             }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
 
@@ -747,7 +760,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "stories_intro").into(),
             review: None,
             body: Body::StoryIndex(StoryIndexView { items: stories.clone() }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
@@ -764,7 +777,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 people: s.meta.people.iter().filter_map(|p| story_person(input, p)).collect(),
                 html,
             }),
-            search_text: search_text(rendered, &s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
+            search_text: search_text(&s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
         });
     }
 
@@ -787,7 +800,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 toc,
                 children: children.get(p.id.as_str()).cloned().unwrap_or_default(),
             }),
-            search_text: search_text(rendered, &p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
+            search_text: search_text(&p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
         });
     }
     for (folder, cards) in &children {
@@ -805,11 +818,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             body: Body::Page(PageView {
                 title,
                 summary: None,
-                html: String::new(),
+                html: Html::default(),
                 toc: Vec::new(),
                 children: cards.clone(),
             }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
 
@@ -833,7 +846,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "changes_intro").into(),
             review: None,
             body: Body::Changes(changes_view(input)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     jobs.push(PageJob {
@@ -844,7 +857,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: String::new(),
         review: None,
         body: Body::Empty {},
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
     jobs
@@ -888,37 +901,51 @@ fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_
     h.finish()
 }
 
-/// The search index over every page but the 404.
-fn search_index(input: &Input, jobs: &[PageJob]) -> crate::search::SearchFiles {
+/// The search index over every page but the 404. With `put`, the text
+/// scripts go there as they are made (and are not returned).
+fn search_index(
+    input: &Input,
+    jobs: &[PageJob],
+    rendered: &BTreeMap<String, Rendered>,
+    put: Option<&(dyn Fn(usize, String) + Sync)>,
+) -> crate::search::SearchFiles {
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
         .map(|j| SearchDoc {
-            title: j.title.clone(),
-            route: j.route.clone(),
+            title: &j.title,
+            route: &j.route,
             // Section keys are written with `-` (`data-health`), strings with `_`.
             section: {
                 let key = j.section.replace('-', "_");
                 input.theme.strings.get(&key).cloned().unwrap_or(key)
             },
-            text: if j.search_text.is_empty() {
-                j.description.clone()
-            } else {
-                j.search_text.clone()
+            text: {
+                let s = &j.search_text;
+                match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
+                    Some(r) => vec![s.extra.as_str(), " ", r.text.as_str()],
+                    None if !s.extra.is_empty() => vec![s.extra.as_str()],
+                    None => vec![j.description.as_str()],
+                }
             },
         })
         .collect();
-    crate::search::search_files(&docs, input.config.language, input.search_exclude)
+    let lang = input.config.language;
+    match put {
+        Some(put) => crate::search::SearchFiles {
+            index: crate::search::search_files_into(&docs, lang, input.search_exclude, put),
+            texts: Vec::new(),
+        },
+        None => crate::search::search_files(&docs, lang, input.search_exclude),
+    }
 }
 
-/// Text of a Markdown page plus extra front-matter text, for the search index.
-fn search_text(rendered: &BTreeMap<String, Rendered>, rel: &str, extra: &[&str]) -> String {
-    let mut text = extra.join(" ");
-    if let Some(r) = rendered.get(rel) {
-        text.push(' ');
-        text.push_str(&r.text);
+/// Extra front-matter text of a Markdown page, then the page's own text, for the search index.
+fn search_text(rel: &str, extra: &[&str]) -> SearchText {
+    SearchText {
+        extra: extra.join(" "),
+        source: Some(rel.to_string()),
     }
-    text
 }
 
 /// Child pages per folder id (`hulp` → the pages in `pages/hulp/`), in page order.
@@ -1014,7 +1041,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         description: t(input, "teams_intro").into(),
         review: None,
         body: Body::TeamIndex(TeamIndexView { teams: cards }),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     // Team and person views draw their charts: in parallel, in data order.
     jobs.par_extend(input.data.teams.par_iter().filter_map(|team| {
@@ -1027,7 +1054,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             description: String::new(),
             review: None,
             body: Body::Team(Box::new(view)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         })
     }));
     // Coaching pages: only for the teams the visible stage gave one.
@@ -1041,7 +1068,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             description: String::new(),
             review: None,
             body: Body::Coaching(Box::new(view)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         })
     }));
     if input.scope.mode == crate::config::PrivacyMode::Named {
@@ -1063,7 +1090,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 description: String::new(),
                 review: None,
                 body: Body::Person(Box::new(view)),
-                search_text: String::new(),
+                search_text: SearchText::default(),
             })
         }));
     }
@@ -1075,7 +1102,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         description: t(input, "data_health_intro").into(),
         review: None,
         body: Body::Health(pages::health::health_view(shown)),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     jobs
 }
@@ -1106,7 +1133,7 @@ fn report_jobs(
         description: t(input, "reports_intro").into(),
         review: None,
         body: Body::ReportIndex(index),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     }];
     for v in views {
         let route = format!("reports/{}/index.html", v.month);
@@ -1122,7 +1149,7 @@ fn report_jobs(
             description: description.clone(),
             review: None,
             body: body.clone(),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
         jobs.push(PageJob {
             route,
@@ -1132,7 +1159,7 @@ fn report_jobs(
             description,
             review: None,
             body,
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     jobs
