@@ -71,7 +71,17 @@ pub fn decimal(lang: Language, x: f64, digits: usize) -> String {
 
 /// A share (0–1) as a whole percentage: `0.734` → `73%`.
 pub fn percent(lang: Language, share: f64) -> String {
-    format!("{}%", decimal(lang, share * 100.0, 0))
+    let x = share * 100.0;
+    // Below 1,000 there is nothing to group and no decimal point: the
+    // integer alone, rounded as `{:.0}` rounds (the exact value, ties to
+    // even). Charts' tables format hundreds of thousands of these.
+    if x.is_finite() && x.abs() < 999.5 {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(5);
+        let _ = write!(out, "{}%", x.round_ties_even() as i64);
+        return out;
+    }
+    format!("{}%", decimal(lang, x, 0))
 }
 
 /// A change in percentage points with its sign: `+4 pp` / `−3 pp` (`procentpunt` in Dutch).
@@ -118,6 +128,24 @@ pub fn month(lang: Language, ym: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The short way of [`percent`] gives what the general one gives.
+    #[test]
+    fn percent_matches_the_general_formatting() {
+        let slow = |lang, v: f64| format!("{}%", decimal(lang, v * 100.0, 0));
+        let mut values: Vec<f64> = (-2000..=12000).map(|i| i as f64 / 1000.0).collect();
+        // Exact ties (12.5 %, 0.5 %, …) and values just beside them.
+        values.extend((-40..40).map(|i| (i as f64 + 0.5) / 100.0));
+        values.extend([0.125, 0.375, 0.005, 0.015, 0.025, -0.005, 9.994, 9.995, 9.996, -9.996]);
+        values.extend([1.0 / 3.0, 2.0 / 3.0, 0.1 + 0.2, 0.285, 0.575, -0.0]);
+        for lang in [Language::Nl, Language::En] {
+            for v in &values {
+                for v in [*v, v.next_up(), v.next_down()] {
+                    assert_eq!(percent(lang, v), slow(lang, v), "{v:e}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn dutch_and_english_numbers() {

@@ -16,6 +16,7 @@
 //! | team data | every data file, the behaviour rules | the validated data and its warnings |
 //! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown |
 //! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
+//! | charts | the chart's input (its numbers, names, id) and the language | each chart's HTML, on any page ([`Charts`]) |
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -41,8 +42,10 @@ pub struct Counts {
     pub logs_parsed: usize,
     /// Whether the metrics were computed.
     pub metrics_computed: bool,
-    /// Whether the data pages' views (and their charts) were drawn.
+    /// Whether the data pages' views were built again.
     pub data_pages_drawn: bool,
+    /// Charts drawn (the others came from the memo).
+    pub charts_drawn: usize,
 }
 
 /// The team data as loaded: the data and its warnings, or its errors.
@@ -86,12 +89,14 @@ impl Memo {
         Counts {
             files_read: self.files.reads(),
             data_pages_drawn: self.data_pages.drawn(),
+            charts_drawn: self.data_pages.charts.drawn(),
             ..self.counts
         }
     }
 
     pub(crate) fn start(&mut self) {
         self.counts = Counts::default();
+        self.data_pages.charts.start();
     }
 
     /// Takes back a build's Markdown output for the next build.
@@ -196,6 +201,11 @@ pub(crate) fn data_key(data: &DataSources, rules: &[BehaviourRule], rejected: &B
 #[derive(Default)]
 pub struct DataPages {
     inner: std::sync::Mutex<DataPagesInner>,
+    /// The charts of every page, by input: a change that builds the views
+    /// again (a story's summary, a title) redraws only the charts whose
+    /// input it changed, and pages outside the data pages (home, the
+    /// behaviours) take theirs from here on every rebuild.
+    pub(crate) charts: Charts,
 }
 
 #[derive(Default)]
@@ -257,11 +267,72 @@ impl DataPages {
         m.keys = keys[range.clone()].iter().map(|(_, k)| *k).collect();
         m.jobs = jobs.drain(range).collect();
         m.shared = shared;
+        if m.drawn {
+            // Every page asked for its charts in this build: the rest is stale.
+            self.charts.sweep();
+        }
     }
 
     /// Whether the last build drew the data pages' views.
     pub fn drawn(&self) -> bool {
         self.inner.lock().unwrap_or_else(|e| e.into_inner()).drawn
+    }
+}
+
+/// Drawn charts (their HTML) by the key of their input.
+#[derive(Default)]
+pub struct Charts {
+    inner: std::sync::Mutex<ChartsInner>,
+}
+
+#[derive(Default)]
+struct ChartsInner {
+    /// Key → the chart's HTML and the build that last asked for it.
+    html: HashMap<u64, (String, u64)>,
+    build: u64,
+    drawn: usize,
+}
+
+impl Charts {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ChartsInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn start(&self) {
+        let mut m = self.lock();
+        m.build += 1;
+        m.drawn = 0;
+    }
+
+    /// The chart with `key`, drawn by `draw` only when no build drew it.
+    pub(crate) fn get_or_draw(&self, key: u64, draw: impl FnOnce() -> String) -> String {
+        {
+            let mut m = self.lock();
+            let build = m.build;
+            if let Some((html, used)) = m.html.get_mut(&key) {
+                *used = build;
+                return html.clone();
+            }
+        }
+        // Drawn outside the lock: the other threads draw theirs meanwhile.
+        let html = draw();
+        let mut m = self.lock();
+        m.drawn += 1;
+        let build = m.build;
+        m.html.insert(key, (html.clone(), build));
+        html
+    }
+
+    /// Forgets the charts this build did not ask for.
+    fn sweep(&self) {
+        let mut m = self.lock();
+        let build = m.build;
+        m.html.retain(|_, (_, used)| *used == build);
+    }
+
+    /// How many charts this build drew.
+    pub fn drawn(&self) -> usize {
+        self.lock().drawn
     }
 }
 

@@ -254,3 +254,55 @@ fn a_count_edited_in_one_log_parses_only_that_file_and_gives_a_clean_builds_byte
     assert_eq!(served.memo.counts().logs_parsed, 1);
     served.assert_clean("the log as it was");
 }
+
+/// The story's first paragraph (its summary on every card) with `prefix`.
+fn with_summary_prefix(text: String, prefix: &str) -> String {
+    let body_at = text[3..].find("\n---\n").map(|i| i + 3 + 5).expect("front matter");
+    let (head, body) = text.split_at(body_at);
+    let mut out = head.to_string();
+    let mut done = false;
+    for line in body.split_inclusive('\n') {
+        if !done && !line.trim().is_empty() && !line.starts_with('#') {
+            out.push_str(prefix);
+            done = true;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[test]
+fn a_story_edit_redraws_only_the_charts_whose_input_it_changed() {
+    let t = TestSite::example();
+    let site = t.site();
+    let mut served = Served::new(&site);
+    let first = served.memo.counts().charts_drawn;
+    assert!(first > 20, "the first build draws every chart: {first}");
+
+    let story = format!("stories/{}", first_file(&site.join("stories")));
+    edit(&site, &story, |t| t + "\nOne more sentence about the behaviour.\n");
+    served.rebuild(&[&story]).unwrap();
+    let c = served.memo.counts();
+    assert_eq!(c.charts_drawn, 0, "a story's text is in no chart: {c:?}");
+    served.assert_clean("a story's text edited");
+
+    // A new summary is on the cards of the team, person and report pages:
+    // their views are built again, their charts are the same.
+    edit(&site, &story, |t| with_summary_prefix(t, "Kort gezegd: "));
+    served.rebuild(&[&story]).unwrap();
+    let c = served.memo.counts();
+    assert!(c.data_pages_drawn, "the cards changed: {c:?}");
+    assert_eq!(c.charts_drawn, 0, "a summary is in no chart: {c:?}");
+    served.assert_clean("a story's summary edited");
+
+    // A title is a marker on the trends that show the story: those only.
+    edit(&site, &story, |t| t.replacen("title: ", "title: Renamed ", 1));
+    served.rebuild(&[&story]).unwrap();
+    let c = served.memo.counts();
+    assert!(
+        c.charts_drawn > 0 && c.charts_drawn * 4 < first,
+        "only the trends with the story's marker are drawn: {} of {first}",
+        c.charts_drawn
+    );
+    served.assert_clean("a story's title edited");
+}

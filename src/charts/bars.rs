@@ -44,13 +44,14 @@ const LAST: plotters::style::RGBColor = SKY;
 
 /// Draws the per-behaviour comparison.
 pub fn behaviour_bars(input: &BehaviourBarsInput, text: &ChartText) -> Chart {
-    let wide = behaviour_bars_at(input, text, WIDTH);
-    let narrow = behaviour_bars_at(input, text, canvas::NARROW);
+    let wide = behaviour_bars_at(input, text, WIDTH, true);
+    let narrow = behaviour_bars_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn behaviour_bars_at(input: &BehaviourBarsInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn behaviour_bars_at(input: &BehaviourBarsInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let beside = width >= LABELS_BESIDE;
     let bar_left = if beside { 10 + LABEL_W + 14 } else { 10 };
     let bar_right = width - if beside { 52 } else { 44 };
@@ -111,22 +112,26 @@ fn behaviour_bars_at(input: &BehaviourBarsInput, text: &ChartText, width: i32) -
             this_label.clone(),
             String::from("±"),
         ],
-        rows: input
-            .behaviours
-            .iter()
-            .zip(&vals)
-            .map(|(b, (t, l))| {
-                vec![
-                    b.title.clone(),
-                    fmt_share(text, *l),
-                    fmt_share(text, *t),
-                    match (t, l) {
-                        (Some(t), Some(l)) => locale::points(lang, t - l),
-                        _ => "–".to_string(),
-                    },
-                ]
-            })
-            .collect(),
+        rows: if !table {
+            Vec::new()
+        } else {
+            input
+                .behaviours
+                .iter()
+                .zip(&vals)
+                .map(|(b, (t, l))| {
+                    vec![
+                        b.title.clone(),
+                        fmt_share(text, *l),
+                        fmt_share(text, *t),
+                        match (t, l) {
+                            (Some(t), Some(l)) => locale::points(lang, t - l),
+                            _ => "–".to_string(),
+                        },
+                    ]
+                })
+                .collect()
+        },
     };
 
     let title = input.title.clone();

@@ -108,8 +108,12 @@ pub(crate) const NARROW: i32 = 330;
 /// `<desc>` ids get `-narrow`, so that the page's ids stay unique.
 pub(crate) fn with_narrow(mut wide: super::Chart, narrow: super::Chart) -> super::Chart {
     let id = &wide.id;
-    let svg = narrow
-        .svg
+    // The ids are in the head that [`finish`] writes (the root, `<title>`
+    // and `<desc>`): only the head is rewritten, the body is copied once.
+    let (head, body) = narrow.svg.find("</desc>\n").map_or((narrow.svg.as_str(), ""), |at| {
+        narrow.svg.split_at(at + "</desc>\n".len())
+    });
+    let mut svg = head
         .replacen(
             &format!("aria-labelledby=\"{id}-title {id}-desc\""),
             &format!("aria-labelledby=\"{id}-narrow-title {id}-narrow-desc\""),
@@ -125,6 +129,7 @@ pub(crate) fn with_narrow(mut wide: super::Chart, narrow: super::Chart) -> super
             &format!("<desc id=\"{id}-narrow-desc\">"),
             1,
         );
+    svg.push_str(body);
     wide.svg_narrow = Some(svg);
     wide
 }
@@ -167,7 +172,43 @@ pub(crate) fn anchored(style: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle
 }
 
 /// Width in pixels of `text` at `size` (an estimate if the font is missing).
+///
+/// Charts measure the same few strings over and over (legend entries, week
+/// and month labels, the same names at two widths): each thread keeps what
+/// it measured, so the font's layout runs once per string and size.
 pub(crate) fn text_width(text: &str, size: f64) -> i32 {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Per font size (its bits), the width of each string measured.
+    type Widths = Vec<(u64, HashMap<String, i32>)>;
+    thread_local! {
+        static WIDTHS: RefCell<Widths> = const { RefCell::new(Vec::new()) };
+    }
+    /// Beyond this many strings a thread starts over (a long `serve`).
+    const MAX: usize = 1 << 16;
+    WIDTHS.with_borrow_mut(|sizes| {
+        let bits = size.to_bits();
+        let at = match sizes.iter().position(|(b, _)| *b == bits) {
+            Some(at) => at,
+            None => {
+                sizes.push((bits, HashMap::new()));
+                sizes.len() - 1
+            }
+        };
+        let widths = &mut sizes[at].1;
+        if let Some(w) = widths.get(text) {
+            return *w;
+        }
+        if widths.len() >= MAX {
+            widths.clear();
+        }
+        let w = measure(text, size);
+        widths.insert(text.to_string(), w);
+        w
+    })
+}
+
+fn measure(text: &str, size: f64) -> i32 {
     // Measuring before the font is registered would silently estimate.
     ensure_fonts();
     match (FAMILY, size).into_font().box_size(text) {
@@ -670,6 +711,18 @@ mod tests {
         // Real metrics: "iiii" is much narrower than "MMMM" in DejaVu Sans.
         assert!(text_width("iiii", LABEL) * 2 < text_width("MMMM", LABEL));
         assert!((FAMILY, 12.0).into_font().box_size("x").is_ok());
+    }
+
+    #[test]
+    fn remembered_widths_are_the_measured_ones() {
+        for text in ["W12", "maart", "Bram Jansen", "", "Ünïcødé …"] {
+            for size in [LABEL, SMALL] {
+                let first = text_width(text, size);
+                assert_eq!(first, measure(text, size), "{text} at {size}");
+                assert_eq!(text_width(text, size), first);
+            }
+        }
+        assert_ne!(text_width("MMMM", LABEL), text_width("MMMM", SMALL));
     }
 
     #[test]

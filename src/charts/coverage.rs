@@ -45,13 +45,14 @@ const MINUTES: RGBColor = VERMILLION;
 
 /// Draws coaching coverage per month.
 pub fn coverage(input: &CoverageInput, text: &ChartText) -> Chart {
-    let wide = coverage_at(input, text, WIDTH);
-    let narrow = coverage_at(input, text, canvas::NARROW);
+    let wide = coverage_at(input, text, WIDTH, true);
+    let narrow = coverage_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn coverage_at(input: &CoverageInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn coverage_at(input: &CoverageInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let right = width - 60;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
@@ -101,6 +102,7 @@ fn coverage_at(input: &CoverageInput, text: &ChartText, width: i32) -> Chart {
             .iter()
             .zip(&months)
             .enumerate()
+            .filter(|_| table)
             .map(|(i, (m, (c, min)))| {
                 vec![
                     month_long(text, &m.month),

@@ -69,13 +69,14 @@ const EDGE: RGBColor = RGBColor(0x5A, 0x86, 0xA6);
 
 /// Draws the heatmap.
 pub fn heatmap(input: &HeatmapInput, text: &ChartText) -> Chart {
-    let wide = heatmap_at(input, text, WIDTH);
-    let narrow = heatmap_at(input, text, canvas::NARROW);
+    let wide = heatmap_at(input, text, WIDTH, true);
+    let narrow = heatmap_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn heatmap_at(input: &HeatmapInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn heatmap_at(input: &HeatmapInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let right = width - 10;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
@@ -108,6 +109,9 @@ fn heatmap_at(input: &HeatmapInput, text: &ChartText, width: i32) -> Chart {
                     let e = c[0] + c[1] + c[2] + c[4];
                     hits += c[0];
                     eligible += e;
+                    if !table {
+                        return Vec::new();
+                    }
                     let mut row = vec![r.label.clone()];
                     row.extend([c[0], c[1], c[2], c[3], c[4]].map(|x| x.to_string()));
                     row.push(fmt_share(text, (e > 0).then(|| c[0] as f64 / e as f64)));
@@ -159,6 +163,9 @@ fn heatmap_at(input: &HeatmapInput, text: &ChartText, width: i32) -> Chart {
                         && best.is_none_or(|(_, b)| a > b)
                     {
                         best = Some((&r.label, a));
+                    }
+                    if !table {
+                        return Vec::new();
                     }
                     let at = |i: usize| share(r.cells.get(i).copied().flatten());
                     vec![

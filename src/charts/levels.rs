@@ -10,7 +10,7 @@ use super::canvas::{self, *};
 use super::{Chart, ChartText, Table, fill, month_long, month_name_of, parse_month};
 
 /// People per level in one month.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct LevelCounts {
     pub consistent: u32,
     pub developing: u32,
@@ -36,7 +36,7 @@ impl LevelCounts {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LevelMonth {
     /// `YYYY-MM`.
     pub month: String,
@@ -48,7 +48,7 @@ pub struct LevelMonth {
 }
 
 /// Input of [`level_stack`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LevelStackInput {
     pub id: String,
     pub title: String,
@@ -65,13 +65,14 @@ const COLORS: [RGBColor; 5] = [CONSISTENT, DEVELOPING, INCIDENTAL, ABSENT, INSUF
 
 /// Draws the level distribution.
 pub fn level_stack(input: &LevelStackInput, text: &ChartText) -> Chart {
-    let wide = level_stack_at(input, text, WIDTH);
-    let narrow = level_stack_at(input, text, canvas::NARROW);
+    let wide = level_stack_at(input, text, WIDTH, true);
+    let narrow = level_stack_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let right = width - 16;
     let id = sanitize_id(&input.id);
     let lv = &text.levels;
@@ -130,6 +131,7 @@ fn level_stack_at(input: &LevelStackInput, text: &ChartText, width: i32) -> Char
         rows: input
             .months
             .iter()
+            .filter(|_| table)
             .map(|m| {
                 let mut row = vec![month_long(text, &m.month)];
                 match &m.hidden {

@@ -12,6 +12,7 @@
 //! maps, integer pixel coordinates, fixed number formatting).
 
 mod canvas;
+mod key;
 pub mod shortcode;
 mod text;
 
@@ -27,9 +28,10 @@ pub use bars::{BehaviourBar, BehaviourBarsInput, behaviour_bars};
 pub use canvas::{escape, sanitize_id};
 pub use coverage::{CoverageInput, CoverageMonth, coverage};
 pub use heatmap::{CellState, HeatmapData, HeatmapInput, HeatmapRow, STATES as CELL_STATES, heatmap};
+pub use key::ChartKey;
 pub use levels::{LevelCounts, LevelMonth, LevelStackInput, level_stack};
 pub use scatter::{ScatterInput, ScatterPoint, scatter};
-pub use sparkline::{SparklineInput, sparkline};
+pub use sparkline::{SparklineInput, inline_sparkline, sparkline};
 pub use text::{ChartText, LevelNames, StateNames, fill};
 pub use trend::{SeriesColour, StoryMarker, TrendInput, TrendSeries, trend};
 
@@ -151,27 +153,39 @@ pub fn render_html(chart: &Chart) -> String {
     ));
     // Inline SVG in HTML gets its namespace from the parser; leaving the
     // `xmlns` URL out keeps every page free of absolute URLs.
-    let inline = |svg: &str, class: &str| {
-        let svg = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
-        let mut svg = if class.is_empty() {
-            svg
+    let inline = |out: &mut String, svg: &str, class: &str| {
+        const XMLNS: &str = " xmlns=\"http://www.w3.org/2000/svg\"";
+        const CLASS: &str = "class=\"chart-svg ";
+        let start = out.len();
+        // Both attributes are on the root element: only its tag is
+        // rewritten, the drawing is copied once.
+        let head_len = svg.find('>').map_or(svg.len(), |i| i + 1);
+        let (head, body) = svg.split_at(head_len);
+        let (head, body) = if head.contains(XMLNS) && (class.is_empty() || head.contains(CLASS)) {
+            (head, body)
         } else {
-            svg.replacen("class=\"chart-svg ", &format!("class=\"chart-svg {class} "), 1)
+            (svg, "")
         };
-        if !svg.ends_with('\n') {
-            svg.push('\n');
+        let head = head.replacen(XMLNS, "", 1);
+        if class.is_empty() {
+            out.push_str(&head);
+        } else {
+            out.push_str(&head.replacen(CLASS, &format!("{CLASS}{class} "), 1));
         }
-        svg
+        out.push_str(body);
+        if out.len() == start || !out.ends_with('\n') {
+            out.push('\n');
+        }
     };
     match &chart.svg_narrow {
         Some(narrow) => {
             out.push_str("<div class=\"chart-box\">");
-            out.push_str(&inline(&chart.svg, "chart-wide"));
-            out.push_str(&inline(narrow, "chart-narrow"));
+            inline(&mut out, &chart.svg, "chart-wide");
+            inline(&mut out, narrow, "chart-narrow");
         }
         None => {
             out.push_str("<div class=\"chart-scroll\" tabindex=\"0\">");
-            out.push_str(&inline(&chart.svg, ""));
+            inline(&mut out, &chart.svg, "");
         }
     }
     out.push_str("</div>\n");

@@ -39,13 +39,14 @@ const PLOT_H: i32 = 300;
 
 /// Draws the lead–lag scatter.
 pub fn scatter(input: &ScatterInput, text: &ChartText) -> Chart {
-    let wide = scatter_at(input, text, WIDTH);
-    let narrow = scatter_at(input, text, canvas::NARROW);
+    let wide = scatter_at(input, text, WIDTH, true);
+    let narrow = scatter_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn scatter_at(input: &ScatterInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn scatter_at(input: &ScatterInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let right = width - 24;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
@@ -88,6 +89,7 @@ fn scatter_at(input: &ScatterInput, text: &ChartText, width: i32) -> Chart {
             .points
             .iter()
             .enumerate()
+            .filter(|_| table)
             .map(|(i, p)| {
                 let label = if p.label.is_empty() {
                     (i + 1).to_string()

@@ -26,6 +26,17 @@ const STYLE: &str = "height:1.75em;width:auto;vertical-align:middle";
 
 /// Draws a sparkline. The fixed 0–1 scale makes sparklines comparable.
 pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
+    sparkline_with(input, text, true)
+}
+
+/// The sparkline inline in a table cell ([`super::render_inline`]): its
+/// numbers are in the table around it, so its own table is not built (a
+/// person page has a sparkline of 104 weeks per behaviour).
+pub fn inline_sparkline(input: &SparklineInput, text: &ChartText) -> String {
+    super::render_inline(&sparkline_with(input, text, false))
+}
+
+fn sparkline_with(input: &SparklineInput, text: &ChartText, table: bool) -> Chart {
     let lang = text.lang;
     let id = sanitize_id(&input.id);
     let n = input.weeks.len();
@@ -50,6 +61,7 @@ pub fn sparkline(input: &SparklineInput, text: &ChartText) -> Chart {
         caption: input.title.clone(),
         headers: vec![text.week.clone(), text.strength.clone()],
         rows: (0..n)
+            .filter(|_| table)
             .map(|i| {
                 vec![
                     input.weeks[i].clone(),

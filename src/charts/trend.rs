@@ -34,7 +34,7 @@ pub struct TrendSeries {
 }
 
 /// Which colour a line gets: the same for a team on every chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SeriesColour {
     /// "All teams": always the same dark line.
     AllTeams,
@@ -55,7 +55,7 @@ fn series_rgb(s: &TrendSeries, i: usize) -> RGBColor {
 }
 
 /// A story placed on the timeline.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct StoryMarker {
     /// ISO week key; a week outside the chart is listed in the table only.
     pub week: String,
@@ -69,13 +69,14 @@ const LEFT: i32 = 52;
 
 /// Draws the trend chart.
 pub fn trend(input: &TrendInput, text: &ChartText) -> Chart {
-    let wide = trend_at(input, text, WIDTH);
-    let narrow = trend_at(input, text, canvas::NARROW);
+    let wide = trend_at(input, text, WIDTH, true);
+    let narrow = trend_at(input, text, canvas::NARROW, false);
     canvas::with_narrow(wide, narrow)
 }
 
-/// The chart drawn `width` units wide.
-fn trend_at(input: &TrendInput, text: &ChartText, width: i32) -> Chart {
+/// The chart drawn `width` units wide; its table only with `table` (the
+/// phone drawing lends only its SVG, so its table would be thrown away).
+fn trend_at(input: &TrendInput, text: &ChartText, width: i32, table: bool) -> Chart {
     let right = width - 18;
     let lang = text.lang;
     let id = sanitize_id(&input.id);
@@ -162,6 +163,7 @@ fn trend_at(input: &TrendInput, text: &ChartText, width: i32) -> Chart {
         headers.push(text.story.clone());
     }
     let mut rows: Vec<Vec<String>> = (0..n)
+        .filter(|_| table)
         .map(|i| {
             let mut row = vec![input.weeks[i].clone()];
             row.extend(input.series.iter().map(|s| fmt_share(text, value(s, i))));
@@ -181,7 +183,7 @@ fn trend_at(input: &TrendInput, text: &ChartText, width: i32) -> Chart {
         })
         .collect();
     // Stories outside the chart's weeks still belong in the table.
-    for (k, (w, m)) in markers.iter().enumerate() {
+    for (k, (w, m)) in markers.iter().enumerate().filter(|_| table) {
         if w.is_none() {
             let mut row = vec![m.week.clone()];
             row.extend(input.series.iter().map(|_| "–".to_string()));

@@ -1058,7 +1058,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         })
     }));
     // Coaching pages: only for the teams the visible stage gave one.
-    jobs.extend(input.visible.coaching.keys().filter_map(|team| {
+    jobs.par_extend(input.visible.coaching.par_iter().filter_map(|(team, _)| {
         let view = pages::coaching::coaching_view(shown, team)?;
         Some(PageJob {
             route: format!("teams/{team}/coaching/index.html"),

@@ -406,12 +406,13 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
             if std::env::var_os("RITME_TIMINGS").is_some() {
                 let c = memo.counts();
                 println!(
-                    "  {} files read, {} Markdown documents rendered, data {}, metrics {}, data pages {}",
+                    "  {} files read, {} Markdown documents rendered, data {}, metrics {}, data pages {}, {} charts drawn",
                     c.files_read,
                     c.markdown_rendered,
                     if c.data_loaded { "loaded" } else { "kept" },
                     if c.metrics_computed { "computed" } else { "kept" },
-                    if c.data_pages_drawn { "drawn" } else { "kept" }
+                    if c.data_pages_drawn { "drawn" } else { "kept" },
+                    c.charts_drawn
                 );
                 for (stage, t) in &built.timings {
                     println!("  {stage:<12} {:>7.1} ms", t.as_secs_f64() * 1000.0);

@@ -51,15 +51,15 @@ pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) ->
             &[("months", &hidden.join(", ")), ("n", &n)],
         )
     });
-    charts::render_html(&charts::level_stack(
+    sh.figure(
+        charts::level_stack,
         &charts::LevelStackInput {
             id: id.into(),
             title: t(input, "chart_levels_title").into(),
             months: rows,
             hidden_note,
         },
-        &sh.text,
-    ))
+    )
 }
 
 /// A behaviour's consistency over the weeks, one line per visible team (or
@@ -90,7 +90,8 @@ pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: 
     if series.is_empty() {
         return None;
     }
-    Some(charts::render_html(&charts::trend(
+    Some(sh.figure(
+        charts::trend,
         &super::charts::trend_input(
             sh,
             chart_id.into(),
@@ -98,8 +99,7 @@ pub fn behaviour_trend_chart(sh: &Shown, chart_id: &str, behaviour: &str, team: 
             series,
             story_markers(input, Some(behaviour), team),
         ),
-        &sh.text,
-    )))
+    ))
 }
 
 /// The chart a `{{ chart(...) }}` shortcode asks for (arguments were
@@ -139,7 +139,8 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
             (None, Some(tm)) => team_trend_chart(sh, &id, tm),
             (None, None) => {
                 let values = sh.v.overall.clone();
-                charts::render_html(&charts::trend(
+                sh.figure(
+                    charts::trend,
                     &trend_input(
                         sh,
                         id,
@@ -151,8 +152,7 @@ pub fn shortcode_chart(sh: &Shown, n: usize, u: &crate::markdown::ShortcodeUse) 
                         }],
                         story_markers(input, None, None),
                     ),
-                    &sh.text,
-                ))
+                )
             }
         },
         ChartKind::Heatmap => team.map_or_else(too_small, |tm| team_heatmap_chart(sh, &id, tm)),
@@ -185,7 +185,8 @@ pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
     let input = sh.input;
     let name = team_name(sh, team);
     let values = sh.v.teams.get(team).map(|f| f.cr_series.clone()).unwrap_or_default();
-    charts::render_html(&charts::trend(
+    sh.figure(
+        charts::trend,
         &super::charts::trend_input(
             sh,
             chart_id.into(),
@@ -197,8 +198,7 @@ pub fn team_trend_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
             }],
             story_markers(input, None, Some(team)),
         ),
-        &sh.text,
-    ))
+    )
 }
 
 /// A team's rhythm: people × weeks where people may be shown (ordered by
@@ -238,7 +238,8 @@ pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
                 .collect(),
         )
     };
-    charts::render_html(&charts::heatmap(
+    sh.figure(
+        charts::heatmap,
         &HeatmapInput {
             id: chart_id.into(),
             title: charts::fill(t(input, "chart_heatmap_title"), &[("team", &name)]),
@@ -250,8 +251,7 @@ pub fn team_heatmap_chart(sh: &Shown, chart_id: &str, team: &str) -> String {
             weeks: sh.week_keys(from),
             data,
         },
-        &sh.text,
-    ))
+    )
 }
 
 /// Consistency per behaviour this month against last month, for a team or all teams.
@@ -281,7 +281,8 @@ pub fn bars_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> Option<Stri
         return None;
     }
     let name = team.map_or_else(|| t(input, "all_teams").to_string(), |tm| team_name(sh, tm));
-    Some(charts::render_html(&charts::behaviour_bars(
+    Some(sh.figure(
+        charts::behaviour_bars,
         &charts::BehaviourBarsInput {
             id: chart_id.into(),
             title: charts::fill(t(input, "chart_bars_title"), &[("team", &name)]),
@@ -289,8 +290,7 @@ pub fn bars_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> Option<Stri
             last_month: mo.prev().to_string(),
             behaviours: bars,
         },
-        &sh.text,
-    )))
+    ))
 }
 
 /// Coaching coverage and minutes per rep per month, for a team or everyone.
@@ -313,15 +313,15 @@ pub fn coverage_chart(sh: &Shown, chart_id: &str, team: Option<&str>) -> String 
             })
             .collect();
     let name = team.map_or_else(|| t(input, "all_teams").to_string(), |tm| team_name(sh, tm));
-    charts::render_html(&charts::coverage(
+    sh.figure(
+        charts::coverage,
         &charts::CoverageInput {
             id: chart_id.into(),
             title: charts::fill(t(input, "chart_coverage_title"), &[("team", &name)]),
             months,
             target_minutes: Some(input.config.coaching.target_minutes),
         },
-        &sh.text,
-    ))
+    )
 }
 
 /// The lead–lag scatter of a month: individual points, so only where the
@@ -341,7 +341,8 @@ pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::visible::MonthShown
         })
         .collect();
     points.sort_by(|a, b| a.label.cmp(&b.label).then_with(|| a.x.total_cmp(&b.x)));
-    Some(charts::render_html(&charts::scatter(
+    Some(sh.figure(
+        charts::scatter,
         &charts::ScatterInput {
             id: chart_id.into(),
             title: t(sh.input, "report_lead_lag").into(),
@@ -349,8 +350,7 @@ pub fn lead_lag_chart(sh: &Shown, chart_id: &str, f: &crate::visible::MonthShown
             rho: ll.rho,
             n: ll.n,
         },
-        &sh.text,
-    )))
+    ))
 }
 
 /// A trend from its first week with a value: weeks before any series has

@@ -69,7 +69,8 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 });
             }
         }
-        let chart = charts::trend(
+        charts_html.push(sh.figure(
+            charts::trend,
             &super::charts::trend_input(
                 sh,
                 "home-trend".into(),
@@ -77,9 +78,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
                 trend_series,
                 story_markers(input, None, None),
             ),
-            &sh.text,
-        );
-        charts_html.push(charts::render_html(&chart));
+        ));
         charts_html.push(level_stack(sh, "home-levels", 6, None));
     }
     let levels = level_counts(sh);

@@ -33,6 +33,10 @@ pub struct Shown<'a> {
     pub text: ChartText,
     /// `YYYY-Www` of every week, formatted once for all charts.
     week_keys: Vec<String>,
+    /// `serve`'s charts of the last builds, by input.
+    memo: Option<&'a crate::memo::Charts>,
+    /// Each person's coaching sessions in data order, made when first asked.
+    sessions: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<&'a crate::teamdata::Session>>>,
 }
 
 impl<'a> Shown<'a> {
@@ -43,7 +47,47 @@ impl<'a> Shown<'a> {
             v,
             text: ChartText::for_language(input.config.language),
             week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
+            memo: input.memo.map(|(m, _)| &m.charts),
+            sessions: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The coaching sessions of `person`, in data order (every person page
+    /// asks: looking through all sessions for each was quadratic).
+    pub fn sessions_of(&self, person: &str) -> &[&'a crate::teamdata::Session] {
+        let by_person = self.sessions.get_or_init(|| {
+            let mut map: std::collections::HashMap<&str, Vec<&crate::teamdata::Session>> =
+                std::collections::HashMap::new();
+            for s in &self.input.data.sessions {
+                map.entry(s.person.as_str()).or_default().push(s);
+            }
+            map
+        });
+        by_person.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    /// A chart's `<figure>`, drawn by `draw`, or taken from `serve`'s memo
+    /// when the same input was drawn before.
+    pub fn figure<I: chart::ChartKey>(&self, draw: fn(&I, &ChartText) -> chart::Chart, input: &I) -> String {
+        self.memoised("figure", input, || chart::render_html(&draw(input, &self.text)))
+    }
+
+    /// A sparkline for a table cell ([`chart::inline_sparkline`]), memoised
+    /// as [`Shown::figure`].
+    pub fn inline_sparkline(&self, input: &chart::SparklineInput) -> String {
+        self.memoised("inline", input, || chart::inline_sparkline(input, &self.text))
+    }
+
+    fn memoised<I: chart::ChartKey>(&self, form: &str, input: &I, draw: impl FnOnce() -> String) -> String {
+        let Some(memo) = self.memo else {
+            return draw();
+        };
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        // The chart's words come from the language alone.
+        (form, std::any::type_name::<I>(), self.input.config.language.code()).hash(&mut h);
+        input.key(&mut h);
+        memo.get_or_draw(h.finish(), draw)
     }
 
     /// The team's headline may not be shown.

@@ -21,15 +21,12 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
         .map(|(bid, b)| {
             let title = behaviour_title(input, bid).to_string();
             BehaviourRow {
-                spark: charts::render_inline(&charts::sparkline(
-                    &charts::SparklineInput {
-                        id: format!("strength-{bid}"),
-                        title: charts::fill(t(input, "chart_strength_title"), &[("behaviour", &title)]),
-                        weeks: sh.week_keys(0),
-                        values: b.strength_series.clone(),
-                    },
-                    &sh.text,
-                )),
+                spark: sh.inline_sparkline(&charts::SparklineInput {
+                    id: format!("strength-{bid}"),
+                    title: charts::fill(t(input, "chart_strength_title"), &[("behaviour", &title)]),
+                    weeks: sh.week_keys(0),
+                    values: b.strength_series.clone(),
+                }),
                 route: format!("behaviours/{bid}/index.html"),
                 figure: figure(
                     b.cr,
@@ -60,7 +57,8 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
                     .collect(),
             })
             .collect();
-        charts_html.push(charts::render_html(&charts::heatmap(
+        charts_html.push(sh.figure(
+            charts::heatmap,
             &HeatmapInput {
                 id: format!("person-{id}-heatmap"),
                 title: charts::fill(t(input, "chart_rhythm_title"), &[("name", &person.name)]),
@@ -68,14 +66,11 @@ pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<Pers
                 weeks: sh.week_keys(from),
                 data: HeatmapData::States(rows),
             },
-            &sh.text,
-        )));
+        ));
     }
-    let sessions = input
-        .data
-        .sessions
+    let sessions = sh
+        .sessions_of(id)
         .iter()
-        .filter(|s| s.person == id)
         .rev()
         .map(|s| SessionView {
             date: locale::date(lang, s.date),

@@ -159,18 +159,20 @@ pub fn report_views(
                         })
                     })
                     .collect();
-                report_charts.push(charts::render_html(&charts::behaviour_bars(
-                    &charts::BehaviourBarsInput {
-                        id: format!("report-{key}-behaviours"),
-                        title: t(input, "report_behaviours").into(),
-                        this_month: pt.map(|p| p.week.to_string()).unwrap_or_else(|| key.clone()),
-                        last_month: before
-                            .map(|p| p.week.to_string())
-                            .unwrap_or_else(|| month.prev().to_string()),
-                        behaviours: bars,
-                    },
-                    &sh.text,
-                )));
+                report_charts.push(
+                    sh.figure(
+                        charts::behaviour_bars,
+                        &charts::BehaviourBarsInput {
+                            id: format!("report-{key}-behaviours"),
+                            title: t(input, "report_behaviours").into(),
+                            this_month: pt.map(|p| p.week.to_string()).unwrap_or_else(|| key.clone()),
+                            last_month: before
+                                .map(|p| p.week.to_string())
+                                .unwrap_or_else(|| month.prev().to_string()),
+                            behaviours: bars,
+                        },
+                    ),
+                );
                 let months_so_far: Vec<charts::CoverageMonth> =
                     sh.v.months
                         .range(..=month)
@@ -181,15 +183,15 @@ pub fn report_views(
                             passed: headline::partial(sh, *mo).map(|p| p.share()),
                         })
                         .collect();
-                report_charts.push(charts::render_html(&charts::coverage(
+                report_charts.push(sh.figure(
+                    charts::coverage,
                     &charts::CoverageInput {
                         id: format!("report-{key}-coaching"),
                         title: t(input, "report_coaching").into(),
                         months: months_so_far,
                         target_minutes: Some(input.config.coaching.target_minutes),
                     },
-                    &sh.text,
-                )));
+                ));
             }
             let lead_lag_chart =
                 super::charts::lead_lag_chart(sh, &format!("report-{key}-leadlag"), f).unwrap_or_default();

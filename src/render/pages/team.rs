@@ -63,15 +63,12 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
             let now = headline::now(sh);
             let before = now.and_then(|p| headline::earlier(sh, p));
             for (pid, name, p) in listed_reps(sh, id) {
-                let spark = charts::render_inline(&charts::sparkline(
-                    &charts::SparklineInput {
-                        id: format!("spark-{}", crate::slug::slugify(&name)),
-                        title: charts::fill(t(input, "chart_person_spark_title"), &[("name", &name)]),
-                        weeks: sh.week_keys(0),
-                        values: p.cr_series.clone(),
-                    },
-                    &sh.text,
-                ));
+                let spark = sh.inline_sparkline(&charts::SparklineInput {
+                    id: format!("spark-{}", crate::slug::slugify(&name)),
+                    title: charts::fill(t(input, "chart_person_spark_title"), &[("name", &name)]),
+                    weeks: sh.week_keys(0),
+                    values: p.cr_series.clone(),
+                });
                 people.push(PersonRow {
                     route: (input.scope.mode == crate::config::PrivacyMode::Named)
                         .then(|| format!("people/{pid}/index.html")),
