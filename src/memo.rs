@@ -155,6 +155,7 @@ impl Memo {
     ) -> BTreeMap<String, Rendered> {
         let cache = crate::cache::Markdown {
             docs: std::mem::take(&mut self.markdown).into_values().collect(),
+            ..Default::default()
         };
         let (rendered, keys, ran) = crate::render::render_markdown_cached(content, options, cache);
         self.markdown_keys = keys.into_iter().collect();

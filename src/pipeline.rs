@@ -612,7 +612,7 @@ fn build_inner(
     Ok(Built {
         deferred: None,
         edit,
-        pages: rendered + rendering.kept.len(),
+        pages: rendered + rendering.kept.iter().filter(|k| k.path.ends_with(".html")).count(),
         rendered,
         kept: rendering.kept,
         stored: rendering.stored,
@@ -835,6 +835,9 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
         })
         .collect();
     let n = edits.len();
+    // The search files' keys are of the last full build's text: forgotten,
+    // so that the next full build makes them again.
+    last.keys.retain(|(path, _)| !replaced.contains(path.as_str()));
     let last_mut = &mut *last;
     last_mut.base.parts.search_docs = search_docs;
     for e in edits {

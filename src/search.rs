@@ -83,20 +83,23 @@ pub struct SearchFiles {
 /// Builds the index script and the text scripts (see the module notes).
 pub fn search_files(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> SearchFiles {
     let index = index_script(docs, lang, excluded);
-    let set: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
     let texts = docs
         .chunks(TEXT_SHARD)
         .enumerate()
-        .map(|(n, chunk)| {
-            let texts: Vec<String> = chunk.iter().map(|d| shown_text(&d.text, &set)).collect();
-            let json = serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into());
-            format!(
-                "(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = {};\n",
-                json.replace("</", "<\\/")
-            )
-        })
+        .map(|(n, chunk)| text_script(n, chunk, excluded))
         .collect();
     SearchFiles { index, texts }
+}
+
+/// The text script of shard `n`: the pages `chunk` (see [`SearchFiles::texts`]).
+pub fn text_script(n: usize, chunk: &[SearchDoc], excluded: &BTreeSet<String>) -> String {
+    let set: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
+    let texts: Vec<String> = chunk.iter().map(|d| shown_text(&d.text, &set)).collect();
+    let json = serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into());
+    format!(
+        "(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = {};\n",
+        json.replace("</", "<\\/")
+    )
 }
 
 /// A page's text as one line for snippets: at most [`TEXT_CHARS`]

@@ -263,3 +263,46 @@ fn a_body_edit_looks_at_one_file_and_builds_one_view() {
         served.assert_clean(&format!("{mode}: a log edited after body edits"));
     }
 }
+
+#[test]
+fn a_body_edit_makes_only_its_search_text_shard_again() {
+    let t = TestSite::example();
+    let site = t.site();
+    let opts = Options {
+        site: site.clone(),
+        ..Default::default()
+    };
+    let first = pipeline::build(&opts).unwrap();
+    let shard = |p: &str| p.starts_with("assets/search-text/");
+    let shards = first.files.iter().filter(|f| shard(&f.path)).count();
+    assert!(shards >= 2, "the example has {shards} text shards");
+    let page = format!("pages/{}", first_file(&site.join("pages")));
+    edit(&site, &page, |t| t + "\nEen zin erbij.\n");
+    let previous = ritme::cache::Previous {
+        pages: first.keys.iter().map(|(r, k)| (r.clone(), (*k, 0))).collect(),
+    };
+    let second = pipeline::build(&Options {
+        previous,
+        ..opts.clone()
+    })
+    .unwrap();
+    let made: Vec<&str> = second
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| shard(p))
+        .collect();
+    let kept = second.kept.iter().filter(|k| shard(&k.path)).count();
+    assert_eq!((made.len(), kept), (1, shards - 1), "made again: {made:?}");
+    // The output of the first build with the second's files is a clean build.
+    let mut files: BTreeMap<String, Vec<u8>> = first.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    files.retain(|p, _| second.kept.iter().any(|k| k.path == *p));
+    files.extend(second.files.into_iter().map(|f| (f.path, f.bytes)));
+    let clean: BTreeMap<String, Vec<u8>> = pipeline::build(&opts)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert!(files == clean, "the files differ from a clean build's");
+}
