@@ -837,7 +837,13 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
     let n = edits.len();
     // The search files' keys are of the last full build's text: forgotten,
     // so that the next full build makes them again.
-    last.keys.retain(|(path, _)| !replaced.contains(path.as_str()));
+    let search_paths: BTreeSet<&String> = last.base.parts.search_paths.iter().collect();
+    let keys = std::mem::take(&mut last.keys);
+    let keys = keys
+        .into_iter()
+        .filter(|(path, _)| !search_paths.contains(path))
+        .collect();
+    last.keys = keys;
     let last_mut = &mut *last;
     last_mut.base.parts.search_docs = search_docs;
     for e in edits {

@@ -230,7 +230,8 @@ fn a_body_edit_looks_at_one_file_and_builds_one_view() {
             format!("stories/{}", first_file(&site.join("stories"))),
             "index.md".to_string(),
         ];
-        for rel in &docs {
+        // Each twice: the second edit starts from the first one's patched build.
+        for rel in docs.iter().chain(&docs) {
             edit(&site, rel, |t| t + "\nOne more sentence, at the end of the page.\n");
             served.rebuild(&[rel]).unwrap();
             let c = served.memo.counts();
