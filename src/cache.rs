@@ -198,7 +198,7 @@ impl Reader<'_> {
     fn entry(&mut self) -> Option<(u64, crate::markdown::Rendered)> {
         use crate::markdown::{AnchorLink, Rendered, TocEntry};
         let key = self.u64()?;
-        let html = self.string()?;
+        let html = self.string()?.into();
         let toc = (0..self.len()?)
             .map(|_| {
                 let (level, rest) = self.0.split_first()?;

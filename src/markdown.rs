@@ -29,6 +29,43 @@ pub struct PageContext<'a> {
     pub remote_images: bool,
 }
 
+/// A document's HTML, shared: every view that shows the document (its
+/// page, a report quoting it) holds the same bytes instead of a copy,
+/// which was a large part of a big site's peak memory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Html(std::sync::Arc<str>);
+
+impl std::ops::Deref for Html {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Html {
+    fn from(s: String) -> Self {
+        Html(s.into())
+    }
+}
+
+impl From<&str> for Html {
+    fn from(s: &str) -> Self {
+        Html(s.into())
+    }
+}
+
+impl serde::Serialize for Html {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TocEntry {
@@ -49,7 +86,7 @@ pub struct AnchorLink {
 
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub anchors: BTreeSet<String>,
     pub anchor_links: Vec<AnchorLink>,
@@ -106,6 +143,10 @@ pub fn expand_shortcodes(html: &str, uses: &[ShortcodeUse], mut expand: impl FnM
 /// Takes the shortcodes out of `markdown`, leaving placeholders (with the
 /// same number of line breaks, so later line numbers stay right).
 fn extract_shortcodes(markdown: &str, ctx: &PageContext, lines: &LineIndex, out: &mut Rendered) -> String {
+    // Most pages have no shortcode: then there is nothing to look for.
+    if !markdown.contains("{{") {
+        return markdown.to_string();
+    }
     let parsed = crate::charts::shortcode::parse(markdown);
     for e in &parsed.errors {
         let (line, column) = lines.pos(e.offset);
@@ -317,13 +358,16 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
         events.push(event);
     }
 
-    out.html.reserve(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html.into();
     out.first_paragraph = out.first_paragraph.trim().to_string();
     for i in 0..out.shortcodes.len() {
         out.text = out.text.replace(&placeholder(i), " ");
         out.first_paragraph = out.first_paragraph.replace(&placeholder(i), "").trim().to_string();
     }
+    // Held until the search index is built: without the slack of growing.
+    out.text.shrink_to_fit();
     out
 }
 

@@ -35,7 +35,8 @@ pub struct Built {
     pub files: Vec<OutputFile>,
     /// Pages unchanged since the last build, which the output already holds.
     pub kept: Vec<KeptFile>,
-    /// Pages already handed to the sink of [`build_into`] as they were rendered.
+    /// Pages (and the search text scripts) already handed to the sink of
+    /// [`build_into`] as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the cache of the next build.
     pub keys: Vec<(String, u64)>,
@@ -223,7 +224,7 @@ fn parse_inner(
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
+    let (mut sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning.clone());
@@ -257,6 +258,9 @@ fn parse_inner(
     diags.extend(validate::references(&content));
     if let Some(today) = opts.review_date {
         diags.extend(validate::review_findings(&content, today));
+    }
+    if memo.is_none() {
+        sources.drop_markdown_texts();
     }
     timer.lap("content");
     let rules = behaviour_rules(&content);
@@ -317,6 +321,8 @@ fn parse_inner(
     }
     let theme = theme.ok_or_else(|| anyhow::anyhow!("theme failed to load without reporting why"))?;
     let data = data.ok_or_else(|| anyhow::anyhow!("team data failed to load without reporting why"))?;
+    let mut content = content;
+    content.drop_texts();
     Ok(Parsed {
         config,
         sources,
@@ -358,7 +364,8 @@ pub fn build_for(parsed: &Parsed, audience: Option<&str>, previous: &crate::cach
 
 /// [`build_for`], handing each page to `sink` as soon as it is rendered and
 /// checked instead of keeping it: `Built::files` then holds only the other
-/// files (assets, the search index, static files), `Built::stored` the pages.
+/// files (assets, the search index, static files), `Built::stored` the pages
+/// and the search text scripts.
 pub fn build_into(
     parsed: &Parsed,
     audience: Option<&str>,
@@ -773,7 +780,8 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
     // or now where the leak check must read it.
     let mut search_docs = b.parts.search_docs.clone();
     for e in &edits {
-        let doc = render::search_doc(&p.theme, &e.patched);
+        let one = BTreeMap::from([(e.file.rel.clone(), e.rendered.clone())]);
+        let doc = render::search_doc(&p.theme, &e.patched, &one);
         match search_docs.iter_mut().find(|d| d.route == doc.route) {
             Some(d) => *d = std::sync::Arc::new(doc),
             None => return Err(last),
@@ -784,7 +792,7 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
     let make_search = {
         let docs = search_docs.clone();
         move || {
-            let docs: Vec<crate::search::SearchDoc> = docs.iter().map(|d| (**d).clone()).collect();
+            let docs: Vec<crate::search::SearchDoc> = docs.iter().map(|d| d.doc()).collect();
             render::search_output(crate::search::search_files(&docs, lang, &exclude))
         }
     };
@@ -889,7 +897,6 @@ fn edit_one(
 ) -> Option<BodyEdit> {
     use content::Kind;
     let file = source::read_text(&p.sources.root, rel).ok()?;
-    let c = &p.content;
     let mut one = source::Sources {
         root: p.sources.root.clone(),
         ..Default::default()
@@ -916,6 +923,34 @@ fn edit_one(
     if !diags.is_empty() || !parsed.unparsed.is_empty() {
         return None;
     }
+    // The last build's documents no longer hold their text: the old file
+    // is parsed alone too, to compare front matter with front matter.
+    let old_file = [
+        &p.sources.behaviours,
+        &p.sources.guides,
+        &p.sources.stories,
+        &p.sources.pages,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(p.sources.index.iter())
+    .find(|f| f.rel == rel)?;
+    let mut old_one = source::Sources {
+        root: p.sources.root.clone(),
+        ..Default::default()
+    };
+    match kind {
+        Kind::Home => old_one.index = Some(old_file.clone()),
+        Kind::Behaviour => old_one.behaviours.push(old_file.clone()),
+        Kind::Guide => old_one.guides.push(old_file.clone()),
+        Kind::Story => old_one.stories.push(old_file.clone()),
+        _ => old_one.pages.push(old_file.clone()),
+    }
+    let (old_parsed, old_diags) = content::parse(&old_one);
+    if !old_diags.is_empty() {
+        return None;
+    }
+    let c = &old_parsed;
     // The document as parsed alone must be the last build's in all but its body.
     fn same<M: std::fmt::Debug>(a: &content::Doc<M>, b: &content::Doc<M>) -> bool {
         (&a.kind, &a.rel, &a.id, &a.route, &a.yaml, a.yaml_line, a.body_line)
@@ -991,7 +1026,7 @@ fn edit_one(
     }
     let job = b.parts.jobs.iter().position(|j| j.route == route)?;
     let mut patched = b.parts.jobs[job].clone();
-    if !render::patch::patch_job(&mut patched, kind, old, &new) {
+    if !render::patch::patch_job(&mut patched, kind, &new) {
         return None;
     }
     let root = render::page_root(&p.config, &route);

@@ -23,14 +23,17 @@ use serde::Serialize;
 
 use crate::config::Language;
 
-/// One page as the index sees it.
+/// One page as the index sees it. Its text is given in pieces that
+/// follow one another directly (a page's front-matter text, then its
+/// Markdown text): the whole text is put together only while its part of
+/// the index is built, so a large site's text is never held twice.
 #[derive(Debug, Clone)]
-pub struct SearchDoc {
-    pub title: String,
-    pub route: String,
+pub struct SearchDoc<'a> {
+    pub title: &'a str,
+    pub route: &'a str,
     /// The section shown beside a result ("Gedrag", "Coaching", …).
     pub section: String,
-    pub text: String,
+    pub text: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -82,24 +85,49 @@ pub struct SearchFiles {
 
 /// Builds the index script and the text scripts (see the module notes).
 pub fn search_files(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> SearchFiles {
-    let index = index_script(docs, lang, excluded);
-    let texts = docs
-        .chunks(TEXT_SHARD)
-        .enumerate()
-        .map(|(n, chunk)| text_script(n, chunk, excluded))
-        .collect();
-    SearchFiles { index, texts }
+    build(docs, lang, excluded, Texts::Keep)
 }
 
-/// The text script of shard `n`: the pages `chunk` (see [`SearchFiles::texts`]).
-pub fn text_script(n: usize, chunk: &[SearchDoc], excluded: &BTreeSet<String>) -> String {
-    let set: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
-    let texts: Vec<String> = chunk.iter().map(|d| shown_text(&d.text, &set)).collect();
-    let json = serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into());
-    format!(
-        "(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = {};\n",
-        json.replace("</", "<\\/")
-    )
+/// [`search_files`], handing each text script to `put` (with its number)
+/// as soon as it is made instead of keeping them: returns the index script.
+pub fn search_files_into(
+    docs: &[SearchDoc],
+    lang: Language,
+    excluded: &BTreeSet<String>,
+    put: &(dyn Fn(usize, String) + Sync),
+) -> String {
+    build(docs, lang, excluded, Texts::Put(put)).index
+}
+
+/// What becomes of the text scripts.
+#[derive(Clone, Copy)]
+enum Texts<'a> {
+    /// Not made (the index alone).
+    Skip,
+    Keep,
+    Put(&'a (dyn Fn(usize, String) + Sync)),
+}
+
+/// Documents whose texts are put together at a time: a multiple of
+/// [`TEXT_SHARD`], large enough to keep both cores busy.
+const BATCH: usize = TEXT_SHARD * 64;
+const _: () = assert!(BATCH.is_multiple_of(TEXT_SHARD));
+
+/// The text script of shard `n`.
+fn text_script(n: usize, texts: &[String]) -> String {
+    let json = serde_json::to_string(texts).unwrap_or_else(|_| "[]".into());
+    let mut out = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = ");
+    out.reserve_exact(json.len() + 2);
+    // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
+    for (i, part) in json.split("</").enumerate() {
+        if i > 0 {
+            out.push_str("<\\/");
+        }
+        out.push_str(part);
+    }
+    out.push_str(";\n");
+    out.shrink_to_fit();
+    out
 }
 
 /// A page's text as one line for snippets: at most [`TEXT_CHARS`]
@@ -109,6 +137,22 @@ pub fn text_script(n: usize, chunk: &[SearchDoc], excluded: &BTreeSet<String>) -
 fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
     let mut out = String::new();
     let mut chars = 0;
+    if excluded.is_empty() {
+        // Nothing to hide: the words, one space apart (looking for hidden
+        // words, a lowercased copy of each, was a tenth of a build's time).
+        out.reserve(text.len());
+        for word in text.split_whitespace() {
+            chars += word.chars().count() + 1;
+            if chars > TEXT_CHARS {
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        return out;
+    }
     let mut sentence: Vec<&str> = Vec::new();
     let flush = |sentence: &mut Vec<&str>, out: &mut String| {
         if sentence.is_empty() {
@@ -146,6 +190,13 @@ fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
 /// names in builds that may not identify anyone) are never indexed, and a
 /// snippet that contains one is left out.
 pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> String {
+    build(docs, lang, excluded, Texts::Skip).index
+}
+
+/// The index script, and with `texts` the text scripts too. Documents are
+/// taken a batch at a time: each batch's texts are put together, counted
+/// and turned into text scripts, and only its words' numbers are kept.
+fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts: Texts) -> SearchFiles {
     use rayon::prelude::*;
     let algorithm = match lang {
         Language::Nl => Algorithm::Dutch,
@@ -153,52 +204,92 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     };
     let excluded: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
     let excluded = &excluded;
-    // Each text lowercased once (ASCII in place, which keeps every byte
-    // where it was): a word is then a slice of it, and only words with
-    // other letters need a string of their own. Allocating a string per
-    // distinct word of every page was most of the index's time.
-    let lowered: Vec<[String; 2]> = docs
-        .par_iter()
-        .map(|d| [d.title.to_ascii_lowercase(), d.text.to_ascii_lowercase()])
-        .collect();
-    let counted: Vec<(String, WordCounts)> = docs
-        .par_iter()
-        .zip(&lowered)
-        .map(|(d, texts)| {
-            let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
-            for (text, weight) in texts.iter().zip([TITLE_WEIGHT, 1]) {
-                for word in raw_words(text) {
-                    let lower = if word.is_ascii() {
-                        Cow::Borrowed(word)
-                    } else {
-                        // Not char by char: a word-final Σ lowercases to ς.
-                        Cow::Owned(word.to_lowercase())
-                    };
-                    if excluded.contains(lower.as_ref()) {
-                        continue;
+    // Every distinct word once, numbered in the order first met.
+    let mut vocabulary: Vec<Box<str>> = Vec::new();
+    let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut snippets: Vec<String> = Vec::with_capacity(docs.len());
+    let mut counted: Vec<Vec<(u32, u32)>> = Vec::with_capacity(docs.len());
+    let mut scripts: Vec<String> = Vec::new();
+    let mut made = 0;
+    for batch in docs.chunks(BATCH) {
+        let whole: Vec<String> = batch.par_iter().map(|d| d.text.concat()).collect();
+        // Each text lowercased once (ASCII in place, which keeps every
+        // byte where it was): a word is then a slice of it, and only words
+        // with other letters need a string of their own. Allocating a
+        // string per distinct word of every page was most of the index's time.
+        let lowered: Vec<[String; 2]> = batch
+            .par_iter()
+            .zip(&whole)
+            .map(|(d, text)| [d.title.to_ascii_lowercase(), text.to_ascii_lowercase()])
+            .collect();
+        let words: Vec<(String, WordCounts)> = whole
+            .par_iter()
+            .zip(&lowered)
+            .map(|(text, lower)| {
+                let mut counts: FxHashMap<Cow<str>, u32> = FxHashMap::default();
+                for (text, weight) in lower.iter().zip([TITLE_WEIGHT, 1]) {
+                    for word in raw_words(text) {
+                        let lower = if word.is_ascii() {
+                            Cow::Borrowed(word)
+                        } else {
+                            // Not char by char: a word-final Σ lowercases to ς.
+                            Cow::Owned(word.to_lowercase())
+                        };
+                        if !excluded.is_empty() && excluded.contains(lower.as_ref()) {
+                            continue;
+                        }
+                        *counts.entry(lower).or_default() += weight;
                     }
-                    *counts.entry(lower).or_default() += weight;
                 }
-            }
-            (snippet(&d.text, excluded), counts.into_iter().collect())
-        })
-        .collect();
-    // Distinct words first: sorting every word of every page was slower.
-    let distinct: FxHashSet<&str> = counted
-        .par_iter()
-        .fold(FxHashSet::default, |mut set, (_, c)| {
-            set.extend(c.iter().map(|(w, _)| w.as_ref()));
-            set
-        })
-        .reduce(FxHashSet::default, |mut a, b| {
-            if a.len() < b.len() {
-                return b.into_iter().chain(a).collect();
-            }
-            a.extend(b);
-            a
-        });
-    let mut vocabulary: Vec<&str> = distinct.into_iter().collect();
-    vocabulary.par_sort_unstable();
+                (snippet(text, excluded), counts.into_iter().collect())
+            })
+            .collect();
+        // Numbers for the batch's new words: only those are looked at one by one.
+        let fresh: Vec<&str> = words
+            .par_iter()
+            .fold(FxHashSet::default, |mut set, (_, c)| {
+                set.extend(c.iter().map(|(w, _)| w.as_ref()).filter(|w| !numbers.contains_key(*w)));
+                set
+            })
+            .reduce(FxHashSet::default, |mut a, b| {
+                if a.len() < b.len() {
+                    return b.into_iter().chain(a).collect();
+                }
+                a.extend(b);
+                a
+            })
+            .into_iter()
+            .collect();
+        for w in fresh {
+            numbers.insert(w.into(), vocabulary.len() as u32);
+            vocabulary.push(w.into());
+        }
+        let numbers = &numbers;
+        let (batch_snippets, batch_counts): (Vec<String>, Vec<Vec<(u32, u32)>>) = words
+            .into_par_iter()
+            .map(|(snippet, counts)| {
+                let ids = counts.iter().map(|(w, n)| (numbers[w.as_ref()], *n)).collect();
+                (snippet, ids)
+            })
+            .unzip();
+        snippets.extend(batch_snippets);
+        counted.extend(batch_counts);
+        let first = made;
+        made += batch.len().div_ceil(TEXT_SHARD);
+        let script = |(i, chunk): (usize, &[String])| {
+            let shown: Vec<String> = chunk.iter().map(|t| shown_text(t, excluded)).collect();
+            text_script(first + i, &shown)
+        };
+        match texts {
+            Texts::Skip => {}
+            Texts::Keep => scripts.par_extend(whole.par_chunks(TEXT_SHARD).enumerate().map(script)),
+            Texts::Put(put) => whole
+                .par_chunks(TEXT_SHARD)
+                .enumerate()
+                .for_each(|(i, chunk)| put(first + i, script((i, chunk)))),
+        }
+    }
+    drop(numbers);
     let stems: Vec<String> = vocabulary
         .par_chunks(1024)
         .flat_map_iter(|chunk| {
@@ -213,10 +304,9 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     let mut stem_list: Vec<&str> = stems.iter().map(String::as_str).collect();
     stem_list.par_sort_unstable();
     stem_list.dedup();
-    let word_stem: FxHashMap<&str, u32> = vocabulary
-        .iter()
-        .zip(&stems)
-        .map(|(w, s)| (*w, stem_list.binary_search(&s.as_str()).unwrap_or_default() as u32))
+    let word_stem: Vec<u32> = stems
+        .par_iter()
+        .map(|s| stem_list.binary_search(&s.as_str()).unwrap_or_default() as u32)
         .collect();
 
     // (stem, document, score) for every word of every document, sorted,
@@ -225,12 +315,13 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     let mut postings: Vec<(u32, u32, u32)> = counted
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, (_, counts))| {
+        .flat_map_iter(|(i, counts)| {
             counts
                 .iter()
-                .map(move |(w, score)| (word_stem[w.as_ref()], i as u32, *score))
+                .map(move |(w, score)| (word_stem[*w as usize], i as u32, *score))
         })
         .collect();
+    drop(counted);
     postings.par_sort_unstable();
     let terms: Vec<(&str, Vec<u64>)> = postings
         .chunk_by(|a, b| a.0 == b.0)
@@ -252,8 +343,8 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     let index = Index {
         docs: docs
             .iter()
-            .zip(&counted)
-            .map(|(d, (s, _))| {
+            .zip(&snippets)
+            .map(|(d, s)| {
                 let section = match sections.iter().position(|x| *x == d.section) {
                     Some(i) => i,
                     None => {
@@ -261,7 +352,7 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
                         sections.len() - 1
                     }
                 };
-                (d.title.as_str(), d.route.as_str(), section, s.as_str())
+                (d.title, d.route, section, s.as_str())
             })
             .collect(),
         sections,
@@ -269,7 +360,10 @@ pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<Stri
     };
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"sections\":[],\"docs\":[],\"terms\":{}}".into());
     // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
-    format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/"))
+    SearchFiles {
+        index: format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/")),
+        texts: scripts,
+    }
 }
 
 /// Lowercased words of at least three letters.
@@ -322,12 +416,12 @@ fn snippet(text: &str, excluded: &FxHashSet<&str>) -> String {
 mod tests {
     use super::*;
 
-    fn doc(title: &str, text: &str) -> SearchDoc {
+    fn doc<'a>(title: &'a str, text: &'a str) -> SearchDoc<'a> {
         SearchDoc {
-            title: title.into(),
-            route: "a/index.html".into(),
+            title,
+            route: "a/index.html",
             section: "Gedrag".into(),
-            text: text.into(),
+            text: vec![text],
         }
     }
 
@@ -377,8 +471,10 @@ mod tests {
 
     #[test]
     fn postings_take_a_few_bytes_each() {
-        let docs: Vec<SearchDoc> = (0..2000)
-            .map(|i| doc(&format!("Pagina {i}"), "Opvolgen werkt altijd beter dan wachten."))
+        let titles: Vec<String> = (0..2000).map(|i| format!("Pagina {i}")).collect();
+        let docs: Vec<SearchDoc> = titles
+            .iter()
+            .map(|t| doc(t, "Opvolgen werkt altijd beter dan wachten."))
             .collect();
         let v = parse(&index_script(&docs, Language::Nl, &BTreeSet::new()));
         let list = postings(&v, "opvolg");
@@ -421,14 +517,15 @@ mod tests {
     #[test]
     fn text_scripts_hold_whole_pages_in_shards_without_excluded_sentences() {
         let filler = "Opvolgen werkt beter dan wachten. ".repeat(200);
-        let docs: Vec<SearchDoc> = (0..TEXT_SHARD + 3)
+        let pages: Vec<(String, String)> = (0..TEXT_SHARD + 3)
             .map(|i| {
-                doc(
-                    &format!("Pagina {i}"),
-                    &format!("{filler} Bram belde terug. Het slotwoord {i} staat hier"),
+                (
+                    format!("Pagina {i}"),
+                    format!("{filler} Bram belde terug. Het slotwoord {i} staat hier"),
                 )
             })
             .collect();
+        let docs: Vec<SearchDoc> = pages.iter().map(|(t, x)| doc(t, x)).collect();
         let files = search_files(&docs, Language::Nl, &BTreeSet::from(["bram".to_string()]));
         assert_eq!(
             files.index,
@@ -456,6 +553,59 @@ mod tests {
             shown_text("Bram. Jan. Piet", &["bram", "jan"].into_iter().collect()),
             "… Piet"
         );
+    }
+
+    #[test]
+    fn batches_and_pieces_index_as_one_text() {
+        // More documents than one batch holds: numbers run on across batches.
+        let pages: Vec<(String, String)> = (0..BATCH + 40)
+            .map(|i| (format!("Pagina {i}"), format!("Woord{} opvolgen", i % 7)))
+            .collect();
+        let whole: Vec<SearchDoc> = pages.iter().map(|(t, x)| doc(t, x)).collect();
+        let pieces: Vec<SearchDoc> = pages
+            .iter()
+            .map(|(t, x)| {
+                let (a, b) = x.split_at(3);
+                SearchDoc {
+                    text: vec![a, b],
+                    ..doc(t, "")
+                }
+            })
+            .collect();
+        let files = search_files(&whole, Language::Nl, &BTreeSet::new());
+        assert_eq!(files, search_files(&pieces, Language::Nl, &BTreeSet::new()));
+        assert_eq!(files.texts.len(), (BATCH + 40).div_ceil(TEXT_SHARD));
+        assert!(
+            files
+                .texts
+                .last()
+                .unwrap()
+                .contains(&format!("[{}] = ", files.texts.len() - 1))
+        );
+        let v = parse(&files.index);
+        let list = postings(&v, "opvolg");
+        assert_eq!(list.len(), BATCH + 40);
+        assert!(
+            list.iter().enumerate().all(|(i, p)| p.0 == i as u64),
+            "every page in order"
+        );
+        assert_eq!(
+            postings(&v, "woord3").len(),
+            (0..BATCH + 40).filter(|i| i % 7 == 3).count()
+        );
+    }
+
+    #[test]
+    fn with_nothing_to_hide_the_text_is_its_words() {
+        let text = "Een  zin.\nNog een: zin; en\teen laatste ";
+        let one_hidden: FxHashSet<&str> = ["nergens"].into_iter().collect();
+        assert_eq!(shown_text(text, &FxHashSet::default()), shown_text(text, &one_hidden));
+        assert_eq!(
+            shown_text(text, &FxHashSet::default()),
+            "Een zin. Nog een: zin; en een laatste"
+        );
+        let long = "woord. ".repeat(TEXT_CHARS);
+        assert_eq!(shown_text(&long, &FxHashSet::default()), shown_text(&long, &one_hidden));
     }
 
     #[test]

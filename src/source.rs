@@ -60,6 +60,26 @@ pub struct Sources {
     pub static_files: Vec<StaticFile>,
 }
 
+impl Sources {
+    /// Drops the text of the Markdown files once their documents are
+    /// parsed (which copies what they need): a build that keeps no memo
+    /// for the next one never reads it again.
+    pub fn drop_markdown_texts(&mut self) {
+        let docs = self
+            .behaviours
+            .iter_mut()
+            .chain(&mut self.guides)
+            .chain(&mut self.stories);
+        let docs = docs
+            .chain(&mut self.reports)
+            .chain(&mut self.pages)
+            .chain(&mut self.index);
+        for f in docs {
+            f.text = String::new();
+        }
+    }
+}
+
 /// The YAML files under `data/`.
 #[derive(Debug, Clone, Default)]
 pub struct DataSources {

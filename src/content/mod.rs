@@ -97,6 +97,24 @@ pub struct Content {
 }
 
 impl Content {
+    /// Drops every document's Markdown and front-matter text: only reading
+    /// and rendering the Markdown need them, and on a large site they are
+    /// a good part of the memory the build holds while it renders.
+    pub fn drop_texts(&mut self) {
+        fn clear<M>(docs: &mut [Doc<M>]) {
+            for d in docs {
+                d.yaml = String::new();
+                d.body = String::new();
+            }
+        }
+        clear(self.home.as_mut_slice());
+        clear(&mut self.behaviours);
+        clear(&mut self.guides);
+        clear(&mut self.stories);
+        clear(&mut self.reports);
+        clear(&mut self.pages);
+    }
+
     /// Source path → output path for every document, for resolving Markdown links.
     pub fn routes(&self) -> BTreeMap<String, String> {
         let mut map = self.unparsed.clone();
@@ -215,47 +233,19 @@ pub fn parse(sources: &Sources) -> (Content, Diagnostics) {
             content.reports.push(doc);
         }
     }
-    for f in &sources.pages {
-        let path = f.rel.strip_prefix("pages/").unwrap_or(&f.rel);
-        let path = path.strip_suffix(".md").unwrap_or(path);
-        let segments: Vec<String> = path.split('/').map(slug_for).collect();
-        let segments: Vec<&str> = match segments.split_last() {
-            Some((last, rest)) if last == "index" => rest.iter().map(String::as_str).collect(),
-            _ => segments.iter().map(String::as_str).collect(),
-        };
-        if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
-            diags.push(
-                Diagnostic::error(&f.rel, "this page would have no output path")
-                    .with_hint("give the file a name with letters or digits"),
-            );
-            continue;
-        }
-        if RESERVED.contains(&segments[0]) {
-            diags.push(
-                Diagnostic::error(
-                    &f.rel,
-                    format!(
-                        "the page would be written to `{}/`, which ritme uses for its own pages",
-                        segments[0]
-                    ),
-                )
-                .with_hint("rename the file or the folder under pages/"),
-            );
-            continue;
-        }
-        let id = segments.join("/");
-        let route = format!("{id}/index.html");
-        if let Some(doc) = parse_doc::<PageMeta>(f, Kind::Page, id, route, true, &mut diags) {
-            if doc.meta.title.is_none() {
-                diags.push(
-                    Diagnostic::error(&doc.rel, "missing field `title`")
-                        .at_line(doc.yaml_line.saturating_sub(1))
-                        .with_hint("every page needs a `title` in its front matter"),
-                );
-                continue;
-            }
-            content.pages.push(doc);
-        }
+    // Free pages are most of a large site: parsed in parallel, kept in file order.
+    use rayon::prelude::*;
+    let pages: Vec<(Option<Doc<PageMeta>>, Diagnostics)> = sources
+        .pages
+        .par_iter()
+        .map(|f| {
+            let mut found = Diagnostics::new();
+            (parse_page(f, &mut found), found)
+        })
+        .collect();
+    for (doc, found) in pages {
+        diags.extend(found);
+        content.pages.extend(doc);
     }
 
     check_unique(
@@ -330,6 +320,49 @@ fn check_unique<'a>(diags: &mut Diagnostics, items: impl Iterator<Item = (&'a St
             );
         }
     }
+}
+
+/// A free page (`pages/…`): its id and route from its path, then its document.
+fn parse_page(f: &SourceFile, diags: &mut Diagnostics) -> Option<Doc<PageMeta>> {
+    let path = f.rel.strip_prefix("pages/").unwrap_or(&f.rel);
+    let path = path.strip_suffix(".md").unwrap_or(path);
+    let segments: Vec<String> = path.split('/').map(slug_for).collect();
+    let segments: Vec<&str> = match segments.split_last() {
+        Some((last, rest)) if last == "index" => rest.iter().map(String::as_str).collect(),
+        _ => segments.iter().map(String::as_str).collect(),
+    };
+    if segments.is_empty() || segments.iter().any(|s| s.is_empty()) {
+        diags.push(
+            Diagnostic::error(&f.rel, "this page would have no output path")
+                .with_hint("give the file a name with letters or digits"),
+        );
+        return None;
+    }
+    if RESERVED.contains(&segments[0]) {
+        diags.push(
+            Diagnostic::error(
+                &f.rel,
+                format!(
+                    "the page would be written to `{}/`, which ritme uses for its own pages",
+                    segments[0]
+                ),
+            )
+            .with_hint("rename the file or the folder under pages/"),
+        );
+        return None;
+    }
+    let id = segments.join("/");
+    let route = format!("{id}/index.html");
+    let doc = parse_doc::<PageMeta>(f, Kind::Page, id, route, true, diags)?;
+    if doc.meta.title.is_none() {
+        diags.push(
+            Diagnostic::error(&doc.rel, "missing field `title`")
+                .at_line(doc.yaml_line.saturating_sub(1))
+                .with_hint("every page needs a `title` in its front matter"),
+        );
+        return None;
+    }
+    Some(doc)
 }
 
 fn parse_doc<M: DeserializeOwned>(

@@ -74,7 +74,7 @@ mod tests {
                 toc: Vec::new(),
                 children: Vec::new(),
             }),
-            search_text: String::new(),
+            search_text: Default::default(),
         }
     }
 

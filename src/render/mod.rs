@@ -65,7 +65,7 @@ pub struct Rendering {
     pub files: Vec<OutputFile>,
     /// Pages whose key is unchanged since the last build: the output has them.
     pub kept: Vec<KeptFile>,
-    /// Pages handed to the sink as they were rendered.
+    /// Pages (and the search text scripts) handed to the sink as they were made.
     pub stored: Vec<Stored>,
     /// Every page's key, by route, for the next build.
     pub keys: Vec<(String, u64)>,
@@ -203,21 +203,29 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
 
     // The search index needs only the jobs: built beside the pages, so that
     // its serial parts overlap their rendering instead of following it.
-    let search_docs = search_docs(input, &jobs);
-    let (results, (index, shards)) = rayon::join(
+    // With a sink, its text scripts leave as they are made, like the pages.
+    let shards = std::sync::Mutex::new(Vec::new());
+    let put_shard = |n: usize, script: String| {
+        if let Some(sink) = input.sink {
+            let stored = sink(OutputFile::new(format!("assets/search-text/{n}.js"), script));
+            shards.lock().unwrap_or_else(|e| e.into_inner()).push(stored);
+        }
+    };
+    let (results, index) = rayon::join(
         || render_pages(input, &jobs, &base, shared),
-        || {
-            rayon::join(
-                || crate::search::index_script(&search_docs, input.config.language, input.search_exclude),
-                || text_shards(input, &search_docs),
-            )
-        },
+        || search_index(input, &jobs, rendered, input.sink.map(|_| &put_shard as _)),
     );
 
     let mut diags = Diagnostics::new();
     let mut files = Vec::with_capacity(results.len() + theme.assets.len());
     let mut kept = Vec::new();
     let mut stored = Vec::new();
+    for shard in shards.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        match shard {
+            Ok(s) => stored.push(s),
+            Err(d) => diags.extend(d),
+        }
+    }
     let mut page_keys = Vec::with_capacity(results.len());
     for (job, (key, r)) in jobs.iter().zip(results) {
         page_keys.push((job.route.clone(), key));
@@ -228,6 +236,13 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             Err(d) => diags.extend(d),
         }
     }
+    // Every page's search entry, the data pages' too, before their memo takes them.
+    let mut entries = input.memo.map(|_| {
+        jobs.iter()
+            .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
+            .map(|j| std::sync::Arc::new(search_doc(input.theme, j, rendered)))
+            .collect::<Vec<_>>()
+    });
     if let Some((memo, _)) = input.memo {
         memo.keep(&mut jobs, &page_keys, shared);
     }
@@ -235,25 +250,26 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         return Err(diags);
     }
     files.extend(theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())));
+    files.push(OutputFile::new("assets/search-index.js", index.index));
+    for (n, text) in index.texts.into_iter().enumerate() {
+        files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
+    }
     let parts = input.memo.map(|_| {
+        let is_search = |p: &str| p == "assets/search-index.js" || p.starts_with("assets/search-text/");
         Box::new(patch::Parts {
+            search_docs: entries.take().unwrap_or_default(),
             jobs,
-            search_docs: search_docs.into_iter().map(std::sync::Arc::new).collect(),
-            search_paths: std::iter::once(SEARCH_INDEX.to_string())
-                .chain(shards.iter().map(|s| s.0.clone()))
+            search_paths: files
+                .iter()
+                .map(|f| &f.path)
+                .chain(stored.iter().map(|s| &s.path))
+                .filter(|p| is_search(p))
+                .cloned()
                 .collect(),
             base: base.clone(),
             shared,
         })
     });
-    files.push(OutputFile::new(SEARCH_INDEX, index));
-    for (path, key, shard) in shards {
-        page_keys.push((path.clone(), key));
-        match shard {
-            Ok(text) => files.push(OutputFile::new(path, text)),
-            Err(hash) => kept.push(KeptFile { path, hash }),
-        }
-    }
     // Pages kept from the last build are generated pages too.
     let generated: BTreeSet<String> = files
         .iter()
@@ -286,44 +302,32 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     })
 }
 
-const SEARCH_INDEX: &str = "assets/search-index.js";
-
-fn text_shard_path(n: usize) -> String {
-    format!("assets/search-text/{n}.js")
+/// What the search index holds of one page, owned (as `search_index`
+/// reads it), for `serve`'s rebuilds after a body edit.
+pub(crate) fn search_doc(theme: &Theme, j: &PageJob, rendered: &BTreeMap<String, Rendered>) -> patch::SearchEntry {
+    let s = &j.search_text;
+    patch::SearchEntry {
+        title: j.title.clone(),
+        route: j.route.clone(),
+        section: {
+            let key = j.section.replace('-', "_");
+            theme.strings.get(&key).cloned().unwrap_or(key)
+        },
+        text: match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
+            Some(r) => vec![s.extra.clone(), " ".into(), r.text.clone()],
+            None if !s.extra.is_empty() => vec![s.extra.clone()],
+            None => vec![j.description.clone()],
+        },
+    }
 }
 
 /// The search index's files, by output path.
 pub(crate) fn search_output(index: crate::search::SearchFiles) -> Vec<OutputFile> {
-    let mut files = vec![OutputFile::new(SEARCH_INDEX, index.index)];
+    let mut files = vec![OutputFile::new("assets/search-index.js", index.index)];
     for (n, text) in index.texts.into_iter().enumerate() {
-        files.push(OutputFile::new(text_shard_path(n), text));
+        files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
     }
     files
-}
-
-/// The search text scripts, each with its key: a shard whose pages' text
-/// is unchanged since the last build is kept (`Err` with its content
-/// hash), as a page is. Making them was a fifth of a build after a
-/// one-page edit of 10,000 pages.
-fn text_shards(input: &Input, docs: &[SearchDoc]) -> Vec<(String, u64, Result<String, u64>)> {
-    use std::hash::{Hash, Hasher};
-    docs.par_chunks(crate::search::TEXT_SHARD)
-        .enumerate()
-        .map(|(n, chunk)| {
-            let path = text_shard_path(n);
-            let mut h = std::hash::DefaultHasher::new();
-            (input.salt, input.search_exclude).hash(&mut h);
-            for d in chunk {
-                d.text.hash(&mut h);
-            }
-            let key = h.finish();
-            let shard = match input.previous.kept(&path, key) {
-                Some(hash) => Err(hash),
-                None => Ok(crate::search::text_script(n, chunk, input.search_exclude)),
-            };
-            (path, key, shard)
-        })
-        .collect()
 }
 
 /// Every page through its template (or kept from the last build), with its key.
@@ -646,7 +650,7 @@ pub(crate) fn html_of(
     sh: &pages::Shown,
     rendered: &BTreeMap<String, Rendered>,
     rel: &str,
-) -> (String, Vec<crate::markdown::TocEntry>) {
+) -> (Html, Vec<crate::markdown::TocEntry>) {
     let Some(r) = rendered.get(rel) else {
         return Default::default();
     };
@@ -658,7 +662,7 @@ pub(crate) fn html_of(
         n += 1;
         pages::charts::shortcode_chart(sh, n, u)
     });
-    (html, r.toc.clone())
+    (html.into(), r.toc.clone())
 }
 
 fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Option<&String>) -> String {
@@ -710,7 +714,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             guides: guides.clone(),
             stories: stories.iter().take(3).cloned().collect(),
         })),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
 
     // Behaviours.
@@ -733,7 +737,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: t(input, "behaviours_intro").into(),
         review: None,
         body: Body::BehaviourIndex(BehaviourIndexView { groups }),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
         let (html, toc) = html_of(&shown, rendered, &b.rel);
@@ -771,7 +775,6 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             review: Some(review_view(input, b)),
             body: Body::Behaviour(Box::new(view)),
             search_text: search_text(
-                rendered,
                 &b.rel,
                 &[
                     b.meta.summary.as_deref().unwrap_or(""),
@@ -792,7 +795,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "coaching_intro").into(),
             review: None,
             body: Body::GuideIndex(GuideIndexView { items: guides.clone() }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
@@ -816,7 +819,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                     .map(|(_, c)| c.clone())
                     .collect(),
             }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
 
@@ -830,7 +833,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "stories_intro").into(),
             review: None,
             body: Body::StoryIndex(StoryIndexView { items: stories.clone() }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
@@ -847,7 +850,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 people: s.meta.people.iter().filter_map(|p| story_person(input, p)).collect(),
                 html,
             }),
-            search_text: search_text(rendered, &s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
+            search_text: search_text(&s.rel, &[s.meta.outcome.as_deref().unwrap_or("")]),
         });
     }
 
@@ -870,7 +873,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
                 toc,
                 children: children.get(p.id.as_str()).cloned().unwrap_or_default(),
             }),
-            search_text: search_text(rendered, &p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
+            search_text: search_text(&p.rel, &[p.meta.summary.as_deref().unwrap_or("")]),
         });
     }
     for (folder, cards) in &children {
@@ -888,11 +891,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             body: Body::Page(PageView {
                 title,
                 summary: None,
-                html: String::new(),
+                html: Html::default(),
                 toc: Vec::new(),
                 children: cards.clone(),
             }),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
 
@@ -916,7 +919,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
             description: t(input, "changes_intro").into(),
             review: None,
             body: Body::Changes(changes_view(input)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     jobs.push(PageJob {
@@ -927,7 +930,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         description: String::new(),
         review: None,
         body: Body::Empty {},
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     debug_assert!(jobs.iter().all(|j| crate::output::is_safe_relative(&j.route)));
     jobs
@@ -971,40 +974,51 @@ fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_
     h.finish()
 }
 
-/// What the search index holds of every page but the 404.
-fn search_docs(input: &Input, jobs: &[PageJob]) -> Vec<SearchDoc> {
-    jobs.iter()
+/// The search index over every page but the 404. With `put`, the text
+/// scripts go there as they are made (and are not returned).
+fn search_index(
+    input: &Input,
+    jobs: &[PageJob],
+    rendered: &BTreeMap<String, Rendered>,
+    put: Option<&(dyn Fn(usize, String) + Sync)>,
+) -> crate::search::SearchFiles {
+    let docs: Vec<SearchDoc> = jobs
+        .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
-        .map(|j| search_doc(input.theme, j))
-        .collect()
-}
-
-/// What the search index holds of one page.
-pub(crate) fn search_doc(theme: &Theme, j: &PageJob) -> SearchDoc {
-    SearchDoc {
-        title: j.title.clone(),
-        route: j.route.clone(),
-        // Section keys are written with `-` (`data-health`), strings with `_`.
-        section: {
-            let key = j.section.replace('-', "_");
-            theme.strings.get(&key).cloned().unwrap_or(key)
+        .map(|j| SearchDoc {
+            title: &j.title,
+            route: &j.route,
+            // Section keys are written with `-` (`data-health`), strings with `_`.
+            section: {
+                let key = j.section.replace('-', "_");
+                input.theme.strings.get(&key).cloned().unwrap_or(key)
+            },
+            text: {
+                let s = &j.search_text;
+                match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
+                    Some(r) => vec![s.extra.as_str(), " ", r.text.as_str()],
+                    None if !s.extra.is_empty() => vec![s.extra.as_str()],
+                    None => vec![j.description.as_str()],
+                }
+            },
+        })
+        .collect();
+    let lang = input.config.language;
+    match put {
+        Some(put) => crate::search::SearchFiles {
+            index: crate::search::search_files_into(&docs, lang, input.search_exclude, put),
+            texts: Vec::new(),
         },
-        text: if j.search_text.is_empty() {
-            j.description.clone()
-        } else {
-            j.search_text.clone()
-        },
+        None => crate::search::search_files(&docs, lang, input.search_exclude),
     }
 }
 
-/// Text of a Markdown page plus extra front-matter text, for the search index.
-fn search_text(rendered: &BTreeMap<String, Rendered>, rel: &str, extra: &[&str]) -> String {
-    let mut text = extra.join(" ");
-    if let Some(r) = rendered.get(rel) {
-        text.push(' ');
-        text.push_str(&r.text);
+/// Extra front-matter text of a Markdown page, then the page's own text, for the search index.
+fn search_text(rel: &str, extra: &[&str]) -> SearchText {
+    SearchText {
+        extra: extra.join(" "),
+        source: Some(rel.to_string()),
     }
-    text
 }
 
 /// Child pages per folder id (`hulp` → the pages in `pages/hulp/`), in page order.
@@ -1100,7 +1114,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         description: t(input, "teams_intro").into(),
         review: None,
         body: Body::TeamIndex(TeamIndexView { teams: cards }),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     // Team and person views draw their charts: in parallel, in data order.
     jobs.par_extend(input.data.teams.par_iter().filter_map(|team| {
@@ -1113,7 +1127,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             description: String::new(),
             review: None,
             body: Body::Team(Box::new(view)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         })
     }));
     // Coaching pages: only for the teams the visible stage gave one.
@@ -1127,7 +1141,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             description: String::new(),
             review: None,
             body: Body::Coaching(Box::new(view)),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         })
     }));
     if input.scope.mode == crate::config::PrivacyMode::Named {
@@ -1149,7 +1163,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 description: String::new(),
                 review: None,
                 body: Body::Person(Box::new(view)),
-                search_text: String::new(),
+                search_text: SearchText::default(),
             })
         }));
     }
@@ -1161,7 +1175,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         description: t(input, "data_health_intro").into(),
         review: None,
         body: Body::Health(pages::health::health_view(shown)),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     });
     jobs
 }
@@ -1192,7 +1206,7 @@ fn report_jobs(
         description: t(input, "reports_intro").into(),
         review: None,
         body: Body::ReportIndex(index),
-        search_text: String::new(),
+        search_text: SearchText::default(),
     }];
     for v in views {
         let route = format!("reports/{}/index.html", v.month);
@@ -1208,7 +1222,7 @@ fn report_jobs(
             description: description.clone(),
             review: None,
             body: body.clone(),
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
         jobs.push(PageJob {
             route,
@@ -1218,7 +1232,7 @@ fn report_jobs(
             description,
             review: None,
             body,
-            search_text: String::new(),
+            search_text: SearchText::default(),
         });
     }
     jobs

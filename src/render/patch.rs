@@ -12,14 +12,34 @@ use tera::Context;
 use super::views::{Body, PageJob};
 use crate::content::Kind;
 use crate::markdown::Rendered;
-use crate::search::SearchDoc;
+
+/// One page as the search index reads it, owned.
+#[derive(Debug, Clone)]
+pub struct SearchEntry {
+    pub title: String,
+    pub route: String,
+    pub section: String,
+    pub text: Vec<String>,
+}
+
+impl SearchEntry {
+    /// As the index takes it.
+    pub fn doc(&self) -> crate::search::SearchDoc<'_> {
+        crate::search::SearchDoc {
+            title: &self.title,
+            route: &self.route,
+            section: self.section.clone(),
+            text: self.text.iter().map(String::as_str).collect(),
+        }
+    }
+}
 
 /// What the renderer leaves for a rebuild after a body edit.
 pub struct Parts {
     /// The views of every page but the data pages (their memo keeps those).
     pub jobs: Vec<PageJob>,
     /// What the search index holds of each page, in index order.
-    pub search_docs: Vec<Arc<SearchDoc>>,
+    pub search_docs: Vec<Arc<SearchEntry>>,
     /// The output paths of the search index's files.
     pub search_paths: Vec<String>,
     /// The context every page shares, and its key.
@@ -29,7 +49,7 @@ pub struct Parts {
 
 /// Puts `new` in the place of `old` in the view of a `kind` document's
 /// page. `false`: the view does not hold the body where this expects it.
-pub fn patch_job(job: &mut PageJob, kind: Kind, old: &Rendered, new: &Rendered) -> bool {
+pub fn patch_job(job: &mut PageJob, kind: Kind, new: &Rendered) -> bool {
     let patched = match (&mut job.body, kind) {
         (Body::Home(v), Kind::Home) => {
             v.html.clone_from(&new.html);
@@ -56,16 +76,6 @@ pub fn patch_job(job: &mut PageJob, kind: Kind, old: &Rendered, new: &Rendered) 
         }
         _ => false,
     };
-    if !patched {
-        return false;
-    }
-    // Behaviours, stories and free pages are searched by their text after
-    // their front-matter words; guides and the home page by their description.
-    if matches!(kind, Kind::Behaviour | Kind::Story | Kind::Page) {
-        match job.search_text.strip_suffix(old.text.as_str()) {
-            Some(head) => job.search_text = format!("{head}{}", new.text),
-            None => return false,
-        }
-    }
-    true
+    // The search text is read from the rendered document by its path.
+    patched
 }

@@ -6,6 +6,8 @@
 
 use serde::Serialize;
 
+pub use crate::markdown::Html;
+
 use crate::markdown::TocEntry;
 
 /// The site as every page sees it.
@@ -114,7 +116,7 @@ pub struct HomeView {
     pub due_for_review: Vec<DueView>,
     pub charts: Vec<String>,
     pub title: String,
-    pub html: String,
+    pub html: Html,
     pub behaviours: Vec<BehaviourCard>,
     pub guides: Vec<GuideCard>,
     pub stories: Vec<StoryCard>,
@@ -140,7 +142,7 @@ pub struct BehaviourView {
     pub half_life: f64,
     pub indicators: Vec<String>,
     pub questions: Vec<String>,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub guides: Vec<GuideCard>,
     pub stories: Vec<StoryCard>,
@@ -154,7 +156,7 @@ pub struct GuideIndexView {
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideView {
     pub card: GuideCard,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     pub stories: Vec<StoryCard>,
 }
@@ -169,14 +171,14 @@ pub struct StoryView {
     pub card: StoryCard,
     /// Display names of the people featured (consenting stories only in anonymous builds).
     pub people: Vec<String>,
-    pub html: String,
+    pub html: Html,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     pub title: String,
     pub summary: Option<String>,
-    pub html: String,
+    pub html: Html,
     pub toc: Vec<TocEntry>,
     /// Pages in this page's folder (`pages/hulp/*.md` under `pages/hulp/index.md`).
     pub children: Vec<PageCard>,
@@ -223,8 +225,29 @@ pub struct PageJob {
     pub description: String,
     pub review: Option<ReviewView>,
     pub body: Body,
-    /// Plain text for the search index (empty: only the title is indexed).
-    pub search_text: String,
+    /// What the search index reads of the page besides its title.
+    pub search_text: SearchText,
+}
+
+/// A page's text for the search index: front-matter text, then the text of
+/// the Markdown document it shows, which is read from the rendered
+/// document when the index is built (not copied into every page's job).
+/// Empty: the index takes the page's description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchText {
+    /// Front-matter text (summary, indicators, …), joined by spaces.
+    pub extra: String,
+    /// Source path of the document whose text follows.
+    pub source: Option<String>,
+}
+
+impl From<&str> for SearchText {
+    fn from(extra: &str) -> Self {
+        SearchText {
+            extra: extra.into(),
+            source: None,
+        }
+    }
 }
 
 /// A consistency figure with its level, ready to show: CR beside its label, always.
@@ -400,7 +423,7 @@ pub struct Recognition {
 pub struct Commentary {
     pub title: Option<String>,
     pub author: Option<String>,
-    pub html: String,
+    pub html: Html,
 }
 
 #[derive(Debug, Clone, Serialize)]
