@@ -482,7 +482,7 @@ mod tests {
                 (
                     k * 7919,
                     Rendered {
-                        html,
+                        html: html.into(),
                         ..Default::default()
                     },
                 )
@@ -506,7 +506,7 @@ mod tests {
         assert!(written <= 2, "{written} shards written");
         let back = load_markdown(&out);
         assert_eq!(back.docs.len(), 500);
-        assert_eq!(back.docs[&123_456_789].html, "<p>new</p>");
+        assert_eq!(&*back.docs[&123_456_789].html, "<p>new</p>");
         assert!(!back.docs.contains_key(&(3 * 7919)));
     }
 
