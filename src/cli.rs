@@ -227,10 +227,11 @@ fn build(
     } else {
         crate::cache::load_markdown(&out)
     };
+    let shards = markdown.shards.clone();
     let parsed = pipeline::parse_with(&opts, markdown).map_err(|e| fail(&e))?;
     let result = build_and_write(&parsed, opts.audience.as_deref(), &out, fresh, target);
     if result.is_ok() {
-        crate::cache::record_markdown(&out, parsed.markdown_entries());
+        crate::cache::record_markdown(&out, parsed.markdown_entries(), &shards);
     }
     // The process ends right after this: freeing the site's parsed files
     // one by one (tens of thousands of allocations on a large site) would
@@ -360,7 +361,11 @@ fn build_and_write(
         if built.kept.is_empty() {
             String::new()
         } else {
-            format!("; {} rendered, {} unchanged", built.rendered, built.kept.len())
+            format!(
+                "; {} rendered, {} unchanged",
+                built.rendered,
+                built.pages - built.rendered
+            )
         },
         out.display(),
         took.as_secs_f64(),

@@ -34,6 +34,10 @@ use crate::teamdata::{BehaviourRule, TeamData};
 pub struct Counts {
     /// Files read from disk.
     pub files_read: usize,
+    /// Files looked at on disk (their size and times, or read).
+    pub files_examined: usize,
+    /// Page views assembled (or patched, after a body edit).
+    pub views_built: usize,
     /// Markdown documents turned into HTML.
     pub markdown_rendered: usize,
     /// Whether the team data was validated (and its changed files parsed).
@@ -46,6 +50,14 @@ pub struct Counts {
     pub data_pages_drawn: bool,
     /// Charts drawn (the others came from the memo).
     pub charts_drawn: usize,
+}
+
+/// What this build did, and whether it was a rebuild after a body edit
+/// (whose counts are all its own).
+#[derive(Default)]
+struct BuildCounts {
+    counts: Counts,
+    body_edit: bool,
 }
 
 /// The team data as loaded: the data and its warnings, or its errors.
@@ -76,7 +88,11 @@ pub struct Memo {
     /// The key of the last `derived`, for the views drawn from it.
     pub(crate) derived_key: u64,
     pub(crate) data_pages: DataPages,
-    counts: Counts,
+    counts: BuildCounts,
+    /// The last good build, whole, while its files and documents are not
+    /// handed back to the tables above: a rebuild after edits to page
+    /// bodies only starts from it (see `pipeline::build_incremental`).
+    pub(crate) last: Option<Box<crate::pipeline::Last>>,
 }
 
 impl Memo {
@@ -86,17 +102,49 @@ impl Memo {
 
     /// What the last build computed afresh.
     pub fn counts(&self) -> Counts {
+        if self.counts.body_edit {
+            return self.counts.counts;
+        }
         Counts {
             files_read: self.files.reads(),
+            files_examined: self.files.examined(),
             data_pages_drawn: self.data_pages.drawn(),
             charts_drawn: self.data_pages.charts.drawn(),
-            ..self.counts
+            ..self.counts.counts
         }
     }
 
     pub(crate) fn start(&mut self) {
-        self.counts = Counts::default();
+        self.counts = BuildCounts::default();
         self.data_pages.charts.start();
+    }
+
+    /// Records what a rebuild after a body edit did.
+    pub(crate) fn body_edit(&mut self, counts: Counts) {
+        self.counts = BuildCounts {
+            counts,
+            body_edit: true,
+        };
+    }
+
+    /// Records how many page views the build assembled.
+    pub(crate) fn views_built(&mut self, n: usize) {
+        self.counts.counts.views_built = n;
+    }
+
+    /// Records a document's new Markdown key (a body edit rendered it).
+    pub(crate) fn markdown_key(&mut self, rel: &str, key: u64) {
+        self.markdown_keys.insert(rel.to_string(), key);
+    }
+
+    /// Hands the last build's files and documents back to the tables of
+    /// the stages, for a rebuild that runs them.
+    pub(crate) fn unpack_last(&mut self) {
+        if let Some(last) = self.last.take() {
+            let (sources, rendered) = last.into_parts();
+            self.keep_markdown(rendered);
+            self.files.keep(sources);
+        }
     }
 
     /// Takes back a build's Markdown output for the next build.
@@ -117,10 +165,11 @@ impl Memo {
     ) -> BTreeMap<String, Rendered> {
         let cache = crate::cache::Markdown {
             docs: std::mem::take(&mut self.markdown).into_values().collect(),
+            ..Default::default()
         };
         let (rendered, keys, ran) = crate::render::render_markdown_cached(content, options, cache);
         self.markdown_keys = keys.into_iter().collect();
-        self.counts.markdown_rendered = ran;
+        self.counts.counts.markdown_rendered = ran;
         rendered
     }
 
@@ -138,9 +187,9 @@ impl Memo {
         {
             return (key, loaded.clone());
         }
-        self.counts.data_loaded = true;
+        self.counts.counts.data_loaded = true;
         let loaded = crate::teamdata::load_cached(data, rules, rejected, &mut self.logs).map(|(d, w)| (Arc::new(d), w));
-        self.counts.logs_parsed = self.logs.parsed();
+        self.counts.counts.logs_parsed = self.logs.parsed();
         self.data = Some((key, loaded.clone()));
         (key, loaded)
     }
@@ -154,7 +203,7 @@ impl Memo {
         {
             return d.clone();
         }
-        self.counts.metrics_computed = true;
+        self.counts.counts.metrics_computed = true;
         let d = Arc::new(compute());
         self.derived = Some((key, d.clone()));
         d

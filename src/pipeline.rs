@@ -46,6 +46,35 @@ pub struct Built {
     pub rendered: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Files this build leaves to be made when first asked for (`serve`'s
+    /// search index after a body edit); `None` with every other build.
+    pub deferred: Option<Deferred>,
+    /// With a memo: what a rebuild after a body edit starts from.
+    pub(crate) edit: Option<Box<EditBase>>,
+}
+
+/// Files whose making is put off until they are asked for: the search
+/// index of 10,000 pages takes longer to build than everything else a body
+/// edit does, and the edited page is wanted first.
+pub struct Deferred {
+    /// The output paths of the files.
+    pub paths: Vec<String>,
+    make: Box<dyn FnOnce() -> Vec<OutputFile> + Send + Sync>,
+}
+
+impl Deferred {
+    /// Makes the files.
+    pub fn make(self) -> Vec<OutputFile> {
+        (self.make)()
+    }
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred")
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a build failed: the user's input (exit 1) or ritme itself (exit 2).
@@ -109,11 +138,44 @@ pub fn build(opts: &Options) -> Result<Built, Error> {
 /// The result is the same as [`build`]'s.
 pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result<Built, Error> {
     memo.start();
+    if let Some(last) = memo.last.take() {
+        match body_edit(opts, memo, last) {
+            Ok(built) => return Ok(built),
+            Err(last) => {
+                memo.last = Some(last);
+                memo.unpack_last();
+            }
+        }
+    }
     let parsed = parse_inner(opts, Default::default(), Some(memo))?;
     let built = build_inner(&parsed, opts.audience.as_deref(), &opts.previous, None, Some(memo));
-    memo.keep_markdown(parsed.rendered_md);
-    memo.files.keep(parsed.sources);
-    built
+    match built {
+        Ok(mut built) => {
+            match built.edit.take() {
+                Some(base) => {
+                    let routes = parsed.content.routes();
+                    memo.last = Some(Box::new(Last {
+                        routes_key: render::routes_key(&routes, &parsed.config.markdown),
+                        routes,
+                        parsed,
+                        base: *base,
+                        keys: built.keys.clone(),
+                        pages: built.pages,
+                    }))
+                }
+                None => {
+                    memo.keep_markdown(parsed.rendered_md);
+                    memo.files.keep(parsed.sources);
+                }
+            }
+            Ok(built)
+        }
+        Err(e) => {
+            memo.keep_markdown(parsed.rendered_md);
+            memo.files.keep(parsed.sources);
+            Err(e)
+        }
+    }
 }
 
 /// The site read, parsed and validated once: every audience's build starts
@@ -136,6 +198,8 @@ pub struct Parsed {
     logo: Option<(String, Vec<u8>)>,
     brand: crate::brand::BrandView,
     diags: Vec<Diagnostic>,
+    /// Why the history could not be read (part of `diags`).
+    history_warning: Option<Diagnostic>,
     timings: Vec<(&'static str, Duration)>,
     review_date: bool,
 }
@@ -185,7 +249,7 @@ fn parse_inner(
     let (mut sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
-    diags.extend(history_warning);
+    diags.extend(history_warning.clone());
     timer.lap("read");
 
     let mut config = match sources.config.as_ref().map(|f| Config::parse(&f.text)) {
@@ -296,6 +360,7 @@ fn parse_inner(
         logo,
         brand,
         diags: diags.into_sorted(),
+        history_warning,
         timings: timer.laps,
         review_date: opts.review_date.is_some(),
     })
@@ -462,27 +527,20 @@ fn build_inner(
     // A consenting story's card (its summary names its people) may appear
     // on any page that links to the story.
     // (The mailable report has no links: there the card is its title.)
-    let consenting: Vec<(&str, String, &Vec<String>)> = content
+    let consenting: Vec<(String, String, Vec<String>)> = content
         .stories
         .iter()
         .filter(|s| s.meta.consent && !s.meta.people.is_empty())
         .filter_map(|s| {
             let route = s.route.strip_suffix("index.html")?;
-            Some((route, crate::charts::escape(&s.meta.title).into_owned(), &s.meta.people))
+            Some((
+                route.to_string(),
+                crate::charts::escape(&s.meta.title).into_owned(),
+                s.meta.people.clone(),
+            ))
         })
         .collect();
-    let may_name = |f: &OutputFile| -> Option<BTreeSet<String>> {
-        let mut ok = allowed.get(&f.path).cloned();
-        if !consenting.is_empty() && f.path.ends_with(".html") {
-            let text = String::from_utf8_lossy(&f.bytes);
-            for (route, title, people) in &consenting {
-                if text.contains(route) || text.contains(title.as_str()) {
-                    ok.get_or_insert_default().extend(people.iter().cloned());
-                }
-            }
-        }
-        ok
-    };
+    let may_name = |f: &OutputFile| may_name(&allowed, &consenting, f);
     let page_sink = |f: OutputFile| -> Result<Stored, Vec<Diagnostic>> {
         if let Some(scanner) = &scanner {
             let (leaks, _) = scanner.scan(&f.path, &f.bytes, may_name(&f).as_ref(), false);
@@ -557,8 +615,33 @@ fn build_inner(
     warnings.extend(rendering.warnings);
     let rendered = rendering.files.iter().filter(|f| f.path.ends_with(".html")).count()
         + rendering.stored.iter().filter(|f| f.path.ends_with(".html")).count();
+    if let Some(m) = memo.as_deref_mut() {
+        m.views_built(rendering.keys.len());
+    }
+    let edit = match (memo, rendering.parts.take()) {
+        (Some(_), Some(parts)) => Some(Box::new(EditBase {
+            paths: rendering
+                .files
+                .iter()
+                .map(|f| f.path.clone())
+                .chain(rendering.kept.iter().map(|k| k.path.clone()))
+                .chain(rendering.stored.iter().map(|k| k.path.clone()))
+                .collect(),
+            parts: *parts,
+            scanner,
+            allowed,
+            consenting,
+            mode: scope.mode,
+            audience: audience.map(str::to_string),
+            search_exclude,
+            warnings: warnings.clone(),
+        })),
+        _ => None,
+    };
     Ok(Built {
-        pages: rendered + rendering.kept.len(),
+        deferred: None,
+        edit,
+        pages: rendered + rendering.kept.iter().filter(|k| k.path.ends_with(".html")).count(),
         rendered,
         kept: rendering.kept,
         stored: rendering.stored,
@@ -567,6 +650,479 @@ fn build_inner(
         warnings,
         timings: timer.laps,
     })
+}
+
+/// Whom a page may name: the people of a consenting story on its own page,
+/// and on any page that links to it or shows its card.
+fn may_name(
+    allowed: &BTreeMap<String, BTreeSet<String>>,
+    consenting: &[(String, String, Vec<String>)],
+    f: &OutputFile,
+) -> Option<BTreeSet<String>> {
+    let mut ok = allowed.get(&f.path).cloned();
+    if !consenting.is_empty() && f.path.ends_with(".html") {
+        let text = String::from_utf8_lossy(&f.bytes);
+        for (route, title, people) in consenting {
+            if text.contains(route.as_str()) || text.contains(title.as_str()) {
+                ok.get_or_insert_default().extend(people.iter().cloned());
+            }
+        }
+    }
+    ok
+}
+
+// ---------------------------------------------------------------------
+// The rebuild after edits to page bodies only (`serve`).
+//
+// Saving a page whose front matter, first paragraph, anchors and links to
+// anchors stay the same changes that page's HTML and the search index and
+// nothing else. Such a rebuild trusts the watcher (only the files it named
+// are looked at), parses and renders those documents alone, patches their
+// views and renders their pages; everything else is the last build's.
+// Anything else (a new or removed file, a changed title, data, settings,
+// templates) takes the stages' memos instead, which stat every file.
+
+/// What the last good build leaves for a body edit besides its parse.
+pub(crate) struct EditBase {
+    parts: render::patch::Parts,
+    /// Every output path of the build.
+    paths: Vec<String>,
+    scanner: Option<privacy::Scanner>,
+    allowed: BTreeMap<String, BTreeSet<String>>,
+    consenting: Vec<(String, String, Vec<String>)>,
+    mode: PrivacyMode,
+    audience: Option<String>,
+    search_exclude: BTreeSet<String>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl std::fmt::Debug for EditBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditBase")
+            .field("paths", &self.paths.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The last good build of `serve`, whole.
+pub(crate) struct Last {
+    parsed: Parsed,
+    /// Every document's route by source path, and their key (a body edit
+    /// changes neither).
+    routes: BTreeMap<String, String>,
+    routes_key: u64,
+    base: EditBase,
+    keys: Vec<(String, u64)>,
+    pages: usize,
+}
+
+impl Last {
+    /// The files and rendered documents, for the stages' memos.
+    pub(crate) fn into_parts(self) -> (source::Sources, BTreeMap<String, crate::markdown::Rendered>) {
+        (self.parsed.sources, self.parsed.rendered_md)
+    }
+}
+
+/// One edited document, worked out before anything of the last build is changed.
+struct BodyEdit {
+    file: source::SourceFile,
+    kind: content::Kind,
+    job: usize,
+    patched: render::views::PageJob,
+    doc: AnyDoc,
+    rendered: crate::markdown::Rendered,
+    body: String,
+    body_line: usize,
+    key: u64,
+    page: Option<OutputFile>,
+}
+
+enum AnyDoc {
+    Page(content::Doc<content::PageMeta>),
+    Behaviour(content::Doc<content::BehaviourMeta>),
+    Guide(content::Doc<content::GuideMeta>),
+    Story(content::Doc<content::StoryMeta>),
+}
+
+/// The rebuild after edits to page bodies only, or `Err` with the last
+/// build untouched when the edits are anything else.
+fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) -> Result<Built, Box<Last>> {
+    let mut timer = Timer::new();
+    let p = &last.parsed;
+    let b = &last.base;
+    let same_build = opts.audience == b.audience
+        && opts.base_url.is_none()
+        && opts.review_date.is_none()
+        && !p.review_date
+        && b.mode != PrivacyMode::Pseudonymous;
+    let dirty: Vec<PathBuf> = memo.files.dirty().iter().cloned().collect();
+    if !same_build || dirty.is_empty() {
+        return Err(last);
+    }
+    let Ok(root) = opts.site.canonicalize() else {
+        return Err(last);
+    };
+    let mut rels = Vec::new();
+    for path in &dirty {
+        let Ok(rel) = path.strip_prefix(&root) else {
+            return Err(last);
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let rel = rel.join("/");
+        let meta = std::fs::symlink_metadata(path);
+        let Some(meta) = meta.ok().filter(|m| m.file_type().is_file()) else {
+            return Err(last);
+        };
+        if rels.iter().any(|(r, _)| *r == rel) {
+            return Err(last);
+        }
+        rels.push((rel, meta));
+    }
+    // A commit changes the pages' dates: git is asked as in every build.
+    let (history, history_warning) = history::read(&opts.site);
+    if history != p.history || history_warning != p.history_warning {
+        return Err(last);
+    }
+    timer.lap("read");
+
+    let mut edits = Vec::new();
+    let routes_key = last.routes_key;
+    for (rel, _) in &rels {
+        match edit_one(p, b, &last.keys, &last.routes, rel) {
+            Some(e) => edits.push(e),
+            None => return Err(last),
+        }
+    }
+    timer.lap("content");
+
+    // The search index: the pages' entries patched; made when asked for,
+    // or now where the leak check must read it.
+    let mut search_docs = b.parts.search_docs.clone();
+    for e in &edits {
+        let one = BTreeMap::from([(e.file.rel.clone(), e.rendered.clone())]);
+        let doc = render::search_doc(&p.theme, &e.patched, &one);
+        match search_docs.iter_mut().find(|d| d.route == doc.route) {
+            Some(d) => *d = std::sync::Arc::new(doc),
+            None => return Err(last),
+        }
+    }
+    let lang = p.config.language;
+    let exclude = b.search_exclude.clone();
+    let make_search = {
+        let docs = search_docs.clone();
+        move || {
+            let docs: Vec<crate::search::SearchDoc> = docs.iter().map(|d| d.doc()).collect();
+            render::search_output(crate::search::search_files(&docs, lang, &exclude))
+        }
+    };
+    let mut files: Vec<OutputFile> = edits.iter().filter_map(|e| e.page.clone()).collect();
+    let deferred = match &b.scanner {
+        None => Some(Deferred {
+            paths: b.parts.search_paths.clone(),
+            make: Box::new(make_search),
+        }),
+        Some(scanner) => {
+            let search = make_search();
+            for f in &search {
+                let (leaks, _) = scanner.scan(
+                    &f.path,
+                    &f.bytes,
+                    may_name(&b.allowed, &b.consenting, f).as_ref(),
+                    false,
+                );
+                if !leaks.is_empty() {
+                    return Err(last);
+                }
+            }
+            files.extend(search);
+            None
+        }
+    };
+    timer.lap("render");
+
+    // Every check passed: the edits become the last build.
+    let rendered = files.len()
+        - if deferred.is_none() {
+            b.parts.search_paths.len()
+        } else {
+            0
+        };
+    let replaced: BTreeSet<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(b.parts.search_paths.iter().map(String::as_str))
+        .collect();
+    let kept: Vec<KeptFile> = b
+        .paths
+        .iter()
+        .filter(|path| !replaced.contains(path.as_str()))
+        .map(|path| KeptFile {
+            path: path.clone(),
+            hash: 0,
+        })
+        .collect();
+    let n = edits.len();
+    // The search files' keys are of the last full build's text: forgotten,
+    // so that the next full build makes them again.
+    let search_paths: BTreeSet<&String> = last.base.parts.search_paths.iter().collect();
+    let keys = std::mem::take(&mut last.keys);
+    let keys = keys
+        .into_iter()
+        .filter(|(path, _)| !search_paths.contains(path))
+        .collect();
+    last.keys = keys;
+    let last_mut = &mut *last;
+    last_mut.base.parts.search_docs = search_docs;
+    for e in edits {
+        let key = render::markdown_key(routes_key, &e.file.rel, &e.body, e.body_line, &e.patched.route);
+        memo.markdown_key(&e.file.rel, key);
+        apply_edit(last_mut, e);
+    }
+    // The next full rebuild takes these files from its memo, as read now.
+    for (rel, meta) in &rels {
+        memo.files.saw(rel, meta);
+    }
+    memo.files.clear_dirty(n);
+    memo.body_edit(crate::memo::Counts {
+        files_read: n,
+        files_examined: n,
+        markdown_rendered: n,
+        views_built: n,
+        ..Default::default()
+    });
+    let built = Built {
+        files,
+        kept,
+        stored: Vec::new(),
+        keys: last.keys.clone(),
+        pages: last.pages,
+        rendered,
+        warnings: last.base.warnings.clone(),
+        timings: timer.laps,
+        deferred,
+        edit: None,
+    };
+    memo.last = Some(last);
+    Ok(built)
+}
+
+/// One edited file as a body edit, or `None` when it is anything else.
+fn edit_one(
+    p: &Parsed,
+    b: &EditBase,
+    keys: &[(String, u64)],
+    routes: &BTreeMap<String, String>,
+    rel: &str,
+) -> Option<BodyEdit> {
+    use content::Kind;
+    let file = source::read_text(&p.sources.root, rel).ok()?;
+    let mut one = source::Sources {
+        root: p.sources.root.clone(),
+        ..Default::default()
+    };
+    let kind = if p.sources.index.as_ref().is_some_and(|f| f.rel == rel) {
+        one.index = Some(file.clone());
+        Kind::Home
+    } else if p.sources.behaviours.iter().any(|f| f.rel == rel) {
+        one.behaviours.push(file.clone());
+        Kind::Behaviour
+    } else if p.sources.guides.iter().any(|f| f.rel == rel) {
+        one.guides.push(file.clone());
+        Kind::Guide
+    } else if p.sources.stories.iter().any(|f| f.rel == rel) {
+        one.stories.push(file.clone());
+        Kind::Story
+    } else if p.sources.pages.iter().any(|f| f.rel == rel) {
+        one.pages.push(file.clone());
+        Kind::Page
+    } else {
+        return None; // reports are shown in the data pages; other files feed every page
+    };
+    let (mut parsed, diags) = content::parse(&one);
+    if !diags.is_empty() || !parsed.unparsed.is_empty() {
+        return None;
+    }
+    // The last build's documents no longer hold their text: the old file
+    // is parsed alone too, to compare front matter with front matter.
+    let old_file = [
+        &p.sources.behaviours,
+        &p.sources.guides,
+        &p.sources.stories,
+        &p.sources.pages,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(p.sources.index.iter())
+    .find(|f| f.rel == rel)?;
+    let mut old_one = source::Sources {
+        root: p.sources.root.clone(),
+        ..Default::default()
+    };
+    match kind {
+        Kind::Home => old_one.index = Some(old_file.clone()),
+        Kind::Behaviour => old_one.behaviours.push(old_file.clone()),
+        Kind::Guide => old_one.guides.push(old_file.clone()),
+        Kind::Story => old_one.stories.push(old_file.clone()),
+        _ => old_one.pages.push(old_file.clone()),
+    }
+    let (old_parsed, old_diags) = content::parse(&old_one);
+    if !old_diags.is_empty() {
+        return None;
+    }
+    let c = &old_parsed;
+    // The document as parsed alone must be the last build's in all but its body.
+    fn same<M: std::fmt::Debug>(a: &content::Doc<M>, b: &content::Doc<M>) -> bool {
+        (&a.kind, &a.rel, &a.id, &a.route, &a.yaml, a.yaml_line, a.body_line)
+            == (&b.kind, &b.rel, &b.id, &b.route, &b.yaml, b.yaml_line, b.body_line)
+            && format!("{:?}", a.meta) == format!("{:?}", b.meta)
+    }
+    fn find<'a, M>(docs: &'a [content::Doc<M>], rel: &str) -> Option<&'a content::Doc<M>> {
+        docs.iter().find(|d| d.rel == rel)
+    }
+    let (doc, body, body_line, route) = match kind {
+        Kind::Home => {
+            let new = parsed.home.take()?;
+            same(c.home.as_ref()?, &new).then_some(())?;
+            let r = (new.body.clone(), new.body_line, new.route.clone());
+            (AnyDoc::Page(new), r.0, r.1, r.2)
+        }
+        Kind::Behaviour => {
+            let new = parsed.behaviours.pop()?;
+            same(find(&c.behaviours, rel)?, &new).then_some(())?;
+            let r = (new.body.clone(), new.body_line, new.route.clone());
+            (AnyDoc::Behaviour(new), r.0, r.1, r.2)
+        }
+        Kind::Guide => {
+            let new = parsed.guides.pop()?;
+            same(find(&c.guides, rel)?, &new).then_some(())?;
+            let r = (new.body.clone(), new.body_line, new.route.clone());
+            (AnyDoc::Guide(new), r.0, r.1, r.2)
+        }
+        Kind::Story => {
+            let new = parsed.stories.pop()?;
+            same(find(&c.stories, rel)?, &new).then_some(())?;
+            let r = (new.body.clone(), new.body_line, new.route.clone());
+            (AnyDoc::Story(new), r.0, r.1, r.2)
+        }
+        Kind::Page => {
+            let new = parsed.pages.pop()?;
+            same(find(&c.pages, rel)?, &new).then_some(())?;
+            let r = (new.body.clone(), new.body_line, new.route.clone());
+            (AnyDoc::Page(new), r.0, r.1, r.2)
+        }
+        Kind::Report => return None,
+    };
+    let ctx = crate::markdown::PageContext {
+        rel,
+        body_line,
+        route: &route,
+        routes,
+        raw_html: p.config.markdown.raw_html,
+        remote_images: p.config.markdown.remote_images,
+    };
+    let new = crate::markdown::render(&body, &ctx);
+    let old = p.rendered_md.get(rel)?;
+    // What other pages read of this one (its card, its anchors) and what
+    // the checks report on must be as before.
+    let quiet = new.shortcodes.is_empty()
+        && old.shortcodes.is_empty()
+        && new.diagnostics.is_empty()
+        && old.diagnostics.is_empty();
+    if !quiet || new.first_paragraph != old.first_paragraph || new.anchors != old.anchors {
+        return None;
+    }
+    for link in &new.anchor_links {
+        let target = routes
+            .iter()
+            .find(|(_, r)| **r == link.target_route)
+            .map(|(rel, _)| rel);
+        if let Some(target) = target {
+            let anchors = &p.rendered_md.get(target)?.anchors;
+            if !anchors.contains(&link.anchor) {
+                return None;
+            }
+        }
+    }
+    let job = b.parts.jobs.iter().position(|j| j.route == route)?;
+    let mut patched = b.parts.jobs[job].clone();
+    if !render::patch::patch_job(&mut patched, kind, &new) {
+        return None;
+    }
+    let root = render::page_root(&p.config, &route);
+    let key = render::keys::page_key(b.parts.shared, &patched, &root);
+    let old_key = keys.iter().find(|(r, _)| *r == route).map(|(_, k)| *k)?;
+    let page = if key == old_key {
+        None
+    } else {
+        let page = render::render_page(&p.theme, &patched, &b.parts.base, &root).ok()?;
+        if let Some(scanner) = &b.scanner {
+            let (leaks, _) = scanner.scan(
+                &page.path,
+                &page.bytes,
+                may_name(&b.allowed, &b.consenting, &page).as_ref(),
+                false,
+            );
+            if !leaks.is_empty() {
+                return None;
+            }
+        }
+        Some(page)
+    };
+    Some(BodyEdit {
+        file,
+        kind,
+        job,
+        patched,
+        doc,
+        rendered: new,
+        body,
+        body_line,
+        key,
+        page,
+    })
+}
+
+/// Puts one checked body edit into the last build.
+fn apply_edit(last: &mut Last, e: BodyEdit) {
+    let p = &mut last.parsed;
+    let s = &mut p.sources;
+    let list = match e.kind {
+        content::Kind::Home => None,
+        content::Kind::Behaviour => Some(&mut s.behaviours),
+        content::Kind::Guide => Some(&mut s.guides),
+        content::Kind::Story => Some(&mut s.stories),
+        _ => Some(&mut s.pages),
+    };
+    match list {
+        None => s.index = Some(e.file.clone()),
+        Some(list) => {
+            if let Some(f) = list.iter_mut().find(|f| f.rel == e.file.rel) {
+                *f = e.file.clone();
+            }
+        }
+    }
+    fn put<M>(docs: &mut [content::Doc<M>], doc: content::Doc<M>) {
+        if let Some(d) = docs.iter_mut().find(|d| d.rel == doc.rel) {
+            *d = doc;
+        }
+    }
+    let c = &mut p.content;
+    match e.doc {
+        AnyDoc::Page(d) if e.kind == content::Kind::Home => c.home = Some(d),
+        AnyDoc::Page(d) => put(&mut c.pages, d),
+        AnyDoc::Behaviour(d) => put(&mut c.behaviours, d),
+        AnyDoc::Guide(d) => put(&mut c.guides, d),
+        AnyDoc::Story(d) => put(&mut c.stories, d),
+    }
+    p.rendered_md.insert(e.file.rel.clone(), e.rendered);
+    let route = e.patched.route.clone();
+    last.base.parts.jobs[e.job] = e.patched;
+    if let Some(k) = last.keys.iter_mut().find(|(r, _)| *r == route) {
+        k.1 = e.key;
+    }
 }
 
 /// The site's documents without their Markdown and front-matter text,

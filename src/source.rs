@@ -142,6 +142,8 @@ pub struct FileCache {
     dirty: HashSet<PathBuf>,
     /// Files this build read from disk.
     reads: AtomicUsize,
+    /// Files this build looked at on disk (stat'ed or read).
+    examined: AtomicUsize,
 }
 
 impl FileCache {
@@ -153,6 +155,34 @@ impl FileCache {
     /// How many files the last [`discover_cached`] read from disk.
     pub fn reads(&self) -> usize {
         self.reads.load(Ordering::Relaxed)
+    }
+
+    /// How many files the last [`discover_cached`] looked at on disk.
+    pub fn examined(&self) -> usize {
+        self.examined.load(Ordering::Relaxed)
+    }
+
+    /// The files the watcher reported changed since the last build.
+    pub fn dirty(&self) -> &HashSet<PathBuf> {
+        &self.dirty
+    }
+
+    /// Records what a file looked like when a rebuild read it outside
+    /// [`discover_cached`] (a body edit), so that the next full rebuild
+    /// takes it from here.
+    pub fn saw(&self, rel: &str, meta: &fs::Metadata) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), Stamp::of(meta));
+    }
+
+    /// Forgets the watcher's reports (a rebuild has read those files), and
+    /// records that the rebuild read and looked at `n` files.
+    pub fn clear_dirty(&mut self, n: usize) {
+        self.dirty.clear();
+        self.reads.store(n, Ordering::Relaxed);
+        self.examined.store(n, Ordering::Relaxed);
     }
 
     /// Takes back the files of a build for the next one.
@@ -204,6 +234,7 @@ impl FileCache {
     /// The file's last text or bytes, if it has not changed since; records
     /// the stamp of a file about to be read.
     fn take(&self, path: &Path, rel: &str) -> Option<Payload> {
+        self.examined.fetch_add(1, Ordering::Relaxed);
         let meta = fs::symlink_metadata(path).ok()?;
         if !meta.file_type().is_file() {
             return None; // links are checked on every read
@@ -229,6 +260,7 @@ pub fn discover_cached(root: &Path, cache: Option<&mut FileCache>) -> (Sources, 
     let mut cache = cache;
     if let Some(c) = cache.as_deref_mut() {
         c.reads.store(0, Ordering::Relaxed);
+        c.examined.store(0, Ordering::Relaxed);
         c.seen.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
         // Watcher paths are canonical; so are the ones looked up.
         c.dirty = c
@@ -314,6 +346,19 @@ pub fn read_file(root: &Path, rel: &str) -> Result<Vec<u8>, Diagnostics> {
         diags.push(d);
         diags
     })
+}
+
+/// One text file of the site by its site-relative path, read under the
+/// same rules as in [`discover`] (no link out of the site, size bound,
+/// UTF-8, byte-order mark dropped).
+pub fn read_text(root: &Path, rel: &str) -> Result<SourceFile, Diagnostic> {
+    let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let reader = Reader {
+        root,
+        canonical_root: &canonical_root,
+        cache: None,
+    };
+    reader.read_text(&root.join(rel), rel.to_string())
 }
 
 struct Reader<'a> {

@@ -45,7 +45,19 @@ impl Served {
             previous,
             ..Default::default()
         };
-        let built: Built = pipeline::build_incremental(&opts, &mut self.memo)?;
+        let mut built: Built = pipeline::build_incremental(&opts, &mut self.memo)?;
+        // `serve` makes these when they are asked for; here at once.
+        if let Some(deferred) = built.deferred.take() {
+            let paths = deferred.paths.clone();
+            let made = deferred.make();
+            let made_paths: Vec<&String> = made.iter().map(|f| &f.path).collect();
+            assert_eq!(
+                made_paths,
+                paths.iter().collect::<Vec<_>>(),
+                "the deferred files are the ones announced"
+            );
+            built.files.extend(made);
+        }
         let mut files: BTreeMap<String, Vec<u8>> = built.files.into_iter().map(|f| (f.path, f.bytes)).collect();
         for k in &built.kept {
             let bytes = self.files.remove(&k.path).expect("a kept page was served before");
@@ -305,4 +317,63 @@ fn a_story_edit_redraws_only_the_charts_whose_input_it_changed() {
         c.charts_drawn
     );
     served.assert_clean("a story's title edited");
+}
+
+/// The example with its privacy mode set.
+fn example_in(mode: &str) -> TestSite {
+    let t = TestSite::example();
+    edit(&t.site(), "ritme.yaml", |text| {
+        text.replacen("mode: aggregate", &format!("mode: {mode}"), 1)
+    });
+    t
+}
+
+#[test]
+fn a_body_edit_looks_at_one_file_and_builds_one_view() {
+    for mode in ["named", "aggregate"] {
+        let t = example_in(mode);
+        let site = t.site();
+        let mut served = Served::new(&site);
+        let first = served.memo.counts();
+        assert!(first.views_built > 30 && first.files_examined > 50, "{mode}: {first:?}");
+        let docs = [
+            format!("pages/{}", first_file(&site.join("pages"))),
+            format!("behaviours/{}", first_file(&site.join("behaviours"))),
+            format!("coaching/{}", first_file(&site.join("coaching"))),
+            format!("stories/{}", first_file(&site.join("stories"))),
+            "index.md".to_string(),
+        ];
+        // Each twice: the second edit starts from the first one's patched build.
+        for rel in docs.iter().chain(&docs) {
+            edit(&site, rel, |t| t + "\nOne more sentence, at the end of the page.\n");
+            served.rebuild(&[rel]).unwrap();
+            let c = served.memo.counts();
+            assert_eq!(
+                (c.files_examined, c.files_read, c.markdown_rendered, c.views_built),
+                (1, 1, 1, 1),
+                "{mode}, {rel}'s body edited: only it is looked at, read, rendered and viewed: {c:?}"
+            );
+            assert!(!c.data_loaded && !c.metrics_computed && !c.data_pages_drawn, "{c:?}");
+            served.assert_clean(&format!("{mode}: {rel}'s body edited"));
+        }
+        // A title is in the menu of every page: every view is built again.
+        edit(&site, &docs[0], |t| t.replacen("title: ", "title: Renamed ", 1));
+        served.rebuild(&[&docs[0]]).unwrap();
+        let c = served.memo.counts();
+        assert!(c.views_built > 30 && c.files_examined > 50, "{mode}: {c:?}");
+        served.assert_clean(&format!("{mode}: a page's title edited"));
+        // And the body edit after it is cheap again.
+        edit(&site, &docs[1], |t| t + "\nAnd one more.\n");
+        served.rebuild(&[&docs[1]]).unwrap();
+        assert_eq!(served.memo.counts().views_built, 1);
+        served.assert_clean(&format!("{mode}: a body edited after a title"));
+        // A full rebuild after body edits reads only what changed.
+        let year = first_file(&site.join("data/logs"));
+        let log = format!("data/logs/{year}/{}", first_file(&site.join("data/logs").join(&year)));
+        edit(&site, &log, |t| t + "\n");
+        served.rebuild(&[&log]).unwrap();
+        let c = served.memo.counts();
+        assert_eq!((c.files_read, c.markdown_rendered), (1, 0), "{mode}: {c:?}");
+        served.assert_clean(&format!("{mode}: a log edited after body edits"));
+    }
 }

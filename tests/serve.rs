@@ -633,6 +633,33 @@ fn rebuilds_render_only_what_changed_and_serve_what_a_clean_build_would() {
     serves_what_a_clean_build_holds(&site, &server.addr, "data");
 }
 
+#[test]
+fn after_a_body_edit_the_search_index_is_made_when_asked_for_and_is_a_clean_builds() {
+    // Named: nothing for the leak check to read, so the index waits for a request.
+    let site = TestSite::example();
+    site.write(
+        "ritme.yaml",
+        &site.read("ritme.yaml").replacen("mode: aggregate", "mode: named", 1),
+    );
+    let server = serve(&site);
+    let page = "pages/over-ritme.md";
+    site.write(page, &format!("{}\nEen zin erbij over zoekwoorden.\n", site.read(page)));
+    eventually("the edit is served", || {
+        get(&server.addr, "/over-ritme/")
+            .2
+            .contains("Een zin erbij over zoekwoorden.")
+    });
+    assert_eq!(
+        status_of(&server.addr)["rendered"].as_u64(),
+        Some(1),
+        "only the edited page"
+    );
+    let (status, _, index) = get(&server.addr, "/assets/search-index.js");
+    assert_eq!(status, 200);
+    assert!(index.contains("zoekwoord"), "the index holds the new word's stem");
+    serves_what_a_clean_build_holds(&site, &server.addr, "body edit");
+}
+
 /// The port of `addr` (`127.0.0.1:PORT`).
 fn port_of(addr: &str) -> &str {
     addr.rsplit(':').next().unwrap()

@@ -6,6 +6,7 @@
 
 pub mod keys;
 pub mod pages;
+pub mod patch;
 pub mod views;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,6 +70,8 @@ pub struct Rendering {
     /// Every page's key, by route, for the next build.
     pub keys: Vec<(String, u64)>,
     pub warnings: Vec<Diagnostic>,
+    /// With a memo: what a rebuild after a body edit starts from.
+    pub parts: Option<Box<patch::Parts>>,
 }
 
 /// Renders every Markdown document of the site, keyed by source path.
@@ -85,15 +88,9 @@ pub fn render_markdown_cached(
     options: &crate::config::MarkdownOptions,
     mut cache: crate::cache::Markdown,
 ) -> (BTreeMap<String, Rendered>, BTreeMap<String, u64>, usize) {
-    use std::hash::{Hash, Hasher};
     let routes = content.routes();
     // Links are resolved against every route: a page added or moved renders all again.
-    let routes_key = {
-        let mut h = std::hash::DefaultHasher::new();
-        routes.hash(&mut h);
-        (options.raw_html, options.remote_images).hash(&mut h);
-        h.finish()
-    };
+    let routes_key = routes_key(&routes, options);
     let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
     if let Some(h) = &content.home {
         docs.push((&h.rel, &h.body, h.body_line, &h.route));
@@ -111,11 +108,7 @@ pub fn render_markdown_cached(
     push(&mut docs, &content.pages);
     let keys: Vec<u64> = docs
         .par_iter()
-        .map(|(rel, body, body_line, route)| {
-            let mut h = std::hash::DefaultHasher::new();
-            (routes_key, rel, body, body_line, route).hash(&mut h);
-            h.finish()
-        })
+        .map(|(rel, body, body_line, route)| markdown_key(routes_key, rel, body, *body_line, route))
         .collect();
     // Cached documents are moved out of the cache, not copied.
     let mut rendered = BTreeMap::new();
@@ -146,6 +139,24 @@ pub fn render_markdown_cached(
     rendered.extend(fresh);
     let keys = docs.iter().zip(keys).map(|(d, k)| (d.0.to_string(), k)).collect();
     (rendered, keys, ran)
+}
+
+/// The key of what every document's rendering shares: links are resolved
+/// against every route, so a page added or moved renders all again.
+pub(crate) fn routes_key(routes: &BTreeMap<String, String>, options: &crate::config::MarkdownOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    routes.hash(&mut h);
+    (options.raw_html, options.remote_images).hash(&mut h);
+    h.finish()
+}
+
+/// The key of everything one document's rendering reads.
+pub(crate) fn markdown_key(routes_key: u64, rel: &str, body: &str, body_line: usize, route: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (routes_key, rel, body, &body_line, route).hash(&mut h);
+    h.finish()
 }
 
 /// Whether a rendered document may be kept for the next build: one with
@@ -225,6 +236,13 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             Err(d) => diags.extend(d),
         }
     }
+    // Every page's search entry, the data pages' too, before their memo takes them.
+    let mut entries = input.memo.map(|_| {
+        jobs.iter()
+            .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
+            .map(|j| std::sync::Arc::new(search_doc(input.theme, j, rendered)))
+            .collect::<Vec<_>>()
+    });
     if let Some((memo, _)) = input.memo {
         memo.keep(&mut jobs, &page_keys, shared);
     }
@@ -236,6 +254,22 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     for (n, text) in index.texts.into_iter().enumerate() {
         files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
     }
+    let parts = input.memo.map(|_| {
+        let is_search = |p: &str| p == "assets/search-index.js" || p.starts_with("assets/search-text/");
+        Box::new(patch::Parts {
+            search_docs: entries.take().unwrap_or_default(),
+            jobs,
+            search_paths: files
+                .iter()
+                .map(|f| &f.path)
+                .chain(stored.iter().map(|s| &s.path))
+                .filter(|p| is_search(p))
+                .cloned()
+                .collect(),
+            base: base.clone(),
+            shared,
+        })
+    });
     // Pages kept from the last build are generated pages too.
     let generated: BTreeSet<String> = files
         .iter()
@@ -264,7 +298,36 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         stored,
         keys: page_keys,
         warnings,
+        parts,
     })
+}
+
+/// What the search index holds of one page, owned (as `search_index`
+/// reads it), for `serve`'s rebuilds after a body edit.
+pub(crate) fn search_doc(theme: &Theme, j: &PageJob, rendered: &BTreeMap<String, Rendered>) -> patch::SearchEntry {
+    let s = &j.search_text;
+    patch::SearchEntry {
+        title: j.title.clone(),
+        route: j.route.clone(),
+        section: {
+            let key = j.section.replace('-', "_");
+            theme.strings.get(&key).cloned().unwrap_or(key)
+        },
+        text: match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
+            Some(r) => vec![s.extra.clone(), " ".into(), r.text.clone()],
+            None if !s.extra.is_empty() => vec![s.extra.clone()],
+            None => vec![j.description.clone()],
+        },
+    }
+}
+
+/// The search index's files, by output path.
+pub(crate) fn search_output(index: crate::search::SearchFiles) -> Vec<OutputFile> {
+    let mut files = vec![OutputFile::new("assets/search-index.js", index.index)];
+    for (n, text) in index.texts.into_iter().enumerate() {
+        files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
+    }
+    files
 }
 
 /// Every page through its template (or kept from the last build), with its key.
@@ -274,21 +337,10 @@ fn render_pages(
     base: &Context,
     shared: u64,
 ) -> Vec<(u64, Result<Page, Vec<Diagnostic>>)> {
-    let theme = input.theme;
     jobs.par_iter()
         .enumerate()
         .map(|(i, job)| {
-            let root = if job.route == "404.html" {
-                // The 404 page is served at any depth; only an absolute base works there.
-                input
-                    .config
-                    .base_url
-                    .as_deref()
-                    .map(|b| format!("{}/", b.trim_end_matches('/')))
-                    .unwrap_or_default()
-            } else {
-                crate::slug::root_prefix(&job.route)
-            };
+            let root = page_root(input.config, &job.route);
             let key = input
                 .memo
                 .and_then(|(m, _)| m.page_key(i, shared))
@@ -300,32 +352,53 @@ fn render_pages(
                 };
                 return (key, Ok(Page::Kept(kept)));
             }
-            let mut ctx = base.clone();
-            ctx.insert("root", &root);
-            ctx.insert("route", &job.route);
-            ctx.insert("section", job.section);
-            ctx.insert("title", &job.title);
-            ctx.insert("description", &job.description);
-            ctx.insert("review", &job.review);
-            ctx.insert("page", &job.body);
-            let page = theme
-                .tera
-                .render(job.template, &ctx)
-                .map(|html| match job.template {
-                    "report_mail.html" => crate::mailsafe::standalone(&html),
-                    _ => html,
-                })
-                .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
-                .and_then(|html| {
-                    let file = OutputFile::new(job.route.clone(), html);
-                    match input.sink {
-                        Some(sink) => sink(file).map(Page::Stored),
-                        None => Ok(Page::Rendered(file)),
-                    }
-                });
+            let page = render_page(input.theme, job, base, &root).and_then(|file| match input.sink {
+                Some(sink) => sink(file).map(Page::Stored),
+                None => Ok(Page::Rendered(file)),
+            });
             (key, page)
         })
         .collect()
+}
+
+/// The `root` of a page: the way back to the site's root from its folder.
+pub(crate) fn page_root(config: &Config, route: &str) -> String {
+    if route == "404.html" {
+        // The 404 page is served at any depth; only an absolute base works there.
+        config
+            .base_url
+            .as_deref()
+            .map(|b| format!("{}/", b.trim_end_matches('/')))
+            .unwrap_or_default()
+    } else {
+        crate::slug::root_prefix(route)
+    }
+}
+
+/// One page through its template.
+pub(crate) fn render_page(
+    theme: &Theme,
+    job: &PageJob,
+    base: &Context,
+    root: &str,
+) -> Result<OutputFile, Vec<Diagnostic>> {
+    let mut ctx = base.clone();
+    ctx.insert("root", root);
+    ctx.insert("route", &job.route);
+    ctx.insert("section", job.section);
+    ctx.insert("title", &job.title);
+    ctx.insert("description", &job.description);
+    ctx.insert("review", &job.review);
+    ctx.insert("page", &job.body);
+    theme
+        .tera
+        .render(job.template, &ctx)
+        .map(|html| match job.template {
+            "report_mail.html" => crate::mailsafe::standalone(&html),
+            _ => html,
+        })
+        .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))
+        .map(|html| OutputFile::new(job.route.clone(), html))
 }
 
 /// A page of this build: rendered now, or kept from the last build.

@@ -57,6 +57,36 @@ struct State {
     rendered: usize,
     pages: usize,
     errors: Vec<String>,
+    /// Files of the served build made only when first asked for.
+    pending: Option<Arc<Pending>>,
+}
+
+/// Files a build left to be made when asked for (the search index after a
+/// body edit): the edited page is served without waiting for them, and a
+/// request for one waits until they are made, so none is ever stale.
+struct Pending {
+    paths: std::collections::BTreeSet<String>,
+    make: std::sync::Mutex<Option<pipeline::Deferred>>,
+    made: std::sync::OnceLock<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Pending {
+    fn new(deferred: pipeline::Deferred) -> Self {
+        Pending {
+            paths: deferred.paths.iter().cloned().collect(),
+            make: std::sync::Mutex::new(Some(deferred)),
+            made: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        self.made.get_or_init(|| {
+            let deferred = self.make.lock().unwrap_or_else(|e| e.into_inner()).take();
+            deferred
+                .map(|d| d.make().into_iter().map(|f| (f.path, f.bytes)).collect())
+                .unwrap_or_default()
+        })
+    }
 }
 
 /// How long a connection may take to send a request's head, and stay
@@ -272,11 +302,19 @@ fn answer(request: &Request<Incoming>, shared: &Shared) -> Response<Body> {
     // Read under the lock: the page then never claims a newer build than
     // its content, at worst an older one, which costs one extra reload.
     let script = reload::script(shared.signal.current());
-    let reply = match &state.files {
-        Some(files) => http::reply(&url, files, &script),
-        None => not_built(&url, &state.errors, &script),
+    let pending = state
+        .pending
+        .clone()
+        .filter(|p| http::file_for(&url).is_some_and(|f| p.paths.contains(&f)));
+    let reply = match (&state.files, pending) {
+        (Some(_), Some(pending)) => {
+            // Made outside the lock: a rebuild need not wait for it.
+            drop(state);
+            http::reply(&url, pending.files(), &script)
+        }
+        (Some(files), None) => http::reply(&url, files, &script),
+        (None, _) => not_built(&url, &state.errors, &script),
     };
-    drop(state);
     let mut r = Response::new(full(reply.body));
     *r.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     set(&mut r, "content-type", reply.content_type);
@@ -393,6 +431,7 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
                 }
             }
             s.files = Some(files);
+            s.pending = built.deferred.map(|d| Arc::new(Pending::new(d)));
             s.keys = built.keys.into_iter().collect();
             s.rendered = built.rendered;
             s.pages = built.pages;
@@ -401,7 +440,7 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
                 "Built {} pages in {took:.0} ms ({} rendered, {} unchanged)",
                 built.pages,
                 built.rendered,
-                built.kept.len()
+                built.pages - built.rendered
             );
             if std::env::var_os("RITME_TIMINGS").is_some() {
                 let c = memo.counts();
