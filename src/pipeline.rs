@@ -982,37 +982,23 @@ fn edit_one(
     fn find<'a, M>(docs: &'a [content::Doc<M>], rel: &str) -> Option<&'a content::Doc<M>> {
         docs.iter().find(|d| d.rel == rel)
     }
+    /// The new document with its body, when it equals `old` in all else.
+    fn body_only<M: std::fmt::Debug>(
+        new: Option<content::Doc<M>>,
+        old: Option<&content::Doc<M>>,
+        wrap: fn(content::Doc<M>) -> AnyDoc,
+    ) -> Option<(AnyDoc, String, usize, String)> {
+        let new = new?;
+        same(old?, &new).then_some(())?;
+        let (body, line, route) = (new.body.clone(), new.body_line, new.route.clone());
+        Some((wrap(new), body, line, route))
+    }
     let (doc, body, body_line, route) = match kind {
-        Kind::Home => {
-            let new = parsed.home.take()?;
-            same(c.home.as_ref()?, &new).then_some(())?;
-            let r = (new.body.clone(), new.body_line, new.route.clone());
-            (AnyDoc::Page(new), r.0, r.1, r.2)
-        }
-        Kind::Behaviour => {
-            let new = parsed.behaviours.pop()?;
-            same(find(&c.behaviours, rel)?, &new).then_some(())?;
-            let r = (new.body.clone(), new.body_line, new.route.clone());
-            (AnyDoc::Behaviour(new), r.0, r.1, r.2)
-        }
-        Kind::Guide => {
-            let new = parsed.guides.pop()?;
-            same(find(&c.guides, rel)?, &new).then_some(())?;
-            let r = (new.body.clone(), new.body_line, new.route.clone());
-            (AnyDoc::Guide(new), r.0, r.1, r.2)
-        }
-        Kind::Story => {
-            let new = parsed.stories.pop()?;
-            same(find(&c.stories, rel)?, &new).then_some(())?;
-            let r = (new.body.clone(), new.body_line, new.route.clone());
-            (AnyDoc::Story(new), r.0, r.1, r.2)
-        }
-        Kind::Page => {
-            let new = parsed.pages.pop()?;
-            same(find(&c.pages, rel)?, &new).then_some(())?;
-            let r = (new.body.clone(), new.body_line, new.route.clone());
-            (AnyDoc::Page(new), r.0, r.1, r.2)
-        }
+        Kind::Home => body_only(parsed.home.take(), c.home.as_ref(), AnyDoc::Page)?,
+        Kind::Behaviour => body_only(parsed.behaviours.pop(), find(&c.behaviours, rel), AnyDoc::Behaviour)?,
+        Kind::Guide => body_only(parsed.guides.pop(), find(&c.guides, rel), AnyDoc::Guide)?,
+        Kind::Story => body_only(parsed.stories.pop(), find(&c.stories, rel), AnyDoc::Story)?,
+        Kind::Page => body_only(parsed.pages.pop(), find(&c.pages, rel), AnyDoc::Page)?,
         Kind::Report => return None,
     };
     let ctx = crate::markdown::PageContext {
