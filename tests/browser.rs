@@ -306,7 +306,7 @@ fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
     not(all(ritme_chromium, ritme_node)),
     ignore = "needs chromium and node (./test installs them)"
 )]
-fn charts_on_a_phone_keep_their_text_readable_without_scrolling() {
+fn charts_and_badges_on_a_phone_stay_readable_and_inside_their_boxes() {
     let site = TestSite::example();
     site.build(&["--no-cache"]).success();
     let pages: Vec<std::path::PathBuf> = [
@@ -337,6 +337,11 @@ fn charts_on_a_phone_keep_their_text_readable_without_scrolling() {
             );
             assert_eq!(page["scrolling"], 0, "{page}");
             assert_eq!(page["page_wider"], false, "{page}");
+            assert_eq!(
+                page["labels_outside"],
+                serde_json::json!([]),
+                "level badges stick out of their cards at {width} px: {page}"
+            );
             if width == "390" {
                 let min = page["min_text_px"].as_f64().unwrap();
                 assert!(min >= 11.0, "chart text of {min} px at {width} px: {page}");

@@ -134,6 +134,16 @@ async function charts(files) {
           if (px < min) { min = px; smallest = t.textContent.trim().slice(0, 30); }
         }
         const boxes = figures.map((f) => f.querySelector(".chart-scroll") || f);
+        // Level badges and goal marks must stay inside the card or cell that holds them.
+        const labels_outside = [...document.querySelectorAll(".level-label, .goal-mark")]
+          .filter((b) => b.getClientRects().length)
+          .filter((b) => {
+            const holder = b.closest(".facts > div, .card, td, th, li") || b.parentElement;
+            const r = b.getBoundingClientRect();
+            const o = holder.getBoundingClientRect();
+            return r.right > o.right + 0.5 || r.left < o.left - 0.5;
+          })
+          .map((b) => b.textContent.trim());
         return {
           charts: figures.length,
           visible_svgs: figures.map((f) => [...f.querySelectorAll("svg")].filter((s) => s.getClientRects().length).length),
@@ -142,6 +152,7 @@ async function charts(files) {
           smallest,
           scrolling: boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length,
           page_wider: document.documentElement.scrollWidth > window.innerWidth,
+          labels_outside,
         };
       })),
     });
