@@ -919,55 +919,45 @@ fn edit_one(
 ) -> Option<BodyEdit> {
     use content::Kind;
     let file = source::read_text(&p.sources.root, rel).ok()?;
-    let mut one = source::Sources {
-        root: p.sources.root.clone(),
-        ..Default::default()
-    };
-    let kind = if p.sources.index.as_ref().is_some_and(|f| f.rel == rel) {
-        one.index = Some(file.clone());
-        Kind::Home
-    } else if p.sources.behaviours.iter().any(|f| f.rel == rel) {
-        one.behaviours.push(file.clone());
-        Kind::Behaviour
-    } else if p.sources.guides.iter().any(|f| f.rel == rel) {
-        one.guides.push(file.clone());
-        Kind::Guide
-    } else if p.sources.stories.iter().any(|f| f.rel == rel) {
-        one.stories.push(file.clone());
-        Kind::Story
-    } else if p.sources.pages.iter().any(|f| f.rel == rel) {
-        one.pages.push(file.clone());
-        Kind::Page
+    fn find_in<'a>(files: &'a [source::SourceFile], rel: &str) -> Option<&'a source::SourceFile> {
+        files.iter().find(|f| f.rel == rel)
+    }
+    // Which kind of document the file is, and the last build's copy of it.
+    let (kind, old_file) = if let Some(f) = p.sources.index.as_ref().filter(|f| f.rel == rel) {
+        (Kind::Home, f)
+    } else if let Some(f) = find_in(&p.sources.behaviours, rel) {
+        (Kind::Behaviour, f)
+    } else if let Some(f) = find_in(&p.sources.guides, rel) {
+        (Kind::Guide, f)
+    } else if let Some(f) = find_in(&p.sources.stories, rel) {
+        (Kind::Story, f)
+    } else if let Some(f) = find_in(&p.sources.pages, rel) {
+        (Kind::Page, f)
     } else {
         return None; // reports are shown in the data pages; other files feed every page
     };
-    let (mut parsed, diags) = content::parse(&one);
+    // Sources holding only `file`, in the place of its kind.
+    let alone = |file: &source::SourceFile| {
+        let mut one = source::Sources {
+            root: p.sources.root.clone(),
+            ..Default::default()
+        };
+        match kind {
+            Kind::Home => one.index = Some(file.clone()),
+            Kind::Behaviour => one.behaviours.push(file.clone()),
+            Kind::Guide => one.guides.push(file.clone()),
+            Kind::Story => one.stories.push(file.clone()),
+            _ => one.pages.push(file.clone()),
+        }
+        one
+    };
+    let (mut parsed, diags) = content::parse(&alone(&file));
     if !diags.is_empty() || !parsed.unparsed.is_empty() {
         return None;
     }
     // The last build's documents no longer hold their text: the old file
     // is parsed alone too, to compare front matter with front matter.
-    let old_file = [
-        &p.sources.behaviours,
-        &p.sources.guides,
-        &p.sources.stories,
-        &p.sources.pages,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(p.sources.index.iter())
-    .find(|f| f.rel == rel)?;
-    let mut old_one = source::Sources {
-        root: p.sources.root.clone(),
-        ..Default::default()
-    };
-    match kind {
-        Kind::Home => old_one.index = Some(old_file.clone()),
-        Kind::Behaviour => old_one.behaviours.push(old_file.clone()),
-        Kind::Guide => old_one.guides.push(old_file.clone()),
-        Kind::Story => old_one.stories.push(old_file.clone()),
-        _ => old_one.pages.push(old_file.clone()),
-    }
+    let old_one = alone(old_file);
     let (old_parsed, old_diags) = content::parse(&old_one);
     if !old_diags.is_empty() {
         return None;
