@@ -48,6 +48,14 @@ pub struct Counts {
     pub metrics_computed: bool,
     /// Whether the data pages' views were built again.
     pub data_pages_drawn: bool,
+    /// Data pages' views built afresh (the others were the last build's,
+    /// their inputs the same).
+    pub data_views_built: usize,
+    /// Whether the team data was the last build's with the entries of the
+    /// edited log files replaced (instead of loaded whole).
+    pub data_patched: bool,
+    /// People whose figures were computed (the others were the last build's).
+    pub people_computed: usize,
     /// Charts drawn (the others came from the memo).
     pub charts_drawn: usize,
 }
@@ -70,7 +78,26 @@ pub struct Derived {
     pub data: Arc<TeamData>,
     pub metrics: crate::metrics::Metrics,
     pub health: crate::datahealth::DataHealth,
-    pub visible: crate::visible::Visible,
+    /// Shared with the data pages' memo, which compares the next build's
+    /// figures with these.
+    pub visible: Arc<crate::visible::Visible>,
+}
+
+/// What the metrics of the next build may take from the last one's: the
+/// data changed only in the log entries of `changed`.
+pub(crate) struct Reuse {
+    /// The key of the metrics' inputs besides the data.
+    pub rest: u64,
+    pub metrics: crate::metrics::Metrics,
+    pub changed: BTreeSet<String>,
+}
+
+/// What the last load read, for a rebuild after an edit to log files only.
+struct DataInputs {
+    /// The key of everything the load reads but the log files' texts.
+    rest: u64,
+    /// Each log file's text.
+    logs: HashMap<String, String>,
 }
 
 /// The memo tables `serve` keeps between rebuilds.
@@ -85,6 +112,13 @@ pub struct Memo {
     /// Each log file's parsed documents, by its text.
     logs: crate::teamdata::LogMemo,
     derived: Option<(u64, Arc<Derived>)>,
+    /// The key of the metrics' inputs besides the data, and the data's
+    /// key, of `derived`.
+    derived_inputs: (u64, u64),
+    /// The inputs of `data`, file by file.
+    data_inputs: Option<DataInputs>,
+    /// The last metrics, while the data was patched since.
+    reuse: Option<Reuse>,
     /// The key of the last `derived`, for the views drawn from it.
     pub(crate) derived_key: u64,
     pub(crate) data_pages: DataPages,
@@ -109,6 +143,7 @@ impl Memo {
             files_read: self.files.reads(),
             files_examined: self.files.examined(),
             data_pages_drawn: self.data_pages.drawn(),
+            data_views_built: self.data_pages.views_built(),
             charts_drawn: self.data_pages.charts.drawn(),
             ..self.counts.counts
         }
@@ -174,7 +209,8 @@ impl Memo {
     }
 
     /// The team data, loaded and validated again only when a data file or
-    /// a behaviour rule changed.
+    /// a behaviour rule changed; after an edit to log files only, the last
+    /// data with those files' entries replaced.
     pub(crate) fn team_data(
         &mut self,
         data: &DataSources,
@@ -188,15 +224,144 @@ impl Memo {
             return (key, loaded.clone());
         }
         self.counts.counts.data_loaded = true;
+        let rest = rest_key(data, rules, rejected);
+        if let Some(loaded) = self.patch(data, rules, rejected, rest) {
+            self.counts.counts.data_patched = true;
+            self.data = Some((key, loaded.clone()));
+            return (key, loaded);
+        }
+        self.reuse = None;
         let loaded = crate::teamdata::load_cached(data, rules, rejected, &mut self.logs).map(|(d, w)| (Arc::new(d), w));
         self.counts.counts.logs_parsed = self.logs.parsed();
-        self.data = Some((key, loaded.clone()));
+        self.data_inputs = Some(DataInputs {
+            rest,
+            logs: data.logs.iter().map(|f| (f.rel.clone(), f.text.clone())).collect(),
+        });
+        if let Some((_, old)) = self.data.replace((key, loaded.clone())) {
+            // A data-heavy site's data takes a tenth of a second to free.
+            std::thread::spawn(move || drop(old));
+        }
         (key, loaded)
     }
 
+    /// The last data with the entries of the changed log files replaced,
+    /// when that is what loading everything would give: nothing but log
+    /// texts changed, each changed file checks alone without errors and
+    /// with the warnings it had, names the same weeks, and none of its
+    /// entries is also in another file. `None`: load everything.
+    fn patch(
+        &mut self,
+        data: &DataSources,
+        rules: &[BehaviourRule],
+        rejected: &BTreeSet<String>,
+        rest: u64,
+    ) -> Option<Loaded> {
+        let inputs = self.data_inputs.as_ref().filter(|i| i.rest == rest)?;
+        let Some((old_key, Ok((old, warnings)))) = &self.data else {
+            return None;
+        };
+        let changed: Vec<&crate::source::SourceFile> = data
+            .logs
+            .iter()
+            .filter(|f| inputs.logs.get(&f.rel) != Some(&f.text))
+            .collect();
+        if changed.is_empty() || changed.len() > 8 {
+            return None;
+        }
+        let alone = |rel: &str, text: &str| {
+            let one = DataSources {
+                team: data.team.clone(),
+                logs: vec![crate::source::SourceFile {
+                    rel: rel.to_string(),
+                    text: text.to_string(),
+                }],
+                ..Default::default()
+            };
+            crate::teamdata::load_cached(&one, rules, rejected, &mut Default::default()).ok()
+        };
+        let mut edits = Vec::new();
+        for f in &changed {
+            let (before, said_before) = alone(&f.rel, inputs.logs.get(&f.rel)?)?;
+            let (after, said_after) = alone(&f.rel, &f.text)?;
+            let same_words = said_before.iter().eq(said_after.iter());
+            if !same_words || before.logged_weeks != after.logged_weeks {
+                return None;
+            }
+            let elsewhere = after
+                .sources
+                .keys()
+                .any(|k| old.sources.get(k).is_some_and(|s| s.file != f.rel));
+            if elsewhere {
+                return None;
+            }
+            edits.push((f.rel.clone(), before, after));
+        }
+        let (old_key, warnings) = (*old_key, warnings.clone());
+        let mut people = BTreeSet::new();
+        for (_, before, after) in &edits {
+            let keys = before.logs.keys().chain(after.logs.keys());
+            people.extend(
+                keys.filter(|k| before.logs.get(*k) != after.logs.get(*k))
+                    .map(|(id, _)| id.clone()),
+            );
+        }
+        // The last metrics, without their hold on the data, so that the
+        // data is changed in place (copying it costs more than the edit).
+        let reusable = self.derived_inputs.1 == old_key;
+        match self.derived.take() {
+            Some((_, derived)) => match Arc::try_unwrap(derived) {
+                Ok(Derived { metrics, .. }) => {
+                    self.reuse = reusable.then(|| Reuse {
+                        rest: self.derived_inputs.0,
+                        metrics,
+                        changed: people.clone(),
+                    });
+                }
+                Err(_) => self.reuse = None,
+            },
+            // A build that failed after the last patch: its edits add up.
+            None => {
+                if let Some(r) = &mut self.reuse {
+                    r.changed.extend(people.iter().cloned());
+                }
+            }
+        }
+        let Some((_, Ok((arc, _)))) = self.data.take() else {
+            return None;
+        };
+        let mut arc = arc;
+        let team = Arc::make_mut(&mut arc);
+        for (rel, before, after) in edits {
+            for k in before.logs.keys() {
+                if !after.logs.contains_key(k) {
+                    team.logs.remove(k);
+                    team.sources.remove(k);
+                }
+            }
+            let crate::teamdata::TeamData { logs, sources, .. } = after;
+            team.sources.extend(sources);
+            team.logs.extend(logs);
+            if let Some(text) = data.logs.iter().find(|f| f.rel == rel).map(|f| f.text.clone())
+                && let Some(inputs) = &mut self.data_inputs
+            {
+                inputs.logs.insert(rel, text);
+            }
+        }
+        // Each changed file was parsed (as it was and as it is).
+        self.counts.counts.logs_parsed = changed.len();
+        Some(Ok((arc, warnings)))
+    }
+
     /// The metrics stage's output for `key`, computed by `compute` only
-    /// when the key changed.
-    pub(crate) fn derived(&mut self, key: u64, compute: impl FnOnce() -> Derived) -> Arc<Derived> {
+    /// when the key changed. `rest` is the key of its inputs besides the
+    /// data (whose key is `data`); `compute` is given the last metrics when
+    /// only some people's log entries changed since.
+    pub(crate) fn derived(
+        &mut self,
+        key: u64,
+        (rest, data): (u64, u64),
+        compute: impl FnOnce(Option<Reuse>) -> Derived,
+    ) -> Arc<Derived> {
         self.derived_key = key;
         if let Some((was, d)) = &self.derived
             && *was == key
@@ -204,10 +369,48 @@ impl Memo {
             return d.clone();
         }
         self.counts.counts.metrics_computed = true;
-        let d = Arc::new(compute());
+        if let Some((_, old)) = self.derived.take() {
+            std::thread::spawn(move || drop(old));
+        }
+        let reuse = self.reuse.take().filter(|r| r.rest == rest);
+        let people = data_people(self.data.as_ref());
+        self.counts.counts.people_computed = reuse.as_ref().map_or(people, |r| r.changed.len());
+        let d = Arc::new(compute(reuse));
         self.derived = Some((key, d.clone()));
+        self.derived_inputs = (rest, data);
         d
     }
+}
+
+/// How many people the loaded data has.
+fn data_people(data: Option<&(u64, Loaded)>) -> usize {
+    match data {
+        Some((_, Ok((d, _)))) => d.people.len(),
+        _ => 0,
+    }
+}
+
+/// A hash of everything the team data stage reads but the log files' texts.
+fn rest_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) -> u64 {
+    let mut h = DefaultHasher::new();
+    for f in data.team.iter().chain(&data.coaching).chain(data.outcomes.iter()) {
+        (&f.rel, &f.text).hash(&mut h);
+    }
+    for f in &data.logs {
+        f.rel.hash(&mut h);
+    }
+    (
+        data.team.is_some(),
+        data.logs.len(),
+        data.coaching.len(),
+        data.outcomes.is_some(),
+    )
+        .hash(&mut h);
+    for r in rules {
+        (&r.id, r.target, &r.roles, r.half_life.map(f64::to_bits)).hash(&mut h);
+    }
+    rejected.hash(&mut h);
+    h.finish()
 }
 
 /// The team data, loaded without a memo.
@@ -264,68 +467,212 @@ struct DataPagesInner {
     shared: u64,
     jobs: Vec<crate::render::views::PageJob>,
     keys: Vec<u64>,
+    /// The figures `jobs` were drawn from, and the key of the other
+    /// inputs of each person's page with its place in `jobs`, by route.
+    visible: Option<Arc<crate::visible::Visible>>,
+    people: HashMap<String, (u64, usize)>,
+    /// This build: its figures, the key of what every person's page reads
+    /// besides the person's own, each person page's key, and the page
+    /// keys of the pages taken from `jobs` one by one.
+    current: Option<Arc<crate::visible::Visible>>,
+    base: u64,
+    inputs: HashMap<String, u64>,
+    taken: HashMap<String, u64>,
     /// Where this build's data pages are in its list of pages, and whether
     /// they came from the memo.
     range: std::ops::Range<usize>,
     reused: bool,
-    /// Whether the last build drew the data pages' views.
+    /// Whether the last build drew the data pages' views, and how many.
     drawn: bool,
+    views: usize,
+}
+
+/// What a taken job leaves in its place: never a page (its template is none).
+fn taken_job(route: &str) -> crate::render::views::PageJob {
+    crate::render::views::PageJob {
+        route: route.to_string(),
+        template: "",
+        section: "",
+        title: String::new(),
+        description: String::new(),
+        review: None,
+        body: crate::render::views::Body::Empty {},
+        search_text: Default::default(),
+    }
 }
 
 impl DataPages {
-    /// The data pages for `key`: the last build's, or `draw`'s.
+    fn lock(&self) -> std::sync::MutexGuard<'_, DataPagesInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The figures this build's views are drawn from.
+    pub(crate) fn begin(&self, visible: Arc<crate::visible::Visible>) {
+        self.lock().current = Some(visible);
+    }
+
+    /// The data pages for `key`: the last build's, or `draw`'s. `base` is
+    /// the key of what every person's page reads besides the person's own
+    /// figures and data (see [`DataPages::person_job`]).
     pub(crate) fn jobs(
         &self,
         key: u64,
+        base: u64,
         at: usize,
         draw: impl FnOnce() -> Vec<crate::render::views::PageJob>,
     ) -> Vec<crate::render::views::PageJob> {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut m = self.lock();
+        m.inputs.clear();
+        m.taken.clear();
         let jobs = if m.key == key && !m.jobs.is_empty() {
             m.reused = true;
             m.drawn = false;
+            m.views = 0;
             std::mem::take(&mut m.jobs)
         } else {
             m.reused = false;
             m.drawn = true;
-            m.keys.clear();
             m.key = key;
-            draw()
+            m.base = base;
+            // Drawn without the lock: each person's view asks for it.
+            drop(m);
+            let jobs = draw();
+            m = self.lock();
+            m.views = jobs.len() - m.taken.len();
+            jobs
         };
         m.range = at..at + jobs.len();
         jobs
     }
 
-    /// The page key of the job at `index`, when the memo knows it.
-    pub(crate) fn page_key(&self, index: usize, shared: u64) -> Option<u64> {
-        let m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if !m.reused || m.shared != shared || !m.range.contains(&index) {
+    /// A person's page: the last build's when its figures and every other
+    /// input are the same, else `make`'s. `inputs` is the key of the
+    /// person's own data (record, team, sessions, stories); the rest of
+    /// what the view reads is in the base key given to [`DataPages::jobs`].
+    pub(crate) fn person_job(
+        &self,
+        id: &str,
+        route: String,
+        inputs: u64,
+        make: impl FnOnce() -> Option<crate::render::views::PageJob>,
+    ) -> Option<crate::render::views::PageJob> {
+        let mut m = self.lock();
+        let key = {
+            let mut h = DefaultHasher::new();
+            (m.base, inputs).hash(&mut h);
+            h.finish()
+        };
+        m.inputs.insert(route.clone(), key);
+        let same = |m: &DataPagesInner| {
+            let (Some(was), Some(now)) = (&m.visible, &m.current) else {
+                return false;
+            };
+            matches!((was.people.get(id), now.people.get(id)), (Some(a), Some(b)) if a == b)
+        };
+        if let Some(&(k, i)) = m.people.get(&route)
+            && k == key
+            && same(&m)
+            && m.jobs
+                .get(i)
+                .is_some_and(|j| j.route == route && j.template == "person.html")
+        {
+            let job = std::mem::replace(&mut m.jobs[i], taken_job(&route));
+            if let Some(&page_key) = m.keys.get(i) {
+                m.taken.insert(route, page_key);
+            }
+            return Some(job);
+        }
+        drop(m);
+        make()
+    }
+
+    /// The page key of the job at `index` (with `route`), when the memo
+    /// knows it.
+    pub(crate) fn page_key(&self, index: usize, route: &str, shared: u64) -> Option<u64> {
+        let m = self.lock();
+        if m.shared != shared || !m.range.contains(&index) {
             return None;
         }
-        m.keys.get(index - m.range.start).copied()
+        if m.reused {
+            return m.keys.get(index - m.range.start).copied();
+        }
+        m.taken.get(route).copied()
     }
 
     /// Takes back this build's data pages and every page's key.
     pub(crate) fn keep(&self, jobs: &mut Vec<crate::render::views::PageJob>, keys: &[(String, u64)], shared: u64) {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut m = self.lock();
         let range = m.range.clone();
-        if range.end > jobs.len() || keys.len() != jobs.len() {
+        let current = m.current.take();
+        let old = if range.end > jobs.len() || keys.len() != jobs.len() {
             m.key = 0;
-            return;
-        }
-        m.keys = keys[range.clone()].iter().map(|(_, k)| *k).collect();
-        m.jobs = jobs.drain(range).collect();
-        m.shared = shared;
+            m.people.clear();
+            (std::mem::take(&mut m.jobs), m.visible.take())
+        } else {
+            m.keys = keys[range.clone()].iter().map(|(_, k)| *k).collect();
+            let old_jobs = std::mem::replace(&mut m.jobs, jobs.drain(range).collect());
+            m.shared = shared;
+            let old_visible = if m.reused {
+                None
+            } else {
+                let inputs = std::mem::take(&mut m.inputs);
+                let people = m
+                    .jobs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, j)| Some((j.route.clone(), (*inputs.get(&j.route)?, i))))
+                    .collect();
+                m.people = people;
+                std::mem::replace(&mut m.visible, current)
+            };
+            (old_jobs, old_visible)
+        };
         if m.drawn {
             // Every page asked for its charts in this build: the rest is stale.
             self.charts.sweep();
         }
+        drop(m);
+        // Freeing the last build's views and figures is no one's wait.
+        std::thread::spawn(move || drop(old));
     }
 
     /// Whether the last build drew the data pages' views.
     pub fn drawn(&self) -> bool {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).drawn
+        self.lock().drawn
     }
+
+    /// How many data pages' views the last build built afresh.
+    pub fn views_built(&self) -> usize {
+        self.lock().views
+    }
+}
+
+/// The key of a person page's own inputs besides their figures: what
+/// [`DataPages::person_job`] is given.
+pub(crate) fn person_inputs(
+    person: &crate::teamdata::Person,
+    team: Option<&crate::teamdata::Team>,
+    sessions: &[&crate::teamdata::Session],
+    stories: &[crate::render::views::StoryCard],
+) -> u64 {
+    let mut h = DefaultHasher::new();
+    hash_debug(&mut h, &(person, team, sessions, stories));
+    h.finish()
+}
+
+/// The key of what every person's page reads besides the person's own
+/// figures and data: `pages` (the key of the documents, strings, history,
+/// audience and names the data pages read), the settings, and the weeks
+/// and months of the figures.
+pub(crate) fn person_base(pages: u64, config: &crate::config::Config, v: &crate::visible::Visible) -> u64 {
+    let mut h = DefaultHasher::new();
+    pages.hash(&mut h);
+    hash_debug(&mut h, config);
+    (&v.weeks, v.as_of, v.mode as u8, v.min_group_size).hash(&mut h);
+    for (month, shown) in &v.months {
+        (month, &shown.weeks).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Drawn charts (their HTML) by the key of their input.

@@ -432,12 +432,17 @@ fn build_inner(
         .iter()
         .map(|b| (b.id.clone(), b.meta.target))
         .collect();
-    let derive = || {
+    let derive = |reuse: Option<crate::memo::Reuse>| {
         let data = match scope.teams {
             None => std::sync::Arc::clone(&parsed.data),
             Some(_) => std::sync::Arc::new(privacy::restrict(TeamData::clone(&parsed.data), &scope)),
         };
-        let metrics = metrics::compute(&data, rules, config);
+        let metrics = match reuse {
+            // The last metrics are of the whole data: a build restricted
+            // to some teams computes its own.
+            Some(r) if scope.teams.is_none() => metrics::compute_reusing(&data, rules, config, r.metrics, &r.changed),
+            _ => metrics::compute(&data, rules, config),
+        };
         let health = datahealth::assess(&data, &metrics);
         let visible =
             crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
@@ -446,7 +451,7 @@ fn build_inner(
             data,
             metrics,
             health,
-            visible,
+            visible: std::sync::Arc::new(visible),
         }
     };
     let derived = match memo.as_deref_mut() {
@@ -456,14 +461,17 @@ fn build_inner(
             // behaviours), the settings, and the audience.
             use std::hash::{Hash, Hasher};
             let mut h = std::hash::DefaultHasher::new();
-            parsed.data_key.hash(&mut h);
             sources.config.as_ref().map(|f| &f.text).hash(&mut h);
             config.base_url.hash(&mut h);
             audience.hash(&mut h);
             targets.hash(&mut h);
-            m.derived(h.finish(), derive)
+            let rest = h.finish();
+            parsed.data_key.hash(&mut h);
+            let d = m.derived(h.finish(), (rest, parsed.data_key), derive);
+            m.data_pages.begin(d.visible.clone());
+            d
         }
-        None => std::sync::Arc::new(derive()),
+        None => std::sync::Arc::new(derive(None)),
     };
     // The data pages' views are drawn from the derived figures: their memo
     // is keyed by the same key.
@@ -562,7 +570,7 @@ fn build_inner(
         sources,
         theme,
         data,
-        visible,
+        visible: visible.as_ref(),
         scope: &scope,
         identities: &identities,
         brand,

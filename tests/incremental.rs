@@ -377,3 +377,79 @@ fn a_body_edit_looks_at_one_file_and_builds_one_view() {
         served.assert_clean(&format!("{mode}: a log edited after body edits"));
     }
 }
+
+/// A log file's text with `person`'s count of `behaviour` set to `to`.
+fn with_count(text: &str, person: &str, behaviour: &str, to: u32) -> String {
+    let at = text.find(&format!("\n  {person}:\n")).expect("the person's entry");
+    let key = format!("\n    {behaviour}: ");
+    let from = at + text[at..].find(&key).expect("the behaviour in the entry") + key.len();
+    let end = from + text[from..].find('\n').unwrap();
+    format!("{}{to}{}", &text[..from], &text[end..])
+}
+
+#[test]
+fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
+    let t = example_in("named");
+    let site = t.site();
+    let mut served = Served::new(&site);
+    let first = served.memo.counts();
+    let people = served.files.keys().filter(|p| p.starts_with("people/")).count();
+    assert!(people > 10, "the example has a page per person");
+    assert!(
+        first.data_views_built > people && first.people_computed >= people,
+        "the first build draws every view: {first:?}"
+    );
+
+    let mut names: Vec<String> = fs::read_dir(site.join("data/logs/2026"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // The latest week, then one in the middle of the year (whose change
+    // reaches the weeks after it), then the latest week back as it was.
+    let latest = format!("data/logs/2026/{}", names.last().unwrap());
+    let middle = format!("data/logs/2026/{}", names[names.len() / 2]);
+    let was = fs::read_to_string(site.join(&latest)).unwrap();
+    for (log, to) in [(&latest, 9), (&middle, 0), (&latest, 3)] {
+        edit(&site, log, |t| with_count(&t, "bram", "tijdig-opvolgen", to));
+        served.rebuild(&[log]).unwrap();
+        let c = served.memo.counts();
+        assert!(c.data_patched, "{log}: the data is patched, not loaded whole: {c:?}");
+        assert_eq!(c.people_computed, 1, "{log}: only bram's figures are computed: {c:?}");
+        assert_eq!(
+            c.data_views_built,
+            first.data_views_built - people + 1,
+            "{log}: of the people's pages only bram's view is built again: {c:?}"
+        );
+        served.assert_clean(&format!("bram's count in {log} set to {to}"));
+    }
+    edit(&site, &latest, |_| was.clone());
+    served.rebuild(&[&latest]).unwrap();
+    served.assert_clean("the latest log as it was");
+
+    // A new week in a log changes the weeks of every figure: everything
+    // is loaded and computed again.
+    edit(&site, &latest, |t| t.replacen("week: 2026-W47", "week: 2026-W48", 1));
+    served.rebuild(&[&latest]).unwrap();
+    let c = served.memo.counts();
+    assert!(!c.data_patched && c.people_computed >= people, "{c:?}");
+    served.assert_clean("a log moved to a new week");
+    edit(&site, &latest, |_| was.clone());
+    served.rebuild(&[&latest]).unwrap();
+    served.assert_clean("the log back in its week");
+
+    // An entry for someone the team file does not know is an error; the
+    // fix builds what a clean build gives.
+    edit(&site, &latest, |t| t.replacen("\n  bram:\n", "\n  brem:\n", 1));
+    assert!(served.rebuild(&[&latest]).is_err(), "an unknown person is an error");
+    edit(&site, &latest, |t| {
+        with_count(
+            &t.replacen("\n  brem:\n", "\n  bram:\n", 1),
+            "bram",
+            "tijdig-opvolgen",
+            1,
+        )
+    });
+    served.rebuild(&[&latest]).unwrap();
+    served.assert_clean("an unknown person fixed, with a new count");
+}

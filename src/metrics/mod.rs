@@ -378,32 +378,133 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         min_weeks: c.min_weeks,
         levels: &c.levels,
     };
-    let last = weeks.len() - 1;
-
     let people: BTreeMap<String, PersonFigures> = data
         .people
         .par_iter()
-        .map(|p| {
-            let entries = entries_by_week(p, data, &weeks);
-            let behaviours: BTreeMap<String, BehaviourFigures> = rules
-                .iter()
-                .filter(|r| r.applies_to(&p.role))
-                .map(|r| (r.id.clone(), behaviour_row(p, r, data, &entries, &ctx, c.half_life)))
-                .collect();
-            let mut fig = PersonFigures {
-                team: p.team.clone(),
-                rep: data.is_rep(p),
-                cr: None,
-                level: Level::Insufficient,
-                behaviours,
-                cr_series: Vec::new(),
+        .map(|p| (p.id.clone(), person_figures(p, data, rules, &ctx, c.half_life)))
+        .collect();
+    let ctx = (ctx.window, ctx.min_weeks);
+    aggregate(data, rules, config, people, weeks, ctx, |_| None)
+}
+
+/// [`compute`] after an edit to the log entries of the people in
+/// `changed` only: every other person's figures, and every month whose
+/// figures none of the changed people's reach, are taken from `previous`
+/// (the figures of the data before the edit, with the same team file,
+/// rules, settings and logged weeks). What `serve` runs after a log edit;
+/// the result is [`compute`]'s.
+pub fn compute_reusing(
+    data: &TeamData,
+    rules: &[BehaviourRule],
+    config: &Config,
+    mut previous: Metrics,
+    changed: &std::collections::BTreeSet<String>,
+) -> Metrics {
+    let (Some(first), Some(as_of)) = (data.first_week(), data.as_of()) else {
+        return Metrics::default();
+    };
+    let weeks: Vec<Week> = first.through(as_of).collect();
+    let c = &config.consistency;
+    let ctx = Ctx {
+        weeks: &weeks,
+        window: c.window_weeks.max(1) as usize,
+        min_weeks: c.min_weeks,
+        levels: &c.levels,
+    };
+    if previous.weeks != weeks || (previous.window_weeks, previous.min_weeks) != (ctx.window, ctx.min_weeks) {
+        return compute(data, rules, config);
+    }
+    let fresh: BTreeMap<String, PersonFigures> = data
+        .people
+        .par_iter()
+        .filter(|p| changed.contains(&p.id) || !previous.people.contains_key(&p.id))
+        .map(|p| (p.id.clone(), person_figures(p, data, rules, &ctx, c.half_life)))
+        .collect();
+    // A month reads of each rep the cells of its weeks, the CR as of its
+    // last week, the team and whether the person counts as a rep.
+    let same_in = |idx: &[usize], last: Option<usize>| {
+        fresh.iter().all(|(id, new)| {
+            let Some(old) = previous.people.get(id) else {
+                return false;
             };
-            fig.cr_series = (0..weeks.len()).map(|j| person_cr_at(&fig, j, &ctx)).collect();
-            fig.cr = fig.cr_series[last];
-            fig.level = Level::of(fig.cr, ctx.levels);
-            (p.id.clone(), fig)
+            !new.behaviours.is_empty()
+                && (new.rep, &new.team) == (old.rep, &old.team)
+                && new.behaviours.len() == old.behaviours.len()
+                && new
+                    .behaviours
+                    .iter()
+                    .zip(&old.behaviours)
+                    .all(|((a, fa), (b, fb))| a == b && idx.iter().all(|&i| fa.cells[i] == fb.cells[i]))
+                && last.is_none_or(|j| new.cr_series[j].map(f64::to_bits) == old.cr_series[j].map(f64::to_bits))
+        })
+    };
+    let reusable: std::collections::BTreeSet<Month> = previous
+        .months
+        .keys()
+        .copied()
+        .filter(|m| {
+            let idx: Vec<usize> = m.weeks().iter().filter_map(|w| weeks.binary_search(w).ok()).collect();
+            same_in(&idx, idx.last().copied())
         })
         .collect();
+    let mut people = fresh;
+    for p in &data.people {
+        if !people.contains_key(&p.id)
+            && let Some(f) = previous.people.remove(&p.id)
+        {
+            people.insert(p.id.clone(), f);
+        }
+    }
+    let mut months = std::mem::take(&mut previous.months);
+    let ctx = (ctx.window, ctx.min_weeks);
+    aggregate(data, rules, config, people, weeks, ctx, |m| {
+        reusable.contains(&m).then(|| months.remove(&m)).flatten()
+    })
+}
+
+/// One person's figures: their rows of cells and the CR as of each week.
+fn person_figures(p: &Person, data: &TeamData, rules: &[BehaviourRule], ctx: &Ctx, half_life: f64) -> PersonFigures {
+    let weeks = ctx.weeks;
+    let entries = entries_by_week(p, data, weeks);
+    let behaviours: BTreeMap<String, BehaviourFigures> = rules
+        .iter()
+        .filter(|r| r.applies_to(&p.role))
+        .map(|r| (r.id.clone(), behaviour_row(p, r, data, &entries, ctx, half_life)))
+        .collect();
+    let mut fig = PersonFigures {
+        team: p.team.clone(),
+        rep: data.is_rep(p),
+        cr: None,
+        level: Level::Insufficient,
+        behaviours,
+        cr_series: Vec::new(),
+    };
+    fig.cr_series = (0..weeks.len()).map(|j| person_cr_at(&fig, j, ctx)).collect();
+    fig.cr = fig.cr_series[weeks.len() - 1];
+    fig.level = Level::of(fig.cr, ctx.levels);
+    fig
+}
+
+/// The team, overall and month figures from every person's; `month` may
+/// give a month's figures as they were (it is asked before computing one).
+fn aggregate(
+    data: &TeamData,
+    rules: &[BehaviourRule],
+    config: &Config,
+    people: BTreeMap<String, PersonFigures>,
+    weeks: Vec<Week>,
+    (window, min_weeks): (usize, u32),
+    mut month_of: impl FnMut(Month) -> Option<MonthFigures>,
+) -> Metrics {
+    let (first, as_of) = (weeks[0], weeks[weeks.len() - 1]);
+    let c = &config.consistency;
+    let ctx = Ctx {
+        weeks: &weeks,
+        window,
+        min_weeks,
+        levels: &c.levels,
+    };
+    let last = weeks.len() - 1;
 
     // Team CR: mean person CR over the team's reps with a defined CR; managers apart.
     let mut teams = BTreeMap::new();
@@ -435,7 +536,9 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
     let mut months = BTreeMap::new();
     let mut month = first.month();
     while month <= as_of.month() {
-        months.insert(month, month_figures(month, data, rules, config, &people, &weeks, &ctx));
+        let figures =
+            month_of(month).unwrap_or_else(|| month_figures(month, data, rules, config, &people, &weeks, &ctx));
+        months.insert(month, figures);
         month = month.next();
     }
 

@@ -539,3 +539,60 @@ fn people_at_one_half_share_a_rank_for_lead_lag() {
         assert!(close(ll.rho.unwrap(), 1.5 / 3.0f64.sqrt()), "ρ = {:?}", ll.rho);
     }
 }
+
+/// Three reps in two teams (and their manager) over `counts.len()` weeks:
+/// `counts[i][k]` is person k's count in week i.
+fn three_reps(counts: &[[u32; 3]]) -> TeamData {
+    let weeks: Vec<String> = (0..counts.len())
+        .map(|i| Week::new(2026, 1).unwrap().plus(i as i64 * 2).to_string())
+        .collect();
+    let ids = ["a", "b", "mgr"];
+    let values: Vec<Vec<(&str, Option<u32>)>> = counts
+        .iter()
+        .flat_map(|week| week.iter().map(|n| vec![("b", Some(*n))]))
+        .collect();
+    let entries: Vec<Entry> = weeks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, wk)| (0..3).map(move |k| (i, k, wk)))
+        .map(|(i, k, wk)| (ids[k], wk.as_str(), Some(values[i * 3 + k].as_slice())))
+        .collect();
+    let mut d = data(
+        vec![
+            person("a", "t", "rep", None, None),
+            person("b", "u", "rep", None, None),
+            person("mgr", "t", "manager", None, None),
+        ],
+        &entries,
+    );
+    d.teams.push(Team {
+        id: "u".into(),
+        name: "U".into(),
+        manager: None,
+    });
+    d
+}
+
+proptest! {
+    /// Reusing the figures of everyone but the person whose entry changed,
+    /// and of the months that person's figures do not reach, gives the
+    /// figures of computing everything.
+    #[test]
+    fn reusing_unchanged_people_and_months_gives_the_full_figures(
+        counts in proptest::collection::vec([0u32..4, 0u32..4, 0u32..4], 1..40),
+        at in 0usize..40,
+        who in 0usize..3,
+        to in 0u32..4,
+    ) {
+        let rules = [rule("b", 2, None, None)];
+        let cfg = config(4, 1);
+        let before = three_reps(&counts);
+        let mut edited = counts.clone();
+        let at = at % counts.len();
+        edited[at][who] = to;
+        let after = three_reps(&edited);
+        let changed = std::collections::BTreeSet::from([["a", "b", "mgr"][who].to_string()]);
+        let reused = compute_reusing(&after, &rules, &cfg, compute(&before, &rules, &cfg), &changed);
+        prop_assert_eq!(reused, compute(&after, &rules, &cfg));
+    }
+}

@@ -343,7 +343,7 @@ fn render_pages(
             let root = page_root(input.config, &job.route);
             let key = input
                 .memo
-                .and_then(|(m, _)| m.page_key(i, shared))
+                .and_then(|(m, _)| m.page_key(i, &job.route, shared))
                 .unwrap_or_else(|| keys::page_key(shared, job, &root));
             if let Some(hash) = input.previous.kept(&job.route, key) {
                 let kept = KeptFile {
@@ -905,7 +905,10 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         jobs
     };
     let data_jobs = match input.memo {
-        Some((memo, metrics_key)) => memo.jobs(data_pages_key(input, rendered, metrics_key), jobs.len(), draw),
+        Some((memo, metrics_key)) => {
+            let base = crate::memo::person_base(data_pages_key(input, rendered, 0), input.config, input.visible);
+            memo.jobs(data_pages_key(input, rendered, metrics_key), base, jobs.len(), draw)
+        }
         None => draw(),
     };
     jobs.extend(data_jobs);
@@ -1154,17 +1157,29 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 .filter(|(s, _)| s.meta.people.contains(&person.id))
                 .map(|(_, c)| c.clone())
                 .collect();
-            let view = pages::person::person_view(shown, &person.id, own)?;
-            Some(PageJob {
-                route: format!("people/{}/index.html", person.id),
-                template: "person.html",
-                section: "teams",
-                title: person.name.clone(),
-                description: String::new(),
-                review: None,
-                body: Body::Person(Box::new(view)),
-                search_text: SearchText::default(),
-            })
+            let route = format!("people/{}/index.html", person.id);
+            let inputs = input.memo.map(|_| {
+                let team = input.data.team(&person.team);
+                crate::memo::person_inputs(person, team, shown.sessions_of(&person.id), &own)
+            });
+            let make = || {
+                let view = pages::person::person_view(shown, &person.id, own)?;
+                Some(PageJob {
+                    route: route.clone(),
+                    template: "person.html",
+                    section: "teams",
+                    title: person.name.clone(),
+                    description: String::new(),
+                    review: None,
+                    body: Body::Person(Box::new(view)),
+                    search_text: SearchText::default(),
+                })
+            };
+            // `serve` keeps each person's page while its inputs stay the same.
+            match (input.memo, inputs) {
+                (Some((memo, _)), Some(inputs)) => memo.person_job(&person.id, route.clone(), inputs, make),
+                _ => make(),
+            }
         }));
     }
     jobs.push(PageJob {
