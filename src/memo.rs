@@ -545,36 +545,37 @@ impl DataPages {
         jobs
     }
 
-    /// A person's page: the last build's when its figures and every other
-    /// input are the same, else `make`'s. `inputs` is the key of the
-    /// person's own data (record, team, sessions, stories); the rest of
-    /// what the view reads is in the base key given to [`DataPages::jobs`].
-    pub(crate) fn person_job(
+    /// A person's, team's or coaching page: the last build's when the
+    /// figures it reads (`same` compares the last build's with this one's)
+    /// and every other input are the same, else `make`'s. `inputs` is the
+    /// key of the page's own data (a person's record, team, sessions and
+    /// stories, say); the rest of what the view reads is in the base key
+    /// given to [`DataPages::jobs`].
+    pub(crate) fn view_job(
         &self,
-        id: &str,
         route: String,
+        template: &str,
         inputs: u64,
+        same: impl FnOnce(&crate::visible::Visible, &crate::visible::Visible) -> bool,
         make: impl FnOnce() -> Option<crate::render::views::PageJob>,
     ) -> Option<crate::render::views::PageJob> {
         let mut m = self.lock();
         let key = {
             let mut h = DefaultHasher::new();
-            (m.base, inputs).hash(&mut h);
+            (m.base, template, inputs).hash(&mut h);
             h.finish()
         };
         m.inputs.insert(route.clone(), key);
-        let same = |m: &DataPagesInner| {
-            let (Some(was), Some(now)) = (&m.visible, &m.current) else {
-                return false;
-            };
-            matches!((was.people.get(id), now.people.get(id)), (Some(a), Some(b)) if a == b)
+        let figures_same = match (&m.visible, &m.current) {
+            (Some(was), Some(now)) => Arc::ptr_eq(was, now) || same(was, now),
+            _ => false,
         };
         if let Some(&(k, i)) = m.people.get(&route)
             && k == key
-            && same(&m)
+            && figures_same
             && m.jobs
                 .get(i)
-                .is_some_and(|j| j.route == route && j.template == "person.html")
+                .is_some_and(|j| j.route == route && j.template == template)
         {
             let job = std::mem::replace(&mut m.jobs[i], taken_job(&route));
             if let Some(&page_key) = m.keys.get(i) {
@@ -647,21 +648,50 @@ impl DataPages {
     }
 }
 
-/// The key of a person page's own inputs besides their figures: what
-/// [`DataPages::person_job`] is given.
-pub(crate) fn person_inputs(
-    person: &crate::teamdata::Person,
-    team: Option<&crate::teamdata::Team>,
-    sessions: &[&crate::teamdata::Session],
-    stories: &[crate::render::views::StoryCard],
-) -> u64 {
+/// The key of a data page's own inputs besides its figures (a person's
+/// record, team, sessions and stories; a team's record and stories): what
+/// [`DataPages::view_job`] is given.
+pub(crate) fn view_inputs(parts: &impl std::fmt::Debug) -> u64 {
     let mut h = DefaultHasher::new();
-    hash_debug(&mut h, &(person, team, sessions, stories));
+    hash_debug(&mut h, parts);
     h.finish()
 }
 
-/// The key of what every person's page reads besides the person's own
-/// figures and data: `pages` (the key of the documents, strings, history,
+/// Whether a person's page reads the same figures in `a` and `b`.
+pub(crate) fn same_person(a: &crate::visible::Visible, b: &crate::visible::Visible, id: &str) -> bool {
+    matches!((a.people.get(id), b.people.get(id)), (Some(x), Some(y)) if x == y)
+}
+
+/// Whether a team's page reads the same figures in `a` and `b`: the
+/// team's own, its listed people's, its coaching per month.
+pub(crate) fn same_team(a: &crate::visible::Visible, b: &crate::visible::Visible, id: &str) -> bool {
+    let (Some(x), Some(y)) = (a.teams.get(id), b.teams.get(id)) else {
+        return false;
+    };
+    x == y
+        && y.people.iter().all(|p| a.people.get(p) == b.people.get(p))
+        && a.months.len() == b.months.len()
+        && a.months
+            .iter()
+            .zip(&b.months)
+            .all(|((ma, fa), (mb, fb))| ma == mb && fa.team_coaching.get(id) == fb.team_coaching.get(id))
+        && a.coaching.contains_key(id) == b.coaching.contains_key(id)
+}
+
+/// Whether a team's coaching page reads the same figures in `a` and `b`:
+/// the team's coaching and its reps' figures.
+pub(crate) fn same_coaching(a: &crate::visible::Visible, b: &crate::visible::Visible, team: &str) -> bool {
+    let (Some(x), Some(y)) = (a.coaching.get(team), b.coaching.get(team)) else {
+        return false;
+    };
+    x == y
+        && y.reps
+            .iter()
+            .all(|r| a.people.get(&r.person) == b.people.get(&r.person))
+}
+
+/// The key of what every person's, team's and coaching page reads besides
+/// the page's own figures and data: `pages` (the key of the documents, strings, history,
 /// audience and names the data pages read), the settings, and the weeks
 /// and months of the figures.
 pub(crate) fn person_base(pages: u64, config: &crate::config::Config, v: &crate::visible::Visible) -> u64 {

@@ -1120,32 +1120,64 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         search_text: SearchText::default(),
     });
     // Team and person views draw their charts: in parallel, in data order.
+    // `serve` keeps each team's and person's page while its inputs stay the same.
+    let kept = |route: String,
+                template: &'static str,
+                inputs: &dyn Fn() -> u64,
+                same: &dyn Fn(&_, &_) -> bool,
+                make: &dyn Fn() -> Option<PageJob>| match input.memo {
+        Some((memo, _)) => memo.view_job(route, template, inputs(), same, make),
+        None => make(),
+    };
     jobs.par_extend(input.data.teams.par_iter().filter_map(|team| {
-        let view = pages::team::team_view(shown, &team.id, team_stories(&team.id))?;
-        Some(PageJob {
-            route: format!("teams/{}/index.html", team.id),
-            template: "team.html",
-            section: "teams",
-            title: team.name.clone(),
-            description: String::new(),
-            review: None,
-            body: Body::Team(Box::new(view)),
-            search_text: SearchText::default(),
-        })
+        let stories = team_stories(&team.id);
+        let inputs = || crate::memo::view_inputs(&(team, input.data.colours.get(&team.id), &stories));
+        let make = || {
+            let view = pages::team::team_view(shown, &team.id, stories.clone())?;
+            Some(PageJob {
+                route: format!("teams/{}/index.html", team.id),
+                template: "team.html",
+                section: "teams",
+                title: team.name.clone(),
+                description: String::new(),
+                review: None,
+                body: Body::Team(Box::new(view)),
+                search_text: SearchText::default(),
+            })
+        };
+        let same = |a: &_, b: &_| crate::memo::same_team(a, b, &team.id);
+        kept(
+            format!("teams/{}/index.html", team.id),
+            "team.html",
+            &inputs,
+            &same,
+            &make,
+        )
     }));
     // Coaching pages: only for the teams the visible stage gave one.
     jobs.par_extend(input.visible.coaching.par_iter().filter_map(|(team, _)| {
-        let view = pages::coaching::coaching_view(shown, team)?;
-        Some(PageJob {
-            route: format!("teams/{team}/coaching/index.html"),
-            template: "coaching.html",
-            section: "coach",
-            title: format!("{}: {}", t(input, "coach_page"), view.team.title),
-            description: String::new(),
-            review: None,
-            body: Body::Coaching(Box::new(view)),
-            search_text: SearchText::default(),
-        })
+        let inputs = || crate::memo::view_inputs(&input.data.team(team));
+        let make = || {
+            let view = pages::coaching::coaching_view(shown, team)?;
+            Some(PageJob {
+                route: format!("teams/{team}/coaching/index.html"),
+                template: "coaching.html",
+                section: "coach",
+                title: format!("{}: {}", t(input, "coach_page"), view.team.title),
+                description: String::new(),
+                review: None,
+                body: Body::Coaching(Box::new(view)),
+                search_text: SearchText::default(),
+            })
+        };
+        let same = |a: &_, b: &_| crate::memo::same_coaching(a, b, team);
+        kept(
+            format!("teams/{team}/coaching/index.html"),
+            "coaching.html",
+            &inputs,
+            &same,
+            &make,
+        )
     }));
     if input.scope.mode == crate::config::PrivacyMode::Named {
         jobs.par_extend(input.data.people.par_iter().filter_map(|person| {
@@ -1160,7 +1192,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             let route = format!("people/{}/index.html", person.id);
             let inputs = input.memo.map(|_| {
                 let team = input.data.team(&person.team);
-                crate::memo::person_inputs(person, team, shown.sessions_of(&person.id), &own)
+                crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own))
             });
             let make = || {
                 let view = pages::person::person_view(shown, &person.id, own)?;
@@ -1177,7 +1209,10 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
             };
             // `serve` keeps each person's page while its inputs stay the same.
             match (input.memo, inputs) {
-                (Some((memo, _)), Some(inputs)) => memo.person_job(&person.id, route.clone(), inputs, make),
+                (Some((memo, _)), Some(inputs)) => {
+                    let same = |a: &_, b: &_| crate::memo::same_person(a, b, &person.id);
+                    memo.view_job(route.clone(), "person.html", inputs, same, make)
+                }
                 _ => make(),
             }
         }));
