@@ -13,9 +13,10 @@
 //! | reading | size, modification and change time, watcher events | each file's text ([`crate::source::FileCache`]) |
 //! | Markdown → HTML | body, its place, every route, the Markdown options | each document's HTML |
 //! | log files | each log file's text | its parsed documents |
-//! | team data | every data file, the behaviour rules | the validated data and its warnings |
-//! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown |
+//! | team data | every data file, the behaviour rules | the validated data and its warnings; after an edit to log files only, patched with those files' entries ([`Memo::team_data`]) |
+//! | metrics | the team data, `ritme.yaml`, the audience | metrics, data health, what may be shown; after a patch, the figures of everyone else and of the months the edited people's do not reach ([`crate::metrics::compute_reusing`]) |
 //! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
+//! | a person's, team's or coaching page | the page's own data and figures, and what every such page reads (documents, strings, names, settings, weeks) | its view and page key ([`DataPages::view_job`]) |
 //! | charts | the chart's input (its numbers, names, id) and the language | each chart's HTML, on any page ([`Charts`]) |
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -445,12 +445,18 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
             if std::env::var_os("RITME_TIMINGS").is_some() {
                 let c = memo.counts();
                 println!(
-                    "  {} files read, {} Markdown documents rendered, data {}, metrics {}, data pages {}, {} charts drawn",
+                    "  {} files read, {} Markdown documents rendered, data {}, metrics {} ({} people), data pages {} ({} views), {} charts drawn",
                     c.files_read,
                     c.markdown_rendered,
-                    if c.data_loaded { "loaded" } else { "kept" },
+                    match (c.data_loaded, c.data_patched) {
+                        (false, _) => "kept",
+                        (true, true) => "patched",
+                        (true, false) => "loaded",
+                    },
                     if c.metrics_computed { "computed" } else { "kept" },
+                    c.people_computed,
                     if c.data_pages_drawn { "drawn" } else { "kept" },
+                    c.data_views_built,
                     c.charts_drawn
                 );
                 for (stage, t) in &built.timings {
