@@ -457,4 +457,12 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
     });
     served.rebuild(&[&latest]).unwrap();
     served.assert_clean("an unknown person fixed, with a new count");
+
+    // A team put first moves every other team's place in the palette: the
+    // teams' pages are drawn again although their figures are the same.
+    edit(&site, "data/team.yaml", |t| {
+        t.replacen("teams:\n", "teams:\n  - id: oost\n    name: Team Oost\n", 1)
+    });
+    served.rebuild(&["data/team.yaml"]).unwrap();
+    served.assert_clean("a team put first");
 }

@@ -1131,7 +1131,9 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
     };
     jobs.par_extend(input.data.teams.par_iter().filter_map(|team| {
         let stories = team_stories(&team.id);
-        let inputs = || crate::memo::view_inputs(&(team, input.data.colours.get(&team.id), &stories));
+        // A team without a colour of its own takes its place in the palette.
+        let place = input.data.teams.iter().position(|t| t.id == team.id);
+        let inputs = || crate::memo::view_inputs(&(team, input.data.colours.get(&team.id), place, &stories));
         let make = || {
             let view = pages::team::team_view(shown, &team.id, stories.clone())?;
             Some(PageJob {
