@@ -120,6 +120,9 @@ pub struct Memo {
     data_inputs: Option<DataInputs>,
     /// The last metrics, while the data was patched since.
     reuse: Option<Reuse>,
+    /// The last patched log file as checked alone: (path, text, data,
+    /// warnings), the "before" of the next edit to it.
+    alone: Option<(String, String, crate::teamdata::TeamData, Diagnostics)>,
     /// The key of the last `derived`, for the views drawn from it.
     pub(crate) derived_key: u64,
     pub(crate) data_pages: DataPages,
@@ -232,6 +235,7 @@ impl Memo {
             return (key, loaded);
         }
         self.reuse = None;
+        self.alone = None;
         let loaded = crate::teamdata::load_cached(data, rules, rejected, &mut self.logs).map(|(d, w)| (Arc::new(d), w));
         self.counts.counts.logs_parsed = self.logs.parsed();
         self.data_inputs = Some(DataInputs {
@@ -281,8 +285,13 @@ impl Memo {
             crate::teamdata::load_cached(&one, rules, rejected, &mut Default::default()).ok()
         };
         let mut edits = Vec::new();
+        let mut last_alone = self.alone.take();
         for f in &changed {
-            let (before, said_before) = alone(&f.rel, inputs.logs.get(&f.rel)?)?;
+            let was = inputs.logs.get(&f.rel)?;
+            let (before, said_before) = match last_alone.take() {
+                Some((rel, text, d, w)) if rel == f.rel && text == *was => (d, w),
+                _ => alone(&f.rel, was)?,
+            };
             let (after, said_after) = alone(&f.rel, &f.text)?;
             let same_words = said_before.iter().eq(said_after.iter());
             if !same_words || before.logged_weeks != after.logged_weeks {
@@ -295,11 +304,11 @@ impl Memo {
             if elsewhere {
                 return None;
             }
-            edits.push((f.rel.clone(), before, after));
+            edits.push((f.rel.clone(), before, after, said_after));
         }
         let (old_key, warnings) = (*old_key, warnings.clone());
         let mut people = BTreeSet::new();
-        for (_, before, after) in &edits {
+        for (_, before, after, _) in &edits {
             let keys = before.logs.keys().chain(after.logs.keys());
             people.extend(
                 keys.filter(|k| before.logs.get(*k) != after.logs.get(*k))
@@ -332,7 +341,12 @@ impl Memo {
         };
         let mut arc = arc;
         let team = Arc::make_mut(&mut arc);
-        for (rel, before, after) in edits {
+        if let [(rel, _, after, said)] = edits.as_slice()
+            && let Some(f) = changed.first()
+        {
+            self.alone = Some((rel.clone(), f.text.clone(), after.clone(), said.clone()));
+        }
+        for (rel, before, after, _) in edits {
             for k in before.logs.keys() {
                 if !after.logs.contains_key(k) {
                     team.logs.remove(k);
