@@ -5,15 +5,34 @@
   "use strict";
   var box = document.querySelector(".search");
   if (!box) return;
-  var input = box.querySelector(".search-input");
-  var list = box.querySelector(".search-results");
   var root = box.getAttribute("data-root") || "";
+  // The box is made here, not written into every page: without JavaScript
+  // there is no search, so a page carries only its labels (data-label,
+  // data-placeholder, data-none). A theme that still writes the input and
+  // the list into its pages keeps them.
+  function made(tag, attrs) {
+    var el = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    box.appendChild(el);
+    return el;
+  }
+  var label = box.getAttribute("data-label") || "";
+  var input = box.querySelector(".search-input") || made("input", {
+    type: "text", enterkeyhint: "search", "class": "search-input",
+    placeholder: box.getAttribute("data-placeholder") || "", "aria-label": label,
+    autocomplete: "off", role: "combobox", "aria-autocomplete": "list",
+    "aria-controls": "search-results", "aria-expanded": "false"
+  });
+  var list = box.querySelector(".search-results") || made("ul", {
+    "class": "search-results", id: "search-results", role: "listbox", "aria-label": label, hidden: ""
+  });
   var loading = false;
   var active = -1;
+  var indexSrc = box.getAttribute("data-index") || root + "assets/search-index.js";
   // The pages' whole text, in scripts of SHARD pages each (see search.rs),
   // loaded for the results shown so that a snippet shows the match.
   var SHARD = 32;
-  var textBase = box.getAttribute("data-texts") || (box.getAttribute("data-index") || "").replace(/search-index\.js$/, "search-text/");
+  var textBase = box.getAttribute("data-texts") || indexSrc.replace(/search-index\.js$/, "search-text/");
   var textLoading = {};
   var SNIPPET = 180;
   input.hidden = false;
@@ -23,7 +42,7 @@
     if (loading) return;
     loading = true;
     var s = document.createElement("script");
-    s.src = box.getAttribute("data-index");
+    s.src = indexSrc;
     s.onload = function () { loading = false; unpack(window.RITME_SEARCH); then(); };
     document.head.appendChild(s);
   }
