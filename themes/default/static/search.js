@@ -29,8 +29,9 @@
   var loading = false;
   var active = -1;
   var indexSrc = box.getAttribute("data-index") || root + "assets/search-index.js";
-  // The pages' whole text, in scripts of SHARD pages each (see search.rs),
-  // loaded for the results shown so that a snippet shows the match.
+  // The pages' text, in scripts of SHARD pages each (see search.rs), loaded
+  // for the results shown so that a snippet shows the match (the index
+  // holds no text: [title, route, section] per page).
   var SHARD = 32;
   var textBase = box.getAttribute("data-texts") || indexSrc.replace(/search-index\.js$/, "search-text/");
   var textLoading = {};
@@ -132,17 +133,23 @@
     return null;
   }
 
-  // Each shown result's snippet: the text around the match once its text
-  // script is loaded, the page's start until then.
+  // The start of a page's text, about SNIPPET characters cut at a word.
+  function start(text) {
+    if (text.length <= SNIPPET) return text;
+    var cut = text.slice(0, SNIPPET), space = cut.lastIndexOf(" ");
+    return (space > 0 ? cut.slice(0, space) : cut) + "…";
+  }
+
+  // Each shown result's snippet, once its text script is loaded: the text
+  // around the match, or the page's start when only its title matched.
   function refreshSnippets() {
     var ws = words(input.value);
     Array.prototype.forEach.call(list.querySelectorAll("li[data-doc]"), function (li) {
       var d = +li.getAttribute("data-doc"), shard = Math.floor(d / SHARD);
       var all = texts()[shard];
-      var text = all && all[d % SHARD] ? around(all[d % SHARD], ws) : null;
       if (!all) loadText(shard);
-      var start = window.RITME_SEARCH.docs[d][3];
-      var shown = text || start;
+      var text = all && all[d % SHARD] ? all[d % SHARD] : "";
+      var shown = text && (around(text, ws) || start(text));
       var p = li.querySelector(".search-snippet");
       if (!shown) { if (p) li.removeChild(p); return; }
       if (p && p.getAttribute("data-text") === shown) return;
