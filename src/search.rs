@@ -193,30 +193,38 @@ fn shown_text(text: &str, excluded: &FxHashSet<&str>) -> String {
 
 /// The words of `text` one space apart, as `split_whitespace` and a join
 /// would give them, a byte at a time: only the lead bytes of the few
-/// spaces outside ASCII need a character decoded. Splitting at every
-/// character was a sixth of the search index's time.
+/// spaces outside ASCII need a character decoded, and a run of words one
+/// plain space apart is copied whole. Splitting at every character was a
+/// sixth of the search index's time.
 fn one_line(text: &str) -> String {
     let bytes = text.as_bytes();
+    // The length of the white space at `i`, 0 for none.
+    let space_at = |i: usize| match bytes[i] {
+        b'\t'..=b'\r' | b' ' => 1,
+        // U+0085, U+00A0; U+1680; U+2000–U+205F; U+3000.
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    };
     let mut out = String::with_capacity(text.len());
-    let mut word: Option<usize> = None;
+    let mut run: Option<usize> = None;
     let mut i = 0;
     while i < bytes.len() {
-        let space = match bytes[i] {
-            b'\t'..=b'\r' | b' ' => 1,
-            // U+0085, U+00A0; U+1680; U+2000–U+205F; U+3000.
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => text[i..]
-                .chars()
-                .next()
-                .filter(|c| c.is_whitespace())
-                .map_or(0, char::len_utf8),
-            _ => 0,
-        };
+        let space = space_at(i);
         if space == 0 {
-            word.get_or_insert(i);
+            run.get_or_insert(i);
             i += 1;
             continue;
         }
-        if let Some(start) = word.take() {
+        // One plain space between two words stays inside the run.
+        if bytes[i] == b' ' && run.is_some() && i + 1 < bytes.len() && space_at(i + 1) == 0 {
+            i += 1;
+            continue;
+        }
+        if let Some(start) = run.take() {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -224,7 +232,7 @@ fn one_line(text: &str) -> String {
         }
         i += space;
     }
-    if let Some(start) = word {
+    if let Some(start) = run {
         if !out.is_empty() {
             out.push(' ');
         }
