@@ -72,6 +72,20 @@ def tree_bytes(root):
     return total, count
 
 
+def beside_bytes(out):
+    """Bytes ritme keeps beside an output folder for its next build (the
+    Markdown cache, the page keys, the lock): written by every build too."""
+    parent, name = os.path.split(out)
+    total = 0
+    for suffix in ("ritme-prev", "ritme-lock", "ritme-cache", "ritme-md"):
+        p = os.path.join(parent, f".{name}.{suffix}")
+        if os.path.isdir(p):
+            total += tree_bytes(p)[0]
+        elif os.path.exists(p):
+            total += os.path.getsize(p)
+    return total
+
+
 def same_tree(a, b):
     """Whether two folders hold the same files with the same bytes."""
     def files(root):
@@ -120,6 +134,7 @@ def clean_builds(ritme, zola, work, place, runs):
                 mem[name].append(m)
                 cpu[name].append(run.cpu)
     sizes = {name: tree_bytes(outs[name]) for name in commands if name != "copy"}
+    sizes["beside"] = beside_bytes(outs["ritme"])
     for name, o in outs.items():
         if name != "ritme":
             wipe(o)
@@ -240,6 +255,11 @@ def main():
         cells += [f"{cpu[name]:.2f}" for name, _ in tools] + [f"{mem[name]:.0f}" for name, _ in tools]
         cells += [f"{sizes[name][0] / 1e6:.0f} ({sizes[name][1]:,})" for name, _ in tools]
         print("| " + " | ".join(cells) + " |")
+    print()
+    for n, medium, *_, sizes in clean_rows:
+        if medium == clean_rows[0][1]:
+            print(f"At {n:,} pages ritme also wrote {sizes['beside'] / 1e6:.0f} MB beside its output "
+                  "(the Markdown cache and page keys for the next build), in every build's time.")
     if inc_rows:
         print(f"\nritme rebuilds into its existing output (on {media[-1]}), median (min–max) of {args.runs}\n")
         print("| pages | clean build (s) | nothing changed (s) | all re-rendered, --no-cache (s) "

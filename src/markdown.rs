@@ -386,7 +386,8 @@ fn resolve_link<'a>(
     out: &mut Rendered,
 ) -> CowStr<'a> {
     let written = dest.as_ref();
-    let (line, column) = lines.pos(offset);
+    // Only a diagnostic or an anchor to check later needs the position.
+    let pos = || lines.pos(offset);
     if written.is_empty() || has_scheme(written) || written.starts_with("//") {
         return dest.clone();
     }
@@ -397,6 +398,7 @@ fn resolve_link<'a>(
     if path.is_empty() {
         // `#anchor` on this page.
         if let Some(a) = anchor {
+            let (line, column) = pos();
             out.anchor_links.push(AnchorLink {
                 target_route: ctx.route.to_string(),
                 anchor: a.to_string(),
@@ -420,6 +422,7 @@ fn resolve_link<'a>(
         return dest.clone();
     }
     let Some(target_rel) = join_relative(ctx.rel, path) else {
+        let (line, column) = pos();
         out.diagnostics.push(
             Diagnostic::error(ctx.rel, format!("link `{written}` leads outside the site folder"))
                 .at(line, column)
@@ -432,6 +435,7 @@ fn resolve_link<'a>(
             Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
             None => "check the file name; links are relative to this file".to_string(),
         };
+        let (line, column) = pos();
         out.diagnostics.push(
             Diagnostic::error(ctx.rel, format!("broken link: `{written}` (no file {target_rel})"))
                 .at(line, column)
@@ -441,6 +445,7 @@ fn resolve_link<'a>(
     };
     let mut href = slug::relative(ctx.route, target_route);
     if let Some(a) = anchor {
+        let (line, column) = pos();
         out.anchor_links.push(AnchorLink {
             target_route: target_route.clone(),
             anchor: a.to_string(),
@@ -542,27 +547,32 @@ fn relative_source(from: &str, to: &str) -> String {
     slug::relative(from, to)
 }
 
-/// Byte offset → (line, column) in the original file.
+/// Byte offset → (line, column) in the original file. The lines are found
+/// when a position is first asked for: most pages never need one, and
+/// finding them for every page was a tenth of the Markdown stage.
 struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
     first_line: usize,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str, first_line: usize) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
             text,
-            starts,
+            starts: std::cell::OnceCell::new(),
             first_line,
         }
     }
 
     fn pos(&self, offset: usize) -> (usize, usize) {
-        let idx = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.starts[idx];
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        });
+        let idx = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = starts[idx];
         let column = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
         (idx + self.first_line, column)
     }

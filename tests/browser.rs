@@ -296,6 +296,23 @@ fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
     let source_words = words(&source);
     assert!(words(snippet).iter().all(|w| source_words.contains(w)), "{snippet}");
     assert!((100..=200).contains(&snippet.chars().count()), "{snippet}");
+
+    // Only the title matches ("lange" is not in the text): the snippet is
+    // the page's start (its summary, then its body), taken from the same
+    // text script (the index holds no page text).
+    let v = interact("search", &[&page], &["lange pagina"]).unwrap();
+    let hit = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Een lange pagina")
+        .unwrap_or_else(|| panic!("the page is found by its title: {v}"));
+    let snippet = hit["snippet"].as_str().unwrap();
+    assert!(
+        snippet.starts_with("Veel tekst. Elke week bellen we") && snippet.ends_with('…'),
+        "{snippet}"
+    );
+    assert!((100..=181).contains(&snippet.chars().count()), "{snippet}");
 }
 
 /// On a 390 px phone every chart shows one drawing whose text is 11 px or

@@ -350,7 +350,33 @@ fn search_index_holds_every_page_title() {
     // Every page loads the client, relative to its own depth.
     let page = site.output("behaviours/tijdig-opvolgen/index.html");
     assert!(page.contains("src=\"../../assets/search.js\""));
-    assert!(page.contains("data-index=\"../../assets/search-index.js\""));
+    assert!(page.contains("data-root=\"../../\""));
+}
+
+/// What every page repeats is kept short: the search box (which needs
+/// JavaScript anyway) is made by its script from the labels the page
+/// carries, and the menu has no blank or indented lines.
+#[test]
+fn every_page_carries_a_short_chrome() {
+    let site = TestSite::example();
+    site.build(&[]).success();
+    let page = site.output("behaviours/tijdig-opvolgen/index.html");
+    let search = page
+        .lines()
+        .find(|l| l.contains("class=\"search\""))
+        .unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(
+        search.trim(),
+        "<div class=\"search\" data-root=\"../../\" data-label=\"Zoeken\" \
+         data-placeholder=\"Zoek in het playbook…\" data-none=\"Niets gevonden\"></div>"
+    );
+    assert!(!page.contains("<input"), "the box is made by search.js");
+    let nav = &page[page.find("<nav class=\"sidebar\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(nav.contains("aria-current=\"page\""), "{nav}");
+    for line in nav.lines() {
+        assert!(!line.trim().is_empty() && !line.starts_with(' '), "{line:?} in\n{nav}");
+    }
 }
 
 #[test]

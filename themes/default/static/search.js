@@ -5,15 +5,35 @@
   "use strict";
   var box = document.querySelector(".search");
   if (!box) return;
-  var input = box.querySelector(".search-input");
-  var list = box.querySelector(".search-results");
   var root = box.getAttribute("data-root") || "";
+  // The box is made here, not written into every page: without JavaScript
+  // there is no search, so a page carries only its labels (data-label,
+  // data-placeholder, data-none). A theme that still writes the input and
+  // the list into its pages keeps them.
+  function made(tag, attrs) {
+    var el = document.createElement(tag);
+    Object.keys(attrs).forEach(function (k) { el.setAttribute(k, attrs[k]); });
+    box.appendChild(el);
+    return el;
+  }
+  var label = box.getAttribute("data-label") || "";
+  var input = box.querySelector(".search-input") || made("input", {
+    type: "text", enterkeyhint: "search", "class": "search-input",
+    placeholder: box.getAttribute("data-placeholder") || "", "aria-label": label,
+    autocomplete: "off", role: "combobox", "aria-autocomplete": "list",
+    "aria-controls": "search-results", "aria-expanded": "false"
+  });
+  var list = box.querySelector(".search-results") || made("ul", {
+    "class": "search-results", id: "search-results", role: "listbox", "aria-label": label, hidden: ""
+  });
   var loading = false;
   var active = -1;
-  // The pages' whole text, in scripts of SHARD pages each (see search.rs),
-  // loaded for the results shown so that a snippet shows the match.
+  var indexSrc = box.getAttribute("data-index") || root + "assets/search-index.js";
+  // The pages' text, in scripts of SHARD pages each (see search.rs), loaded
+  // for the results shown so that a snippet shows the match (the index
+  // holds no text: [title, route, section] per page).
   var SHARD = 32;
-  var textBase = box.getAttribute("data-texts") || (box.getAttribute("data-index") || "").replace(/search-index\.js$/, "search-text/");
+  var textBase = box.getAttribute("data-texts") || indexSrc.replace(/search-index\.js$/, "search-text/");
   var textLoading = {};
   var SNIPPET = 180;
   input.hidden = false;
@@ -23,7 +43,7 @@
     if (loading) return;
     loading = true;
     var s = document.createElement("script");
-    s.src = box.getAttribute("data-index");
+    s.src = indexSrc;
     s.onload = function () { loading = false; unpack(window.RITME_SEARCH); then(); };
     document.head.appendChild(s);
   }
@@ -113,17 +133,23 @@
     return null;
   }
 
-  // Each shown result's snippet: the text around the match once its text
-  // script is loaded, the page's start until then.
+  // The start of a page's text, about SNIPPET characters cut at a word.
+  function start(text) {
+    if (text.length <= SNIPPET) return text;
+    var cut = text.slice(0, SNIPPET), space = cut.lastIndexOf(" ");
+    return (space > 0 ? cut.slice(0, space) : cut) + "…";
+  }
+
+  // Each shown result's snippet, once its text script is loaded: the text
+  // around the match, or the page's start when only its title matched.
   function refreshSnippets() {
     var ws = words(input.value);
     Array.prototype.forEach.call(list.querySelectorAll("li[data-doc]"), function (li) {
       var d = +li.getAttribute("data-doc"), shard = Math.floor(d / SHARD);
       var all = texts()[shard];
-      var text = all && all[d % SHARD] ? around(all[d % SHARD], ws) : null;
       if (!all) loadText(shard);
-      var start = window.RITME_SEARCH.docs[d][3];
-      var shown = text || start;
+      var text = all && all[d % SHARD] ? all[d % SHARD] : "";
+      var shown = text && (around(text, ws) || start(text));
       var p = li.querySelector(".search-snippet");
       if (!shown) { if (p) li.removeChild(p); return; }
       if (p && p.getAttribute("data-text") === shown) return;
