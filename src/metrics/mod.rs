@@ -178,7 +178,8 @@ pub struct Metrics {
     pub as_of: Option<Week>,
     /// Every week from the first logged week to `as_of`.
     pub weeks: Vec<Week>,
-    pub people: BTreeMap<String, PersonFigures>,
+    /// Shared (not copied) by the views that show everyone's figures.
+    pub people: std::sync::Arc<BTreeMap<String, PersonFigures>>,
     pub teams: BTreeMap<String, TeamFigures>,
     pub months: BTreeMap<Month, MonthFigures>,
     /// The CR over all reps as of each week (the scoreboard's trend).
@@ -405,10 +406,15 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         })
         .collect();
 
+    // Each team's reps, in id order, found in one pass.
+    let mut reps_of: BTreeMap<&str, Vec<&PersonFigures>> = BTreeMap::new();
+    for p in people.values().filter(|p| p.rep) {
+        reps_of.entry(p.team.as_str()).or_default().push(p);
+    }
     // Team CR: mean person CR over the team's reps with a defined CR; managers apart.
     let mut teams = BTreeMap::new();
     for t in &data.teams {
-        let reps: Vec<&PersonFigures> = people.values().filter(|p| p.rep && p.team == t.id).collect();
+        let reps: &[&PersonFigures] = reps_of.get(t.id.as_str()).map_or(&[], Vec::as_slice);
         let cr_series: Vec<Option<f64>> = (0..weeks.len())
             .map(|j| mean_defined(reps.iter().map(|p| p.cr_series[j])))
             .collect();
@@ -432,18 +438,51 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         .map(|j| mean_defined(all_reps.iter().map(|p| p.cr_series[j])))
         .collect();
 
-    let mut months = BTreeMap::new();
+    let mut all_months = Vec::new();
     let mut month = first.month();
     while month <= as_of.month() {
-        months.insert(month, month_figures(month, data, rules, config, &people, &weeks, &ctx));
+        all_months.push(month);
         month = month.next();
     }
+    // Each behaviour id's slot: the first rule of that id.
+    let mut slot_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        slot_of.entry(r.id.as_str()).or_insert(i);
+    }
+    // The reps in id order, each with its behaviours resolved to their
+    // slot and target once: every month walks them (looking the rules up
+    // by id per rep, behaviour and month was most of the months' time).
+    let reps: Vec<RepRow> = people
+        .iter()
+        .filter(|(_, p)| p.rep)
+        .map(|(id, p)| RepRow {
+            id: id.as_str(),
+            fig: p,
+            // Every behaviour of a person is one of the rules.
+            behaviours: p
+                .behaviours
+                .iter()
+                .filter_map(|(bid, b)| slot_of.get(bid.as_str()).map(|&k| (k, rules[k].target, b)))
+                .collect(),
+        })
+        .collect();
+    let slots: Vec<usize> = rules.iter().map(|r| slot_of[r.id.as_str()]).collect();
+    // Months are independent of each other: computed in parallel.
+    let months: BTreeMap<Month, MonthFigures> = all_months
+        .par_iter()
+        .map(|&month| {
+            (
+                month,
+                month_figures(month, data, rules, &slots, config, &people, &reps, &weeks, &ctx),
+            )
+        })
+        .collect();
 
     let (window_weeks, min_weeks) = (ctx.window, ctx.min_weeks);
     Metrics {
         as_of: Some(as_of),
         weeks,
-        people,
+        people: std::sync::Arc::new(people),
         teams,
         months,
         overall_series,
@@ -452,14 +491,25 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
     }
 }
 
+/// A rep as every month reads them: id, figures, and per behaviour its
+/// rule's slot (see `compute`), target and figures.
+struct RepRow<'a> {
+    id: &'a str,
+    fig: &'a PersonFigures,
+    behaviours: Vec<(usize, u32, &'a BehaviourFigures)>,
+}
+
 /// Figures of one month: its weeks are the ISO weeks whose Thursday lies in
 /// it, up to `as_of`.
+#[allow(clippy::too_many_arguments)]
 fn month_figures(
     month: Month,
     data: &TeamData,
     rules: &[BehaviourRule],
+    slots: &[usize],
     config: &Config,
     people: &BTreeMap<String, PersonFigures>,
+    all_reps: &[RepRow],
     weeks: &[Week],
     ctx: &Ctx,
 ) -> MonthFigures {
@@ -473,9 +523,11 @@ fn month_figures(
 
     // Month CR per rep: mean over applicable behaviours with eligible weeks
     // in the month of hits / eligible.
-    let mut rep_ratios: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    let mut active: Vec<&str> = Vec::new();
-    for (id, p) in people.iter().filter(|(_, p)| p.rep) {
+    // (id, figures, ratio per behaviour slot) of the reps with any, in id order.
+    let mut rep_ratios: Vec<(&str, &PersonFigures, Vec<Option<f64>>)> = Vec::new();
+    let mut active: Vec<(&str, &PersonFigures)> = Vec::new();
+    for row in all_reps {
+        let (id, p) = (row.id, row.fig);
         let is_active = p.behaviours.values().next().map_or_else(
             || {
                 data.person(id)
@@ -485,39 +537,38 @@ fn month_figures(
             |b| idx.iter().any(|&i| b.cells[i] != Cell::Inactive),
         );
         if is_active {
-            active.push(id);
+            active.push((id, p));
         }
-        let rule_target = |bid: &str| rules.iter().find(|r| r.id == bid).map_or(1, |r| r.target);
-        let ratios: BTreeMap<&str, f64> = p
-            .behaviours
-            .iter()
-            .filter_map(|(bid, b)| {
-                let eligible = idx.iter().filter(|&&i| b.cells[i].eligible()).count();
-                let hits = idx.iter().filter(|&&i| b.cells[i].hit(rule_target(bid))).count();
-                (eligible > 0).then(|| (bid.as_str(), hits as f64 / eligible as f64))
-            })
-            .collect();
-        if !ratios.is_empty() {
-            rep_ratios.insert(id, ratios);
+        let mut ratios: Vec<Option<f64>> = vec![None; rules.len()];
+        let mut any = false;
+        for &(slot, target, b) in &row.behaviours {
+            let eligible = idx.iter().filter(|&&i| b.cells[i].eligible()).count();
+            let hits = idx.iter().filter(|&&i| b.cells[i].hit(target)).count();
+            if eligible > 0 {
+                ratios[slot] = Some(hits as f64 / eligible as f64);
+                any = true;
+            }
+        }
+        if any {
+            rep_ratios.push((id, p, ratios));
         }
     }
-    let reps: BTreeMap<String, f64> = rep_ratios
+    // (id, figures, month CR) per rep with a month CR, in id order. (The
+    // means are exact sums, so the order of the ratios does not matter.)
+    let rep_crs: Vec<(&str, &PersonFigures, f64)> = rep_ratios
         .iter()
-        .filter_map(|(id, r)| Some((id.to_string(), mean_defined(r.values().map(|v| Some(*v)))?)))
+        .filter_map(|(id, p, r)| Some((*id, *p, mean_defined(r.iter().copied())?)))
         .collect();
+    let reps: BTreeMap<String, f64> = rep_crs.iter().map(|(id, _, v)| (id.to_string(), *v)).collect();
     let cr = mean_defined(reps.values().map(|v| Some(*v)));
     let behaviours = rules
         .iter()
-        .map(|r| {
-            (
-                r.id.clone(),
-                mean_defined(rep_ratios.values().map(|m| m.get(r.id.as_str()).copied())),
-            )
-        })
+        .zip(slots)
+        .map(|(r, &slot)| (r.id.clone(), mean_defined(rep_ratios.iter().map(|(_, _, m)| m[slot]))))
         .collect();
     let mut rep_crs_by_team: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for (id, v) in &reps {
-        rep_crs_by_team.entry(people[id].team.as_str()).or_default().push(*v);
+    for (_, p, v) in &rep_crs {
+        rep_crs_by_team.entry(p.team.as_str()).or_default().push(*v);
     }
     let teams = data
         .teams
@@ -539,8 +590,10 @@ fn month_figures(
     // Month levels: reps active in the month per level of their rolling
     // person CR as if as_of were the month's last week.
     let mut levels: BTreeMap<Level, usize> = Level::ALL.iter().map(|l| (*l, 0)).collect();
-    for id in &active {
-        let cr = last.and_then(|j| person_cr_at(&people[*id], j, ctx));
+    // A person's CR as of week j is `cr_series[j]` (computed by
+    // `person_cr_at` with this very context), looked up, not recomputed.
+    for (_, p) in &active {
+        let cr = last.and_then(|j| p.cr_series[j]);
         *levels.entry(Level::of(cr, ctx.levels)).or_default() += 1;
     }
 
@@ -565,10 +618,11 @@ fn month_figures(
         let n = members.len() as f64;
         (Some(coached as f64 / n), Some(minutes / n))
     };
-    let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active);
+    let active_ids: Vec<&str> = active.iter().map(|(id, _)| *id).collect();
+    let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active_ids);
     let mut by_team: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for id in &active {
-        by_team.entry(people[*id].team.as_str()).or_default().push(id);
+    for (id, p) in &active {
+        by_team.entry(p.team.as_str()).or_default().push(id);
     }
     let mut active_reps = BTreeMap::new();
     let mut team_coaching = BTreeMap::new();
@@ -584,7 +638,7 @@ fn month_figures(
     if let (Some(j), Some(outcomes)) = (last, data.outcomes.get(&month)) {
         for (id, o) in outcomes {
             let total = o.won + o.lost;
-            let cr = people.get(id).and_then(|p| person_cr_at(p, j, ctx));
+            let cr = people.get(id).and_then(|p| p.cr_series[j]);
             if let (Some(cr), true) = (cr, total > 0) {
                 lead_lag_points.push((id.clone(), cr, o.won as f64 / total as f64));
             }

@@ -314,7 +314,9 @@ fn plain_log(text: &str) -> Option<Vec<RawLogDoc>> {
         let values = match &mut o.values {
             Some((e2, values)) if *e2 == indent => values,
             Some(_) => return None,
-            None if indent > e1 => &mut o.values.insert((indent, Vec::new())).1,
+            // Room for as many values as the file has behaviours so far:
+            // an entry usually names each of them once.
+            None if indent > e1 => &mut o.values.insert((indent, Vec::with_capacity(ids.0.len().max(4)))).1,
             None => return None,
         };
         let v = match value {
