@@ -381,6 +381,11 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
     };
     let last = weeks.len() - 1;
 
+    // The first team of each id, as `TeamData::team` finds it.
+    let mut team_of: BTreeMap<&str, &crate::teamdata::Team> = BTreeMap::new();
+    for t in &data.teams {
+        team_of.entry(t.id.as_str()).or_insert(t);
+    }
     let people: BTreeMap<String, PersonFigures> = data
         .people
         .par_iter()
@@ -393,7 +398,11 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
                 .collect();
             let mut fig = PersonFigures {
                 team: p.team.clone(),
-                rep: data.is_rep(p),
+                // As `TeamData::is_rep`, with the team found by id.
+                rep: p.role != "manager"
+                    && team_of
+                        .get(p.team.as_str())
+                        .is_none_or(|t| t.manager.as_deref() != Some(p.id.as_str())),
                 cr: None,
                 level: Level::Insufficient,
                 behaviours,

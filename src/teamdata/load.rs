@@ -283,10 +283,12 @@ pub fn load_cached(
     let rejected_person = |id: &str| !people_known || rejected_people.contains(&id.to_lowercase());
     let rejected_behaviour =
         |id: &str| rejected_behaviours.contains(id) || rejected_behaviours.contains(&id.to_lowercase());
+    let team_managers: BTreeSet<&str> = out.teams.iter().filter_map(|t| t.manager.as_deref()).collect();
     let coach_ids: Vec<&str> = out
         .people
         .iter()
-        .filter(|p| out.is_manager(p))
+        // As `TeamData::is_manager`, with the teams' managers found once.
+        .filter(|p| p.role == "manager" || team_managers.contains(p.id.as_str()))
         .map(|p| p.id.as_str())
         .collect();
 

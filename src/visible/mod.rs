@@ -306,9 +306,15 @@ impl<'a> Builder<'a> {
         let bs: Vec<&str> = behaviour_ids.iter().copied().collect();
         let nb = bs.len();
         let rep_ix = &self.rep_ix;
+        // Each team's reps by position, in one pass (a scan of every rep
+        // per team was quadratic in the size of the site).
+        let mut pos_of_team: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, (_, p)) in self.reps.iter().enumerate() {
+            pos_of_team.entry(p.team.as_str()).or_default().push(i);
+        }
         let team_pos: Vec<Vec<usize>> = team_ids
             .iter()
-            .map(|t| (0..self.reps.len()).filter(|&i| self.reps[i].1.team == *t).collect())
+            .map(|t| pos_of_team.remove(t).unwrap_or_default())
             .collect();
         let rep_bf: Vec<Option<&crate::metrics::BehaviourFigures>> = self
             .reps
