@@ -54,23 +54,40 @@ pub fn standalone(html: &str) -> String {
             Ok(())
         }))
         .append_element_content_handler(element!("*", |el| {
-            let names: Vec<String> = el.attributes().iter().map(|a| a.name()).collect();
-            let embedded = el.tag_name() == "img";
-            for name in names {
-                let lower = name.to_ascii_lowercase();
-                let kept_src =
-                    embedded && lower == "src" && el.get_attribute(&name).is_some_and(|s| embedded_image(&s));
-                if kept_src {
-                    continue;
+            // Every element of the page passes here (a report's charts are
+            // some 30,000): its attributes are looked at by their names in
+            // the page itself, and only what goes is copied.
+            let mut gone: Vec<String> = Vec::new();
+            let mut restyled: Option<(String, String)> = None;
+            for a in el.attributes() {
+                let owned;
+                let name = match a.name_source_location().and_then(|l| html.get(l.bytes())) {
+                    Some(name) => name,
+                    None => {
+                        owned = a.name();
+                        owned.as_str()
+                    }
+                };
+                let url = URL_ATTRIBUTES.iter().any(|u| u.eq_ignore_ascii_case(name));
+                let handler = name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on"));
+                if url || handler {
+                    let kept_src =
+                        name.eq_ignore_ascii_case("src") && embedded_image(&a.value()) && el.tag_name() == "img";
+                    if !kept_src {
+                        gone.push(a.name());
+                    }
+                } else if name.eq_ignore_ascii_case("style") {
+                    let v = a.value();
+                    if v.to_ascii_lowercase().contains("url(") {
+                        restyled = Some((a.name(), without_urls(&v)));
+                    }
                 }
-                if URL_ATTRIBUTES.contains(&lower.as_str()) || lower.starts_with("on") {
-                    el.remove_attribute(&name);
-                } else if lower == "style"
-                    && let Some(v) = el.get_attribute(&name)
-                    && v.to_ascii_lowercase().contains("url(")
-                {
-                    let _ = el.set_attribute(&name, &without_urls(&v));
-                }
+            }
+            for name in gone {
+                el.remove_attribute(&name);
+            }
+            if let Some((name, css)) = restyled {
+                let _ = el.set_attribute(&name, &css);
             }
             Ok(())
         }))
@@ -157,6 +174,33 @@ mod tests {
         ] {
             assert!(out.contains(kept), "{kept} lost:\n{out}");
         }
+    }
+
+    /// Attribute names are read where they stand in the page: found in
+    /// any case, after text of any byte length, among many elements.
+    #[test]
+    fn attributes_are_found_in_any_case_anywhere_in_a_long_page() {
+        let filler = "<span title=\"é – ü\">Één</span>".repeat(2000);
+        let html = format!(
+            "<p>Één – ü</p>{filler}<div ONCLICK=\"alert(1)\" Style=\"background:Url(x.png)\" data-x=\"1\" \
+             SrcSet=\"a.png 2x\" HREF=\"https://x.example\">blok</div>\
+             <svg><circle cx=\"1\" onMouseOver=\"alert(2)\"/><use XLink:Href=\"https://x.example/#a\"/></svg>\
+             <img SRC=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"logo\">{filler}"
+        );
+        let out = standalone(&html);
+        let lower = out.to_ascii_lowercase();
+        for gone in ["onclick", "url(", "srcset", "href", "onmouseover", "https://", "alert"] {
+            assert!(!lower.contains(gone), "{gone} left");
+        }
+        for kept in [
+            "data-x=\"1\"",
+            "background:none",
+            "<circle cx=\"1\"",
+            "SRC=\"data:image/png;base64,iVBORw0KGgo=\"",
+        ] {
+            assert!(out.contains(kept), "{kept} lost");
+        }
+        assert_eq!(out.matches("Één</span>").count(), 4000);
     }
 
     #[test]

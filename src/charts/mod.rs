@@ -22,6 +22,7 @@ mod heatmap;
 mod levels;
 mod scatter;
 mod sparkline;
+mod svg;
 mod trend;
 
 pub use bars::{BehaviourBar, BehaviourBarsInput, behaviour_bars};
