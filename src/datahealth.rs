@@ -62,16 +62,26 @@ fn median(values: &mut [u32]) -> f64 {
 pub fn assess(data: &TeamData, metrics: &Metrics) -> DataHealth {
     let mut out = DataHealth::default();
     let mut team_cells: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for (id, p) in &metrics.people {
+    for (id, p) in metrics.people.iter() {
         let mut health = PersonHealth::default();
         let (mut logged, mut eligible) = (0usize, 0usize);
+        // The person's logged weeks, in order: one walk of their part of
+        // the logs instead of a lookup (and a copied id) per week.
+        let mut entered = data
+            .logs
+            .range((id.clone(), Week::BEFORE_ALL)..)
+            .take_while(|((pid, _), _)| pid == id)
+            .map(|((_, w), _)| *w)
+            .peekable();
         for (i, w) in metrics.weeks.iter().enumerate() {
+            while entered.next_if(|e| e < w).is_some() {}
+            let has_entry = entered.next_if_eq(w).is_some();
             let active = p
                 .behaviours
                 .values()
                 .next()
                 .is_some_and(|b| b.cells[i] != Cell::Inactive);
-            if active && !data.logs.contains_key(&(id.clone(), *w)) {
+            if active && !has_entry {
                 health.missing_weeks.push(*w);
             }
         }

@@ -99,7 +99,7 @@ enum Building {
 /// with [`parse_documents`], which reports each problem as before. Empty
 /// documents are left out, as [`parse_documents`] does.
 pub fn read_documents(text: &str) -> Option<Vec<Node>> {
-    if text.contains('\t') || text.starts_with('%') || text.contains("\n%") {
+    if never_plain(text) {
         return None;
     }
     plain_block(text).or_else(|| parsed_events(text))
@@ -109,6 +109,38 @@ pub fn read_documents(text: &str) -> Option<Vec<Node>> {
 /// `-`, not starting with `-`. Such a word means itself in YAML.
 fn is_word(w: &str) -> bool {
     !w.is_empty() && !w.starts_with('-') && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// One `key: word` line as [`plain_block`] reads it (`content` is `line`
+/// without its indent; blank lines, comments and `---` are the caller's):
+/// (indent, key, value), the value `""` for `key:` (a comment after the
+/// colon included) and `{}` or a word otherwise. `None` for a line of any
+/// other shape.
+pub fn plain_line<'t>(line: &'t str, content: &'t str) -> Option<(usize, &'t str, &'t str)> {
+    let indent = line.len() - content.len();
+    let (key, rest) = content.split_once(':')?;
+    if !is_word(key) || !(rest.is_empty() || rest.starts_with(' ')) {
+        return None;
+    }
+    let rest = rest.trim_start_matches(' ');
+    let value = if rest.starts_with('#') {
+        ""
+    } else {
+        // One word, then at most a comment.
+        let (value, after) = rest.split_once(' ').unwrap_or((rest, ""));
+        let after = after.trim_start_matches(' ');
+        if !(after.is_empty() || after.starts_with('#')) {
+            return None;
+        }
+        value
+    };
+    (value.is_empty() || value == "{}" || is_word(value)).then_some((indent, key, value))
+}
+
+/// Text [`read_documents`] leaves to serde_yaml whatever its lines: tabs
+/// and directives.
+pub fn never_plain(text: &str) -> bool {
+    text.contains('\t') || text.starts_with('%') || text.contains("\n%")
 }
 
 /// The fastest reader, for text written the way ritme and a spreadsheet
@@ -169,23 +201,7 @@ fn plain_block(text: &str) -> Option<Vec<Node>> {
             finish(&mut stack, &mut pending, &mut docs)?;
             continue;
         }
-        let indent = line.len() - content.len();
-        let (key, rest) = content.split_once(':')?;
-        if !is_word(key) || !(rest.is_empty() || rest.starts_with(' ')) {
-            return None;
-        }
-        let rest = rest.trim_start_matches(' ');
-        let value = if rest.starts_with('#') {
-            ""
-        } else {
-            // One word, then at most a comment.
-            let (value, after) = rest.split_once(' ').unwrap_or((rest, ""));
-            let after = after.trim_start_matches(' ');
-            if !(after.is_empty() || after.starts_with('#')) {
-                return None;
-            }
-            value
-        };
+        let (indent, key, value) = plain_line(line, content)?;
         if let Some(k) = pending.take() {
             match stack.last() {
                 Some(top) if indent > top.indent => {

@@ -39,7 +39,7 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
     };
     if !matches!(people, People::Hidden) {
         let mut out: BTreeMap<String, Value> = BTreeMap::new();
-        for (id, p) in &m.people {
+        for (id, p) in m.people.iter() {
             let behaviours: BTreeMap<&str, Value> = p
                 .behaviours
                 .iter()

@@ -178,7 +178,8 @@ pub struct Metrics {
     pub as_of: Option<Week>,
     /// Every week from the first logged week to `as_of`.
     pub weeks: Vec<Week>,
-    pub people: BTreeMap<String, PersonFigures>,
+    /// Shared (not copied) by the views that show everyone's figures.
+    pub people: std::sync::Arc<BTreeMap<String, PersonFigures>>,
     pub teams: BTreeMap<String, TeamFigures>,
     pub months: BTreeMap<Month, MonthFigures>,
     /// The CR over all reps as of each week (the scoreboard's trend).
@@ -378,13 +379,19 @@ pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Met
         min_weeks: c.min_weeks,
         levels: &c.levels,
     };
+    let team_of = first_team_of(data);
     let people: BTreeMap<String, PersonFigures> = data
         .people
         .par_iter()
-        .map(|p| (p.id.clone(), person_figures(p, data, rules, &ctx, c.half_life)))
+        .map(|p| {
+            (
+                p.id.clone(),
+                person_figures(p, data, &team_of, rules, &ctx, c.half_life),
+            )
+        })
         .collect();
     let ctx = (ctx.window, ctx.min_weeks);
-    aggregate(data, rules, config, people, weeks, ctx, |_| None)
+    aggregate(data, rules, config, people, weeks, ctx, BTreeMap::new())
 }
 
 /// [`compute`] after an edit to the log entries of the people in
@@ -414,11 +421,17 @@ pub fn compute_reusing(
     if previous.weeks != weeks || (previous.window_weeks, previous.min_weeks) != (ctx.window, ctx.min_weeks) {
         return compute(data, rules, config);
     }
+    let team_of = first_team_of(data);
     let fresh: BTreeMap<String, PersonFigures> = data
         .people
         .par_iter()
         .filter(|p| changed.contains(&p.id) || !previous.people.contains_key(&p.id))
-        .map(|p| (p.id.clone(), person_figures(p, data, rules, &ctx, c.half_life)))
+        .map(|p| {
+            (
+                p.id.clone(),
+                person_figures(p, data, &team_of, rules, &ctx, c.half_life),
+            )
+        })
         .collect();
     // A month reads of each rep the cells of its weeks, the CR as of its
     // last week, the team and whether the person counts as a rep.
@@ -448,22 +461,41 @@ pub fn compute_reusing(
         })
         .collect();
     let mut people = fresh;
+    // The last build's figures are shared with its views until they are
+    // dropped: taken out whole when this is the only holder, else copied.
+    let mut previous_people =
+        std::sync::Arc::try_unwrap(std::mem::take(&mut previous.people)).unwrap_or_else(|shared| (*shared).clone());
     for p in &data.people {
         if !people.contains_key(&p.id)
-            && let Some(f) = previous.people.remove(&p.id)
+            && let Some(f) = previous_people.remove(&p.id)
         {
             people.insert(p.id.clone(), f);
         }
     }
     let mut months = std::mem::take(&mut previous.months);
+    months.retain(|m, _| reusable.contains(m));
     let ctx = (ctx.window, ctx.min_weeks);
-    aggregate(data, rules, config, people, weeks, ctx, |m| {
-        reusable.contains(&m).then(|| months.remove(&m)).flatten()
-    })
+    aggregate(data, rules, config, people, weeks, ctx, months)
+}
+
+/// The first team of each id, as `TeamData::team` finds it.
+fn first_team_of(data: &TeamData) -> BTreeMap<&str, &crate::teamdata::Team> {
+    let mut team_of = BTreeMap::new();
+    for t in &data.teams {
+        team_of.entry(t.id.as_str()).or_insert(t);
+    }
+    team_of
 }
 
 /// One person's figures: their rows of cells and the CR as of each week.
-fn person_figures(p: &Person, data: &TeamData, rules: &[BehaviourRule], ctx: &Ctx, half_life: f64) -> PersonFigures {
+fn person_figures(
+    p: &Person,
+    data: &TeamData,
+    team_of: &BTreeMap<&str, &crate::teamdata::Team>,
+    rules: &[BehaviourRule],
+    ctx: &Ctx,
+    half_life: f64,
+) -> PersonFigures {
     let weeks = ctx.weeks;
     let entries = entries_by_week(p, data, weeks);
     let behaviours: BTreeMap<String, BehaviourFigures> = rules
@@ -473,7 +505,11 @@ fn person_figures(p: &Person, data: &TeamData, rules: &[BehaviourRule], ctx: &Ct
         .collect();
     let mut fig = PersonFigures {
         team: p.team.clone(),
-        rep: data.is_rep(p),
+        // As `TeamData::is_rep`, with the team found by id.
+        rep: p.role != "manager"
+            && team_of
+                .get(p.team.as_str())
+                .is_none_or(|t| t.manager.as_deref() != Some(p.id.as_str())),
         cr: None,
         level: Level::Insufficient,
         behaviours,
@@ -485,8 +521,8 @@ fn person_figures(p: &Person, data: &TeamData, rules: &[BehaviourRule], ctx: &Ct
     fig
 }
 
-/// The team, overall and month figures from every person's; `month` may
-/// give a month's figures as they were (it is asked before computing one).
+/// The team, overall and month figures from every person's; `reused`
+/// holds months whose figures are as they were (the others are computed).
 fn aggregate(
     data: &TeamData,
     rules: &[BehaviourRule],
@@ -494,7 +530,7 @@ fn aggregate(
     people: BTreeMap<String, PersonFigures>,
     weeks: Vec<Week>,
     (window, min_weeks): (usize, u32),
-    mut month_of: impl FnMut(Month) -> Option<MonthFigures>,
+    mut reused: BTreeMap<Month, MonthFigures>,
 ) -> Metrics {
     let (first, as_of) = (weeks[0], weeks[weeks.len() - 1]);
     let c = &config.consistency;
@@ -506,10 +542,15 @@ fn aggregate(
     };
     let last = weeks.len() - 1;
 
+    // Each team's reps, in id order, found in one pass.
+    let mut reps_of: BTreeMap<&str, Vec<&PersonFigures>> = BTreeMap::new();
+    for p in people.values().filter(|p| p.rep) {
+        reps_of.entry(p.team.as_str()).or_default().push(p);
+    }
     // Team CR: mean person CR over the team's reps with a defined CR; managers apart.
     let mut teams = BTreeMap::new();
     for t in &data.teams {
-        let reps: Vec<&PersonFigures> = people.values().filter(|p| p.rep && p.team == t.id).collect();
+        let reps: &[&PersonFigures] = reps_of.get(t.id.as_str()).map_or(&[], Vec::as_slice);
         let cr_series: Vec<Option<f64>> = (0..weeks.len())
             .map(|j| mean_defined(reps.iter().map(|p| p.cr_series[j])))
             .collect();
@@ -533,20 +574,53 @@ fn aggregate(
         .map(|j| mean_defined(all_reps.iter().map(|p| p.cr_series[j])))
         .collect();
 
-    let mut months = BTreeMap::new();
+    let mut all_months = Vec::new();
     let mut month = first.month();
     while month <= as_of.month() {
-        let figures =
-            month_of(month).unwrap_or_else(|| month_figures(month, data, rules, config, &people, &weeks, &ctx));
-        months.insert(month, figures);
+        all_months.push(month);
         month = month.next();
     }
+    // Each behaviour id's slot: the first rule of that id.
+    let mut slot_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        slot_of.entry(r.id.as_str()).or_insert(i);
+    }
+    // The reps in id order, each with its behaviours resolved to their
+    // slot and target once: every month walks them (looking the rules up
+    // by id per rep, behaviour and month was most of the months' time).
+    let reps: Vec<RepRow> = people
+        .iter()
+        .filter(|(_, p)| p.rep)
+        .map(|(id, p)| RepRow {
+            id: id.as_str(),
+            fig: p,
+            // Every behaviour of a person is one of the rules.
+            behaviours: p
+                .behaviours
+                .iter()
+                .filter_map(|(bid, b)| slot_of.get(bid.as_str()).map(|&k| (k, rules[k].target, b)))
+                .collect(),
+        })
+        .collect();
+    let slots: Vec<usize> = rules.iter().map(|r| slot_of[r.id.as_str()]).collect();
+    // Months are independent of each other: computed in parallel.
+    let mut months: BTreeMap<Month, MonthFigures> = all_months
+        .par_iter()
+        .filter(|month| !reused.contains_key(month))
+        .map(|&month| {
+            (
+                month,
+                month_figures(month, data, rules, &slots, config, &people, &reps, &weeks, &ctx),
+            )
+        })
+        .collect();
+    months.extend(all_months.iter().filter_map(|m| reused.remove(m).map(|f| (*m, f))));
 
     let (window_weeks, min_weeks) = (ctx.window, ctx.min_weeks);
     Metrics {
         as_of: Some(as_of),
         weeks,
-        people,
+        people: std::sync::Arc::new(people),
         teams,
         months,
         overall_series,
@@ -555,14 +629,25 @@ fn aggregate(
     }
 }
 
+/// A rep as every month reads them: id, figures, and per behaviour its
+/// rule's slot (see `compute`), target and figures.
+struct RepRow<'a> {
+    id: &'a str,
+    fig: &'a PersonFigures,
+    behaviours: Vec<(usize, u32, &'a BehaviourFigures)>,
+}
+
 /// Figures of one month: its weeks are the ISO weeks whose Thursday lies in
 /// it, up to `as_of`.
+#[allow(clippy::too_many_arguments)]
 fn month_figures(
     month: Month,
     data: &TeamData,
     rules: &[BehaviourRule],
+    slots: &[usize],
     config: &Config,
     people: &BTreeMap<String, PersonFigures>,
+    all_reps: &[RepRow],
     weeks: &[Week],
     ctx: &Ctx,
 ) -> MonthFigures {
@@ -576,9 +661,11 @@ fn month_figures(
 
     // Month CR per rep: mean over applicable behaviours with eligible weeks
     // in the month of hits / eligible.
-    let mut rep_ratios: BTreeMap<&str, BTreeMap<&str, f64>> = BTreeMap::new();
-    let mut active: Vec<&str> = Vec::new();
-    for (id, p) in people.iter().filter(|(_, p)| p.rep) {
+    // (id, figures, ratio per behaviour slot) of the reps with any, in id order.
+    let mut rep_ratios: Vec<(&str, &PersonFigures, Vec<Option<f64>>)> = Vec::new();
+    let mut active: Vec<(&str, &PersonFigures)> = Vec::new();
+    for row in all_reps {
+        let (id, p) = (row.id, row.fig);
         let is_active = p.behaviours.values().next().map_or_else(
             || {
                 data.person(id)
@@ -588,39 +675,38 @@ fn month_figures(
             |b| idx.iter().any(|&i| b.cells[i] != Cell::Inactive),
         );
         if is_active {
-            active.push(id);
+            active.push((id, p));
         }
-        let rule_target = |bid: &str| rules.iter().find(|r| r.id == bid).map_or(1, |r| r.target);
-        let ratios: BTreeMap<&str, f64> = p
-            .behaviours
-            .iter()
-            .filter_map(|(bid, b)| {
-                let eligible = idx.iter().filter(|&&i| b.cells[i].eligible()).count();
-                let hits = idx.iter().filter(|&&i| b.cells[i].hit(rule_target(bid))).count();
-                (eligible > 0).then(|| (bid.as_str(), hits as f64 / eligible as f64))
-            })
-            .collect();
-        if !ratios.is_empty() {
-            rep_ratios.insert(id, ratios);
+        let mut ratios: Vec<Option<f64>> = vec![None; rules.len()];
+        let mut any = false;
+        for &(slot, target, b) in &row.behaviours {
+            let eligible = idx.iter().filter(|&&i| b.cells[i].eligible()).count();
+            let hits = idx.iter().filter(|&&i| b.cells[i].hit(target)).count();
+            if eligible > 0 {
+                ratios[slot] = Some(hits as f64 / eligible as f64);
+                any = true;
+            }
+        }
+        if any {
+            rep_ratios.push((id, p, ratios));
         }
     }
-    let reps: BTreeMap<String, f64> = rep_ratios
+    // (id, figures, month CR) per rep with a month CR, in id order. (The
+    // means are exact sums, so the order of the ratios does not matter.)
+    let rep_crs: Vec<(&str, &PersonFigures, f64)> = rep_ratios
         .iter()
-        .filter_map(|(id, r)| Some((id.to_string(), mean_defined(r.values().map(|v| Some(*v)))?)))
+        .filter_map(|(id, p, r)| Some((*id, *p, mean_defined(r.iter().copied())?)))
         .collect();
+    let reps: BTreeMap<String, f64> = rep_crs.iter().map(|(id, _, v)| (id.to_string(), *v)).collect();
     let cr = mean_defined(reps.values().map(|v| Some(*v)));
     let behaviours = rules
         .iter()
-        .map(|r| {
-            (
-                r.id.clone(),
-                mean_defined(rep_ratios.values().map(|m| m.get(r.id.as_str()).copied())),
-            )
-        })
+        .zip(slots)
+        .map(|(r, &slot)| (r.id.clone(), mean_defined(rep_ratios.iter().map(|(_, _, m)| m[slot]))))
         .collect();
     let mut rep_crs_by_team: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for (id, v) in &reps {
-        rep_crs_by_team.entry(people[id].team.as_str()).or_default().push(*v);
+    for (_, p, v) in &rep_crs {
+        rep_crs_by_team.entry(p.team.as_str()).or_default().push(*v);
     }
     let teams = data
         .teams
@@ -642,8 +728,10 @@ fn month_figures(
     // Month levels: reps active in the month per level of their rolling
     // person CR as if as_of were the month's last week.
     let mut levels: BTreeMap<Level, usize> = Level::ALL.iter().map(|l| (*l, 0)).collect();
-    for id in &active {
-        let cr = last.and_then(|j| person_cr_at(&people[*id], j, ctx));
+    // A person's CR as of week j is `cr_series[j]` (computed by
+    // `person_cr_at` with this very context), looked up, not recomputed.
+    for (_, p) in &active {
+        let cr = last.and_then(|j| p.cr_series[j]);
         *levels.entry(Level::of(cr, ctx.levels)).or_default() += 1;
     }
 
@@ -668,10 +756,11 @@ fn month_figures(
         let n = members.len() as f64;
         (Some(coached as f64 / n), Some(minutes / n))
     };
-    let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active);
+    let active_ids: Vec<&str> = active.iter().map(|(id, _)| *id).collect();
+    let (coaching_coverage, coaching_minutes_per_rep) = coaching(&active_ids);
     let mut by_team: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for id in &active {
-        by_team.entry(people[*id].team.as_str()).or_default().push(id);
+    for (id, p) in &active {
+        by_team.entry(p.team.as_str()).or_default().push(id);
     }
     let mut active_reps = BTreeMap::new();
     let mut team_coaching = BTreeMap::new();
@@ -687,7 +776,7 @@ fn month_figures(
     if let (Some(j), Some(outcomes)) = (last, data.outcomes.get(&month)) {
         for (id, o) in outcomes {
             let total = o.won + o.lost;
-            let cr = people.get(id).and_then(|p| person_cr_at(p, j, ctx));
+            let cr = people.get(id).and_then(|p| p.cr_series[j]);
             if let (Some(cr), true) = (cr, total > 0) {
                 lead_lag_points.push((id.clone(), cr, o.won as f64 / total as f64));
             }

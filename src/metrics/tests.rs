@@ -1,7 +1,5 @@
 //! Hand-computed cases for every metric, and properties that must hold.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -53,7 +51,7 @@ fn data(people: Vec<Person>, entries: &[Entry]) -> TeamData {
             Some(vs) => WeekEntry::Values(
                 vs.iter()
                     .map(|(b, v)| (b.to_string(), v.map_or(Logged::Skip, Logged::Count)))
-                    .collect::<BTreeMap<_, _>>(),
+                    .collect::<crate::teamdata::Values>(),
             ),
         };
         d.logs.insert((p.to_string(), w(wk)), entry);
@@ -392,6 +390,21 @@ proptest! {
         prop_assert_eq!((fa.hits, fa.eligible), (fb.hits, fb.eligible));
     }
 
+    /// The month figures read a person's CR as of a week from `cr_series`
+    /// instead of recomputing it: the two must be the same bits.
+    #[test]
+    fn the_cr_series_is_the_person_cr_as_of_each_week(cells in arb_cells(), window in 1u32..20, min in 1u32..4) {
+        let rules = [rule("b", 2, None, None), rule("c", 1, None, None)];
+        let config = config(window, min);
+        let m = compute(&case_from(&cells), &rules, &config);
+        let levels = crate::config::Levels::default();
+        let ctx = Ctx { weeks: &m.weeks, window: window as usize, min_weeks: min, levels: &levels };
+        let p = &m.people["p"];
+        for j in 0..m.weeks.len() {
+            prop_assert_eq!(p.cr_series[j].map(f64::to_bits), person_cr_at(p, j, &ctx).map(f64::to_bits));
+        }
+    }
+
     #[test]
     fn turning_a_miss_into_a_hit_never_lowers_cr(cells in arb_cells(), at in 0usize..30) {
         let at = at % cells.len();
@@ -513,7 +526,7 @@ fn people_at_one_half_share_a_rank_for_lead_lag() {
         ];
         for ((_, wk), e) in &b.logs {
             d.logs.insert(("q".into(), *wk), e.clone());
-            let all: BTreeMap<String, Logged> = ["a", "b", "c", "d"]
+            let all: crate::teamdata::Values = ["a", "b", "c", "d"]
                 .iter()
                 .map(|b| (b.to_string(), Logged::Count(1)))
                 .collect();

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rayon::prelude::*;
 use serde::Deserialize;
 
+use super::logread::{RawEntry, RawLogDoc, RawValue, log_docs};
 use super::*;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, unknown_id_hint};
 use crate::source::{DataSources, SourceFile};
@@ -61,82 +62,6 @@ struct RawPerson {
     aliases: Vec<String>,
 }
 
-#[derive(Deserialize, Debug, PartialEq)]
-#[serde(deny_unknown_fields)]
-struct RawLogDoc {
-    week: String,
-    #[serde(default)]
-    entries: BTreeMap<String, Option<RawEntry>>,
-}
-
-/// A person's entry: `skip` (or another word, reported later) or counts.
-/// Hand-written visitors instead of `#[serde(untagged)]`: untagged enums
-/// buffer every value first, which made loading a large team's logs slow.
-#[derive(Debug, PartialEq)]
-enum RawEntry {
-    Word(String),
-    Values(BTreeMap<String, RawValue>),
-}
-
-#[derive(Debug, PartialEq)]
-enum RawValue {
-    Int(i64),
-    Float(f64),
-    Bool(bool),
-    Word(String),
-}
-
-impl<'de> Deserialize<'de> for RawEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = RawEntry;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("`skip` or counts per behaviour")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawEntry, E> {
-                Ok(RawEntry::Word(v.to_string()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawEntry, A::Error> {
-                let mut values = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, RawValue>()? {
-                    values.insert(k, v);
-                }
-                Ok(RawEntry::Values(values))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for RawValue {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = RawValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a count or `skip`")
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawValue, E> {
-                Ok(RawValue::Int(v))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawValue, E> {
-                Ok(RawValue::Int(i64::try_from(v).unwrap_or(i64::MAX)))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawValue, E> {
-                Ok(RawValue::Float(v))
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawValue, E> {
-                Ok(RawValue::Bool(v))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawValue, E> {
-                Ok(RawValue::Word(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCoachingFile {
@@ -156,105 +81,12 @@ struct RawSession {
     commitment: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOutcomes {
-    #[serde(default)]
-    months: BTreeMap<String, BTreeMap<String, RawOutcome>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOutcome {
-    won: RawValue,
-    lost: RawValue,
-    revenue: Option<RawValue>,
-}
-
-impl RawValue {
-    /// The value as the author wrote it, for messages.
-    fn shown(&self) -> String {
-        match self {
-            RawValue::Int(n) => n.to_string(),
-            RawValue::Float(x) => x.to_string(),
-            RawValue::Bool(b) => b.to_string(),
-            RawValue::Word(w) => w.clone(),
-        }
-    }
-
-    fn number(&self) -> Option<f64> {
-        match self {
-            RawValue::Int(n) => Some(*n as f64),
-            RawValue::Float(x) if x.is_finite() => Some(*x),
-            _ => None,
-        }
-    }
-
-    fn whole(&self) -> Option<u32> {
-        match self {
-            RawValue::Int(n) => u32::try_from(*n).ok(),
-            _ => None,
-        }
-    }
-}
-
 /// The leading number of a value such as `15 min`, for the hint that says
 /// what to write instead.
 fn leading_number(text: &str) -> Option<&str> {
     let t = text.trim_start();
     let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     (end > 0 && end < t.len()).then(|| &t[..end])
-}
-
-/// A log document from the nodes [`yaml::read_documents`] read: `None`
-/// unless every part of it is read here exactly as serde_yaml reads it
-/// into [`RawLogDoc`] (the caller then lets serde_yaml read the file, which
-/// reports what is wrong). Only the plain shapes of a log are taken: a
-/// week, entries of `skip`, nothing, or counts and `skip` per behaviour.
-fn log_doc(node: yaml::Node) -> Option<RawLogDoc> {
-    use yaml::Node;
-    let Node::Map(fields) = node else { return None };
-    let (mut week, mut entries) = (None, BTreeMap::new());
-    for (key, value) in fields {
-        match (key.text.as_str(), value) {
-            ("week", Node::Scalar(w)) if !w.is_null() => week = Some(w.text),
-            ("entries", Node::Map(people)) => {
-                for (pid, entry) in people {
-                    let entry = match entry {
-                        Node::Scalar(s) if s.is_null() => None,
-                        Node::Scalar(s) if s.plain && s.text == "skip" => Some(RawEntry::Word(s.text)),
-                        Node::Map(values) => {
-                            let mut out = BTreeMap::new();
-                            for (bid, v) in values {
-                                let Node::Scalar(v) = v else { return None };
-                                let v = match v.count() {
-                                    Some(n) => RawValue::Int(i64::try_from(n).ok()?),
-                                    None if v.plain && v.text == "skip" => RawValue::Word(v.text),
-                                    None => return None,
-                                };
-                                out.insert(bid.text, v);
-                            }
-                            Some(RawEntry::Values(out))
-                        }
-                        _ => return None,
-                    };
-                    entries.insert(pid.text, entry);
-                }
-            }
-            _ => return None,
-        }
-    }
-    Some(RawLogDoc { week: week?, entries })
-}
-
-/// Every log document of a file: read in one pass when the file is plain
-/// (nearly always), else by serde_yaml with its located messages.
-fn log_docs(f: &SourceFile) -> Result<Vec<RawLogDoc>, Diagnostic> {
-    let fast = yaml::read_documents(&f.text).and_then(|docs| docs.into_iter().map(log_doc).collect());
-    match fast {
-        Some(docs) => Ok(docs),
-        None => yaml::parse_documents::<RawLogDoc>(&f.text, &f.rel),
-    }
 }
 
 /// A parsed log document with the file it came from.
@@ -402,8 +234,31 @@ pub fn load_cached(
         );
         people_known = false;
     }
-    if let Some(f) = &data.team {
-        match yaml::parse::<RawTeamFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
+    // Every file is parsed at once, the logs in parallel beside the others
+    // (the outcomes alone take as long as a tenth of the logs); what was
+    // found is checked below in the same order as ever.
+    fn parse_file<T: serde::de::DeserializeOwned>(f: &SourceFile) -> Result<T, Diagnostic> {
+        yaml::parse::<T>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1)
+    }
+    let ((team_raw, (coaching_raw, outcomes_raw)), parsed) = rayon::join(
+        || {
+            (
+                data.team.as_ref().map(parse_file::<RawTeamFile>),
+                rayon::join(
+                    || {
+                        data.coaching
+                            .par_iter()
+                            .map(parse_file::<RawCoachingFile>)
+                            .collect::<Vec<_>>()
+                    },
+                    || data.outcomes.as_ref().map(super::outcomesread::parse),
+                ),
+            )
+        },
+        || memo.documents(&data.logs),
+    );
+    if let (Some(f), Some(team_raw)) = (&data.team, team_raw) {
+        match team_raw {
             Ok(raw) => rejected_people = team_file(f, raw, &mut out, &mut diags),
             Err(d) => {
                 diags.push(d);
@@ -428,15 +283,16 @@ pub fn load_cached(
     let rejected_person = |id: &str| !people_known || rejected_people.contains(&id.to_lowercase());
     let rejected_behaviour =
         |id: &str| rejected_behaviours.contains(id) || rejected_behaviours.contains(&id.to_lowercase());
+    let team_managers: BTreeSet<&str> = out.teams.iter().filter_map(|t| t.manager.as_deref()).collect();
     let coach_ids: Vec<&str> = out
         .people
         .iter()
-        .filter(|p| out.is_manager(p))
+        // As `TeamData::is_manager`, with the teams' managers found once.
+        .filter(|p| p.role == "manager" || team_managers.contains(p.id.as_str()))
         .map(|p| p.id.as_str())
         .collect();
 
     // Logs: parsed in parallel, checked in file order.
-    let parsed = memo.documents(&data.logs);
     let mut docs = Vec::new();
     for (f, r) in data.logs.iter().zip(&parsed) {
         match &**r {
@@ -464,6 +320,11 @@ pub fn load_cached(
                     };
                 }
             };
+            // The rule of each behaviour id met in this document, found by
+            // the id's allocation: a file's values share one per behaviour,
+            // so the ids are looked up a few times per document instead of
+            // once per value.
+            let mut rule_of_id: Vec<(&std::sync::Arc<str>, Option<&BehaviourRule>)> = Vec::new();
             for (pid, entry) in &doc.entries {
                 let key_line = |token: &str| yaml::locate(&file.text, Some(&format!("{pid}:")), token, 1);
                 let Some(&(person, rank)) = person_rank.get(pid.as_str()) else {
@@ -491,7 +352,7 @@ pub fn load_cached(
                     continue;
                 }
                 let entry = match entry {
-                    None => WeekEntry::Values(BTreeMap::new()),
+                    None => WeekEntry::Values(Values::default()),
                     Some(RawEntry::Word(w)) if w.trim() == "skip" => WeekEntry::Skip,
                     Some(RawEntry::Word(w)) => {
                         diags.push(
@@ -506,14 +367,25 @@ pub fn load_cached(
                         continue;
                     }
                     Some(RawEntry::Values(values)) => {
-                        let mut checked = BTreeMap::new();
+                        let mut checked = Vec::with_capacity(values.len());
                         for (bid, raw) in values {
-                            let Some(rule) = rule_by_id.get(bid.as_str()) else {
+                            let known = rule_of_id.iter().find(|(id, _)| std::sync::Arc::ptr_eq(id, bid));
+                            let rule = match known {
+                                Some((_, rule)) => *rule,
+                                None => {
+                                    let rule = rule_by_id.get(&**bid).copied();
+                                    if rule_of_id.len() < 32 {
+                                        rule_of_id.push((bid, rule));
+                                    }
+                                    rule
+                                }
+                            };
+                            let Some(rule) = rule else {
                                 if rejected_behaviour(bid) {
                                     continue;
                                 }
                                 unknown.push((
-                                    Unknown::Behaviour(bid.clone()),
+                                    Unknown::Behaviour(bid.to_string()),
                                     at(
                                         file,
                                         Some(&format!("{pid}:")),
@@ -566,9 +438,10 @@ pub fn load_cached(
                                 );
                                 continue;
                             }
-                            checked.insert(bid.clone(), value);
+                            checked.push((bid.clone(), value));
                         }
-                        WeekEntry::Values(checked)
+                        // A subsequence of the raw values, which are in id order.
+                        WeekEntry::Values(Values::from_sorted(checked))
                     }
                 };
                 entries.push((rank, pid.as_str(), entry));
@@ -676,9 +549,8 @@ pub fn load_cached(
     diags.extend(far_apart(&out.logged_weeks, &week_of_doc));
 
     // Coaching sessions.
-    for f in &data.coaching {
-        let raw = match yaml::parse::<RawCoachingFile>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1)
-        {
+    for (f, raw) in data.coaching.iter().zip(coaching_raw) {
+        let raw = match raw {
             Ok(r) => r,
             Err(d) => {
                 diags.push(d);
@@ -779,8 +651,8 @@ pub fn load_cached(
         .sort_by(|a, b| (a.date, &a.coach, &a.person).cmp(&(b.date, &b.coach, &b.person)));
 
     // Outcomes.
-    if let Some(f) = &data.outcomes {
-        match yaml::parse::<RawOutcomes>(if f.text.trim().is_empty() { "{}" } else { &f.text }, &f.rel, 1) {
+    if let (Some(f), Some(outcomes_raw)) = (&data.outcomes, outcomes_raw) {
+        match outcomes_raw {
             Ok(raw) => {
                 for (m, per_person) in raw.months {
                     let month: Month = match m.parse() {
@@ -1074,115 +946,4 @@ pub fn parse_colour(s: &str) -> Option<(u8, u8, u8)> {
     }
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some((byte(0)?, byte(2)?, byte(4)?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn file(text: &str) -> SourceFile {
-        SourceFile {
-            rel: "data/logs/x.yaml".into(),
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn a_plain_log_is_read_in_one_pass_as_serde_yaml_reads_it() {
-        let text = "week: 2026-W10\nentries:\n  ann:\n    calls: 3\n    demos: skip\n  bob: skip\n  cem:\n  dirk: {calls: 0}\n---\n# nothing\n---\nweek: \"2026-W11\"\nentries: {}\n";
-        let fast: Vec<RawLogDoc> = yaml::read_documents(text)
-            .expect("plain")
-            .into_iter()
-            .map(|d| log_doc(d).expect("a log"))
-            .collect();
-        assert_eq!(fast, yaml::parse_documents::<RawLogDoc>(text, "x").unwrap());
-        assert_eq!(fast.len(), 2);
-    }
-
-    /// Pieces of a log entry's value, plain and odd.
-    const VALUES: [&str; 18] = [
-        "0",
-        "3",
-        "12",
-        "007",
-        "+4",
-        "-1",
-        "2.5",
-        "1e3",
-        "0x1f",
-        "skip",
-        "'skip'",
-        "\"5\"",
-        "~",
-        "true",
-        "[1]",
-        "{a: 1}",
-        "99999999999999999999",
-        "skip # why",
-    ];
-
-    fn entry() -> impl Strategy<Value = String> {
-        let value = prop::sample::select(&VALUES[..]);
-        let behaviours = prop::collection::vec(
-            (prop::sample::select(&["calls", "demos", "Calls", "'calls'"][..]), value),
-            0..4,
-        );
-        prop_oneof![
-            Just(" skip".to_string()),
-            Just("".to_string()),
-            Just(" ~".to_string()),
-            Just(" 3".to_string()),
-            Just(" skipped".to_string()),
-            behaviours
-                .clone()
-                .prop_map(|bs| bs.iter().map(|(b, v)| format!("\n    {b}: {v}")).collect()),
-            behaviours.prop_map(|bs| {
-                let inner: Vec<String> = bs.iter().map(|(b, v)| format!("{b}: {v}")).collect();
-                format!(" {{{}}}", inner.join(", "))
-            }),
-        ]
-    }
-
-    fn doc() -> impl Strategy<Value = String> {
-        let week = prop::sample::select(&["2026-W10", "'2026-W11'", "2026", "~", "[1]", "2026-W10 # c"][..]);
-        let people = prop::collection::vec(
-            (prop::sample::select(&["ann", "bob", "'ann'", "1", "~"][..]), entry()),
-            0..4,
-        );
-        let extra = prop::sample::select(&["", "note: x\n", "entries: ~\n", "week: 2026-W12\n", "&a x: 1\n"][..]);
-        (week, people, extra, any::<bool>()).prop_map(|(w, ps, extra, week_first)| {
-            let entries: String = ps.iter().map(|(p, e)| format!("  {p}:{e}\n")).collect();
-            let entries = if ps.is_empty() {
-                "entries: {}\n".to_string()
-            } else {
-                format!("entries:\n{entries}")
-            };
-            let week = format!("week: {w}\n");
-            if week_first {
-                format!("{week}{entries}{extra}")
-            } else {
-                format!("{extra}{entries}{week}")
-            }
-        })
-    }
-
-    proptest! {
-        /// Whatever the one-pass reader takes, it takes as serde_yaml does;
-        /// what it leaves, serde_yaml reads (and reports) as before.
-        #[test]
-        fn the_one_pass_reader_agrees_with_serde_yaml(docs in prop::collection::vec(doc(), 1..3)) {
-            let text = docs.join("---\n");
-            let slow = yaml::parse_documents::<RawLogDoc>(&text, "data/logs/x.yaml");
-            let fast = yaml::read_documents(&text).and_then(|d| d.into_iter().map(log_doc).collect::<Option<Vec<_>>>());
-            if let Some(fast) = &fast {
-                prop_assert_eq!(Some(fast), slow.as_ref().ok(), "{}", text);
-            }
-            match (log_docs(&file(&text)), slow) {
-                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
-                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
-                (a, b) => prop_assert!(false, "{:?} / {:?}\n{}", a.is_ok(), b.is_ok(), text),
-            }
-        }
-    }
 }

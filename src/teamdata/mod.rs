@@ -5,8 +5,11 @@
 //! problems with `file:line:col` and a hint before any metric is computed.
 
 pub(crate) mod load;
+mod logread;
+mod outcomesread;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -76,7 +79,70 @@ pub enum WeekEntry {
     /// The whole week is skipped (leave, sickness, training).
     Skip,
     /// Values per behaviour id; a behaviour missing here was not logged.
-    Values(BTreeMap<String, Logged>),
+    Values(Values),
+}
+
+/// The values of one week entry, by behaviour id, in id order.
+///
+/// A large team logs millions of values: a map with an owned id per value
+/// (a `BTreeMap<String, Logged>`) cost three allocations per value and
+/// most of the data stage's memory. Here the ids are shared (`Arc<str>`,
+/// one per behaviour per log file) and the values sit in one sorted slice.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Values(Box<[(Arc<str>, Logged)]>);
+
+impl Values {
+    /// From pairs already in strictly increasing id order (the caller
+    /// vouches; checked in debug builds).
+    pub(crate) fn from_sorted(pairs: Vec<(Arc<str>, Logged)>) -> Values {
+        debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
+        Values(pairs.into_boxed_slice())
+    }
+
+    /// The value logged for behaviour `id`.
+    pub fn get(&self, id: &str) -> Option<&Logged> {
+        // A handful of entries: a scan beats a binary search here.
+        self.0.iter().find(|(b, _)| &**b == id).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// (behaviour id, value) in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Logged)> {
+        self.0.iter().map(|(b, v)| (&**b, v))
+    }
+}
+
+/// Like a map's: in id order, and of an id given twice the last value.
+impl<K: Into<Arc<str>>> FromIterator<(K, Logged)> for Values {
+    fn from_iter<I: IntoIterator<Item = (K, Logged)>>(iter: I) -> Values {
+        let mut pairs: Vec<(Arc<str>, Logged)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        // Stable: of equal ids the last given ends last, and is kept.
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut kept: Vec<(Arc<str>, Logged)> = Vec::with_capacity(pairs.len());
+        for p in pairs {
+            match kept.last_mut() {
+                Some(last) if last.0 == p.0 => *last = p,
+                _ => kept.push(p),
+            }
+        }
+        Values(kept.into_boxed_slice())
+    }
+}
+
+impl<'a> IntoIterator for &'a Values {
+    type Item = (&'a str, &'a Logged);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (Arc<str>, Logged)>, fn(&'a (Arc<str>, Logged)) -> (&'a str, &'a Logged)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(b, v)| (&**b, v))
+    }
 }
 
 /// Where a log entry was written, for error messages. The line is found
@@ -166,5 +232,33 @@ impl TeamData {
     /// The earliest week that appears in any log file.
     pub fn first_week(&self) -> Option<Week> {
         self.logged_weeks.iter().min().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `Values` answers as the map it replaces: same ids in the same
+        /// order, the last value of an id given twice, the same lookups.
+        #[test]
+        fn values_behave_as_a_map(pairs in prop::collection::vec(("[a-d]{1,2}", prop::option::of(0u32..5)), 0..12)) {
+            let logged = |v: Option<u32>| v.map_or(Logged::Skip, Logged::Count);
+            let map: BTreeMap<String, Logged> = pairs.iter().map(|(k, v)| (k.clone(), logged(*v))).collect();
+            let values: Values = pairs.iter().map(|(k, v)| (k.clone(), logged(*v))).collect();
+            let listed: Vec<(&str, &Logged)> = values.iter().collect();
+            let expected: Vec<(&str, &Logged)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            prop_assert_eq!(&listed, &expected);
+            prop_assert_eq!((&values).into_iter().count(), map.len());
+            prop_assert_eq!(values.len(), map.len());
+            prop_assert_eq!(values.is_empty(), map.is_empty());
+            for k in ["a", "b", "ab", "dd", "e", ""] {
+                prop_assert_eq!(values.get(k), map.get(k));
+            }
+            let sorted: Vec<(Arc<str>, Logged)> = map.iter().map(|(k, v)| (Arc::from(k.as_str()), *v)).collect();
+            prop_assert_eq!(Values::from_sorted(sorted), values);
+        }
     }
 }

@@ -133,8 +133,9 @@ pub struct Visible {
     pub levels_now: BTreeMap<Level, Option<usize>>,
     pub months: BTreeMap<Month, MonthShown>,
     /// People whose own figures may be shown: none in aggregate builds,
-    /// reps in pseudonymous builds, everyone in named builds.
-    pub people: BTreeMap<String, PersonFigures>,
+    /// reps in pseudonymous builds, everyone in named builds (then the
+    /// metrics' own map, shared).
+    pub people: std::sync::Arc<BTreeMap<String, PersonFigures>>,
     pub managers: ManagersShown,
     /// Behaviours only managers have figures in: shown for managers as a
     /// group only (named builds: on each manager's own page).
@@ -235,9 +236,12 @@ struct Builder<'a> {
     mode: PrivacyMode,
     min: usize,
     targets: &'a BTreeMap<String, u32>,
-    /// Person index for contributor sets.
-    index: BTreeMap<&'a str, u32>,
+    /// Person index for contributor sets (looked up by hash: hundreds of
+    /// thousands of times per build).
+    index: rustc_hash::FxHashMap<&'a str, u32>,
     reps: Vec<(&'a str, &'a PersonFigures)>,
+    /// The person index of each of `reps`.
+    rep_ix: Vec<u32>,
     /// The reps of each team, in id order: looked up per team, week and
     /// month, where filtering every rep each time made the stage quadratic
     /// in the number of teams (26% of a 2,000-person build's CPU time).
@@ -246,7 +250,7 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(m: &'a Metrics, mode: PrivacyMode, min: usize, targets: &'a BTreeMap<String, u32>) -> Self {
-        let index = m
+        let index: rustc_hash::FxHashMap<&str, u32> = m
             .people
             .keys()
             .enumerate()
@@ -262,6 +266,7 @@ impl<'a> Builder<'a> {
         for (id, p) in &reps {
             by_team.entry(p.team.as_str()).or_default().push((id, p));
         }
+        let rep_ix = reps.iter().map(|(id, _)| index[id]).collect();
         Builder {
             m,
             mode,
@@ -269,6 +274,7 @@ impl<'a> Builder<'a> {
             targets,
             index,
             reps,
+            rep_ix,
             by_team,
         }
     }
@@ -299,10 +305,16 @@ impl<'a> Builder<'a> {
         // once, instead of looking ids and behaviours up by name each time.
         let bs: Vec<&str> = behaviour_ids.iter().copied().collect();
         let nb = bs.len();
-        let rep_ix: Vec<u32> = self.reps.iter().map(|(id, _)| self.index[id]).collect();
+        let rep_ix = &self.rep_ix;
+        // Each team's reps by position, in one pass (a scan of every rep
+        // per team was quadratic in the size of the site).
+        let mut pos_of_team: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, (_, p)) in self.reps.iter().enumerate() {
+            pos_of_team.entry(p.team.as_str()).or_default().push(i);
+        }
         let team_pos: Vec<Vec<usize>> = team_ids
             .iter()
-            .map(|t| (0..self.reps.len()).filter(|&i| self.reps[i].1.team == *t).collect())
+            .map(|t| pos_of_team.remove(t).unwrap_or_default())
             .collect();
         let rep_bf: Vec<Option<&crate::metrics::BehaviourFigures>> = self
             .reps
@@ -396,10 +408,30 @@ impl<'a> Builder<'a> {
             /// Teams whose figure of the week goes.
             teams_hidden: Vec<usize>,
         }
+        // CR(p, b) of every rep and behaviour as of every week, by week.
+        // Computed a block of weeks at a time per figure: week by week, the
+        // figures' prefix sums (megabytes of them) fell out of the cache
+        // between one week and the next.
+        const BLOCK: usize = 8;
+        let starts: Vec<usize> = (0..n).step_by(BLOCK).collect();
+        let cr_by_week: Vec<Vec<Option<f64>>> = starts
+            .into_par_iter()
+            .map(|start| {
+                let weeks = start..(start + BLOCK).min(n);
+                let mut out: Vec<Vec<Option<f64>>> = weeks.clone().map(|_| Vec::with_capacity(rep_bf.len())).collect();
+                for b in &rep_bf {
+                    for j in weeks.clone() {
+                        out[j - start].push(b.and_then(|b| m.behaviour_cr_at(b, j)));
+                    }
+                }
+                out
+            })
+            .flatten()
+            .collect();
         let per_week: Vec<WeekFigures> = (0..n)
             .into_par_iter()
             .map(|j| {
-                let cr: Vec<Option<f64>> = rep_bf.iter().map(|b| b.and_then(|b| m.behaviour_cr_at(b, j))).collect();
+                let cr = &cr_by_week[j];
                 let cr_of = |i: usize, k: usize| cr[i * nb + k];
                 // (team, behaviour), team-major: contributors and value.
                 let mut counts = Vec::with_capacity(team_ids.len() * nb);
@@ -468,6 +500,7 @@ impl<'a> Builder<'a> {
                 out
             })
             .collect();
+        drop(cr_by_week);
         for (j, w) in per_week.into_iter().enumerate() {
             for (k, b) in bs.iter().enumerate() {
                 behaviours.get_mut(*b).expect("behaviour")[j] = w.overall[k];
@@ -550,7 +583,7 @@ impl<'a> Builder<'a> {
             self.level_cells(&counts)
         };
 
-        let months = self.months(&series);
+        let months = self.months(&series, &bs, &rep_bf);
 
         // Managers: per team only in named builds; as a group otherwise.
         let named = self.mode == PrivacyMode::Named;
@@ -559,15 +592,16 @@ impl<'a> Builder<'a> {
             _ => self.managers_at(n - 1, &series),
         };
 
-        let people: BTreeMap<String, PersonFigures> = match self.mode {
-            PrivacyMode::Aggregate => BTreeMap::new(),
-            PrivacyMode::Pseudonymous => m
-                .people
-                .iter()
-                .filter(|(_, p)| p.rep && team_why.get(p.team.as_str()).is_some_and(Option::is_none))
-                .map(|(id, p)| (id.clone(), p.clone()))
-                .collect(),
-            PrivacyMode::Named => m.people.clone(),
+        let people: std::sync::Arc<BTreeMap<String, PersonFigures>> = match self.mode {
+            PrivacyMode::Aggregate => Default::default(),
+            PrivacyMode::Pseudonymous => std::sync::Arc::new(
+                m.people
+                    .iter()
+                    .filter(|(_, p)| p.rep && team_why.get(p.team.as_str()).is_some_and(Option::is_none))
+                    .map(|(id, p)| (id.clone(), p.clone()))
+                    .collect(),
+            ),
+            PrivacyMode::Named => std::sync::Arc::clone(&m.people),
         };
 
         let teams: BTreeMap<String, TeamShown> = m
@@ -674,13 +708,19 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    fn months(&self, series: &BTreeMap<&str, Vec<Option<f64>>>) -> BTreeMap<Month, MonthShown> {
+    /// `bs` are the reps' behaviour ids in order, `rep_bf` their figures
+    /// per rep (rep-major), as [`Builder::build`] resolved them.
+    fn months(
+        &self,
+        series: &BTreeMap<&str, Vec<Option<f64>>>,
+        bs: &[&str],
+        rep_bf: &[Option<&crate::metrics::BehaviourFigures>],
+    ) -> BTreeMap<Month, MonthShown> {
         let m = self.m;
         let min = self.min;
         let named = self.mode == PrivacyMode::Named;
         let team_ids: Vec<&str> = m.teams.keys().map(String::as_str).collect();
         let team_of = |id: &str| m.people.get(id).map(|p| p.team.as_str());
-        let mut out = BTreeMap::new();
         // Months of a team are siblings under the team's headline: collect
         // each team's month contributors first.
         let mut per_team_months: BTreeMap<&str, Vec<(Month, People)>> = BTreeMap::new();
@@ -700,6 +740,11 @@ impl<'a> Builder<'a> {
             .collect();
         let month_team =
             |month: &Month, t: &str| -> People { self.who(month_teams[month].get(t).into_iter().flatten().copied()) };
+        // The first non-rep of each team in id order: its manager's figures.
+        let mut first_manager: BTreeMap<&str, &PersonFigures> = BTreeMap::new();
+        for p in m.people.values().filter(|p| !p.rep) {
+            first_manager.entry(p.team.as_str()).or_insert(p);
+        }
         for month in m.months.keys() {
             for t in &team_ids {
                 per_team_months
@@ -719,148 +764,151 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        for (month, f) in &m.months {
-            let j = f.weeks.last().and_then(|w| m.week_index(*w));
-            let all = self.who(f.reps.keys().map(String::as_str));
-            let mut month_shown = all.len() >= min;
-            // Teams of the month.
-            let sets: Vec<(&str, People)> = team_ids.iter().map(|t| (*t, month_team(month, t))).collect();
-            let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
-            let before: BTreeSet<&str> = team_ids
-                .iter()
-                .copied()
-                .filter(|t| month_team_hidden.contains(&(*month, *t)))
-                .collect();
-            let o = siblings(&cells, min, month_shown, &before);
-            if o.parent {
-                month_shown = false;
-            }
-            let mut hidden_teams = BTreeMap::new();
-            let teams = f
-                .teams
-                .iter()
-                .map(|(t, v)| {
-                    let why = if o.small.contains(t.as_str()) {
-                        Some(Why::TooFew)
-                    } else if o.complement.contains(t.as_str()) || before.contains(t.as_str()) {
-                        Some(Why::Protects)
-                    } else {
-                        None
-                    };
-                    if let (Some(why), Some(_)) = (why, v) {
-                        hidden_teams.insert(t.clone(), why);
-                    }
-                    (t.clone(), if why.is_some() { None } else { *v })
-                })
-                .collect();
-            // Behaviours of the month.
-            let bsets: Vec<(&str, People)> = f
-                .behaviours
-                .keys()
-                .map(|b| {
-                    let who = self.who(
-                        self.reps
-                            .iter()
-                            .filter(|(_, p)| {
-                                p.behaviours.get(b).is_some_and(|bf| {
-                                    f.weeks
-                                        .iter()
-                                        .filter_map(|w| m.week_index(*w))
-                                        .any(|i| bf.cells[i].eligible())
+        // Each month on its own (in parallel): the months of a team were
+        // decided together above.
+        m.months
+            .par_iter()
+            .map(|(month, f)| {
+                let j = f.weeks.last().and_then(|w| m.week_index(*w));
+                let all = self.who(f.reps.keys().map(String::as_str));
+                let mut month_shown = all.len() >= min;
+                // Teams of the month.
+                let sets: Vec<(&str, People)> = team_ids.iter().map(|t| (*t, month_team(month, t))).collect();
+                let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+                let before: BTreeSet<&str> = team_ids
+                    .iter()
+                    .copied()
+                    .filter(|t| month_team_hidden.contains(&(*month, *t)))
+                    .collect();
+                let o = siblings(&cells, min, month_shown, &before);
+                if o.parent {
+                    month_shown = false;
+                }
+                let mut hidden_teams = BTreeMap::new();
+                let teams = f
+                    .teams
+                    .iter()
+                    .map(|(t, v)| {
+                        let why = if o.small.contains(t.as_str()) {
+                            Some(Why::TooFew)
+                        } else if o.complement.contains(t.as_str()) || before.contains(t.as_str()) {
+                            Some(Why::Protects)
+                        } else {
+                            None
+                        };
+                        if let (Some(why), Some(_)) = (why, v) {
+                            hidden_teams.insert(t.clone(), why);
+                        }
+                        (t.clone(), if why.is_some() { None } else { *v })
+                    })
+                    .collect();
+                // Behaviours of the month.
+                let month_ix: Vec<usize> = f.weeks.iter().filter_map(|w| m.week_index(*w)).collect();
+                let bsets: Vec<(&str, People)> = f
+                    .behaviours
+                    .keys()
+                    .map(|b| {
+                        // `bs` is sorted; a behaviour no rep has has nobody.
+                        let who = match bs.binary_search(&b.as_str()) {
+                            Ok(k) => (0..self.reps.len())
+                                .filter(|&r| {
+                                    rep_bf[r * bs.len() + k]
+                                        .is_some_and(|bf| month_ix.iter().any(|&i| bf.cells[i].eligible()))
                                 })
-                            })
-                            .map(|(id, _)| *id),
-                    );
-                    (b.as_str(), who)
-                })
-                .collect();
-            let bcells: Vec<(&str, &People)> = bsets.iter().map(|(k, p)| (*k, p)).collect();
-            let ob = siblings(&bcells, min, month_shown, &BTreeSet::new());
-            if ob.parent {
-                month_shown = false;
-            }
-            let behaviours = f
-                .behaviours
-                .iter()
-                .map(|(b, v)| (b.clone(), if ob.hides(&b.as_str()) { None } else { *v }))
-                .collect();
-            // Coaching per team: the reps active in the month.
-            let active: Vec<usize> = team_ids
-                .iter()
-                .map(|t| f.active_reps.get(*t).copied().unwrap_or(0))
-                .collect();
-            let total_active: usize = active.iter().sum();
-            let coaching_shown = total_active >= min;
-            let asets = disjoint(&active);
-            let acells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&asets).collect();
-            let oc = siblings(&acells, min, coaching_shown, &BTreeSet::new());
-            let coaching_shown = coaching_shown && !oc.parent;
-            let team_coaching = f
-                .team_coaching
-                .iter()
-                .map(|(t, v)| (t.clone(), if oc.hides(&t.as_str()) { (None, None) } else { *v }))
-                .collect();
-            let counts: Vec<usize> = Level::ALL
-                .iter()
-                .map(|l| f.levels.get(l).copied().unwrap_or(0))
-                .collect();
-            let levels = if month_shown || named {
-                self.level_cells(&counts)
-            } else {
-                Level::ALL.iter().map(|l| (*l, None)).collect()
-            };
-            out.insert(
-                *month,
-                MonthShown {
-                    weeks: f.weeks.clone(),
-                    cr: if month_shown { f.cr } else { None },
-                    hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
-                        Why::TooFew
-                    } else {
-                        Why::Protects
-                    }),
-                    hidden_teams,
-                    levels,
-                    coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
-                    coaching_minutes_per_rep: if coaching_shown {
-                        f.coaching_minutes_per_rep
-                    } else {
-                        None
+                                .map(|r| self.rep_ix[r])
+                                .collect(),
+                            Err(_) => People::new(),
+                        };
+                        (b.as_str(), who)
+                    })
+                    .collect();
+                let bcells: Vec<(&str, &People)> = bsets.iter().map(|(k, p)| (*k, p)).collect();
+                let ob = siblings(&bcells, min, month_shown, &BTreeSet::new());
+                if ob.parent {
+                    month_shown = false;
+                }
+                let behaviours = f
+                    .behaviours
+                    .iter()
+                    .map(|(b, v)| (b.clone(), if ob.hides(&b.as_str()) { None } else { *v }))
+                    .collect();
+                // Coaching per team: the reps active in the month.
+                let active: Vec<usize> = team_ids
+                    .iter()
+                    .map(|t| f.active_reps.get(*t).copied().unwrap_or(0))
+                    .collect();
+                let total_active: usize = active.iter().sum();
+                let coaching_shown = total_active >= min;
+                let asets = disjoint(&active);
+                let acells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&asets).collect();
+                let oc = siblings(&acells, min, coaching_shown, &BTreeSet::new());
+                let coaching_shown = coaching_shown && !oc.parent;
+                let team_coaching = f
+                    .team_coaching
+                    .iter()
+                    .map(|(t, v)| (t.clone(), if oc.hides(&t.as_str()) { (None, None) } else { *v }))
+                    .collect();
+                let counts: Vec<usize> = Level::ALL
+                    .iter()
+                    .map(|l| f.levels.get(l).copied().unwrap_or(0))
+                    .collect();
+                let levels = if month_shown || named {
+                    self.level_cells(&counts)
+                } else {
+                    Level::ALL.iter().map(|l| (*l, None)).collect()
+                };
+                (
+                    *month,
+                    MonthShown {
+                        weeks: f.weeks.clone(),
+                        cr: if month_shown { f.cr } else { None },
+                        hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
+                            Why::TooFew
+                        } else {
+                            Why::Protects
+                        }),
+                        hidden_teams,
+                        levels,
+                        coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
+                        coaching_minutes_per_rep: if coaching_shown {
+                            f.coaching_minutes_per_rep
+                        } else {
+                            None
+                        },
+                        // ρ is null below the minimum already; its points are people.
+                        lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
+                        lead_lag_points: if self.mode == PrivacyMode::Aggregate {
+                            Vec::new()
+                        } else {
+                            f.lead_lag_points
+                                .iter()
+                                .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
+                                .cloned()
+                                .collect()
+                        },
+                        behaviours,
+                        teams,
+                        team_coaching,
+                        reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                        managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
+                        role_model_gaps: if named {
+                            m.teams
+                                .iter()
+                                .map(|(t, tf)| {
+                                    let gap = j.and_then(|j| {
+                                        let manager = first_manager.get(t.as_str())?;
+                                        Some(manager.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
+                                    });
+                                    (t.clone(), gap)
+                                })
+                                .collect()
+                        } else {
+                            BTreeMap::new()
+                        },
                     },
-                    // ρ is null below the minimum already; its points are people.
-                    lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
-                    lead_lag_points: if self.mode == PrivacyMode::Aggregate {
-                        Vec::new()
-                    } else {
-                        f.lead_lag_points
-                            .iter()
-                            .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
-                            .cloned()
-                            .collect()
-                    },
-                    behaviours,
-                    teams,
-                    team_coaching,
-                    reps: if named { f.reps.clone() } else { BTreeMap::new() },
-                    managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
-                    role_model_gaps: if named {
-                        m.teams
-                            .iter()
-                            .map(|(t, tf)| {
-                                let gap = j.and_then(|j| {
-                                    let manager = m.people.iter().find(|(_, p)| !p.rep && p.team == *t)?;
-                                    Some(manager.1.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
-                                });
-                                (t.clone(), gap)
-                            })
-                            .collect()
-                    } else {
-                        BTreeMap::new()
-                    },
-                },
-            );
-        }
-        out
+                )
+            })
+            .collect()
     }
 }
 
@@ -870,14 +918,14 @@ fn redact(
     teams: &BTreeMap<String, TeamShown>,
     months: &BTreeMap<Month, MonthShown>,
     overall: &[Option<f64>],
-    people: &BTreeMap<String, PersonFigures>,
+    people: &std::sync::Arc<BTreeMap<String, PersonFigures>>,
 ) -> Metrics {
     // Field by field: cloning `m` whole would copy every person's figures
     // only to drop them for `people`.
     let mut r = Metrics {
         as_of: m.as_of,
         weeks: m.weeks.clone(),
-        people: people.clone(),
+        people: std::sync::Arc::clone(people),
         teams: m.teams.clone(),
         months: m.months.clone(),
         overall_series: overall.to_vec(),
