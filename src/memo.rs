@@ -414,18 +414,29 @@ fn rest_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<Str
     for f in &data.logs {
         f.rel.hash(&mut h);
     }
+    hash_kinds_and_rules(&mut h, data, rules, rejected);
+    h.finish()
+}
+
+/// Hashes how many files of each kind there are, the behaviour rules and
+/// the rejected ids: what both data keys read beside the files.
+fn hash_kinds_and_rules(
+    h: &mut DefaultHasher,
+    data: &DataSources,
+    rules: &[BehaviourRule],
+    rejected: &BTreeSet<String>,
+) {
     (
         data.team.is_some(),
         data.logs.len(),
         data.coaching.len(),
         data.outcomes.is_some(),
     )
-        .hash(&mut h);
+        .hash(h);
     for r in rules {
-        (&r.id, r.target, &r.roles, r.half_life.map(f64::to_bits)).hash(&mut h);
+        (&r.id, r.target, &r.roles, r.half_life.map(f64::to_bits)).hash(h);
     }
-    rejected.hash(&mut h);
-    h.finish()
+    rejected.hash(h);
 }
 
 /// The team data, loaded without a memo.
@@ -447,17 +458,7 @@ pub(crate) fn data_key(data: &DataSources, rules: &[BehaviourRule], rejected: &B
     }
     // The files of each kind are hashed in turn: a file moved from one
     // kind to another changes the key.
-    (
-        data.team.is_some(),
-        data.logs.len(),
-        data.coaching.len(),
-        data.outcomes.is_some(),
-    )
-        .hash(&mut h);
-    for r in rules {
-        (&r.id, r.target, &r.roles, r.half_life.map(f64::to_bits)).hash(&mut h);
-    }
-    rejected.hash(&mut h);
+    hash_kinds_and_rules(&mut h, data, rules, rejected);
     h.finish()
 }
 
