@@ -42,6 +42,8 @@ def section_of(i):
 
 
 def main():
+    if len(sys.argv) != 3 or not sys.argv[1].isdigit():
+        sys.exit("usage: gen_pages.py N OUT_DIR   (writes OUT_DIR/ritme, OUT_DIR/hugo, OUT_DIR/zola)")
     n, out = int(sys.argv[1]), sys.argv[2]
     shutil.rmtree(out, ignore_errors=True)
     ritme, hugo, zola = (os.path.join(out, name) for name in ("ritme", "hugo", "zola"))
