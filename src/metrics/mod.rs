@@ -366,19 +366,31 @@ fn person_cr_at(p: &PersonFigures, j: usize, ctx: &Ctx) -> Option<f64> {
     mean_defined(p.behaviours.values().map(|b| b.cr_at(j, ctx).2))
 }
 
+/// Every week from the first logged one to `as_of`, when there is any.
+fn weeks_of(data: &TeamData) -> Option<Vec<Week>> {
+    Some(data.first_week()?.through(data.as_of()?).collect())
+}
+
+impl<'a> Ctx<'a> {
+    /// The consistency settings over `weeks`.
+    fn new(weeks: &'a [Week], config: &'a Config) -> Self {
+        let c = &config.consistency;
+        Ctx {
+            weeks,
+            window: c.window_weeks.max(1) as usize,
+            min_weeks: c.min_weeks,
+            levels: &c.levels,
+        }
+    }
+}
+
 /// Computes every figure.
 pub fn compute(data: &TeamData, rules: &[BehaviourRule], config: &Config) -> Metrics {
-    let (Some(first), Some(as_of)) = (data.first_week(), data.as_of()) else {
+    let Some(weeks) = weeks_of(data) else {
         return Metrics::default();
     };
-    let weeks: Vec<Week> = first.through(as_of).collect();
     let c = &config.consistency;
-    let ctx = Ctx {
-        weeks: &weeks,
-        window: c.window_weeks.max(1) as usize,
-        min_weeks: c.min_weeks,
-        levels: &c.levels,
-    };
+    let ctx = Ctx::new(&weeks, config);
     let team_of = first_team_of(data);
     let people: BTreeMap<String, PersonFigures> = data
         .people
@@ -407,17 +419,11 @@ pub fn compute_reusing(
     mut previous: Metrics,
     changed: &std::collections::BTreeSet<String>,
 ) -> Metrics {
-    let (Some(first), Some(as_of)) = (data.first_week(), data.as_of()) else {
+    let Some(weeks) = weeks_of(data) else {
         return Metrics::default();
     };
-    let weeks: Vec<Week> = first.through(as_of).collect();
     let c = &config.consistency;
-    let ctx = Ctx {
-        weeks: &weeks,
-        window: c.window_weeks.max(1) as usize,
-        min_weeks: c.min_weeks,
-        levels: &c.levels,
-    };
+    let ctx = Ctx::new(&weeks, config);
     if previous.weeks != weeks || (previous.window_weeks, previous.min_weeks) != (ctx.window, ctx.min_weeks) {
         return compute(data, rules, config);
     }
