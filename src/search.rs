@@ -113,22 +113,160 @@ enum Texts<'a> {
 const BATCH: usize = TEXT_SHARD * 64;
 const _: () = assert!(BATCH.is_multiple_of(TEXT_SHARD));
 
-/// The text script of shard `n`.
-fn text_script(n: usize, texts: &[String]) -> String {
-    let json = serde_json::to_string(texts).unwrap_or_else(|_| "[]".into());
-    let head = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = ");
-    // `</` inside a script would end it early in some contexts; JSON allows
-    // `<\/`. Most shards hold none: those are put together in one copy.
-    let json = if json.contains("</") {
-        Cow::Owned(json.replace("</", "<\\/"))
-    } else {
-        Cow::Borrowed(json.as_str())
-    };
-    let mut out = String::with_capacity(head.len() + json.len() + 2);
+/// The text script of shard `n`: the shown text of each of `texts`, as a
+/// JSON array of strings, written straight into the script. Each text is
+/// flattened and escaped in one pass over its bytes: flattening it into a
+/// string of its own and having serde_json escape that string was a sixth
+/// of a build's instructions.
+fn text_script(n: usize, texts: &[String], excluded: &FxHashSet<&str>) -> String {
+    let head = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[{n}] = [");
+    // Escaping adds a few bytes at most to most texts.
+    let size = texts.iter().map(|t| t.len() + 3).sum::<usize>();
+    let mut out = String::with_capacity(head.len() + size + 3);
     out.push_str(&head);
-    out.push_str(&json);
-    out.push_str(";\n");
+    for (i, text) in texts.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        if excluded.is_empty() && text.len() < TEXT_CHARS {
+            one_line_json(text, &mut out);
+        } else {
+            // Already one line: flattening it again changes nothing, it is
+            // only escaped.
+            one_line_json(&shown_text(text, excluded), &mut out);
+        }
+        out.push('"');
+    }
+    out.push_str("];\n");
     out
+}
+
+/// How [`one_line_json`] treats a byte.
+const PLAIN: u8 = 0;
+/// ASCII white space.
+const SPACE: u8 = 1;
+/// The lead byte of U+0085, U+00A0, U+1680, U+2000–U+205F or U+3000: the
+/// character is decoded to see whether it is white space.
+const LEAD: u8 = 2;
+/// Escaped in JSON: `"`, `\`, control characters.
+const ESCAPE: u8 = 3;
+/// `<`: escaped as `<\/` when a `/` follows, as `</` inside a script
+/// would end it early in some contexts (JSON allows `<\/`).
+const LT: u8 = 4;
+static CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = ESCAPE;
+        b += 1;
+    }
+    let mut b = b'\t';
+    while b <= b'\r' {
+        t[b as usize] = SPACE;
+        b += 1;
+    }
+    t[b' ' as usize] = SPACE;
+    t[b'"' as usize] = ESCAPE;
+    t[b'\\' as usize] = ESCAPE;
+    t[b'<' as usize] = LT;
+    t[0xC2] = LEAD;
+    t[0xE1] = LEAD;
+    t[0xE2] = LEAD;
+    t[0xE3] = LEAD;
+    t
+};
+
+/// Appends the words of `text` one space apart (what [`one_line`] gives)
+/// to `out`, escaped as serde_json escapes a string, and `</` as `<\/`.
+/// Runs of words one plain space apart are copied whole.
+fn one_line_json(text: &str, out: &mut String) {
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    // The length of the white space at `i` (0: none), given its class.
+    let space = |i: usize, class: u8| match class {
+        SPACE => 1,
+        LEAD => text[i..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+        _ => 0,
+    };
+    // Inside a word: where the bytes not yet copied start.
+    let mut from: Option<usize> = None;
+    let mut wrote = false;
+    let mut i = 0;
+    while i < n {
+        let class = CLASS[bytes[i] as usize];
+        if class == PLAIN {
+            if from.is_none() {
+                if wrote {
+                    out.push(' ');
+                }
+                from = Some(i);
+                wrote = true;
+            }
+            i += 1;
+            continue;
+        }
+        let s = space(i, class);
+        if s > 0 {
+            // One plain space before a plain byte stays inside the run.
+            if bytes[i] == b' ' && from.is_some() && i + 1 < n && CLASS[bytes[i + 1] as usize] == PLAIN {
+                i += 1;
+                continue;
+            }
+            if let Some(start) = from.take() {
+                out.push_str(&text[start..i]);
+            }
+            i += s;
+            continue;
+        }
+        // A byte of a word that is written differently (or a white-space
+        // lead byte that is no space).
+        let start = match from {
+            Some(start) => start,
+            None => {
+                if wrote {
+                    out.push(' ');
+                }
+                wrote = true;
+                i
+            }
+        };
+        match class {
+            ESCAPE => {
+                out.push_str(&text[start..i]);
+                match bytes[i] {
+                    b'"' => out.push_str("\\\""),
+                    b'\\' => out.push_str("\\\\"),
+                    0x08 => out.push_str("\\b"),
+                    c => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        out.push_str("\\u00");
+                        out.push(HEX[usize::from(c >> 4)] as char);
+                        out.push(HEX[usize::from(c & 0xF)] as char);
+                    }
+                }
+                i += 1;
+                from = Some(i);
+            }
+            LT if bytes.get(i + 1) == Some(&b'/') => {
+                out.push_str(&text[start..=i]);
+                out.push('\\');
+                i += 1;
+                from = Some(i);
+            }
+            _ => {
+                from = Some(start);
+                i += 1;
+            }
+        }
+    }
+    if let Some(start) = from {
+        out.push_str(&text[start..]);
+    }
 }
 
 /// A page's text as one line for snippets: at most [`TEXT_CHARS`]
@@ -326,10 +464,7 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
         );
         let first = made;
         made += batch.len().div_ceil(TEXT_SHARD);
-        let script = |(i, chunk): (usize, &[String])| {
-            let shown: Vec<String> = chunk.iter().map(|t| shown_text(t, excluded)).collect();
-            text_script(first + i, &shown)
-        };
+        let script = |(i, chunk): (usize, &[String])| text_script(first + i, chunk, excluded);
         match texts {
             Texts::Skip => {}
             Texts::Keep => scripts.par_extend(whole.par_chunks(TEXT_SHARD).enumerate().map(script)),
@@ -643,6 +778,24 @@ mod tests {
         ) {
             let words: Vec<&str> = text.split_whitespace().collect();
             proptest::prop_assert_eq!(one_line(&text), words.join(" "));
+        }
+
+        /// A text script is what serde_json makes of the shown texts, with
+        /// `</` escaped: the one-pass writer escapes what serde_json
+        /// escapes, flattens what `one_line` flattens, and nothing else.
+        #[test]
+        fn text_scripts_are_the_shown_texts_as_json(
+            texts in proptest::collection::vec(
+                "([a-zé€\u{1F600}/<>\"\\\u{0}\u{8}\u{1F}\u{7F}]{0,5}[ \t\n\u{0B}\u{0C}\r\u{85}\u{A0}\u{1680}\u{2000}\u{200B}\u{2028}\u{3000}\u{E2}\u{C2}<]{0,2}){0,10}",
+                0..4,
+            ),
+            hidden in proptest::bool::ANY,
+        ) {
+            let excluded: FxHashSet<&str> = if hidden { ["abc"].into_iter().collect() } else { FxHashSet::default() };
+            let shown: Vec<String> = texts.iter().map(|t| shown_text(t, &excluded)).collect();
+            let json = serde_json::to_string(&shown).unwrap().replace("</", "<\\/");
+            let want = format!("(window.RITME_SEARCH_TEXT = window.RITME_SEARCH_TEXT || {{}})[3] = {json};\n");
+            proptest::prop_assert_eq!(text_script(3, &texts, &excluded), want);
         }
 
         /// The byte-at-a-time words are those of splitting at every
