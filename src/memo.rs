@@ -18,6 +18,7 @@
 //! | data pages | the metrics' key, every document's front matter, story summaries, report commentary, history, strings | the views and page keys of teams, people, coaching, data health and reports |
 //! | a person's, team's or coaching page | the page's own data and figures, and what every such page reads (documents, strings, names, settings, weeks) | its view and page key ([`DataPages::view_job`]) |
 //! | charts | the chart's input (its numbers, names, id) and the language | each chart's HTML, on any page ([`Charts`]) |
+//! | `metrics.json` | each person's figures that it prints | each person's entry ([`Memo::metrics_json`]) |
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -59,6 +60,12 @@ pub struct Counts {
     pub people_computed: usize,
     /// Charts drawn (the others came from the memo).
     pub charts_drawn: usize,
+    /// People's entries of `metrics.json` printed (the others were the
+    /// last build's, their figures the same).
+    pub json_entries_written: usize,
+    /// Whether the last build's people's figures were handed to this
+    /// build's metrics instead of copied ([`crate::visible::Visible::hand_on_people`]).
+    pub figures_handed_on: bool,
 }
 
 /// What this build did, and whether it was a rebuild after a body edit
@@ -126,6 +133,9 @@ pub struct Memo {
     /// The key of the last `derived`, for the views drawn from it.
     pub(crate) derived_key: u64,
     pub(crate) data_pages: DataPages,
+    /// Each person's entry of `metrics.json`, by id: (key of the figures
+    /// it prints, the entry).
+    json_entries: HashMap<String, (u64, String)>,
     counts: BuildCounts,
     /// The last good build, whole, while its files and documents are not
     /// handed back to the tables above: a rebuild after edits to page
@@ -164,6 +174,30 @@ impl Memo {
             counts,
             body_edit: true,
         };
+    }
+
+    /// `metrics.json`, printing only the entries of the people whose
+    /// figures in it changed since the last build.
+    pub(crate) fn metrics_json(&mut self, m: &crate::metrics::Metrics, people: crate::metrics::json::People) -> String {
+        use crate::metrics::json;
+        let mut old = std::mem::take(&mut self.json_entries);
+        let mut kept = HashMap::with_capacity(m.people.len());
+        let mut written = 0;
+        let text = json::metrics_json_with(m, people, &mut |id, p| {
+            let key = json::person_entry_key(p);
+            let entry = match old.remove(id) {
+                Some((was, entry)) if was == key => entry,
+                _ => {
+                    written += 1;
+                    json::person_entry(p)
+                }
+            };
+            kept.insert(id.to_string(), (key, entry.clone()));
+            entry
+        });
+        self.json_entries = kept;
+        self.counts.counts.json_entries_written = written;
+        text
     }
 
     /// Records how many page views the build assembled.
@@ -388,6 +422,9 @@ impl Memo {
             std::thread::spawn(move || drop(old));
         }
         let reuse = self.reuse.take().filter(|r| r.rest == rest);
+        if let Some(r) = &reuse {
+            self.counts.counts.figures_handed_on = self.data_pages.hand_on_people(&r.changed);
+        }
         let people = data_people(self.data.as_ref());
         self.counts.counts.people_computed = reuse.as_ref().map_or(people, |r| r.changed.len());
         let d = Arc::new(compute(reuse));
@@ -525,6 +562,20 @@ impl DataPages {
     /// The figures this build's views are drawn from.
     pub(crate) fn begin(&self, visible: Arc<crate::visible::Visible>) {
         self.lock().current = Some(visible);
+    }
+
+    /// Lets the next metrics take over the last build's people's figures
+    /// (see [`crate::visible::Visible::hand_on_people`]), when no one else
+    /// holds that build's figures.
+    fn hand_on_people(&self, changed: &BTreeSet<String>) -> bool {
+        let mut m = self.lock();
+        match m.visible.as_mut().and_then(Arc::get_mut) {
+            Some(v) if v.mode == crate::config::PrivacyMode::Named => {
+                v.hand_on_people(changed);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The data pages for `key`: the last build's, or `draw`'s. `base` is
@@ -675,7 +726,7 @@ pub(crate) fn view_inputs(parts: &impl std::fmt::Debug) -> u64 {
 
 /// Whether a person's page reads the same figures in `a` and `b`.
 pub(crate) fn same_person(a: &crate::visible::Visible, b: &crate::visible::Visible, id: &str) -> bool {
-    matches!((a.people.get(id), b.people.get(id)), (Some(x), Some(y)) if x == y)
+    a.same_person_in(b, id) == Some(true)
 }
 
 /// Whether a team's page reads the same figures in `a` and `b`: the
@@ -685,7 +736,7 @@ pub(crate) fn same_team(a: &crate::visible::Visible, b: &crate::visible::Visible
         return false;
     };
     x == y
-        && y.people.iter().all(|p| a.people.get(p) == b.people.get(p))
+        && y.people.iter().all(|p| a.same_person_in(b, p) != Some(false))
         && a.months.len() == b.months.len()
         && a.months
             .iter()
@@ -700,10 +751,7 @@ pub(crate) fn same_coaching(a: &crate::visible::Visible, b: &crate::visible::Vis
     let (Some(x), Some(y)) = (a.coaching.get(team), b.coaching.get(team)) else {
         return false;
     };
-    x == y
-        && y.reps
-            .iter()
-            .all(|r| a.people.get(&r.person) == b.people.get(&r.person))
+    x == y && y.reps.iter().all(|r| a.same_person_in(b, &r.person) != Some(false))
 }
 
 /// The key of what every person's, team's and coaching page reads besides

@@ -585,7 +585,10 @@ fn build_inner(
         }),
         PrivacyMode::Named => metrics::json::People::ById,
     };
-    let json = metrics::json::metrics_json(visible.redacted(), people);
+    let json = match memo.as_deref_mut() {
+        Some(m) => m.metrics_json(visible.redacted(), people),
+        None => metrics::json::metrics_json(visible.redacted(), people),
+    };
     rendering.files.push(OutputFile::new("metrics.json", json));
     if let (Some((rel, bytes)), Some(route)) = (logo, &brand.logo)
         && !rel.starts_with("static/")

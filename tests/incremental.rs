@@ -405,6 +405,10 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         first.data_views_built > people && first.people_computed >= people,
         "the first build draws every view: {first:?}"
     );
+    assert!(
+        first.json_entries_written >= people,
+        "and prints every entry: {first:?}"
+    );
 
     let mut names: Vec<String> = fs::read_dir(site.join("data/logs/2026"))
         .unwrap()
@@ -422,6 +426,14 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         let c = served.memo.counts();
         assert!(c.data_patched, "{log}: the data is patched, not loaded whole: {c:?}");
         assert_eq!(c.people_computed, 1, "{log}: only bram's figures are computed: {c:?}");
+        assert!(
+            c.json_entries_written <= 1,
+            "{log}: of metrics.json's people only bram's entry is printed again: {c:?}"
+        );
+        assert!(
+            c.figures_handed_on,
+            "{log}: everyone else's figures go to the new metrics, not copied: {c:?}"
+        );
         assert!(
             c.data_views_built <= first.data_views_built - people - of_teams + 3,
             "{log}: of the people's and teams' pages only bram's and his team's views are built again: {c:?}"

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::{Level, Metrics};
 
@@ -29,8 +29,31 @@ fn num(x: Option<f64>) -> Value {
 /// be shown (others are left out, as are suppressed figures set to null by
 /// the caller beforehand).
 pub fn metrics_json(m: &Metrics, people: People) -> String {
-    let mut root = Map::new();
-    root.insert("as_of".into(), m.as_of.map_or(Value::Null, |w| json!(w.to_string())));
+    metrics_json_with(m, people, &mut |_, p| person_entry(p))
+}
+
+/// [`metrics_json`] with each person's entry from `entry` (given the id and
+/// the figures): `serve` keeps the entries of the people whose figures did
+/// not change, which are most of the file on a data-heavy site.
+pub fn metrics_json_with(
+    m: &Metrics,
+    people: People,
+    entry: &mut dyn FnMut(&str, &super::PersonFigures) -> String,
+) -> String {
+    // Written as serde_json's pretty printer writes the whole object (keys
+    // sorted, two spaces a level): the parts are printed alone and indented
+    // to their depth, so that the people's entries can be printed apart.
+    let mut text = String::from("{\n");
+    let field = |text: &mut String, key: &str, value: &str, last: bool| {
+        text.push_str("  ");
+        text.push_str(&Value::from(key).to_string());
+        text.push_str(": ");
+        text.push_str(&value.replace('\n', "\n  "));
+        text.push_str(if last { "\n" } else { ",\n" });
+    };
+    let as_of = m.as_of.map_or(Value::Null, |w| json!(w.to_string()));
+    field(&mut text, "as_of", &pretty(&as_of), false);
+    field(&mut text, "months", &pretty(&months(m)), false);
     let key_of = |id: &str| -> String {
         match &people {
             People::Pseudonyms(f) => f(id),
@@ -38,33 +61,24 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
         }
     };
     if !matches!(people, People::Hidden) {
-        let mut out: BTreeMap<String, Value> = BTreeMap::new();
-        for (id, p) in m.people.iter() {
-            let behaviours: BTreeMap<&str, Value> = p
-                .behaviours
-                .iter()
-                .map(|(bid, b)| {
-                    (
-                        bid.as_str(),
-                        json!({
-                            "hits": b.hits,
-                            "eligible": b.eligible,
-                            "cr": num(b.cr),
-                            "level": b.level.key(),
-                            "strength": num(Some(b.strength)),
-                            "streak_current": b.streak_current,
-                            "streak_longest": b.streak_longest,
-                            "coverage": num(b.coverage),
-                        }),
-                    )
-                })
-                .collect();
-            out.insert(
-                key_of(id),
-                json!({ "cr": num(p.cr), "level": p.level.key(), "behaviours": behaviours }),
-            );
-        }
-        root.insert("people".into(), json!(out));
+        // By key, as the object's keys are sorted (pseudonyms sort apart
+        // from the ids).
+        let entries: BTreeMap<String, String> = m.people.iter().map(|(id, p)| (key_of(id), entry(id, p))).collect();
+        let object = if entries.is_empty() {
+            "{}".to_string()
+        } else {
+            let mut o = String::from("{\n");
+            for (i, (key, value)) in entries.iter().enumerate() {
+                o.push_str("  ");
+                o.push_str(&Value::from(key.as_str()).to_string());
+                o.push_str(": ");
+                o.push_str(&value.replace('\n', "\n  "));
+                o.push_str(if i + 1 == entries.len() { "\n" } else { ",\n" });
+            }
+            o.push('}');
+            o
+        };
+        field(&mut text, "people", &object, false);
     }
     let teams: BTreeMap<&str, Value> = m
         .teams
@@ -76,7 +90,63 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
             )
         })
         .collect();
-    root.insert("teams".into(), json!(teams));
+    field(&mut text, "teams", &pretty(&json!(teams)), true);
+    text.push_str("}\n");
+    text
+}
+
+/// A value as serde_json pretty-prints it at the top level.
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
+}
+
+/// One person's entry under `people`, pretty-printed as at the top level.
+pub fn person_entry(p: &super::PersonFigures) -> String {
+    pretty(&person_value(p))
+}
+
+fn person_value(p: &super::PersonFigures) -> Value {
+    let behaviours: BTreeMap<&str, Value> = p
+        .behaviours
+        .iter()
+        .map(|(bid, b)| {
+            (
+                bid.as_str(),
+                json!({
+                    "hits": b.hits,
+                    "eligible": b.eligible,
+                    "cr": num(b.cr),
+                    "level": b.level.key(),
+                    "strength": num(Some(b.strength)),
+                    "streak_current": b.streak_current,
+                    "streak_longest": b.streak_longest,
+                    "coverage": num(b.coverage),
+                }),
+            )
+        })
+        .collect();
+    json!({ "cr": num(p.cr), "level": p.level.key(), "behaviours": behaviours })
+}
+
+/// A hash of everything [`person_entry`] reads: the key its entry is kept by.
+pub fn person_entry_key(p: &super::PersonFigures) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (p.cr.map(f64::to_bits), p.level.key()).hash(&mut h);
+    for (bid, b) in &p.behaviours {
+        (bid, b.hits, b.eligible, b.cr.map(f64::to_bits), b.level.key()).hash(&mut h);
+        (
+            b.strength.to_bits(),
+            b.streak_current,
+            b.streak_longest,
+            b.coverage.map(f64::to_bits),
+        )
+            .hash(&mut h);
+    }
+    h.finish()
+}
+
+fn months(m: &Metrics) -> Value {
     let months: BTreeMap<String, Value> = m
         .months
         .iter()
@@ -111,8 +181,42 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
             )
         })
         .collect();
-    root.insert("months".into(), json!(months));
-    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_else(|_| "{}".into());
+    json!(months)
+}
+
+/// Tests: the whole document as one `Value`, pretty-printed at once: what
+/// [`metrics_json`] printed before its parts were printed apart.
+#[cfg(test)]
+pub(crate) fn whole(m: &Metrics, people: &People) -> String {
+    let mut root = serde_json::Map::new();
+    root.insert("as_of".into(), m.as_of.map_or(Value::Null, |w| json!(w.to_string())));
+    if !matches!(people, People::Hidden) {
+        let out: BTreeMap<String, Value> = m
+            .people
+            .iter()
+            .map(|(id, p)| {
+                let key = match people {
+                    People::Pseudonyms(f) => f(id),
+                    _ => id.clone(),
+                };
+                (key, person_value(p))
+            })
+            .collect();
+        root.insert("people".into(), json!(out));
+    }
+    let teams: BTreeMap<&str, Value> = m
+        .teams
+        .iter()
+        .map(|(id, t)| {
+            (
+                id.as_str(),
+                json!({ "cr": num(t.cr), "role_model_gap": num(t.role_model_gap) }),
+            )
+        })
+        .collect();
+    root.insert("teams".into(), json!(teams));
+    root.insert("months".into(), months(m));
+    let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap();
     text.push('\n');
     text
 }

@@ -304,6 +304,38 @@ fn lead_lag_needs_enough_people() {
     assert_eq!(compute(&d, &[rule("b", 1, None, None)], &c).months[&jan].lead_lag, None);
 }
 
+/// `metrics.json` is printed in parts (the people's entries apart, for
+/// `serve` to keep): the parts together are the document serde_json prints
+/// whole, for every kind of build and for no data at all.
+#[test]
+fn metrics_json_printed_in_parts_is_the_document_printed_whole() {
+    let m = compute(
+        &three_reps(&[[1, 2, 3], [3, 0, 2], [2, 2, 2]]),
+        &[rule("b", 2, None, None)],
+        &config(13, 1),
+    );
+    assert!(m.people.len() == 3 && !m.months.is_empty());
+    // Pseudonyms sort otherwise than the ids, and need escaping.
+    let pseudonym = |id: &str| format!("\"{}", id.chars().rev().collect::<String>());
+    for people in [
+        json::People::ById,
+        json::People::Hidden,
+        json::People::Pseudonyms(&pseudonym),
+    ] {
+        let again = match &people {
+            json::People::ById => json::People::ById,
+            json::People::Hidden => json::People::Hidden,
+            json::People::Pseudonyms(f) => json::People::Pseudonyms(*f),
+        };
+        assert_eq!(json::metrics_json(&m, people), json::whole(&m, &again));
+    }
+    let none = Metrics::default();
+    assert_eq!(
+        json::metrics_json(&none, json::People::ById),
+        json::whole(&none, &json::People::ById)
+    );
+}
+
 #[test]
 fn metrics_json_has_the_designed_shape() {
     let m = compute(&bram_case(), &[rule("b", 2, None, None)], &config(13, 6));

@@ -150,6 +150,19 @@ pub struct Visible {
     pub coaching: BTreeMap<String, coaching::TeamCoaching>,
     /// The metrics with every hidden figure set undefined: `metrics.json`.
     redacted: Metrics,
+    /// Set once this (last) build's people's figures were handed to the
+    /// next build's metrics ([`Visible::hand_on_people`]).
+    handed_on: Option<Box<HandedOn>>,
+}
+
+/// What a build that handed its people's figures on still knows of them.
+#[derive(Debug, Clone)]
+struct HandedOn {
+    /// Everyone it showed.
+    shown: BTreeSet<String>,
+    /// The people whose log entries changed since: their figures are kept
+    /// here while they were; everyone else's are the next build's.
+    changed: BTreeSet<String>,
 }
 
 impl Visible {
@@ -228,6 +241,55 @@ impl Visible {
     /// The metrics as `metrics.json` may publish them.
     pub fn redacted(&self) -> &Metrics {
         &self.redacted
+    }
+
+    /// Lets go of the people's figures, which this build shares with its
+    /// metrics, but for those of `changed`: the next build's metrics take
+    /// the others over (copying 2,000 people's figures cost more than the
+    /// rest of a log edit's metrics) while this build's views are still
+    /// compared with the next build's ([`Visible::same_person_in`]). Only
+    /// the people whose log entries changed may differ between the two.
+    pub(crate) fn hand_on_people(&mut self, changed: &BTreeSet<String>) {
+        if let Some(h) = &mut self.handed_on {
+            // Handed on before (that build failed): its figures of those
+            // changed since are gone, so they count as changed.
+            h.changed.extend(changed.iter().cloned());
+            return;
+        }
+        let kept: BTreeMap<String, PersonFigures> = changed
+            .iter()
+            .filter_map(|id| Some((id.clone(), self.people.get(id)?.clone())))
+            .collect();
+        self.handed_on = Some(Box::new(HandedOn {
+            shown: self.people.keys().cloned().collect(),
+            changed: changed.clone(),
+        }));
+        self.people = std::sync::Arc::new(kept);
+        self.redacted.people = std::sync::Arc::clone(&self.people);
+    }
+
+    /// Whether `id`'s figures are the same in this build and in `next`
+    /// (`Some(true)`), differ (`Some(false)`), or neither build shows
+    /// them (`None`).
+    pub(crate) fn same_person_in(&self, next: &Visible, id: &str) -> Option<bool> {
+        let now = next.people.get(id);
+        match &self.handed_on {
+            Some(h) if !h.changed.contains(id) => match (h.shown.contains(id), now) {
+                (false, None) => None,
+                (true, Some(_)) => Some(true),
+                _ => Some(false),
+            },
+            Some(h) => match (self.people.get(id), now) {
+                (None, None) if !h.shown.contains(id) => None,
+                (Some(x), Some(y)) => Some(x == y),
+                _ => Some(false),
+            },
+            None => match (self.people.get(id), now) {
+                (None, None) => None,
+                (Some(x), Some(y)) => Some(x == y),
+                _ => Some(false),
+            },
+        }
     }
 }
 
@@ -663,6 +725,7 @@ impl<'a> Builder<'a> {
             outlier_total: 0,
             coaching: BTreeMap::new(),
             redacted,
+            handed_on: None,
         }
     }
 
