@@ -1208,7 +1208,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own))
             });
             let make = || {
-                let view = pages::person::person_view(shown, &person.id, own)?;
+                let view = pages::person::person_view(shown, person, own)?;
                 Some(PageJob {
                     route: route.clone(),
                     template: "person.html",
