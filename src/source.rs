@@ -22,6 +22,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// hundred kilobytes; this bound keeps a mistaken 100 MB file from eating
 /// time and memory.
 pub const MAX_TEXT_BYTES: u64 = 8 * 1024 * 1024;
+/// Largest file under `data/`. Team data grows with the programme, not with
+/// the writing: a CRM export of 20,000 people's monthly outcomes is one
+/// 13 MB file, so 64 MB fits programmes several times that size while a
+/// runaway file is still refused before it is read.
+pub const MAX_DATA_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest static file copied to the output.
 pub const MAX_STATIC_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -479,7 +484,12 @@ impl Reader<'_> {
             return Err(Diagnostic::error(rel, "symbolic link points outside the site folder")
                 .with_hint("ritme never reads files outside the site; copy the file in instead"));
         }
-        let bytes = self.read_bounded(path, &rel, MAX_TEXT_BYTES)?;
+        let limit = if rel.starts_with("data/") {
+            MAX_DATA_BYTES
+        } else {
+            MAX_TEXT_BYTES
+        };
+        let bytes = self.read_bounded(path, &rel, limit)?;
         match String::from_utf8(bytes) {
             Ok(mut text) => {
                 // A byte-order mark from Windows editors is not content.

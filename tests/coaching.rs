@@ -192,3 +192,51 @@ fn the_behaviour_page_lists_its_mirror_questions() {
     let page = site.output("behaviours/terugbellen/index.html");
     assert!(page.contains("Spiegelvragen") && page.contains(QUESTION), "{page}");
 }
+
+/// A named site of `teams` teams, each a manager and one rep who logged
+/// the last twelve weeks: every team gets a coaching page.
+fn site_of_teams(teams: usize) -> TestSite {
+    let site = unseen_site();
+    site.remove("data");
+    let mut team = String::from("teams:\n");
+    let mut people = String::from("people:\n");
+    let mut entries = String::new();
+    for t in 0..teams {
+        team.push_str(&format!("  - {{ id: t{t}, name: Team {t}, manager: m{t} }}\n"));
+        people.push_str(&format!(
+            "  - {{ id: m{t}, name: Manager {t}, team: t{t}, role: manager }}\n  - {{ id: r{t}, name: Rep {t}, team: t{t}, role: rep }}\n"
+        ));
+        entries.push_str(&format!("  r{t}: {{ terugbellen: 3 }}\n"));
+    }
+    site.write("data/team.yaml", &format!("{team}{people}"));
+    for w in 1..=12u32 {
+        site.write(
+            &format!("data/logs/2026-W{w:02}.yaml"),
+            &format!("week: 2026-W{w:02}\nentries:\n{entries}"),
+        );
+    }
+    site.write("ritme.yaml", "title: Teams\nlanguage: nl\nprivacy:\n  mode: named\n");
+    site
+}
+
+/// The menu is on every page: a link per team's coaching page would make
+/// every page grow with the number of teams (and the site with its
+/// square), so beyond a menu's worth the team pages carry the links alone.
+#[test]
+fn the_menu_lists_coaching_pages_only_while_they_fit_in_it() {
+    for (teams, listed) in [(12, true), (13, false)] {
+        let site = site_of_teams(teams);
+        site.build(&["--no-cache"]).success();
+        let home = site.output("index.html");
+        for t in 0..teams {
+            let route = format!("teams/t{t}/coaching/index.html");
+            assert!(site.out().join(&route).exists(), "{teams} teams: {route} is made");
+            assert_eq!(home.contains(&route), listed, "{teams} teams: the menu and {route}");
+            assert!(
+                site.output(&format!("teams/t{t}/index.html"))
+                    .contains("coaching/index.html"),
+                "{teams} teams: team t{t}'s page links to its coaching page"
+            );
+        }
+    }
+}

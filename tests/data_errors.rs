@@ -198,3 +198,20 @@ fn a_bad_date_in_front_matter_says_the_form_expected() {
         "{err}"
     );
 }
+
+/// Team data grows with the programme: a data file above the limit for
+/// pages (8 MB) is read, while a page of that size is still refused (and
+/// a runaway data file too: the `huge-file` case of tests/invalid.rs).
+#[test]
+fn a_data_file_larger_than_a_page_may_be_is_read() {
+    let site = TestSite::fixture("minimal");
+    let team = site.read("data/team.yaml");
+    let padding = "# an export's comment line, as long as a real record is\n".repeat(170_000);
+    assert!(padding.len() > 9_000_000);
+    site.write("data/team.yaml", &format!("{team}{padding}"));
+    site.check(&[]).success();
+    let page = site.read("pages/over.md");
+    site.write("pages/over.md", &format!("{page}\n<!--\n{padding}-->\n"));
+    let err = stderr_of(&site.check(&[]).code(1));
+    assert!(err.contains("pages/over.md") && err.contains("too large"), "{err}");
+}

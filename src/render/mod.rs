@@ -434,6 +434,9 @@ fn base_context(input: &Input) -> (Context, u64) {
     (ctx, h.finish())
 }
 
+/// Most teams whose coaching pages the menu lists one by one.
+pub const MAX_COACH_LINKS: usize = 12;
+
 pub(crate) fn t<'a>(input: &'a Input, key: &'a str) -> &'a str {
     input.theme.strings.get(key).map(String::as_str).unwrap_or(key)
 }
@@ -486,13 +489,21 @@ fn nav(input: &Input) -> NavView {
             route: "data-health/index.html".into(),
         });
     }
-    for team in input.visible.coaching.keys() {
-        let name = input.data.team(team).map_or(team.as_str(), |t| t.name.as_str());
-        sections.push(NavSection {
-            key: "coach",
-            title: crate::charts::fill(t(input, "coach_nav"), &[("team", name)]),
-            route: format!("teams/{team}/coaching/index.html"),
-        });
+    // Every page carries the menu, so a link per team would make each page
+    // grow with the programme and the site with its square (at 2,000 people
+    // the 200 links were 30 KB of every 80 KB person page). Beyond a menu's
+    // worth, the team pages (in the menu through the teams section) link to
+    // their coaching page instead.
+    let coaching = &input.visible.coaching;
+    if coaching.len() <= MAX_COACH_LINKS {
+        for team in coaching.keys() {
+            let name = input.data.team(team).map_or(team.as_str(), |t| t.name.as_str());
+            sections.push(NavSection {
+                key: "coach",
+                title: crate::charts::fill(t(input, "coach_nav"), &[("team", name)]),
+                route: format!("teams/{team}/coaching/index.html"),
+            });
+        }
     }
     if !input.visible.months.is_empty() {
         sections.push(NavSection {
@@ -1197,7 +1208,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own))
             });
             let make = || {
-                let view = pages::person::person_view(shown, &person.id, own)?;
+                let view = pages::person::person_view(shown, person, own)?;
                 Some(PageJob {
                     route: route.clone(),
                     template: "person.html",

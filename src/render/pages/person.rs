@@ -5,10 +5,12 @@ use super::*;
 use crate::charts::{self, HeatmapData, HeatmapInput, HeatmapRow};
 use crate::locale;
 
-/// A person's own page (named builds only).
-pub fn person_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<PersonView> {
+/// A person's own page (named builds only). The caller walks the people and
+/// hands each over: finding them again by id scanned everyone per page,
+/// which made the person pages' cost grow with the square of the people.
+pub fn person_view(sh: &Shown, person: &crate::teamdata::Person, stories: Vec<StoryCard>) -> Option<PersonView> {
     let input = sh.input;
-    let person = input.data.person(id)?;
+    let id = person.id.as_str();
     let p = sh.v.people.get(id)?;
     let levels = &input.config.consistency.levels;
     let lang = input.config.language;
