@@ -97,22 +97,76 @@ pub fn record_markdown<'a>(
     docs: impl Iterator<Item = (u64, &'a crate::markdown::Rendered)>,
     loaded: &[Option<u64>],
 ) -> usize {
+    stage_markdown(out, docs, loaded).commit()
+}
+
+/// Shards of the Markdown cache written aside (`NN.new`), not yet in use:
+/// the pipeline writes them while the pages are rendered and only puts
+/// them in place ([`StagedMarkdown::commit`]) once the build succeeded, so
+/// a failed build leaves the cache as the last good one left it. A killed
+/// build leaves at most `.new` files, which no build reads.
+#[derive(Debug, Default)]
+#[must_use = "staged shards are only used once committed"]
+pub struct StagedMarkdown {
+    folder: Option<PathBuf>,
+    shards: Vec<u64>,
+}
+
+impl StagedMarkdown {
+    fn new_name(folder: &Path, n: u64) -> PathBuf {
+        folder.join(format!("{n:02}.new"))
+    }
+
+    /// Puts the staged shards in place; returns how many.
+    pub fn commit(self) -> usize {
+        let Some(folder) = &self.folder else {
+            return 0;
+        };
+        let mut done = 0;
+        for &n in &self.shards {
+            let tmp = Self::new_name(folder, n);
+            if std::fs::rename(&tmp, md_shard(folder, n)).is_ok() {
+                done += 1;
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        done
+    }
+
+    /// Removes the staged shards: the cache stays as it was.
+    pub fn discard(self) {
+        if let Some(folder) = &self.folder {
+            for &n in &self.shards {
+                let _ = std::fs::remove_file(Self::new_name(folder, n));
+            }
+        }
+    }
+}
+
+/// Writes the shards [`record_markdown`] would write, aside, for
+/// [`StagedMarkdown::commit`] to put in place.
+pub fn stage_markdown<'a>(
+    out: &Path,
+    docs: impl Iterator<Item = (u64, &'a crate::markdown::Rendered)>,
+    loaded: &[Option<u64>],
+) -> StagedMarkdown {
     let (Some(binary), Some(folder)) = (binary_identity(), sibling(out, "ritme-md")) else {
-        return 0;
+        return StagedMarkdown::default();
     };
     // A cache of an older ritme is a single file by that name.
     if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
         let _ = std::fs::remove_file(&folder);
     }
     if std::fs::create_dir_all(&folder).is_err() {
-        return 0;
+        return StagedMarkdown::default();
     }
     let mut by_shard: Vec<Vec<(u64, &crate::markdown::Rendered)>> = (0..MD_SHARDS).map(|_| Vec::new()).collect();
     for (key, doc) in docs {
         by_shard[(key % MD_SHARDS) as usize].push((key, doc));
     }
     let head = format!("{MD_HEAD} {binary:016x}\n");
-    by_shard
+    let mut shards: Vec<u64> = by_shard
         .into_par_iter()
         .enumerate()
         .filter(|(n, docs)| {
@@ -120,22 +174,28 @@ pub fn record_markdown<'a>(
             let unchanged = loaded.get(*n).copied().flatten() == Some(keys_hash(&mut keys));
             !unchanged
         })
-        .map(|(n, mut docs)| {
+        .filter_map(|(n, mut docs)| {
             // In key order: the same documents give the same bytes.
             docs.sort_unstable_by_key(|(k, _)| *k);
             let mut w = head.clone().into_bytes();
             for (key, doc) in docs {
                 put_entry(&mut w, key, doc);
             }
-            let target = md_shard(&folder, n as u64);
-            let tmp = folder.join(format!("{n:02}.new"));
-            // Written aside and renamed, so a killed build never leaves half a shard.
-            if std::fs::write(&tmp, w).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+            let tmp = StagedMarkdown::new_name(&folder, n as u64);
+            if std::fs::write(&tmp, w).is_ok() {
+                Some(n as u64)
+            } else {
+                // A full disk: half a shard is no use to anyone.
                 let _ = std::fs::remove_file(&tmp);
+                None
             }
-            1
         })
-        .sum()
+        .collect();
+    shards.sort_unstable();
+    StagedMarkdown {
+        folder: Some(folder),
+        shards,
+    }
 }
 
 fn put_entry(w: &mut Vec<u8>, key: u64, doc: &crate::markdown::Rendered) {
@@ -508,6 +568,42 @@ mod tests {
         assert_eq!(back.docs.len(), 500);
         assert_eq!(&*back.docs[&123_456_789].html, "<p>new</p>");
         assert!(!back.docs.contains_key(&(3 * 7919)));
+    }
+
+    #[test]
+    fn staged_markdown_is_used_only_once_committed() {
+        use crate::markdown::Rendered;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let doc = |html: &str| Rendered {
+            html: html.into(),
+            ..Default::default()
+        };
+        let (old, new) = (doc("<p>old</p>"), doc("<p>new</p>"));
+        record_markdown(&out, [(1, &old)].into_iter(), &[]);
+        let loaded = load_markdown(&out);
+
+        let staged = stage_markdown(&out, [(2, &new)].into_iter(), &loaded.shards);
+        let before = load_markdown(&out);
+        assert!(
+            before.docs.contains_key(&1) && !before.docs.contains_key(&2),
+            "staged is not yet used"
+        );
+        staged.discard();
+        let folder = sibling(&out, "ritme-md").unwrap();
+        let names: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".new")), "{names:?}");
+        let after_failure = load_markdown(&out);
+        assert!(after_failure.docs.contains_key(&1) && !after_failure.docs.contains_key(&2));
+
+        let staged = stage_markdown(&out, [(2, &new)].into_iter(), &loaded.shards);
+        assert_eq!(staged.commit(), 2, "shard 1 emptied and shard 2 filled");
+        let back = load_markdown(&out);
+        assert_eq!(back.docs.len(), 1);
+        assert_eq!(&*back.docs[&2].html, "<p>new</p>");
     }
 
     #[test]
