@@ -80,17 +80,7 @@ pub fn metrics_json_with(
         };
         field(&mut text, "people", &object, false);
     }
-    let teams: BTreeMap<&str, Value> = m
-        .teams
-        .iter()
-        .map(|(id, t)| {
-            (
-                id.as_str(),
-                json!({ "cr": num(t.cr), "role_model_gap": num(t.role_model_gap) }),
-            )
-        })
-        .collect();
-    field(&mut text, "teams", &pretty(&json!(teams)), true);
+    field(&mut text, "teams", &pretty(&teams(m)), true);
     text.push_str("}\n");
     text
 }
@@ -144,6 +134,20 @@ pub fn person_entry_key(p: &super::PersonFigures) -> u64 {
             .hash(&mut h);
     }
     h.finish()
+}
+
+fn teams(m: &Metrics) -> Value {
+    let teams: BTreeMap<&str, Value> = m
+        .teams
+        .iter()
+        .map(|(id, t)| {
+            (
+                id.as_str(),
+                json!({ "cr": num(t.cr), "role_model_gap": num(t.role_model_gap) }),
+            )
+        })
+        .collect();
+    json!(teams)
 }
 
 fn months(m: &Metrics) -> Value {
@@ -204,17 +208,7 @@ pub(crate) fn whole(m: &Metrics, people: &People) -> String {
             .collect();
         root.insert("people".into(), json!(out));
     }
-    let teams: BTreeMap<&str, Value> = m
-        .teams
-        .iter()
-        .map(|(id, t)| {
-            (
-                id.as_str(),
-                json!({ "cr": num(t.cr), "role_model_gap": num(t.role_model_gap) }),
-            )
-        })
-        .collect();
-    root.insert("teams".into(), json!(teams));
+    root.insert("teams".into(), teams(m));
     root.insert("months".into(), months(m));
     let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap();
     text.push('\n');
