@@ -234,53 +234,30 @@ impl<'a, 'b> ser::Serializer for &'b mut Feed<'a> {
     }
 }
 
-impl ser::SerializeSeq for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
+// The compound values: each element or field is fed as it comes, and an
+// end tag closes the value, so that `[[1], [2]]` and `[[1, 2]]` differ.
+macro_rules! feed_elements {
+    ($($kind:ident :: $method:ident),*) => {$(
+        impl ser::$kind for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Unhashable;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Unhashable> {
+                self.0.write_u8(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
+feed_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for &mut Feed<'_> {
     type Ok = ();
@@ -299,31 +276,24 @@ impl ser::SerializeMap for &mut Feed<'_> {
 
 // A field's name is hashed with it: a field left out when empty
 // (`skip_serializing_if`) must not let its neighbour take its place.
-impl ser::SerializeStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
-        self.str(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
+macro_rules! feed_fields {
+    ($($kind:ident),*) => {$(
+        impl ser::$kind for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Unhashable;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
+                self.str(key);
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Unhashable> {
+                self.0.write_u8(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Unhashable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unhashable> {
-        self.str(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Unhashable> {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
+feed_fields!(SerializeStruct, SerializeStructVariant);
 
 /// The key of one page, given the key of what all pages share.
 pub fn page_key(shared: u64, job: &PageJob, root: &str) -> u64 {
