@@ -21,6 +21,8 @@ const HEAD: &str = "ritme-cache 1";
 #[derive(Debug, Clone, Default)]
 pub struct Previous {
     pub pages: HashMap<String, (u64, u64)>,
+    /// The search index's word counts of the last build (see [`load_words`]).
+    pub words: std::sync::Arc<crate::search::WordCache>,
 }
 
 /// Markdown documents as the last build rendered them, by the key of
@@ -34,7 +36,7 @@ pub struct Markdown {
     pub shards: Vec<Option<u64>>,
 }
 
-const MD_HEAD: &str = "ritme-md 2";
+const MD_HEAD: &str = "ritme-md 3";
 /// The cache is split by key into this many files, so that a build after
 /// a one-page edit rewrites one or two of them, not the HTML and text of
 /// every document (56 MB for 10,000 pages: an eighth of such a build's
@@ -68,7 +70,9 @@ pub fn load_markdown(out: &Path) -> Markdown {
         .into_par_iter()
         .map(|n| {
             let bytes = std::fs::read(md_shard(&folder, n)).ok()?;
-            let mut r = Reader(bytes.strip_prefix(head.as_bytes())?);
+            let (body, sum) = bytes.strip_prefix(head.as_bytes())?.split_last_chunk::<8>()?;
+            (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
+            let mut r = Reader(body);
             let mut docs = Vec::new();
             while !r.0.is_empty() {
                 docs.push(r.entry()?);
@@ -181,6 +185,8 @@ pub fn stage_markdown<'a>(
             for (key, doc) in docs {
                 put_entry(&mut w, key, doc);
             }
+            let sum = checksum(&w[head.len()..]);
+            w.extend_from_slice(&sum.to_le_bytes());
             let tmp = StagedMarkdown::new_name(&folder, n as u64);
             if std::fs::write(&tmp, w).is_ok() {
                 Some(n as u64)
@@ -344,7 +350,10 @@ pub fn load(out: &Path) -> Previous {
         .filter(|(route, _, hash)| manifest.get(*route) == Some(hash) && out.join(route).is_file())
         .map(|(route, key, hash)| (route.to_string(), (*key, *hash)))
         .collect();
-    Previous { pages }
+    Previous {
+        pages,
+        words: Default::default(),
+    }
 }
 
 fn parse_line(line: &str) -> Option<(&str, u64, u64)> {
@@ -379,6 +388,94 @@ pub fn record(out: &Path, keys: &[(String, u64)], written: &BTreeMap<String, u64
         return;
     };
     if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &target).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+const WORDS_HEAD: &str = "ritme-words 1";
+
+/// A checksum of a cache file's bytes: a damaged cache (a flipped bit in
+/// a count or in a document's HTML still parses) must cost the next build
+/// its head start, never give it other bytes.
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Loads the search index's word counts kept beside `out` by the last
+/// build. Anything unreadable, damaged or of another ritme binary gives an
+/// empty cache (every page's words are counted again).
+pub fn load_words(out: &Path) -> crate::search::WordCache {
+    let read = || -> Option<crate::search::WordCache> {
+        let binary = binary_identity()?;
+        let bytes = std::fs::read(sibling(out, "ritme-words")?).ok()?;
+        let body = bytes.strip_prefix(format!("{WORDS_HEAD} {binary:016x}\n").as_bytes())?;
+        let (body, sum) = body.split_last_chunk::<8>()?;
+        (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
+        let mut r = Reader(body);
+        let vocabulary: Vec<Box<str>> = (0..r.len()?)
+            .map(|_| r.string().map(String::into_boxed_str))
+            .collect::<Option<_>>()?;
+        let words = vocabulary.len() as u64;
+        let mut docs = rustc_hash::FxHashMap::default();
+        for _ in 0..r.len()? {
+            let key = r.u64()?;
+            let n = r.len()?;
+            let (pairs, rest) = r.0.split_at_checked(n.checked_mul(8)?)?;
+            r.0 = rest;
+            let counts: Vec<(u32, u32)> = pairs
+                .chunks_exact(8)
+                .map(|p| {
+                    let w = u32::from_le_bytes(p[..4].try_into().ok()?);
+                    let c = u32::from_le_bytes(p[4..].try_into().ok()?);
+                    (u64::from(w) < words).then_some((w, c))
+                })
+                .collect::<Option<_>>()?;
+            docs.insert(key, counts);
+        }
+        r.0.is_empty().then_some(crate::search::WordCache { vocabulary, docs })
+    };
+    read().unwrap_or_default()
+}
+
+/// Records the search index's word counts of the build just written into
+/// `out` for the next one. Failing to write only costs the next build its
+/// head start.
+pub fn record_words(out: &Path, words: &crate::search::WordCache) {
+    let (Some(binary), Some(target), Some(tmp)) = (
+        binary_identity(),
+        sibling(out, "ritme-words"),
+        sibling(out, "ritme-words-new"),
+    ) else {
+        return;
+    };
+    let head = format!("{WORDS_HEAD} {binary:016x}\n");
+    let pairs: usize = words.docs.values().map(Vec::len).sum();
+    let mut w = Vec::with_capacity(head.len() + pairs * 8 + words.docs.len() * 16 + words.vocabulary.len() * 16);
+    w.extend_from_slice(head.as_bytes());
+    let from = w.len();
+    put_len(&mut w, words.vocabulary.len());
+    for word in &words.vocabulary {
+        put_str(&mut w, word);
+    }
+    // In key order: the same counts give the same bytes.
+    let mut docs: Vec<(&u64, &Vec<(u32, u32)>)> = words.docs.iter().collect();
+    docs.sort_unstable_by_key(|(k, _)| **k);
+    put_len(&mut w, docs.len());
+    for (key, counts) in docs {
+        w.extend_from_slice(&key.to_le_bytes());
+        put_len(&mut w, counts.len());
+        for (word, n) in counts {
+            w.extend_from_slice(&word.to_le_bytes());
+            w.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+    let sum = checksum(&w[from..]);
+    w.extend_from_slice(&sum.to_le_bytes());
+    // Written aside and renamed, so a killed build never leaves half a cache.
+    if std::fs::write(&tmp, w).is_err() || std::fs::rename(&tmp, &target).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
 }
@@ -427,6 +524,44 @@ mod tests {
         let written = write_site(&out, &files, &[], false).unwrap();
         record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]), &written);
         (tmp, out, files)
+    }
+
+    fn words() -> crate::search::WordCache {
+        crate::search::WordCache {
+            vocabulary: vec!["opvolgen".into(), "bellen".into(), "één".into()],
+            docs: [(7, vec![(0, 9), (2, 1)]), (3, vec![(1, 2)])].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn word_counts_are_read_back_as_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        assert_eq!(load_words(&out), Default::default(), "nothing recorded yet");
+        record_words(&out, &words());
+        assert_eq!(load_words(&out), words());
+    }
+
+    #[test]
+    fn damaged_word_counts_are_an_empty_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        record_words(&out, &words());
+        let file = sibling(&out, "ritme-words").unwrap();
+        let good = std::fs::read(&file).unwrap();
+        // Cut anywhere, or any byte of it changed: never read as another cache.
+        for cut in [1, 8, good.len() / 2, good.len() - 1] {
+            std::fs::write(&file, &good[..cut]).unwrap();
+            assert_eq!(load_words(&out), Default::default(), "cut at {cut}");
+        }
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x10;
+            std::fs::write(&file, &bad).unwrap();
+            assert_eq!(load_words(&out), Default::default(), "byte {at} changed");
+        }
+        std::fs::write(&file, &good).unwrap();
+        assert_eq!(load_words(&out), words());
     }
 
     #[test]
@@ -524,6 +659,16 @@ mod tests {
         let cut = load_markdown(&out);
         assert!(!cut.docs.contains_key(&42), "a cut shard is no cache");
         assert!(cut.docs.contains_key(&7), "the other shards are still good");
+        // A byte of the HTML or text changed still parses: the checksum
+        // makes it no cache rather than another page.
+        for at in [bytes.len() / 2, bytes.len() - 10] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x01;
+            std::fs::write(&file, bad).unwrap();
+            assert!(!load_markdown(&out).docs.contains_key(&42), "byte {at} changed");
+        }
+        std::fs::write(&file, &bytes).unwrap();
+        assert_eq!(load_markdown(&out).docs[&42].text, doc.text, "whole again");
         std::fs::write(&file, b"ritme-md 2 0000000000000000\n").unwrap();
         assert!(
             !load_markdown(&out).docs.contains_key(&42),

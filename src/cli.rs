@@ -325,7 +325,10 @@ fn prepare_target(
         previous: if no_cache {
             Default::default()
         } else {
-            crate::cache::load(out)
+            crate::cache::Previous {
+                words: std::sync::Arc::new(crate::cache::load_words(out)),
+                ..crate::cache::load(out)
+            }
         },
     }))
 }
@@ -369,6 +372,9 @@ fn build_and_write(
         })
         .map_err(|e| write_failure(out, WriteError::Io(e)))?;
     crate::cache::record(out, &built.keys, &written);
+    if let Some(search) = &built.search {
+        crate::cache::record_words(out, &search.cache);
+    }
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(out, f);
     }
@@ -407,6 +413,13 @@ fn build_and_write(
             parsed.markdown_rendered,
             parsed.markdown_documents()
         );
+        if let Some(s) = &built.search {
+            let _ = writeln!(
+                stdout,
+                "  Search: words counted for {} of {} pages, {} of {} text scripts made (the others unchanged since the last build)",
+                s.counted, s.pages, s.scripts_made, s.scripts
+            );
+        }
     }
     Ok(())
 }

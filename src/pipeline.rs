@@ -51,6 +51,9 @@ pub struct Built {
     pub deferred: Option<Deferred>,
     /// With a memo: what a rebuild after a body edit starts from.
     pub(crate) edit: Option<Box<EditBase>>,
+    /// Into an output folder: what the search index reused, and the word
+    /// counts it leaves for the next build.
+    pub search: Option<crate::search::Counted>,
 }
 
 /// Files whose making is put off until they are asked for: the search
@@ -651,6 +654,7 @@ fn build_inner(
     };
     Ok(Built {
         deferred: None,
+        search: rendering.search.take(),
         edit,
         pages: rendered + rendering.kept.iter().filter(|k| k.path.ends_with(".html")).count(),
         rendered,
@@ -915,6 +919,7 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
         timings: timer.laps,
         deferred,
         edit: None,
+        search: None,
     };
     memo.last = Some(last);
     Ok(built)

@@ -83,9 +83,79 @@ pub struct SearchFiles {
     pub texts: Vec<String>,
 }
 
+/// What a build counted of each page's words, kept beside the output for
+/// the next build: a page whose title and text are the same again is not
+/// split into words again (splitting and counting every page's words was
+/// most of a one-page edit's search index).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordCache {
+    /// Every word the pages refer to, by number.
+    pub vocabulary: Vec<Box<str>>,
+    /// Each page's distinct words as (word number, summed weight), by the
+    /// key of what they were counted from (see [`doc_key`]).
+    pub docs: FxHashMap<u64, Vec<(u32, u32)>>,
+}
+
+/// What a build may take from the last one.
+pub struct Reuse<'a> {
+    pub words: &'a WordCache,
+    /// Given a text script's number and the key of what it is made of:
+    /// whether the output already holds that script with that key (it is
+    /// then not made again).
+    pub kept: &'a (dyn Fn(usize, u64) -> bool + Sync),
+}
+
+/// What a build with [`Reuse`] did, and what it leaves for the next one.
+#[derive(Debug, Default)]
+pub struct Counted {
+    pub cache: WordCache,
+    /// Pages whose words were split and counted (the others came from the cache).
+    pub counted: usize,
+    pub pages: usize,
+    /// Text scripts made (the others were kept).
+    pub scripts_made: usize,
+    pub scripts: usize,
+}
+
+/// The key of everything a page's word counts and its part of a text
+/// script are made of: its title, its text and the words left out.
+fn doc_key(d: &SearchDoc, excluded: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    excluded.hash(&mut h);
+    d.title.hash(&mut h);
+    // The pieces' lengths too: the same text split otherwise only costs a recount.
+    d.text.hash(&mut h);
+    h.finish()
+}
+
+/// The key of text script `n`, made of the pages with these keys.
+fn shard_key(n: usize, keys: &[u64]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    n.hash(&mut h);
+    keys.hash(&mut h);
+    h.finish()
+}
+
+/// [`search_files_into`], taking from `reuse` the word counts of pages
+/// unchanged since the last build and leaving out the text scripts the
+/// output already holds: returns the index script and what was reused.
+/// The index is the same as [`search_files_into`]'s.
+pub fn search_files_reusing(
+    docs: &[SearchDoc],
+    lang: Language,
+    excluded: &BTreeSet<String>,
+    put: &(dyn Fn(usize, String) + Sync),
+    reuse: &Reuse,
+) -> (String, Counted) {
+    let (files, counted) = build(docs, lang, excluded, Texts::Put(put), Some(reuse));
+    (files.index, counted.unwrap_or_default())
+}
+
 /// Builds the index script and the text scripts (see the module notes).
 pub fn search_files(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> SearchFiles {
-    build(docs, lang, excluded, Texts::Keep)
+    build(docs, lang, excluded, Texts::Keep, None).0
 }
 
 /// [`search_files`], handing each text script to `put` (with its number)
@@ -96,7 +166,7 @@ pub fn search_files_into(
     excluded: &BTreeSet<String>,
     put: &(dyn Fn(usize, String) + Sync),
 ) -> String {
-    build(docs, lang, excluded, Texts::Put(put)).index
+    build(docs, lang, excluded, Texts::Put(put), None).0.index
 }
 
 /// What becomes of the text scripts.
@@ -383,42 +453,92 @@ fn one_line(text: &str) -> String {
 /// names in builds that may not identify anyone) are never indexed, and a
 /// sentence of a text script that holds one is left out.
 pub fn index_script(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>) -> String {
-    build(docs, lang, excluded, Texts::Skip).index
+    build(docs, lang, excluded, Texts::Skip, None).0.index
 }
 
 /// The index script, and with `texts` the text scripts too. Documents are
 /// taken a batch at a time: each batch's texts are put together, counted
 /// and turned into text scripts, and only its words' numbers are kept.
-fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts: Texts) -> SearchFiles {
+fn build(
+    docs: &[SearchDoc],
+    lang: Language,
+    excluded: &BTreeSet<String>,
+    texts: Texts,
+    reuse: Option<&Reuse>,
+) -> (SearchFiles, Option<Counted>) {
     use rayon::prelude::*;
     let algorithm = match lang {
         Language::Nl => Algorithm::Dutch,
         Language::En => Algorithm::English,
     };
+    let excluded_key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        excluded.hash(&mut h);
+        h.finish()
+    };
     let excluded: FxHashSet<&str> = excluded.iter().map(String::as_str).collect();
     let excluded = &excluded;
-    // Every distinct word once, numbered in the order first met.
-    let mut vocabulary: Vec<Box<str>> = Vec::new();
+    // Each page's key, with a cache to take from or to leave.
+    let keys: Vec<u64> = match reuse {
+        Some(_) => docs.par_iter().map(|d| doc_key(d, excluded_key)).collect(),
+        None => Vec::new(),
+    };
+    let cached = |i: usize| reuse.and_then(|r| r.words.docs.get(keys.get(i)?));
+    // Every distinct word once, numbered in the order first met (the
+    // cache's words keep their numbers).
+    let mut vocabulary: Vec<Box<str>> = reuse.map(|r| r.words.vocabulary.clone()).unwrap_or_default();
     let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
+    let mut numbered = false;
     let mut counted: Vec<Vec<(u32, u32)>> = Vec::with_capacity(docs.len());
     let mut scripts: Vec<String> = Vec::new();
     let mut made = 0;
-    for batch in docs.chunks(BATCH) {
-        let whole: Vec<String> = batch.par_iter().map(|d| d.text.concat()).collect();
+    let (mut recounted, mut scripts_made) = (0, 0);
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let offset = b * BATCH;
+        let first = made;
+        made += batch.len().div_ceil(TEXT_SHARD);
+        // Which of the batch's text scripts are made: with a cache, only
+        // those the output does not hold with the same pages.
+        let make: Vec<bool> = match (reuse, texts) {
+            (Some(r), Texts::Put(_)) => (0..batch.len().div_ceil(TEXT_SHARD))
+                .map(|j| {
+                    let from = offset + j * TEXT_SHARD;
+                    let to = (from + TEXT_SHARD).min(offset + batch.len());
+                    !(r.kept)(first + j, shard_key(first + j, &keys[from..to]))
+                })
+                .collect(),
+            (_, Texts::Skip) => vec![false; batch.len().div_ceil(TEXT_SHARD)],
+            _ => vec![true; batch.len().div_ceil(TEXT_SHARD)],
+        };
+        let hit: Vec<bool> = (0..batch.len()).map(|i| cached(offset + i).is_some()).collect();
+        recounted += hit.iter().filter(|h| !**h).count();
+        scripts_made += make.iter().filter(|m| **m).count();
+        // A page's whole text is put together only when it is counted or its script made.
+        let whole: Vec<String> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| match !hit[i] || make[i / TEXT_SHARD] {
+                true => d.text.concat(),
+                false => String::new(),
+            })
+            .collect();
         // Each text lowercased once (ASCII in place, which keeps every
         // byte where it was): a word is then a slice of it, and only words
         // with other letters need a string of their own. Allocating a
         // string per distinct word of every page was most of the index's time.
-        let lowered: Vec<[String; 2]> = batch
+        let lowered: Vec<Option<[String; 2]>> = batch
             .par_iter()
             .zip(&whole)
-            .map(|(d, text)| [d.title.to_ascii_lowercase(), text.to_ascii_lowercase()])
+            .zip(&hit)
+            .map(|((d, text), hit)| (!hit).then(|| [d.title.to_ascii_lowercase(), text.to_ascii_lowercase()]))
             .collect();
-        let words: Vec<WordCounts> = lowered
+        let words: Vec<Option<WordCounts>> = lowered
             .par_iter()
             // One map per worker, emptied for each page: growing a fresh
             // map for every page was most of the counting.
             .map_init(FxHashMap::<Cow<str>, u32>::default, |counts, lower| {
+                let lower = lower.as_ref()?;
                 for (text, weight) in lower.iter().zip([TITLE_WEIGHT, 1]) {
                     for word in raw_words(text) {
                         let lower = if word.is_ascii() {
@@ -433,12 +553,18 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
                         *counts.entry(lower).or_default() += weight;
                     }
                 }
-                counts.drain().collect()
+                Some(counts.drain().collect())
             })
             .collect();
+        if !numbered && words.iter().any(Option::is_some) {
+            // The cache's words, looked up only once some page is counted.
+            numbers.extend(vocabulary.iter().enumerate().map(|(n, w)| (w.clone(), n as u32)));
+            numbered = true;
+        }
         // Numbers for the batch's new words: only those are looked at one by one.
         let fresh: Vec<&str> = words
             .par_iter()
+            .flatten()
             .fold(FxHashSet::default, |mut set, c| {
                 set.extend(c.iter().map(|(w, _)| w.as_ref()).filter(|w| !numbers.contains_key(*w)));
                 set
@@ -457,13 +583,10 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
             vocabulary.push(w.into());
         }
         let numbers = &numbers;
-        counted.par_extend(
-            words
-                .into_par_iter()
-                .map(|counts| counts.iter().map(|(w, n)| (numbers[w.as_ref()], *n)).collect()),
-        );
-        let first = made;
-        made += batch.len().div_ceil(TEXT_SHARD);
+        counted.par_extend(words.into_par_iter().enumerate().map(|(i, counts)| match counts {
+            Some(counts) => counts.iter().map(|(w, n)| (numbers[w.as_ref()], *n)).collect(),
+            None => cached(offset + i).cloned().unwrap_or_default(),
+        }));
         let script = |(i, chunk): (usize, &[String])| text_script(first + i, chunk, excluded);
         match texts {
             Texts::Skip => {}
@@ -471,6 +594,7 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
             Texts::Put(put) => whole
                 .par_chunks(TEXT_SHARD)
                 .enumerate()
+                .filter(|(i, _)| make[*i])
                 .for_each(|(i, chunk)| put(first + i, script((i, chunk)))),
         }
     }
@@ -506,7 +630,41 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
                 .map(move |(w, score)| (word_stem[*w as usize], i as u32, *score))
         })
         .collect();
-    drop(counted);
+    let counted = reuse.map(|_| {
+        // Only the words some page still has are kept, numbered anew in
+        // the order first met, so that words of pages gone do not pile up.
+        let mut number = vec![u32::MAX; vocabulary.len()];
+        let mut kept: Vec<Box<str>> = Vec::new();
+        let docs = keys
+            .iter()
+            .zip(counted)
+            .map(|(key, counts)| {
+                let counts = counts
+                    .into_iter()
+                    .map(|(w, n)| {
+                        let w = w as usize;
+                        if number[w] == u32::MAX {
+                            number[w] = kept.len() as u32;
+                            kept.push(std::mem::take(&mut vocabulary[w]));
+                        }
+                        (number[w], n)
+                    })
+                    .collect();
+                (*key, counts)
+            })
+            .collect();
+        let scripts = match texts {
+            Texts::Skip => 0,
+            _ => made,
+        };
+        Counted {
+            cache: WordCache { vocabulary: kept, docs },
+            counted: recounted,
+            pages: keys.len(),
+            scripts_made,
+            scripts,
+        }
+    });
     postings.par_sort_unstable();
     let terms: Vec<(&str, Vec<u64>)> = postings
         .chunk_by(|a, b| a.0 == b.0)
@@ -544,10 +702,13 @@ fn build(docs: &[SearchDoc], lang: Language, excluded: &BTreeSet<String>, texts:
     };
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"sections\":[],\"docs\":[],\"terms\":{}}".into());
     // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
-    SearchFiles {
-        index: format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/")),
-        texts: scripts,
-    }
+    (
+        SearchFiles {
+            index: format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/")),
+            texts: scripts,
+        },
+        counted,
+    )
 }
 
 /// Lowercased words of at least three letters.
@@ -754,6 +915,92 @@ mod tests {
             postings(&v, "woord3").len(),
             (0..BATCH + 40).filter(|i| i % 7 == 3).count()
         );
+    }
+
+    /// The index, the text scripts made by number, what was reused, and
+    /// the (number, key) of every script asked about.
+    type Reused = (
+        String,
+        std::collections::BTreeMap<usize, String>,
+        Counted,
+        Vec<(usize, u64)>,
+    );
+
+    /// The index and text scripts of `docs` built with `reuse`'s cache and
+    /// the scripts of `held` kept, with what was reused.
+    fn reusing(
+        docs: &[SearchDoc],
+        words: &WordCache,
+        held: &std::collections::BTreeMap<usize, u64>,
+        excluded: &BTreeSet<String>,
+    ) -> Reused {
+        let made = std::sync::Mutex::new(std::collections::BTreeMap::new());
+        let asked = std::sync::Mutex::new(Vec::new());
+        let put = |n: usize, s: String| {
+            made.lock().unwrap().insert(n, s);
+        };
+        let kept = |n: usize, key: u64| {
+            asked.lock().unwrap().push((n, key));
+            held.get(&n) == Some(&key)
+        };
+        let reuse = Reuse { words, kept: &kept };
+        let (index, counted) = search_files_reusing(docs, Language::Nl, excluded, &put, &reuse);
+        let mut asked = asked.into_inner().unwrap();
+        asked.sort_unstable();
+        (index, made.into_inner().unwrap(), counted, asked)
+    }
+
+    #[test]
+    fn reused_counts_and_kept_scripts_give_the_index_of_a_fresh_count() {
+        let pages: Vec<(String, String)> = (0..BATCH + 40)
+            .map(|i| {
+                (
+                    format!("Pagina {i}"),
+                    format!("Woord{} opvolgen en bellen {}", i % 7, i % 3),
+                )
+            })
+            .collect();
+        let docs: Vec<SearchDoc> = pages.iter().map(|(t, x)| doc(t, x)).collect();
+        let none = BTreeSet::new();
+        let fresh = search_files(&docs, Language::Nl, &none);
+        let (index, made, first, asked) = reusing(&docs, &WordCache::default(), &Default::default(), &none);
+        assert_eq!(index, fresh.index);
+        assert_eq!(made.into_values().collect::<Vec<_>>(), fresh.texts);
+        assert_eq!((first.counted, first.pages), (docs.len(), docs.len()));
+        assert_eq!(
+            (first.scripts_made, first.scripts),
+            (fresh.texts.len(), fresh.texts.len())
+        );
+        let held: std::collections::BTreeMap<usize, u64> = asked.into_iter().collect();
+
+        // One page's text edited, one new word in it: only it is counted
+        // again, only its script made, and the index is a fresh count's.
+        let mut edited = pages.clone();
+        edited[TEXT_SHARD + 3].1.push_str(" Nieuwsgierig");
+        let docs: Vec<SearchDoc> = edited.iter().map(|(t, x)| doc(t, x)).collect();
+        let fresh = search_files(&docs, Language::Nl, &none);
+        let (index, made, again, asked) = reusing(&docs, &first.cache, &held, &none);
+        assert_eq!(index, fresh.index);
+        assert!(index.contains("nieuwsgier"));
+        assert_eq!(again.counted, 1);
+        assert_eq!(made.keys().copied().collect::<Vec<_>>(), vec![1]);
+        assert_eq!(made[&1], fresh.texts[1]);
+        assert_eq!(again.scripts_made, 1);
+        assert_ne!(asked[1].1, held[&1], "the edited page's script has another key");
+
+        // Pages gone: their words leave the cache, the index is a fresh count's.
+        let fewer: Vec<SearchDoc> = docs[..TEXT_SHARD].to_vec();
+        let (index, _, after, _) = reusing(&fewer, &again.cache, &held, &none);
+        assert_eq!(index, search_files(&fewer, Language::Nl, &none).index);
+        assert_eq!(after.counted, 0);
+        assert!(after.cache.vocabulary.len() < again.cache.vocabulary.len());
+        assert!(!after.cache.vocabulary.iter().any(|w| &**w == "nieuwsgierig"));
+
+        // Other words left out: every page is counted again.
+        let hidden = BTreeSet::from(["bellen".to_string()]);
+        let (index, _, other, _) = reusing(&docs, &again.cache, &held, &hidden);
+        assert_eq!(index, search_files(&docs, Language::Nl, &hidden).index);
+        assert_eq!(other.counted, docs.len());
     }
 
     #[test]

@@ -539,18 +539,59 @@ fn builds_after_random_edits_equal_clean_builds() {
         .cloned()
         .collect();
     let mut kept_any = false;
-    for round in 0..8 {
-        let (file, edited) = match next(4) {
+    // Pages this test added (and may delete or move).
+    let mut added: Vec<String> = Vec::new();
+    let out = site.out();
+    let beside = |suffix: &str| {
+        let name = out.file_name().unwrap().to_string_lossy().into_owned();
+        out.with_file_name(format!(".{name}.{suffix}"))
+    };
+    for round in 0..12 {
+        // Every kind of edit comes up; which file it hits is drawn.
+        let (file, edited) = match round % 8 {
             // A week's count changes: every chart and figure that shows it.
             3 => {
-                let file = &logs[next(logs.len())];
-                let text = site.read(file);
+                let file = logs[next(logs.len())].clone();
+                let text = site.read(&file);
                 let edited = text.replacen(": 2\n", ": 3\n", 1).replacen(": 1\n", ": 2\n", 1);
                 (file, edited)
             }
+            // A page added: the routes every link is resolved against change.
+            4 => {
+                let file = format!("pages/ronde-{round}.md");
+                added.push(file.clone());
+                (
+                    file,
+                    format!("---\ntitle: Ronde {round}\n---\nNieuw in ronde {round}: zeldzaamheid.\n"),
+                )
+            }
+            // A page deleted, or moved to another name.
+            kind @ (5 | 6) if !added.is_empty() => {
+                let gone = added.remove(next(added.len()));
+                let text = site.read(&gone);
+                site.remove(&gone);
+                if kind == 5 {
+                    let file = files[next(files.len())].clone();
+                    let text = site.read(&file);
+                    (file, format!("{text}\nNa het wissen in ronde {round}.\n"))
+                } else {
+                    let file = format!("pages/verplaatst-{round}.md");
+                    added.push(file.clone());
+                    (file, text)
+                }
+            }
+            // The site's settings: every page's chrome.
+            7 => {
+                let file = "ritme.yaml".to_string();
+                let text = site.read(&file);
+                (
+                    file,
+                    text.replacen("description: ", &format!("description: R{round} "), 1),
+                )
+            }
             kind => {
-                let file = &files[next(files.len())];
-                let text = site.read(file);
+                let file = files[next(files.len())].clone();
+                let text = site.read(&file);
                 let edited = match kind {
                     0 => format!("{text}\nToegevoegd in ronde {round}.\n"),
                     // After the opening quote when the title is quoted: still valid YAML.
@@ -561,6 +602,24 @@ fn builds_after_random_edits_equal_clean_builds() {
                 (file, edited)
             }
         };
+        if round % 4 == 2 {
+            // What the last build left beside the output, damaged: a slower
+            // build, never another one.
+            let words = beside("ritme-words");
+            let bytes = std::fs::read(&words).unwrap();
+            std::fs::write(&words, &bytes[..bytes.len() / 2]).unwrap();
+            let shard = std::fs::read_dir(beside("ritme-md"))
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .path();
+            let mut bytes = std::fs::read(&shard).unwrap();
+            let at = bytes.len() - 3;
+            bytes[at] ^= 0x20;
+            std::fs::write(&shard, bytes).unwrap();
+        }
+        let file = &file;
         site.write(file, &edited);
         // Into the folder of the previous build (only changed pages rendered,
         // only changed files written) …
@@ -698,4 +757,80 @@ fn an_edit_runs_markdown_for_the_edited_page_only_and_equals_a_clean_build() {
     assert_eq!(markdown_rendered(&timed(&[])), (docs + 1, docs + 1));
     // --no-cache renders every document.
     assert_eq!(markdown_rendered(&timed(&["--no-cache"])), (docs + 1, docs + 1));
+}
+
+/// (pages whose words were counted, pages, text scripts made, text
+/// scripts) of the search index, from the timings.
+fn search_counted(a: &assert_cmd::assert::Assert) -> [usize; 4] {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let line = out
+        .lines()
+        .find(|l| l.contains("Search: words counted for"))
+        .unwrap_or_else(|| panic!("no search count in {out:?}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    [n[0], n[1], n[2], n[3]]
+}
+
+#[test]
+fn an_edit_counts_the_words_of_the_edited_page_only_and_a_damaged_cache_only_costs_time() {
+    let site = TestSite::example();
+    let timed = |extra: &[&str]| {
+        ritme()
+            .arg("build")
+            .arg(site.site())
+            .arg("-o")
+            .arg(site.out())
+            .args(extra)
+            .env("RITME_TIMINGS", "1")
+            .assert()
+            .success()
+    };
+    let [counted, pages, made, scripts] = search_counted(&timed(&[]));
+    assert_eq!((counted, made), (pages, scripts), "the first build counts every page");
+    assert!(pages > 10 && scripts > 1, "{pages} pages, {scripts} scripts");
+
+    let page = "pages/over-ritme.md";
+    let text = site.read(page);
+    site.write(page, &format!("{text}\nEen zin over zeldzaamheid.\n"));
+    assert_eq!(search_counted(&timed(&[])), [1, pages, 1, scripts]);
+    assert!(site.output("assets/search-index.js").contains("\"zeldza"));
+    assert_eq!(
+        tree(&site.out()),
+        tree(&site.clean_build("clean")),
+        "same bytes as a clean build"
+    );
+
+    // A damaged cache of word counts: every page counted again, same bytes.
+    let words = site.tmp.path().join(".out.ritme-words");
+    let bytes = std::fs::read(&words).unwrap();
+    for (round, damaged) in [
+        bytes[..bytes.len() - 5].to_vec(),
+        bytes
+            .iter()
+            .enumerate()
+            .map(|(i, b)| if i == bytes.len() / 2 { b ^ 1 } else { *b })
+            .collect(),
+        b"nonsense".to_vec(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        std::fs::write(&words, damaged).unwrap();
+        site.write(page, &format!("{text}\nRonde {round} over zeldzaamheid.\n"));
+        let [counted, ..] = search_counted(&timed(&[]));
+        assert_eq!(counted, pages, "round {round}");
+        assert_eq!(
+            tree(&site.out()),
+            tree(&site.clean_build(&format!("clean-{round}"))),
+            "round {round}: same bytes as a clean build"
+        );
+    }
+    // --no-cache counts every page.
+    assert_eq!(
+        search_counted(&timed(&["--no-cache"])),
+        [pages, pages, scripts, scripts]
+    );
 }

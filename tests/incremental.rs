@@ -39,6 +39,7 @@ impl Served {
         self.memo.files.mark_dirty(changed.iter().map(|rel| root.join(rel)));
         let previous = ritme::cache::Previous {
             pages: self.keys.iter().map(|(r, k)| (r.clone(), (*k, 0))).collect(),
+            ..Default::default()
         };
         let opts = Options {
             site: self.site.clone(),

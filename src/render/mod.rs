@@ -72,6 +72,9 @@ pub struct Rendering {
     pub warnings: Vec<Diagnostic>,
     /// With a memo: what a rebuild after a body edit starts from.
     pub parts: Option<Box<patch::Parts>>,
+    /// Into an output folder: what the search index reused, and what it
+    /// leaves for the next build.
+    pub search: Option<crate::search::Counted>,
 }
 
 /// Renders every Markdown document of the site, keyed by source path.
@@ -211,9 +214,34 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             shards.lock().unwrap_or_else(|e| e.into_inner()).push(stored);
         }
     };
-    let (results, index) = rayon::join(
+    // A build into an output folder takes the word counts and text scripts
+    // of pages unchanged since the last build from it (`serve` patches its
+    // own index instead).
+    let shard_keys = std::sync::Mutex::new(Vec::new());
+    let kept_shard = |n: usize, key: u64| {
+        let path = format!("assets/search-text/{n}.js");
+        let hash = input.previous.kept(&path, key);
+        shard_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((n, path, key, hash));
+        hash.is_some()
+    };
+    let reuse = (input.sink.is_some() && input.memo.is_none()).then(|| crate::search::Reuse {
+        words: &input.previous.words,
+        kept: &kept_shard,
+    });
+    let (results, (index, search)) = rayon::join(
         || render_pages(input, &jobs, &base, shared),
-        || search_index(input, &jobs, rendered, input.sink.map(|_| &put_shard as _)),
+        || {
+            search_index(
+                input,
+                &jobs,
+                rendered,
+                input.sink.map(|_| &put_shard as _),
+                reuse.as_ref(),
+            )
+        },
     );
 
     let mut diags = Diagnostics::new();
@@ -235,6 +263,17 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
             Ok(Page::Stored(s)) => stored.push(s),
             Err(d) => diags.extend(d),
         }
+    }
+    let mut shard_keys = shard_keys.into_inner().unwrap_or_else(|e| e.into_inner());
+    shard_keys.sort_unstable_by_key(|(n, ..)| *n);
+    for (_, path, key, hash) in shard_keys {
+        if let Some(hash) = hash {
+            kept.push(KeptFile {
+                path: path.clone(),
+                hash,
+            });
+        }
+        page_keys.push((path, key));
     }
     // Every page's search entry, the data pages' too, before their memo takes them.
     let mut entries = input.memo.map(|_| {
@@ -299,6 +338,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         keys: page_keys,
         warnings,
         parts,
+        search,
     })
 }
 
@@ -995,7 +1035,8 @@ fn search_index(
     jobs: &[PageJob],
     rendered: &BTreeMap<String, Rendered>,
     put: Option<&(dyn Fn(usize, String) + Sync)>,
-) -> crate::search::SearchFiles {
+    reuse: Option<&crate::search::Reuse>,
+) -> (crate::search::SearchFiles, Option<crate::search::Counted>) {
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
@@ -1018,12 +1059,20 @@ fn search_index(
         })
         .collect();
     let lang = input.config.language;
-    match put {
-        Some(put) => crate::search::SearchFiles {
-            index: crate::search::search_files_into(&docs, lang, input.search_exclude, put),
-            texts: Vec::new(),
-        },
-        None => crate::search::search_files(&docs, lang, input.search_exclude),
+    let files = |index| crate::search::SearchFiles {
+        index,
+        texts: Vec::new(),
+    };
+    match (put, reuse) {
+        (Some(put), Some(reuse)) => {
+            let (index, counted) = crate::search::search_files_reusing(&docs, lang, input.search_exclude, put, reuse);
+            (files(index), Some(counted))
+        }
+        (Some(put), None) => (
+            files(crate::search::search_files_into(&docs, lang, input.search_exclude, put)),
+            None,
+        ),
+        (None, _) => (crate::search::search_files(&docs, lang, input.search_exclude), None),
     }
 }
 

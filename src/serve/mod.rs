@@ -410,7 +410,10 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
         let s = state.read().unwrap_or_else(|e| e.into_inner());
         // The content hash is the writer's business; in memory any will do.
         let pages = s.keys.iter().map(|(route, key)| (route.clone(), (*key, 0))).collect();
-        crate::cache::Previous { pages }
+        crate::cache::Previous {
+            pages,
+            ..Default::default()
+        }
     };
     let opts = pipeline::Options {
         site: site.to_path_buf(),
