@@ -490,7 +490,8 @@ fn build(
     let mut vocabulary: Vec<Box<str>> = reuse.map(|r| r.words.vocabulary.clone()).unwrap_or_default();
     let mut numbers: FxHashMap<Box<str>, u32> = FxHashMap::default();
     let mut numbered = false;
-    let mut counted: Vec<Vec<(u32, u32)>> = Vec::with_capacity(docs.len());
+    // A page's counts from the cache are borrowed, not copied.
+    let mut counted: Vec<Cow<[(u32, u32)]>> = Vec::with_capacity(docs.len());
     let mut scripts: Vec<String> = Vec::new();
     let mut made = 0;
     let (mut recounted, mut scripts_made) = (0, 0);
@@ -584,8 +585,8 @@ fn build(
         }
         let numbers = &numbers;
         counted.par_extend(words.into_par_iter().enumerate().map(|(i, counts)| match counts {
-            Some(counts) => counts.iter().map(|(w, n)| (numbers[w.as_ref()], *n)).collect(),
-            None => cached(offset + i).cloned().unwrap_or_default(),
+            Some(counts) => Cow::Owned(counts.iter().map(|(w, n)| (numbers[w.as_ref()], *n)).collect()),
+            None => cached(offset + i).map_or(Cow::Owned(Vec::new()), |c| Cow::Borrowed(c.as_slice())),
         }));
         let script = |(i, chunk): (usize, &[String])| text_script(first + i, chunk, excluded);
         match texts {
@@ -618,68 +619,96 @@ fn build(
         .map(|s| stem_list.binary_search(&s.as_str()).unwrap_or_default() as u32)
         .collect();
 
-    // (stem, document, score) for every word of every document, sorted,
-    // then summed per stem and document.
-    let word_stem = &word_stem;
-    let mut postings: Vec<(u32, u32, u32)> = counted
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, counts)| {
-            counts
-                .iter()
-                .map(move |(w, score)| (word_stem[*w as usize], i as u32, *score))
-        })
-        .collect();
+    // Each stem's (document, score) pairs, in document order: counted into
+    // place stem by stem (a counting sort; sorting every (stem, document,
+    // score) triple was a tenth of a one-page edit's search index).
+    let mut start = vec![0usize; stem_list.len() + 1];
+    for counts in &counted {
+        for (w, _) in counts.iter() {
+            start[word_stem[*w as usize] as usize + 1] += 1;
+        }
+    }
+    for s in 1..start.len() {
+        start[s] += start[s - 1];
+    }
+    let mut postings: Vec<(u32, u32)> = vec![(0, 0); start[stem_list.len()]];
+    let mut next = start.clone();
+    for (i, counts) in counted.iter().enumerate() {
+        for (w, score) in counts.iter() {
+            let s = word_stem[*w as usize] as usize;
+            postings[next[s]] = (i as u32, *score);
+            next[s] += 1;
+        }
+    }
+    drop(next);
     let counted = reuse.map(|_| {
-        // Only the words some page still has are kept, numbered anew in
-        // the order first met, so that words of pages gone do not pile up.
-        let mut number = vec![u32::MAX; vocabulary.len()];
-        let mut kept: Vec<Box<str>> = Vec::new();
-        let docs = keys
+        let mut used = vec![false; vocabulary.len()];
+        counted
             .iter()
-            .zip(counted)
-            .map(|(key, counts)| {
-                let counts = counts
-                    .into_iter()
-                    .map(|(w, n)| {
-                        let w = w as usize;
-                        if number[w] == u32::MAX {
-                            number[w] = kept.len() as u32;
-                            kept.push(std::mem::take(&mut vocabulary[w]));
-                        }
-                        (number[w], n)
-                    })
-                    .collect();
-                (*key, counts)
-            })
-            .collect();
+            .flat_map(|c| c.iter())
+            .for_each(|(w, _)| used[*w as usize] = true);
+        let docs = if used.iter().all(|u| *u) {
+            keys.iter()
+                .zip(counted)
+                .map(|(key, counts)| (*key, counts.into_owned()))
+                .collect()
+        } else {
+            // Only the words some page still has are kept, numbered anew
+            // in the order first met, so that words of pages gone do not pile up.
+            let mut number = vec![u32::MAX; vocabulary.len()];
+            let mut kept: Vec<Box<str>> = Vec::new();
+            let docs = keys
+                .iter()
+                .zip(counted)
+                .map(|(key, counts)| {
+                    let counts = counts
+                        .iter()
+                        .map(|(w, n)| {
+                            let w = *w as usize;
+                            if number[w] == u32::MAX {
+                                number[w] = kept.len() as u32;
+                                kept.push(std::mem::take(&mut vocabulary[w]));
+                            }
+                            (number[w], *n)
+                        })
+                        .collect();
+                    (*key, counts)
+                })
+                .collect();
+            vocabulary = kept;
+            docs
+        };
         let scripts = match texts {
             Texts::Skip => 0,
             _ => made,
         };
         Counted {
-            cache: WordCache { vocabulary: kept, docs },
+            cache: WordCache {
+                vocabulary: std::mem::take(&mut vocabulary),
+                docs,
+            },
             counted: recounted,
             pages: keys.len(),
             scripts_made,
             scripts,
         }
     });
-    postings.par_sort_unstable();
-    let terms: Vec<(&str, Vec<u64>)> = postings
-        .chunk_by(|a, b| a.0 == b.0)
-        .map(|run| {
+    let terms: Vec<(&str, Vec<u64>)> = start
+        .windows(2)
+        .enumerate()
+        .filter(|(_, w)| w[0] < w[1])
+        .map(|(stem, w)| {
             let mut last = 0u64;
-            let list = run
-                .chunk_by(|a, b| a.1 == b.1)
+            let list = postings[w[0]..w[1]]
+                .chunk_by(|a, b| a.0 == b.0)
                 .map(|doc| {
-                    let score: u32 = doc.iter().map(|p| p.2).sum();
-                    let gap = u64::from(doc[0].1) - last;
-                    last = u64::from(doc[0].1);
+                    let score: u32 = doc.iter().map(|p| p.1).sum();
+                    let gap = u64::from(doc[0].0) - last;
+                    last = u64::from(doc[0].0);
                     gap * PACK + u64::from(score.min(MAX_SCORE))
                 })
                 .collect();
-            (stem_list[run[0].0 as usize], list)
+            (stem_list[stem], list)
         })
         .collect();
     let mut sections: Vec<&str> = Vec::new();
