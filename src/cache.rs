@@ -34,6 +34,9 @@ pub struct Markdown {
     /// The keys each shard of the cache held when it was loaded: a shard
     /// that would hold the same keys again is not written again.
     pub shards: Vec<Option<u64>>,
+    /// The free pages' front matter of the last build (see [`load_front_matter`]);
+    /// `None`: none to take, and none to leave.
+    pub front_matter: Option<crate::content::FrontMatter>,
 }
 
 const MD_HEAD: &str = "ritme-md 3";
@@ -242,6 +245,20 @@ fn put_str(w: &mut Vec<u8>, s: &str) {
 struct Reader<'a>(&'a [u8]);
 
 impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*b)
+    }
+    /// A value written after a 1 byte, or nothing after a 0 byte
+    /// (`None`: neither, the cache is damaged).
+    fn optional<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => read(self).map(Some),
+            _ => None,
+        }
+    }
     fn u64(&mut self) -> Option<u64> {
         let (n, rest) = self.0.split_first_chunk::<8>()?;
         self.0 = rest;
@@ -480,6 +497,105 @@ pub fn record_words(out: &Path, words: &crate::search::WordCache) {
     }
 }
 
+const FRONT_HEAD: &str = "ritme-front 1";
+
+/// Loads the free pages' front matter kept beside `out` by the last build.
+/// Anything unreadable, damaged or of another ritme binary gives an empty
+/// cache (every page's front matter is parsed again).
+pub fn load_front_matter(out: &Path) -> crate::content::FrontMatter {
+    use crate::content::{PageMeta, Status};
+    let read = || -> Option<crate::content::FrontMatter> {
+        let binary = binary_identity()?;
+        let bytes = std::fs::read(sibling(out, "ritme-front")?).ok()?;
+        let body = bytes.strip_prefix(format!("{FRONT_HEAD} {binary:016x}\n").as_bytes())?;
+        let (body, sum) = body.split_last_chunk::<8>()?;
+        (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
+        let mut r = Reader(body);
+        let mut pages = std::collections::HashMap::new();
+        for _ in 0..r.len()? {
+            let key = r.u64()?;
+            let title = r.optional(Reader::string)?;
+            let summary = r.optional(Reader::string)?;
+            let weight = r.optional(|r| r.u64().map(|n| n as i64))?;
+            let owner = r.optional(Reader::string)?;
+            let status = match r.byte()? {
+                0 => Status::Draft,
+                1 => Status::Approved,
+                _ => return None,
+            };
+            let review_by = r.optional(|r| {
+                let days = i32::try_from(r.u64()? as i64).ok()?;
+                chrono::NaiveDate::from_num_days_from_ce_opt(days)
+            })?;
+            pages.insert(
+                key,
+                PageMeta {
+                    title,
+                    summary,
+                    weight,
+                    owner,
+                    status,
+                    review_by,
+                },
+            );
+        }
+        r.0.is_empty().then_some(crate::content::FrontMatter {
+            pages,
+            ..Default::default()
+        })
+    };
+    read().unwrap_or_default()
+}
+
+/// Records the free pages' front matter of the build just written into
+/// `out` for the next one. Failing to write only costs the next build its
+/// head start.
+pub fn record_front_matter(out: &Path, front: &crate::content::FrontMatter) {
+    use chrono::Datelike;
+    let (Some(binary), Some(target), Some(tmp)) = (
+        binary_identity(),
+        sibling(out, "ritme-front"),
+        sibling(out, "ritme-front-new"),
+    ) else {
+        return;
+    };
+    let head = format!("{FRONT_HEAD} {binary:016x}\n");
+    let mut w = head.clone().into_bytes();
+    fn optional<T>(w: &mut Vec<u8>, v: Option<T>, put: impl FnOnce(&mut Vec<u8>, T)) {
+        match v {
+            None => w.push(0),
+            Some(v) => {
+                w.push(1);
+                put(w, v);
+            }
+        }
+    }
+    // In key order: the same pages give the same bytes.
+    let mut pages: Vec<_> = front.pages.iter().collect();
+    pages.sort_unstable_by_key(|(k, _)| **k);
+    put_len(&mut w, pages.len());
+    for (key, m) in pages {
+        w.extend_from_slice(&key.to_le_bytes());
+        optional(&mut w, m.title.as_deref(), put_str);
+        optional(&mut w, m.summary.as_deref(), put_str);
+        optional(&mut w, m.weight, |w, n| w.extend_from_slice(&(n as u64).to_le_bytes()));
+        optional(&mut w, m.owner.as_deref(), put_str);
+        w.push(match m.status {
+            crate::content::Status::Draft => 0,
+            crate::content::Status::Approved => 1,
+        });
+        optional(&mut w, m.review_by, |w, d| {
+            w.extend_from_slice(&(i64::from(d.num_days_from_ce()) as u64).to_le_bytes())
+        });
+    }
+    let sum = checksum(&w[head.len()..]);
+    w.extend_from_slice(&sum.to_le_bytes());
+    // Written aside and renamed, so a killed build never leaves half a cache.
+    if std::fs::write(&tmp, w).is_err() || std::fs::rename(&tmp, &target).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
 /// Forgets the cache of `out` (a build that renders everything anyway).
 pub fn clear(out: &Path) {
     if let Some(p) = path(out) {
@@ -530,6 +646,47 @@ mod tests {
         crate::search::WordCache {
             vocabulary: vec!["opvolgen".into(), "bellen".into(), "één".into()],
             docs: [(7, vec![(0, 9), (2, 1)]), (3, vec![(1, 2)])].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn front_matter_is_read_back_as_recorded_and_damage_empties_it() {
+        use crate::content::{FrontMatter, PageMeta, Status};
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let front = FrontMatter {
+            pages: [
+                (
+                    5,
+                    PageMeta {
+                        title: Some("Één".into()),
+                        summary: None,
+                        weight: Some(-7),
+                        owner: Some("Els".into()),
+                        status: Status::Draft,
+                        review_by: chrono::NaiveDate::from_ymd_opt(2026, 2, 28),
+                    },
+                ),
+                (9, PageMeta::default()),
+            ]
+            .into_iter()
+            .collect(),
+            ..Default::default()
+        };
+        assert_eq!(load_front_matter(&out), FrontMatter::default(), "nothing recorded yet");
+        record_front_matter(&out, &front);
+        assert_eq!(load_front_matter(&out), front);
+        let file = sibling(&out, "ritme-front").unwrap();
+        let good = std::fs::read(&file).unwrap();
+        for cut in [1, good.len() / 2, good.len() - 1] {
+            std::fs::write(&file, &good[..cut]).unwrap();
+            assert_eq!(load_front_matter(&out), FrontMatter::default(), "cut at {cut}");
+        }
+        for at in 0..good.len() {
+            let mut bad = good.clone();
+            bad[at] ^= 0x04;
+            std::fs::write(&file, &bad).unwrap();
+            assert_eq!(load_front_matter(&out), FrontMatter::default(), "byte {at} changed");
         }
     }
 

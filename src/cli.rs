@@ -223,9 +223,15 @@ fn build(
         previous: Default::default(),
     };
     let markdown = if fresh.no_cache {
-        Default::default()
+        crate::cache::Markdown {
+            front_matter: Some(Default::default()),
+            ..Default::default()
+        }
     } else {
-        crate::cache::load_markdown(&out)
+        crate::cache::Markdown {
+            front_matter: Some(crate::cache::load_front_matter(&out)),
+            ..crate::cache::load_markdown(&out)
+        }
     };
     let shards = markdown.shards.clone();
     let parsed = pipeline::parse_with(&opts, markdown).map_err(|e| fail(&e))?;
@@ -244,6 +250,9 @@ fn build(
         (result, staged, took)
     });
     if result.is_ok() {
+        if let Some(front) = &parsed.front_matter {
+            crate::cache::record_front_matter(&out, front);
+        }
         let shards = staged.commit();
         if std::env::var_os("RITME_TIMINGS").is_some() {
             println!(
@@ -413,6 +422,13 @@ fn build_and_write(
             parsed.markdown_rendered,
             parsed.markdown_documents()
         );
+        if let Some(f) = &parsed.front_matter {
+            let _ = writeln!(
+                stdout,
+                "  Front matter parsed for {} of {} pages (the others unchanged since the last build)",
+                f.parsed, f.read
+            );
+        }
         if let Some(s) = &built.search {
             let _ = writeln!(
                 stdout,

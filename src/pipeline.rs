@@ -198,6 +198,9 @@ pub struct Parsed {
     md_keys: BTreeMap<String, u64>,
     /// How many documents went through Markdown (the others came from the cache).
     pub markdown_rendered: usize,
+    /// With a front-matter cache given: the free pages' front matter for
+    /// the next build, and how many were parsed.
+    pub front_matter: Option<content::FrontMatter>,
     logo: Option<(String, Vec<u8>)>,
     brand: crate::brand::BrandView,
     diags: Vec<Diagnostic>,
@@ -243,7 +246,7 @@ pub fn parse_with(opts: &Options, markdown: crate::cache::Markdown) -> Result<Pa
 /// rendered (it replaces the on-disk Markdown cache there).
 fn parse_inner(
     opts: &Options,
-    markdown: crate::cache::Markdown,
+    mut markdown: crate::cache::Markdown,
     mut memo: Option<&mut crate::memo::Memo>,
 ) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
@@ -278,7 +281,10 @@ fn parse_inner(
         logo.as_ref().map(|(rel, b)| (rel.as_str(), b.as_slice())),
     );
 
-    let (content, found) = content::parse(&sources);
+    let cached = markdown.front_matter.take();
+    let (content, found, front_matter) = content::parse_cached(&sources, cached.as_ref());
+    // What the next build may take: only a build that was given a cache leaves one.
+    let front_matter = cached.map(|_| front_matter);
     diags.extend(found);
     diags.extend(validate::references(&content));
     if let Some(today) = opts.review_date {
@@ -360,6 +366,7 @@ fn parse_inner(
         rendered_md,
         md_keys,
         markdown_rendered,
+        front_matter,
         logo,
         brand,
         diags: diags.into_sorted(),

@@ -795,7 +795,11 @@ fn an_edit_counts_the_words_of_the_edited_page_only_and_a_damaged_cache_only_cos
     let page = "pages/over-ritme.md";
     let text = site.read(page);
     site.write(page, &format!("{text}\nEen zin over zeldzaamheid.\n"));
-    assert_eq!(search_counted(&timed(&[])), [1, pages, 1, scripts]);
+    let edited = timed(&[]);
+    assert_eq!(search_counted(&edited), [1, pages, 1, scripts]);
+    let [parsed, free] = front_matter_parsed(&edited);
+    assert_eq!(parsed, 0, "a body edit parses no front matter");
+    assert!(free >= 3, "{free} free pages");
     assert!(site.output("assets/search-index.js").contains("\"zeldza"));
     assert_eq!(
         tree(&site.out()),
@@ -828,9 +832,43 @@ fn an_edit_counts_the_words_of_the_edited_page_only_and_a_damaged_cache_only_cos
             "round {round}: same bytes as a clean build"
         );
     }
-    // --no-cache counts every page.
+    // A title edited: that page's front matter alone is parsed again.
+    site.write(page, &site.read(page).replacen("title: ", "title: Nieuw ", 1));
+    assert_eq!(front_matter_parsed(&timed(&[])), [1, free]);
+    assert!(site.output("over-ritme/index.html").contains("Nieuw Over"));
     assert_eq!(
-        search_counted(&timed(&["--no-cache"])),
-        [pages, pages, scripts, scripts]
+        tree(&site.out()),
+        tree(&site.clean_build("clean-title")),
+        "same bytes as a clean build"
     );
+    // A damaged front-matter cache: every page parsed again, same bytes.
+    let front = site.tmp.path().join(".out.ritme-front");
+    let bytes = std::fs::read(&front).unwrap();
+    std::fs::write(&front, &bytes[..bytes.len() - 2]).unwrap();
+    site.write(page, &format!("{}\nNog een zin.\n", site.read(page)));
+    assert_eq!(front_matter_parsed(&timed(&[])), [free, free]);
+    assert_eq!(
+        tree(&site.out()),
+        tree(&site.clean_build("clean-front")),
+        "same bytes as a clean build"
+    );
+
+    // --no-cache counts every page and parses every front matter.
+    let fresh = timed(&["--no-cache"]);
+    assert_eq!(search_counted(&fresh), [pages, pages, scripts, scripts]);
+    assert_eq!(front_matter_parsed(&fresh), [free, free]);
+}
+
+/// (free pages whose front matter was parsed, free pages), from the timings.
+fn front_matter_parsed(a: &assert_cmd::assert::Assert) -> [usize; 2] {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let line = out
+        .lines()
+        .find(|l| l.contains("Front matter parsed for"))
+        .unwrap_or_else(|| panic!("no front matter count in {out:?}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    [n[0], n[1]]
 }
