@@ -73,6 +73,8 @@ fn full_disk_gives_a_clear_error_and_keeps_the_last_good_build() {
                 ".site.ritme-prev",
                 ".site.ritme-cache",
                 ".site.ritme-md",
+                ".site.ritme-words",
+                ".site.ritme-front",
             ]
             .contains(&n.as_str())
         })
