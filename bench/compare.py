@@ -61,8 +61,7 @@ def wipe(out):
     time on disk (cp -r included: 5.8 s of system time right after a
     deletion against 1.5 s without one)."""
     parent, name = os.path.split(out)
-    paths = [out] + [os.path.join(parent, f".{name}.{suffix}")
-                     for suffix in ("ritme-prev", "ritme-lock", "ritme-cache", "ritme-md")]
+    paths = [out] + beside_paths(out)
     on_tmpfs = os.path.abspath(out).startswith(TMPFS + os.sep)
     for p in paths:
         if not os.path.lexists(p):
@@ -91,13 +90,24 @@ def tree_bytes(root):
     return total, count
 
 
+def beside_paths(out):
+    """Everything ritme keeps beside an output folder (`.NAME.ritme-*`: the
+    previous build, the lock, the page keys, the Markdown, search-word and
+    front-matter caches), whatever a later version adds: a clean build must
+    find none of it."""
+    parent, name = os.path.split(out)
+    parent = parent or "."
+    if not os.path.isdir(parent):
+        return []
+    prefix = f".{name}.ritme-"
+    return sorted(os.path.join(parent, f) for f in os.listdir(parent) if f.startswith(prefix))
+
+
 def beside_bytes(out):
     """Bytes ritme keeps beside an output folder for its next build (the
-    Markdown cache, the page keys, the lock): written by every build too."""
-    parent, name = os.path.split(out)
+    caches, the page keys, the lock): written by every build too."""
     total = 0
-    for suffix in ("ritme-prev", "ritme-lock", "ritme-cache", "ritme-md"):
-        p = os.path.join(parent, f".{name}.{suffix}")
+    for p in beside_paths(out):
         if os.path.isdir(p):
             total += tree_bytes(p)[0]
         elif os.path.exists(p):
