@@ -66,6 +66,10 @@ pub struct Counts {
     /// Whether the last build's people's figures were handed to this
     /// build's metrics instead of copied ([`crate::visible::Visible::hand_on_people`]).
     pub figures_handed_on: bool,
+    /// Weeks and months whose visible figures were decided afresh (the
+    /// others were the last build's decisions, their inputs the same).
+    pub weeks_decided: usize,
+    pub months_decided: usize,
 }
 
 /// What this build did, and whether it was a rebuild after a body edit
@@ -98,6 +102,17 @@ pub(crate) struct Reuse {
     pub rest: u64,
     pub metrics: crate::metrics::Metrics,
     pub changed: BTreeSet<String>,
+    /// What the visible stage decided from `metrics`.
+    decided: Arc<crate::visible::Decided>,
+}
+
+impl Reuse {
+    /// What the visible stage may take from the last build's: its
+    /// decisions, and the changed people's figures as they were (taken
+    /// before [`crate::metrics::compute_reusing`] consumes `metrics`).
+    pub(crate) fn prior(&self) -> crate::visible::Prior {
+        crate::visible::Prior::new(Arc::clone(&self.decided), &self.metrics.people, &self.changed)
+    }
 }
 
 /// What the last load read, for a rebuild after an edit to log files only.
@@ -354,11 +369,12 @@ impl Memo {
         let reusable = self.derived_inputs.1 == old_key;
         match self.derived.take() {
             Some((_, derived)) => match Arc::try_unwrap(derived) {
-                Ok(Derived { metrics, .. }) => {
+                Ok(Derived { metrics, visible, .. }) => {
                     self.reuse = reusable.then(|| Reuse {
                         rest: self.derived_inputs.0,
                         metrics,
                         changed: people.clone(),
+                        decided: visible.decided(),
                     });
                 }
                 Err(_) => self.reuse = None,
@@ -428,6 +444,7 @@ impl Memo {
         let people = data_people(self.data.as_ref());
         self.counts.counts.people_computed = reuse.as_ref().map_or(people, |r| r.changed.len());
         let d = Arc::new(compute(reuse));
+        (self.counts.counts.weeks_decided, self.counts.counts.months_decided) = d.visible.decided_afresh();
         self.derived = Some((key, d.clone()));
         self.derived_inputs = (rest, data);
         d

@@ -437,16 +437,20 @@ fn build_inner(
             None => std::sync::Arc::clone(&parsed.data),
             Some(_) => std::sync::Arc::new(privacy::restrict(TeamData::clone(&parsed.data), &scope)),
         };
-        let metrics = match reuse {
+        let (metrics, prior) = match reuse {
             // The last metrics are of the whole data: a build restricted
             // to some teams computes its own.
-            Some(r) if scope.teams.is_none() => metrics::compute_reusing(&data, rules, config, r.metrics, &r.changed),
-            _ => metrics::compute(&data, rules, config),
+            Some(r) if scope.teams.is_none() => {
+                let prior = r.prior();
+                let m = metrics::compute_reusing(&data, rules, config, r.metrics, &r.changed);
+                (m, Some(prior))
+            }
+            _ => (metrics::compute(&data, rules, config), None),
         };
         let health = datahealth::assess(&data, &metrics);
-        let visible =
-            crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
-                .with_coaching(&data.sessions);
+        let min = config.privacy.min_group_size;
+        let visible = crate::visible::Visible::reusing(&metrics, &health, scope.mode, min, &targets, prior.as_ref())
+            .with_coaching(&data.sessions);
         crate::memo::Derived {
             data,
             metrics,

@@ -153,6 +153,122 @@ pub struct Visible {
     /// Set once this (last) build's people's figures were handed to the
     /// next build's metrics ([`Visible::hand_on_people`]).
     handed_on: Option<Box<HandedOn>>,
+    /// This build's decisions, for the next build's [`Prior`].
+    decided: std::sync::Arc<Decided>,
+    /// Weeks and months decided afresh (the others were the prior's).
+    afresh: (usize, usize),
+}
+
+/// A week's decisions on the behaviours' figures.
+#[derive(Debug, Clone)]
+struct WeekFigures {
+    /// Per behaviour: the overall CR(b).
+    overall: Vec<Option<f64>>,
+    /// Per team and behaviour (team-major): CR(b), `None` when hidden.
+    cells: Vec<Option<f64>>,
+    /// Teams whose figure of the week goes.
+    teams_hidden: Vec<usize>,
+}
+
+/// What one build decided, week by week and month by month, with the key
+/// of what the decisions read besides the people's figures.
+#[derive(Debug, Default)]
+pub(crate) struct Decided {
+    key: u64,
+    /// Per week: whether the overall figure goes, and the teams whose
+    /// figure goes (team index, why).
+    weekly: Vec<(bool, Vec<(usize, Why)>)>,
+    figures: Vec<WeekFigures>,
+    /// Per week: (team, behaviour, share) of the shares shown.
+    shares: Vec<Vec<(usize, usize, f64)>>,
+    /// Each team's series as shown, by team index: what the months read.
+    series: Vec<Vec<Option<f64>>>,
+    /// Per month: the teams hidden with the team's other months.
+    before: BTreeMap<Month, BTreeSet<usize>>,
+    months: BTreeMap<Month, MonthShown>,
+}
+
+/// What a rebuild after an edit to some people's log entries may take from
+/// the last build's visible stage: its decisions, and the changed people's
+/// figures as they were (everyone else's are the same by construction of
+/// [`crate::metrics::compute_reusing`]). A decision is reused only when
+/// every input it reads of the changed people is the same, bit for bit.
+pub struct Prior {
+    decided: std::sync::Arc<Decided>,
+    /// The changed people's figures in the last build (`None`: not there).
+    before: BTreeMap<String, Option<PersonFigures>>,
+}
+
+fn same_cr(a: Option<&Option<f64>>, b: Option<&Option<f64>>) -> bool {
+    a.map(|x| x.map(f64::to_bits)) == b.map(|x| x.map(f64::to_bits))
+}
+
+impl Prior {
+    /// `decided` are the last build's decisions, `people` its metrics'
+    /// figures, `changed` the people whose log entries changed since.
+    pub(crate) fn new(
+        decided: std::sync::Arc<Decided>,
+        people: &BTreeMap<String, PersonFigures>,
+        changed: &BTreeSet<String>,
+    ) -> Prior {
+        Prior {
+            decided,
+            before: changed.iter().map(|id| (id.clone(), people.get(id).cloned())).collect(),
+        }
+    }
+
+    /// The changed people, as they were and as they are in `m`.
+    fn pairs<'a>(&'a self, m: &'a Metrics) -> impl Iterator<Item = Option<(&'a PersonFigures, &'a PersonFigures)>> {
+        self.before
+            .iter()
+            .map(|(id, was)| Some((was.as_ref()?, m.people.get(id)?)))
+    }
+
+    /// Whether what a week's decisions read of the changed people is the
+    /// same: their CR, and per behaviour their cell and CR(b), at week `j`.
+    fn same_week(&self, m: &Metrics, j: usize) -> bool {
+        self.pairs(m).all(|pair| {
+            pair.is_some_and(|(was, now)| {
+                same_cr(was.cr_series.get(j), now.cr_series.get(j))
+                    && was.behaviours.len() == now.behaviours.len()
+                    && was.behaviours.iter().zip(&now.behaviours).all(|((a, fa), (b, fb))| {
+                        a == b
+                            && fa.cells.get(j) == fb.cells.get(j)
+                            && same_cr(Some(&m.behaviour_cr_at(fa, j)), Some(&m.behaviour_cr_at(fb, j)))
+                    })
+            })
+        })
+    }
+
+    /// Whether what a month's decisions read of the changed people is the
+    /// same: their cells in the month's weeks `idx` and their CR as of its
+    /// last week `last`.
+    fn same_month(&self, m: &Metrics, idx: &[usize], last: Option<usize>) -> bool {
+        self.pairs(m).all(|pair| {
+            pair.is_some_and(|(was, now)| {
+                (was.rep, &was.team) == (now.rep, &now.team)
+                    && last.is_none_or(|j| same_cr(was.cr_series.get(j), now.cr_series.get(j)))
+                    && was.behaviours.len() == now.behaviours.len()
+                    && was
+                        .behaviours
+                        .iter()
+                        .zip(&now.behaviours)
+                        .all(|((a, fa), (b, fb))| a == b && idx.iter().all(|&i| fa.cells.get(i) == fb.cells.get(i)))
+            })
+        })
+    }
+}
+
+/// `fresh` (the values of the weeks `todo`, in order) and, for every other
+/// week, the last build's value.
+fn merge<T: Clone>(todo: &[usize], fresh: Vec<T>, last: Option<&[T]>, n: usize) -> Vec<T> {
+    let mut fresh = todo.iter().copied().zip(fresh).peekable();
+    (0..n)
+        .map(|j| match fresh.next_if(|(k, _)| *k == j) {
+            Some((_, v)) => v,
+            None => last.expect("a week not decided again has the last build's decision")[j].clone(),
+        })
+        .collect()
 }
 
 /// What a build that handed its people's figures on still knows of them.
@@ -175,12 +291,25 @@ impl Visible {
         min_group_size: usize,
         targets: &BTreeMap<String, u32>,
     ) -> Visible {
+        Visible::reusing(m, health, mode, min_group_size, targets, None)
+    }
+
+    /// [`Visible::new`], taking from `prior` (the last build's decisions)
+    /// every decision whose inputs are the same: the result is the same.
+    pub fn reusing(
+        m: &Metrics,
+        health: &crate::datahealth::DataHealth,
+        mode: PrivacyMode,
+        min_group_size: usize,
+        targets: &BTreeMap<String, u32>,
+        prior: Option<&Prior>,
+    ) -> Visible {
         let min = if mode == PrivacyMode::Named {
             1
         } else {
             min_group_size.max(1)
         };
-        let mut v = Builder::new(m, mode, min, targets).build();
+        let mut v = Builder::new(m, mode, min, targets, prior).build();
         v.missing_total = health.people.values().map(|h| h.missing_weeks.len()).sum();
         v.outlier_total = health.outliers.len();
         v.health = crate::datahealth::DataHealth {
@@ -271,6 +400,17 @@ impl Visible {
     /// Whether `id`'s figures are the same in this build and in `next`
     /// (`Some(true)`), differ (`Some(false)`), or neither build shows
     /// them (`None`).
+    /// This build's decisions, for the next build's [`Prior`].
+    pub(crate) fn decided(&self) -> std::sync::Arc<Decided> {
+        std::sync::Arc::clone(&self.decided)
+    }
+
+    /// How many weeks and months this build decided afresh (the others
+    /// were taken from its [`Prior`]).
+    pub fn decided_afresh(&self) -> (usize, usize) {
+        self.afresh
+    }
+
     pub(crate) fn same_person_in(&self, next: &Visible, id: &str) -> Option<bool> {
         let now = next.people.get(id);
         match &self.handed_on {
@@ -308,10 +448,17 @@ struct Builder<'a> {
     /// month, where filtering every rep each time made the stage quadratic
     /// in the number of teams (26% of a 2,000-person build's CPU time).
     by_team: BTreeMap<&'a str, Vec<(&'a str, &'a PersonFigures)>>,
+    prior: Option<&'a Prior>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(m: &'a Metrics, mode: PrivacyMode, min: usize, targets: &'a BTreeMap<String, u32>) -> Self {
+    fn new(
+        m: &'a Metrics,
+        mode: PrivacyMode,
+        min: usize,
+        targets: &'a BTreeMap<String, u32>,
+        prior: Option<&'a Prior>,
+    ) -> Self {
         let index: rustc_hash::FxHashMap<&str, u32> = m
             .people
             .keys()
@@ -338,6 +485,7 @@ impl<'a> Builder<'a> {
             reps,
             rep_ix,
             by_team,
+            prior,
         }
     }
 
@@ -396,9 +544,17 @@ impl<'a> Builder<'a> {
             .map(|(id, t)| (id.as_str(), t.cr_series.clone()))
             .collect();
         let mut team_why: BTreeMap<&str, Option<Why>> = team_ids.iter().map(|t| (*t, None)).collect();
-        let weekly: Vec<(bool, Vec<(&str, Why)>)> = (0..n)
-            .into_par_iter()
-            .map(|j| {
+        // In a rebuild, only the weeks whose inputs the changed people's
+        // figures reach are decided again; every other week's decisions
+        // read exactly what they read in the last build.
+        let key = self.key(&team_ids, &bs);
+        let prior = self
+            .prior
+            .filter(|p| p.decided.key == key && p.decided.weekly.len() == n);
+        let todo: Vec<usize> = (0..n).filter(|&j| !prior.is_some_and(|p| p.same_week(m, j))).collect();
+        let weekly: Vec<(bool, Vec<(usize, Why)>)> = todo
+            .par_iter()
+            .map(|&j| {
                 let defined = |i: usize| self.reps[i].1.cr_series[j].is_some();
                 let everyone = (0..self.reps.len()).filter(|&i| defined(i)).count();
                 let overall_shown = everyone >= min;
@@ -419,10 +575,11 @@ impl<'a> Builder<'a> {
                 };
                 let hides = team_ids
                     .iter()
-                    .filter(|t| o.hides(t))
-                    .map(|t| {
+                    .enumerate()
+                    .filter(|(_, t)| o.hides(t))
+                    .map(|(i, t)| {
                         (
-                            *t,
+                            i,
                             if o.small.contains(t) {
                                 Why::TooFew
                             } else {
@@ -434,14 +591,15 @@ impl<'a> Builder<'a> {
                 (!overall_shown || o.parent, hides)
             })
             .collect();
-        for (j, (overall_hidden, hides)) in weekly.into_iter().enumerate() {
-            if overall_hidden {
+        let weekly = merge(&todo, weekly, prior.map(|p| p.decided.weekly.as_slice()), n);
+        for (j, (overall_hidden, hides)) in weekly.iter().enumerate() {
+            if *overall_hidden {
                 overall[j] = None;
             }
-            for (t, why) in hides {
-                series.get_mut(t).expect("every team has a series")[j] = None;
+            for &(t, why) in hides {
+                series.get_mut(team_ids[t]).expect("every team has a series")[j] = None;
                 if j + 1 == n {
-                    team_why.insert(t, Some(why));
+                    team_why.insert(team_ids[t], Some(why));
                 }
             }
         }
@@ -462,38 +620,29 @@ impl<'a> Builder<'a> {
                     .insert(b.to_string(), vec![None; n]);
             }
         }
-        struct WeekFigures {
-            /// Per behaviour: the overall CR(b).
-            overall: Vec<Option<f64>>,
-            /// Per team and behaviour (team-major): CR(b), `None` when hidden.
-            cells: Vec<Option<f64>>,
-            /// Teams whose figure of the week goes.
-            teams_hidden: Vec<usize>,
-        }
         // CR(p, b) of every rep and behaviour as of every week, by week.
         // Computed a block of weeks at a time per figure: week by week, the
         // figures' prefix sums (megabytes of them) fell out of the cache
         // between one week and the next.
         const BLOCK: usize = 8;
-        let starts: Vec<usize> = (0..n).step_by(BLOCK).collect();
-        let cr_by_week: Vec<Vec<Option<f64>>> = starts
-            .into_par_iter()
-            .map(|start| {
-                let weeks = start..(start + BLOCK).min(n);
-                let mut out: Vec<Vec<Option<f64>>> = weeks.clone().map(|_| Vec::with_capacity(rep_bf.len())).collect();
+        // Indexed like `todo`.
+        let cr_by_week: Vec<Vec<Option<f64>>> = todo
+            .par_chunks(BLOCK)
+            .map(|weeks| {
+                let mut out: Vec<Vec<Option<f64>>> = weeks.iter().map(|_| Vec::with_capacity(rep_bf.len())).collect();
                 for b in &rep_bf {
-                    for j in weeks.clone() {
-                        out[j - start].push(b.and_then(|b| m.behaviour_cr_at(b, j)));
+                    for (q, &j) in weeks.iter().enumerate() {
+                        out[q].push(b.and_then(|b| m.behaviour_cr_at(b, j)));
                     }
                 }
                 out
             })
             .flatten()
             .collect();
-        let per_week: Vec<WeekFigures> = (0..n)
-            .into_par_iter()
-            .map(|j| {
-                let cr = &cr_by_week[j];
+        let per_week: Vec<WeekFigures> = todo
+            .par_iter()
+            .zip(&cr_by_week)
+            .map(|(&j, cr)| {
                 let cr_of = |i: usize, k: usize| cr[i * nb + k];
                 // (team, behaviour), team-major: contributors and value.
                 let mut counts = Vec::with_capacity(team_ids.len() * nb);
@@ -563,7 +712,8 @@ impl<'a> Builder<'a> {
             })
             .collect();
         drop(cr_by_week);
-        for (j, w) in per_week.into_iter().enumerate() {
+        let per_week = merge(&todo, per_week, prior.map(|p| p.decided.figures.as_slice()), n);
+        for (j, w) in per_week.iter().enumerate() {
             for (k, b) in bs.iter().enumerate() {
                 behaviours.get_mut(*b).expect("behaviour")[j] = w.overall[k];
             }
@@ -573,7 +723,7 @@ impl<'a> Builder<'a> {
                     rows.get_mut(*b).expect("behaviour")[j] = w.cells[t * nb + k];
                 }
             }
-            for t in w.teams_hidden {
+            for &t in &w.teams_hidden {
                 series.get_mut(team_ids[t]).expect("team")[j] = None;
             }
         }
@@ -589,9 +739,9 @@ impl<'a> Builder<'a> {
                 (*t, rows)
             })
             .collect();
-        let weekly_shares: Vec<Vec<(usize, usize, f64)>> = (0..n)
-            .into_par_iter()
-            .map(|i| {
+        let weekly_shares: Vec<Vec<(usize, usize, f64)>> = todo
+            .par_iter()
+            .map(|&i| {
                 let mut out = Vec::new();
                 for (k, b) in bs.iter().enumerate() {
                     let target = self.targets.get(*b).copied().unwrap_or(1);
@@ -626,8 +776,9 @@ impl<'a> Builder<'a> {
                 out
             })
             .collect();
-        for (i, found) in weekly_shares.into_iter().enumerate() {
-            for (t, k, share) in found {
+        let weekly_shares = merge(&todo, weekly_shares, prior.map(|p| p.decided.shares.as_slice()), n);
+        for (i, found) in weekly_shares.iter().enumerate() {
+            for &(t, k, share) in found {
                 shares
                     .get_mut(team_ids[t])
                     .expect("team")
@@ -645,7 +796,7 @@ impl<'a> Builder<'a> {
             self.level_cells(&counts)
         };
 
-        let months = self.months(&series, &bs, &rep_bf);
+        let (months, month_before, months_afresh) = self.months(&series, &bs, &rep_bf, prior);
 
         // Managers: per team only in named builds; as a group otherwise.
         let named = self.mode == PrivacyMode::Named;
@@ -706,6 +857,16 @@ impl<'a> Builder<'a> {
             .cloned()
             .collect();
         let redacted = redact(m, &teams, &months, &overall, &people);
+        let afresh = (todo.len(), months_afresh);
+        let decided = Decided {
+            key,
+            weekly,
+            figures: per_week,
+            shares: weekly_shares,
+            series: team_ids.iter().map(|t| series[t].clone()).collect(),
+            before: month_before,
+            months: months.clone(),
+        };
         Visible {
             mode: self.mode,
             min_group_size: min,
@@ -726,7 +887,31 @@ impl<'a> Builder<'a> {
             coaching: BTreeMap::new(),
             redacted,
             handed_on: None,
+            decided: std::sync::Arc::new(decided),
+            afresh,
         }
+    }
+
+    /// A key of everything the decisions read besides the figures' values
+    /// and cells: who is a rep of which team with which behaviours, the
+    /// teams, weeks and months, and the rules' settings. A decision is
+    /// taken from the last build only when this is the same.
+    fn key(&self, team_ids: &[&str], bs: &[&str]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let m = self.m;
+        let mut h = std::hash::DefaultHasher::new();
+        (self.mode as u8, self.min, self.targets, &m.weeks, team_ids, bs).hash(&mut h);
+        (m.window_weeks, m.min_weeks).hash(&mut h);
+        for (month, f) in &m.months {
+            (month, &f.weeks).hash(&mut h);
+        }
+        for (id, p) in m.people.iter() {
+            (id, p.rep, &p.team, p.cr_series.len()).hash(&mut h);
+            for (b, f) in &p.behaviours {
+                (b, f.cells.len()).hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// The managers of each team (the non-reps of its roster) and their
@@ -773,12 +958,16 @@ impl<'a> Builder<'a> {
 
     /// `bs` are the reps' behaviour ids in order, `rep_bf` their figures
     /// per rep (rep-major), as [`Builder::build`] resolved them.
+    /// Also returns the teams each month hides with the team's other
+    /// months, and how many months were decided afresh (the others were
+    /// `prior`'s, every input they read the same).
     fn months(
         &self,
         series: &BTreeMap<&str, Vec<Option<f64>>>,
         bs: &[&str],
         rep_bf: &[Option<&crate::metrics::BehaviourFigures>],
-    ) -> BTreeMap<Month, MonthShown> {
+        prior: Option<&Prior>,
+    ) -> (BTreeMap<Month, MonthShown>, BTreeMap<Month, BTreeSet<usize>>, usize) {
         let m = self.m;
         let min = self.min;
         let named = self.mode == PrivacyMode::Named;
@@ -827,12 +1016,47 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let month_before: BTreeMap<Month, BTreeSet<usize>> = m
+            .months
+            .keys()
+            .map(|mo| {
+                let hidden = team_ids
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| month_team_hidden.contains(&(*mo, **t)))
+                    .map(|(i, _)| i)
+                    .collect();
+                (*mo, hidden)
+            })
+            .collect();
+        // A month of the last build is taken when it read the same: the
+        // same teams hidden with their other months, the same team figures
+        // as shown as of its last week, and the same of the changed people.
+        let last_month = |month: &Month, f: &crate::metrics::MonthFigures, j: Option<usize>| {
+            let p = prior?;
+            let was = p.decided.months.get(month)?;
+            let month_ix: Vec<usize> = f.weeks.iter().filter_map(|w| m.week_index(*w)).collect();
+            let same = was.weeks == f.weeks
+                && p.decided.before.get(month) == month_before.get(month)
+                && j.is_none_or(|j| {
+                    team_ids
+                        .iter()
+                        .zip(&p.decided.series)
+                        .all(|(t, s)| same_cr(s.get(j), series[t].get(j)))
+                })
+                && p.same_month(m, &month_ix, j);
+            same.then(|| was.clone())
+        };
         // Each month on its own (in parallel): the months of a team were
         // decided together above.
-        m.months
+        let months: BTreeMap<Month, (bool, MonthShown)> = m
+            .months
             .par_iter()
             .map(|(month, f)| {
                 let j = f.weeks.last().and_then(|w| m.week_index(*w));
+                if let Some(was) = last_month(month, f, j) {
+                    return (*month, (false, was));
+                }
                 let all = self.who(f.reps.keys().map(String::as_str));
                 let mut month_shown = all.len() >= min;
                 // Teams of the month.
@@ -920,58 +1144,59 @@ impl<'a> Builder<'a> {
                 } else {
                     Level::ALL.iter().map(|l| (*l, None)).collect()
                 };
-                (
-                    *month,
-                    MonthShown {
-                        weeks: f.weeks.clone(),
-                        cr: if month_shown { f.cr } else { None },
-                        hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
-                            Why::TooFew
-                        } else {
-                            Why::Protects
-                        }),
-                        hidden_teams,
-                        levels,
-                        coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
-                        coaching_minutes_per_rep: if coaching_shown {
-                            f.coaching_minutes_per_rep
-                        } else {
-                            None
-                        },
-                        // ρ is null below the minimum already; its points are people.
-                        lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
-                        lead_lag_points: if self.mode == PrivacyMode::Aggregate {
-                            Vec::new()
-                        } else {
-                            f.lead_lag_points
-                                .iter()
-                                .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
-                                .cloned()
-                                .collect()
-                        },
-                        behaviours,
-                        teams,
-                        team_coaching,
-                        reps: if named { f.reps.clone() } else { BTreeMap::new() },
-                        managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
-                        role_model_gaps: if named {
-                            m.teams
-                                .iter()
-                                .map(|(t, tf)| {
-                                    let gap = j.and_then(|j| {
-                                        let manager = first_manager.get(t.as_str())?;
-                                        Some(manager.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
-                                    });
-                                    (t.clone(), gap)
-                                })
-                                .collect()
-                        } else {
-                            BTreeMap::new()
-                        },
+                let shown = MonthShown {
+                    weeks: f.weeks.clone(),
+                    cr: if month_shown { f.cr } else { None },
+                    hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
+                        Why::TooFew
+                    } else {
+                        Why::Protects
+                    }),
+                    hidden_teams,
+                    levels,
+                    coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
+                    coaching_minutes_per_rep: if coaching_shown {
+                        f.coaching_minutes_per_rep
+                    } else {
+                        None
                     },
-                )
+                    // ρ is null below the minimum already; its points are people.
+                    lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
+                    lead_lag_points: if self.mode == PrivacyMode::Aggregate {
+                        Vec::new()
+                    } else {
+                        f.lead_lag_points
+                            .iter()
+                            .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
+                            .cloned()
+                            .collect()
+                    },
+                    behaviours,
+                    teams,
+                    team_coaching,
+                    reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                    managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
+                    role_model_gaps: if named {
+                        m.teams
+                            .iter()
+                            .map(|(t, tf)| {
+                                let gap = j.and_then(|j| {
+                                    let manager = first_manager.get(t.as_str())?;
+                                    Some(manager.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
+                                });
+                                (t.clone(), gap)
+                            })
+                            .collect()
+                    } else {
+                        BTreeMap::new()
+                    },
+                };
+                (*month, (true, shown))
             })
-            .collect()
+            .collect();
+        let afresh = months.values().filter(|(fresh, _)| *fresh).count();
+        let months = months.into_iter().map(|(mo, (_, shown))| (mo, shown)).collect();
+        (months, month_before, afresh)
     }
 }
 
