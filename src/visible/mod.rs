@@ -608,18 +608,6 @@ impl<'a> Builder<'a> {
         // Behaviours per week, per team and overall: the teams of a
         // behaviour are siblings under its overall figure, the behaviours of
         // a team siblings under the team's figure.
-        let mut behaviours: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
-        let mut team_behaviours: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> =
-            team_ids.iter().map(|t| (*t, BTreeMap::new())).collect();
-        for b in &behaviour_ids {
-            behaviours.insert(b.to_string(), vec![None; n]);
-            for t in &team_ids {
-                team_behaviours
-                    .get_mut(t)
-                    .expect("team")
-                    .insert(b.to_string(), vec![None; n]);
-            }
-        }
         // CR(p, b) of every rep and behaviour as of every week, by week.
         // Computed a block of weeks at a time per figure: week by week, the
         // figures' prefix sums (megabytes of them) fell out of the cache
@@ -713,16 +701,26 @@ impl<'a> Builder<'a> {
             .collect();
         drop(cr_by_week);
         let per_week = merge(&todo, per_week, prior.map(|p| p.decided.figures.as_slice()), n);
+        // Turned into series by position: looking each of the figures up by
+        // team and behaviour name cost more than deciding a week.
+        let behaviours: BTreeMap<String, Vec<Option<f64>>> = bs
+            .iter()
+            .enumerate()
+            .map(|(k, b)| (b.to_string(), per_week.iter().map(|w| w.overall[k]).collect()))
+            .collect();
+        let mut team_behaviours: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .enumerate()
+            .map(|(t, id)| {
+                let rows = bs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| (b.to_string(), per_week.iter().map(|w| w.cells[t * nb + k]).collect()))
+                    .collect();
+                (*id, rows)
+            })
+            .collect();
         for (j, w) in per_week.iter().enumerate() {
-            for (k, b) in bs.iter().enumerate() {
-                behaviours.get_mut(*b).expect("behaviour")[j] = w.overall[k];
-            }
-            for (t, id) in team_ids.iter().enumerate() {
-                let rows = team_behaviours.get_mut(id).expect("team");
-                for (k, b) in bs.iter().enumerate() {
-                    rows.get_mut(*b).expect("behaviour")[j] = w.cells[t * nb + k];
-                }
-            }
             for &t in &w.teams_hidden {
                 series.get_mut(team_ids[t]).expect("team")[j] = None;
             }
@@ -732,13 +730,6 @@ impl<'a> Builder<'a> {
         // The teams of one behaviour's week are siblings under the share
         // over every team (a figure any reader can add up from the teams'
         // sizes and shares), so a small cell takes a sibling with it.
-        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
-            .iter()
-            .map(|t| {
-                let rows = behaviour_ids.iter().map(|b| (b.to_string(), vec![None; n])).collect();
-                (*t, rows)
-            })
-            .collect();
         let weekly_shares: Vec<Vec<(usize, usize, f64)>> = todo
             .par_iter()
             .map(|&i| {
@@ -777,15 +768,25 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let weekly_shares = merge(&todo, weekly_shares, prior.map(|p| p.decided.shares.as_slice()), n);
+        // (team, behaviour), team-major: the share per week.
+        let mut grid: Vec<Vec<Option<f64>>> = vec![vec![None; n]; team_ids.len() * nb];
         for (i, found) in weekly_shares.iter().enumerate() {
             for &(t, k, share) in found {
-                shares
-                    .get_mut(team_ids[t])
-                    .expect("team")
-                    .get_mut(bs[k])
-                    .expect("behaviour")[i] = Some(share);
+                grid[t * nb + k][i] = Some(share);
             }
         }
+        let mut grid = grid.into_iter();
+        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .map(|t| {
+                let rows = bs
+                    .iter()
+                    .zip(grid.by_ref())
+                    .map(|(b, row)| (b.to_string(), row))
+                    .collect();
+                (*t, rows)
+            })
+            .collect();
 
         // Levels now: reps per level, siblings under the number of reps.
         let levels_now = {
@@ -972,47 +973,43 @@ impl<'a> Builder<'a> {
         let min = self.min;
         let named = self.mode == PrivacyMode::Named;
         let team_ids: Vec<&str> = m.teams.keys().map(String::as_str).collect();
-        let team_of = |id: &str| m.people.get(id).map(|p| p.team.as_str());
-        // Months of a team are siblings under the team's headline: collect
-        // each team's month contributors first.
-        let mut per_team_months: BTreeMap<&str, Vec<(Month, People)>> = BTreeMap::new();
-        // Each month's reps by team, found in one pass over the month.
-        let month_teams: BTreeMap<Month, BTreeMap<&str, Vec<&str>>> = m
+        // Each month's reps by team (by position in `team_ids`), found in
+        // one pass over the month by person index: the months of a team and
+        // the teams of a month read the same sets.
+        let team_at: Vec<Option<usize>> = m
+            .people
+            .values()
+            .map(|p| team_ids.binary_search(&p.team.as_str()).ok())
+            .collect();
+        let month_sets: BTreeMap<Month, Vec<People>> = m
             .months
-            .iter()
+            .par_iter()
             .map(|(month, f)| {
-                let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                let mut sets = vec![People::new(); team_ids.len()];
                 for id in f.reps.keys() {
-                    if let Some(t) = team_of(id) {
-                        by.entry(t).or_default().push(id.as_str());
+                    if let Some(&i) = self.index.get(id.as_str())
+                        && let Some(t) = team_at[i as usize]
+                    {
+                        sets[t].insert(i);
                     }
                 }
-                (*month, by)
+                (*month, sets)
             })
             .collect();
-        let month_team =
-            |month: &Month, t: &str| -> People { self.who(month_teams[month].get(t).into_iter().flatten().copied()) };
         // The first non-rep of each team in id order: its manager's figures.
         let mut first_manager: BTreeMap<&str, &PersonFigures> = BTreeMap::new();
         for p in m.people.values().filter(|p| !p.rep) {
             first_manager.entry(p.team.as_str()).or_insert(p);
         }
-        for month in m.months.keys() {
-            for t in &team_ids {
-                per_team_months
-                    .entry(t)
-                    .or_default()
-                    .push((*month, month_team(month, t)));
-            }
-        }
+        // Months of a team are siblings under the team's headline.
         let mut month_team_hidden: BTreeSet<(Month, &str)> = BTreeSet::new();
-        for (t, list) in &per_team_months {
+        for (ti, t) in team_ids.iter().enumerate() {
             let parent_shown = series[t].last().copied().flatten().is_some();
-            let cells: Vec<(Month, &People)> = list.iter().map(|(mo, p)| (*mo, p)).collect();
+            let cells: Vec<(Month, &People)> = month_sets.iter().map(|(mo, sets)| (*mo, &sets[ti])).collect();
             let o = siblings(&cells, min, parent_shown, &BTreeSet::new());
-            for (mo, _) in list {
+            for (mo, _) in &cells {
                 if o.hides(mo) {
-                    month_team_hidden.insert((*mo, t));
+                    month_team_hidden.insert((*mo, *t));
                 }
             }
         }
@@ -1060,8 +1057,7 @@ impl<'a> Builder<'a> {
                 let all = self.who(f.reps.keys().map(String::as_str));
                 let mut month_shown = all.len() >= min;
                 // Teams of the month.
-                let sets: Vec<(&str, People)> = team_ids.iter().map(|t| (*t, month_team(month, t))).collect();
-                let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+                let cells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&month_sets[month]).collect();
                 let before: BTreeSet<&str> = team_ids
                     .iter()
                     .copied()

@@ -350,3 +350,39 @@ fn decisions_are_not_taken_from_a_build_with_other_settings() {
     );
     assert_same_shown(&same, &last, "the same settings");
 }
+
+#[test]
+fn a_month_is_decided_again_when_only_its_cells_changed() {
+    // a-0 misses everything, so skipping `bel` in the weeks of February
+    // changes no CR and no team figure of any week: only the month reads
+    // the change (a-0 no longer counts in February's `bel`).
+    let misses = |skip_february: bool| {
+        let mut d = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+        let february = w("2026-W08").month();
+        for ((id, week), entry) in d.logs.iter_mut() {
+            if id != "a-0" {
+                continue;
+            }
+            let values = ["bel", "luister"]
+                .iter()
+                .map(|b| {
+                    let skip = skip_february && *b == "bel" && week.month() == february;
+                    (b.to_string(), if skip { Logged::Skip } else { Logged::Count(0) })
+                })
+                .collect();
+            *entry = WeekEntry::Values(values);
+        }
+        d
+    };
+    let (before, after) = (misses(false), misses(true));
+    for mode in [PrivacyMode::Aggregate, PrivacyMode::Pseudonymous] {
+        let (reused, clean) = rebuilt(&before, &after, &["a-0"], mode, 5);
+        assert_same_shown(&reused, &clean, &format!("{mode:?}"));
+        let (weeks, months) = reused.decided_afresh();
+        assert!(
+            weeks < clean.weeks.len(),
+            "{mode:?}: January's weeks are the last build's"
+        );
+        assert_eq!(months, 1, "{mode:?}: February is decided again");
+    }
+}
