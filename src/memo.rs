@@ -70,6 +70,8 @@ pub struct Counts {
     /// others were the last build's decisions, their inputs the same).
     pub weeks_decided: usize,
     pub months_decided: usize,
+    /// People whose data health was assessed afresh.
+    pub health_assessed: usize,
 }
 
 /// What this build did, and whether it was a rebuild after a body edit
@@ -93,6 +95,9 @@ pub struct Derived {
     /// Shared with the data pages' memo, which compares the next build's
     /// figures with these.
     pub visible: Arc<crate::visible::Visible>,
+    /// People whose data health was assessed (the others' was the last
+    /// build's).
+    pub health_assessed: usize,
 }
 
 /// What the metrics of the next build may take from the last one's: the
@@ -104,14 +109,37 @@ pub(crate) struct Reuse {
     pub changed: BTreeSet<String>,
     /// What the visible stage decided from `metrics`.
     decided: Arc<crate::visible::Decided>,
+    /// The data health found with `metrics`.
+    health: crate::datahealth::DataHealth,
 }
 
 impl Reuse {
-    /// What the visible stage may take from the last build's: its
+    /// The metrics and data health of `data`, computed again only for the
+    /// changed people, with how many people's health was assessed, and
+    /// what the visible stage may take from the last build's: its
     /// decisions, and the changed people's figures as they were (taken
-    /// before [`crate::metrics::compute_reusing`] consumes `metrics`).
-    pub(crate) fn prior(&self) -> crate::visible::Prior {
-        crate::visible::Prior::new(Arc::clone(&self.decided), &self.metrics.people, &self.changed)
+    /// before [`crate::metrics::compute_reusing`] consumes the metrics).
+    pub(crate) fn compute(
+        self,
+        data: &TeamData,
+        rules: &[BehaviourRule],
+        config: &crate::config::Config,
+    ) -> (
+        crate::metrics::Metrics,
+        crate::datahealth::DataHealth,
+        usize,
+        crate::visible::Prior,
+    ) {
+        let prior = crate::visible::Prior::new(self.decided, &self.metrics.people, &self.changed);
+        let weeks = self.metrics.weeks.clone();
+        let metrics = crate::metrics::compute_reusing(data, rules, config, self.metrics, &self.changed);
+        let last = crate::datahealth::Last {
+            health: self.health,
+            weeks: &weeks,
+            changed: &self.changed,
+        };
+        let (health, assessed) = crate::datahealth::assess_reusing(data, &metrics, Some(last));
+        (metrics, health, assessed, prior)
     }
 }
 
@@ -369,12 +397,18 @@ impl Memo {
         let reusable = self.derived_inputs.1 == old_key;
         match self.derived.take() {
             Some((_, derived)) => match Arc::try_unwrap(derived) {
-                Ok(Derived { metrics, visible, .. }) => {
+                Ok(Derived {
+                    metrics,
+                    visible,
+                    health,
+                    ..
+                }) => {
                     self.reuse = reusable.then(|| Reuse {
                         rest: self.derived_inputs.0,
                         metrics,
                         changed: people.clone(),
                         decided: visible.decided(),
+                        health,
                     });
                 }
                 Err(_) => self.reuse = None,
@@ -445,6 +479,7 @@ impl Memo {
         self.counts.counts.people_computed = reuse.as_ref().map_or(people, |r| r.changed.len());
         let d = Arc::new(compute(reuse));
         (self.counts.counts.weeks_decided, self.counts.counts.months_decided) = d.visible.decided_afresh();
+        self.counts.counts.health_assessed = d.health_assessed;
         self.derived = Some((key, d.clone()));
         self.derived_inputs = (rest, data);
         d

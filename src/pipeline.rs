@@ -437,17 +437,19 @@ fn build_inner(
             None => std::sync::Arc::clone(&parsed.data),
             Some(_) => std::sync::Arc::new(privacy::restrict(TeamData::clone(&parsed.data), &scope)),
         };
-        let (metrics, prior) = match reuse {
+        let (metrics, health, health_assessed, prior) = match reuse {
             // The last metrics are of the whole data: a build restricted
             // to some teams computes its own.
             Some(r) if scope.teams.is_none() => {
-                let prior = r.prior();
-                let m = metrics::compute_reusing(&data, rules, config, r.metrics, &r.changed);
-                (m, Some(prior))
+                let (m, h, n, prior) = r.compute(&data, rules, config);
+                (m, h, n, Some(prior))
             }
-            _ => (metrics::compute(&data, rules, config), None),
+            _ => {
+                let m = metrics::compute(&data, rules, config);
+                let (h, n) = datahealth::assess_reusing(&data, &m, None);
+                (m, h, n, None)
+            }
         };
-        let health = datahealth::assess(&data, &metrics);
         let min = config.privacy.min_group_size;
         let visible = crate::visible::Visible::reusing(&metrics, &health, scope.mode, min, &targets, prior.as_ref())
             .with_coaching(&data.sessions);
@@ -456,6 +458,7 @@ fn build_inner(
             metrics,
             health,
             visible: std::sync::Arc::new(visible),
+            health_assessed,
         }
     };
     let derived = match memo.as_deref_mut() {

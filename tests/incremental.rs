@@ -413,6 +413,10 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         first.weeks_decided > 40 && first.months_decided > 10,
         "and decides what may be shown of every week and month: {first:?}"
     );
+    assert!(
+        first.health_assessed >= people,
+        "and assesses everyone's data health: {first:?}"
+    );
 
     let mut names: Vec<String> = fs::read_dir(site.join("data/logs/2026"))
         .unwrap()
@@ -430,6 +434,10 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         let c = served.memo.counts();
         assert!(c.data_patched, "{log}: the data is patched, not loaded whole: {c:?}");
         assert_eq!(c.people_computed, 1, "{log}: only bram's figures are computed: {c:?}");
+        assert_eq!(
+            c.health_assessed, 1,
+            "{log}: only bram's data health is assessed: {c:?}"
+        );
         assert!(
             c.json_entries_written <= 1,
             "{log}: of metrics.json's people only bram's entry is printed again: {c:?}"

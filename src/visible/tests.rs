@@ -386,3 +386,46 @@ fn a_month_is_decided_again_when_only_its_cells_changed() {
         assert_eq!(months, 1, "{mode:?}: February is decided again");
     }
 }
+
+#[test]
+fn data_health_is_assessed_again_only_for_the_changed_people_and_is_a_clean_builds() {
+    // a-0 skips both behaviours of W03-W05 (a different coverage) and b-1
+    // logs an outlier: the two changed people.
+    let mut skip: Vec<(&str, String, &str)> = (3..=5)
+        .flat_map(|wk| ["bel", "luister"].map(|b| ("a-0", format!("2026-W{wk:02}"), b)))
+        .collect();
+    skip.sort();
+    let skip: Vec<(&str, &str, &str)> = skip.iter().map(|(p, wk, b)| (*p, wk.as_str(), *b)).collect();
+    let before = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+    let mut after = site(&[("a", 5), ("b", 6), ("c", 7)], &skip);
+    after.logs.insert(
+        ("b-1".to_string(), w("2026-W06")),
+        WeekEntry::Values(
+            [
+                ("bel".to_string(), Logged::Count(40)),
+                ("luister".to_string(), Logged::Count(1)),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+    );
+    let (rules, c) = (rules(), config());
+    let (was, now) = (compute(&before, &rules, &c), compute(&after, &rules, &c));
+    let clean = crate::datahealth::assess(&after, &now);
+    assert!(!clean.outliers.is_empty(), "b-1's 40 is an outlier");
+    let again = |changed: &BTreeSet<String>| {
+        let last = crate::datahealth::Last {
+            health: crate::datahealth::assess(&before, &was),
+            weeks: &was.weeks,
+            changed,
+        };
+        crate::datahealth::assess_reusing(&after, &now, Some(last))
+    };
+    let changed: BTreeSet<String> = ["a-0".to_string(), "b-1".to_string()].into();
+    assert_eq!(again(&changed), (clean.clone(), 2), "only the two are assessed");
+    assert_ne!(
+        again(&BTreeSet::new()).0,
+        clean,
+        "the edit changes what the data health shows, so a stale one would differ"
+    );
+}
