@@ -178,7 +178,7 @@ pub struct Memo {
     pub(crate) data_pages: DataPages,
     /// Each person's entry of `metrics.json`, by id: (key of the figures
     /// it prints, the entry).
-    json_entries: HashMap<String, (u64, String)>,
+    json_entries: HashMap<String, (u64, Arc<str>)>,
     counts: BuildCounts,
     /// The last good build, whole, while its files and documents are not
     /// handed back to the tables above: a rebuild after edits to page
@@ -232,10 +232,10 @@ impl Memo {
                 Some((was, entry)) if was == key => entry,
                 _ => {
                     written += 1;
-                    json::person_entry(p)
+                    Arc::from(json::person_entry(p))
                 }
             };
-            kept.insert(id.to_string(), (key, entry.clone()));
+            kept.insert(id.to_string(), (key, Arc::clone(&entry)));
             entry
         });
         self.json_entries = kept;

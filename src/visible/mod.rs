@@ -131,7 +131,9 @@ pub struct Visible {
     pub behaviours: BTreeMap<String, Vec<Option<f64>>>,
     /// Reps per level now (a hidden count is `None`).
     pub levels_now: BTreeMap<Level, Option<usize>>,
-    pub months: BTreeMap<Month, MonthShown>,
+    /// Shared with the next build's decisions, which take the months an
+    /// edit does not reach as they are.
+    pub months: BTreeMap<Month, std::sync::Arc<MonthShown>>,
     /// People whose own figures may be shown: none in aggregate builds,
     /// reps in pseudonymous builds, everyone in named builds (then the
     /// metrics' own map, shared).
@@ -159,6 +161,14 @@ pub struct Visible {
     afresh: (usize, usize),
 }
 
+/// The months as shown, the teams each month hides with the team's other
+/// months, and how many months were decided afresh.
+type MonthsDecided = (
+    BTreeMap<Month, std::sync::Arc<MonthShown>>,
+    BTreeMap<Month, BTreeSet<usize>>,
+    usize,
+);
+
 /// A week's decisions on the behaviours' figures.
 #[derive(Debug, Clone)]
 struct WeekFigures {
@@ -185,7 +195,7 @@ pub(crate) struct Decided {
     series: Vec<Vec<Option<f64>>>,
     /// Per month: the teams hidden with the team's other months.
     before: BTreeMap<Month, BTreeSet<usize>>,
-    months: BTreeMap<Month, MonthShown>,
+    months: BTreeMap<Month, std::sync::Arc<MonthShown>>,
 }
 
 /// What a rebuild after an edit to some people's log entries may take from
@@ -397,9 +407,6 @@ impl Visible {
         self.redacted.people = std::sync::Arc::clone(&self.people);
     }
 
-    /// Whether `id`'s figures are the same in this build and in `next`
-    /// (`Some(true)`), differ (`Some(false)`), or neither build shows
-    /// them (`None`).
     /// This build's decisions, for the next build's [`Prior`].
     pub(crate) fn decided(&self) -> std::sync::Arc<Decided> {
         std::sync::Arc::clone(&self.decided)
@@ -411,6 +418,9 @@ impl Visible {
         self.afresh
     }
 
+    /// Whether `id`'s figures are the same in this build and in `next`
+    /// (`Some(true)`), differ (`Some(false)`), or neither build shows
+    /// them (`None`).
     pub(crate) fn same_person_in(&self, next: &Visible, id: &str) -> Option<bool> {
         let now = next.people.get(id);
         match &self.handed_on {
@@ -968,7 +978,7 @@ impl<'a> Builder<'a> {
         bs: &[&str],
         rep_bf: &[Option<&crate::metrics::BehaviourFigures>],
         prior: Option<&Prior>,
-    ) -> (BTreeMap<Month, MonthShown>, BTreeMap<Month, BTreeSet<usize>>, usize) {
+    ) -> MonthsDecided {
         let m = self.m;
         let min = self.min;
         let named = self.mode == PrivacyMode::Named;
@@ -1046,7 +1056,7 @@ impl<'a> Builder<'a> {
         };
         // Each month on its own (in parallel): the months of a team were
         // decided together above.
-        let months: BTreeMap<Month, (bool, MonthShown)> = m
+        let months: BTreeMap<Month, (bool, std::sync::Arc<MonthShown>)> = m
             .months
             .par_iter()
             .map(|(month, f)| {
@@ -1187,7 +1197,7 @@ impl<'a> Builder<'a> {
                         BTreeMap::new()
                     },
                 };
-                (*month, (true, shown))
+                (*month, (true, std::sync::Arc::new(shown)))
             })
             .collect();
         let afresh = months.values().filter(|(fresh, _)| *fresh).count();
@@ -1200,7 +1210,7 @@ impl<'a> Builder<'a> {
 fn redact(
     m: &Metrics,
     teams: &BTreeMap<String, TeamShown>,
-    months: &BTreeMap<Month, MonthShown>,
+    months: &BTreeMap<Month, std::sync::Arc<MonthShown>>,
     overall: &[Option<f64>],
     people: &std::sync::Arc<BTreeMap<String, PersonFigures>>,
 ) -> Metrics {
@@ -1211,7 +1221,33 @@ fn redact(
         weeks: m.weeks.clone(),
         people: std::sync::Arc::clone(people),
         teams: m.teams.clone(),
-        months: m.months.clone(),
+        // Each month made from what it shows (cloning the metrics' months
+        // first copied every month's reps twice).
+        months: m
+            .months
+            .iter()
+            .map(|(mo, f)| {
+                let r = match months.get(mo) {
+                    Some(s) => crate::metrics::MonthFigures {
+                        weeks: f.weeks.clone(),
+                        cr: s.cr,
+                        // A hidden count is left out (`null` in metrics.json), never 0.
+                        levels: s.levels.iter().filter_map(|(l, n)| Some((*l, (*n)?))).collect(),
+                        coaching_coverage: s.coaching_coverage,
+                        coaching_minutes_per_rep: s.coaching_minutes_per_rep,
+                        lead_lag: s.lead_lag,
+                        behaviours: s.behaviours.clone(),
+                        teams: s.teams.clone(),
+                        reps: s.reps.clone(),
+                        active_reps: f.active_reps.clone(),
+                        team_coaching: s.team_coaching.clone(),
+                        lead_lag_points: s.lead_lag_points.clone(),
+                    },
+                    None => f.clone(),
+                };
+                (*mo, r)
+            })
+            .collect(),
         overall_series: overall.to_vec(),
         window_weeks: m.window_weeks,
         min_weeks: m.min_weeks,
@@ -1228,20 +1264,6 @@ fn redact(
             t.role_model_gap = s.role_model_gap;
             t.cr_series = s.cr_series.clone();
         }
-    }
-    for (mo, f) in r.months.iter_mut() {
-        let Some(s) = months.get(mo) else { continue };
-        f.cr = s.cr;
-        // A hidden count is left out (`null` in metrics.json), never 0.
-        f.levels = s.levels.iter().filter_map(|(l, n)| Some((*l, (*n)?))).collect();
-        f.coaching_coverage = s.coaching_coverage;
-        f.coaching_minutes_per_rep = s.coaching_minutes_per_rep;
-        f.lead_lag = s.lead_lag;
-        f.lead_lag_points = s.lead_lag_points.clone();
-        f.behaviours = s.behaviours.clone();
-        f.teams = s.teams.clone();
-        f.team_coaching = s.team_coaching.clone();
-        f.reps = s.reps.clone();
     }
     r
 }
