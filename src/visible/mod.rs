@@ -255,8 +255,11 @@ impl Prior {
     /// last week `last`.
     fn same_month(&self, m: &Metrics, idx: &[usize], last: Option<usize>) -> bool {
         self.pairs(m).all(|pair| {
+            // As `compute_reusing` takes a month: never for a person without
+            // behaviours, whose month it computes again.
             pair.is_some_and(|(was, now)| {
-                (was.rep, &was.team) == (now.rep, &now.team)
+                !now.behaviours.is_empty()
+                    && (was.rep, &was.team) == (now.rep, &now.team)
                     && last.is_none_or(|j| same_cr(was.cr_series.get(j), now.cr_series.get(j)))
                     && was.behaviours.len() == now.behaviours.len()
                     && was
