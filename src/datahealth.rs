@@ -60,70 +60,134 @@ fn median(values: &mut [u32]) -> f64 {
 }
 
 pub fn assess(data: &TeamData, metrics: &Metrics) -> DataHealth {
+    assess_reusing(data, metrics, None).0
+}
+
+/// What the last build found, for [`assess_reusing`]: its health, the
+/// weeks of its figures, and the people whose log entries changed since.
+pub struct Last<'a> {
+    pub health: DataHealth,
+    pub weeks: &'a [Week],
+    pub changed: &'a std::collections::BTreeSet<String>,
+}
+
+/// [`assess`], taking from `last` the health and outliers of everyone whose
+/// log entries did not change (their entries and cells are the same, so is
+/// what they show, when the weeks are the same). Also returns how many
+/// people were assessed afresh.
+pub fn assess_reusing(data: &TeamData, metrics: &Metrics, last: Option<Last>) -> (DataHealth, usize) {
+    let mut last = last.filter(|l| l.weeks == metrics.weeks.as_slice());
+    // The last outliers by person: they were listed person by person.
+    let mut last_outliers: BTreeMap<String, Vec<Outlier>> = BTreeMap::new();
+    if let Some(l) = &mut last {
+        for o in std::mem::take(&mut l.health.outliers) {
+            last_outliers.entry(o.person.clone()).or_default().push(o);
+        }
+    }
     let mut out = DataHealth::default();
     let mut team_cells: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut assessed = 0;
     for (id, p) in metrics.people.iter() {
-        let mut health = PersonHealth::default();
-        let (mut logged, mut eligible) = (0usize, 0usize);
-        // The person's logged weeks, in order: one walk of their part of
-        // the logs instead of a lookup (and a copied id) per week.
-        let mut entered = data
-            .logs
-            .range((id.clone(), Week::BEFORE_ALL)..)
-            .take_while(|((pid, _), _)| pid == id)
-            .map(|((_, w), _)| *w)
-            .peekable();
-        for (i, w) in metrics.weeks.iter().enumerate() {
-            while entered.next_if(|e| e < w).is_some() {}
-            let has_entry = entered.next_if_eq(w).is_some();
-            let active = p
-                .behaviours
-                .values()
-                .next()
-                .is_some_and(|b| b.cells[i] != Cell::Inactive);
-            if active && !has_entry {
-                health.missing_weeks.push(*w);
+        let kept = last
+            .as_mut()
+            .filter(|l| !l.changed.contains(id))
+            .and_then(|l| l.health.people.remove(id));
+        let (logged, eligible) = match kept {
+            Some(health) => {
+                out.outliers.extend(last_outliers.remove(id).unwrap_or_default());
+                out.people.insert(id.clone(), health);
+                cells_counted(p)
             }
-        }
-        for (bid, b) in &p.behaviours {
-            let mut counts: Vec<u32> = Vec::new();
-            for c in &b.cells {
-                if c.eligible() {
-                    eligible += 1;
-                }
-                if let Cell::Logged(n) = c {
-                    logged += 1;
-                    counts.push(*n);
-                }
+            None => {
+                assessed += 1;
+                let (health, counted) = person(data, metrics, id, p, &mut out.outliers);
+                out.people.insert(id.clone(), health);
+                counted
             }
-            if counts.len() >= MIN_VALUES {
-                let usual = median(&mut counts.clone());
-                for (i, c) in b.cells.iter().enumerate() {
-                    if let Cell::Logged(n) = c
-                        && is_outlier(*n, usual)
-                    {
-                        out.outliers.push(Outlier {
-                            person: id.clone(),
-                            behaviour: bid.clone(),
-                            week: metrics.weeks[i],
-                            count: *n,
-                            usual,
-                        });
-                    }
-                }
-            }
-        }
-        health.coverage = (eligible > 0).then(|| logged as f64 / eligible as f64);
+        };
         let t = team_cells.entry(p.team.as_str()).or_default();
         t.0 += logged;
         t.1 += eligible;
-        out.people.insert(id.clone(), health);
     }
     out.teams = team_cells
         .into_iter()
         .map(|(t, (l, e))| (t.to_string(), (e > 0).then(|| l as f64 / e as f64)))
         .collect();
-    out
+    (out, assessed)
+}
+
+/// A person's logged and eligible cells over all behaviours.
+fn cells_counted(p: &crate::metrics::PersonFigures) -> (usize, usize) {
+    let cells = p.behaviours.values().flat_map(|b| &b.cells);
+    cells.fold((0, 0), |(l, e), c| {
+        (
+            l + usize::from(matches!(c, Cell::Logged(_))),
+            e + usize::from(c.eligible()),
+        )
+    })
+}
+
+/// One person's health, with their outliers added to `outliers`, and
+/// their logged and eligible cells.
+fn person(
+    data: &TeamData,
+    metrics: &Metrics,
+    id: &String,
+    p: &crate::metrics::PersonFigures,
+    outliers: &mut Vec<Outlier>,
+) -> (PersonHealth, (usize, usize)) {
+    let mut health = PersonHealth::default();
+    let (mut logged, mut eligible) = (0usize, 0usize);
+    // The person's logged weeks, in order: one walk of their part of
+    // the logs instead of a lookup (and a copied id) per week.
+    let mut entered = data
+        .logs
+        .range((id.clone(), Week::BEFORE_ALL)..)
+        .take_while(|((pid, _), _)| pid == id)
+        .map(|((_, w), _)| *w)
+        .peekable();
+    for (i, w) in metrics.weeks.iter().enumerate() {
+        while entered.next_if(|e| e < w).is_some() {}
+        let has_entry = entered.next_if_eq(w).is_some();
+        let active = p
+            .behaviours
+            .values()
+            .next()
+            .is_some_and(|b| b.cells[i] != Cell::Inactive);
+        if active && !has_entry {
+            health.missing_weeks.push(*w);
+        }
+    }
+    for (bid, b) in &p.behaviours {
+        let mut counts: Vec<u32> = Vec::new();
+        for c in &b.cells {
+            if c.eligible() {
+                eligible += 1;
+            }
+            if let Cell::Logged(n) = c {
+                logged += 1;
+                counts.push(*n);
+            }
+        }
+        if counts.len() >= MIN_VALUES {
+            let usual = median(&mut counts.clone());
+            for (i, c) in b.cells.iter().enumerate() {
+                if let Cell::Logged(n) = c
+                    && is_outlier(*n, usual)
+                {
+                    outliers.push(Outlier {
+                        person: id.clone(),
+                        behaviour: bid.clone(),
+                        week: metrics.weeks[i],
+                        count: *n,
+                        usual,
+                    });
+                }
+            }
+        }
+    }
+    health.coverage = (eligible > 0).then(|| logged as f64 / eligible as f64);
+    (health, (logged, eligible))
 }
 
 /// Warnings for `check`, located at the log line where a source is known.

@@ -66,6 +66,12 @@ pub struct Counts {
     /// Whether the last build's people's figures were handed to this
     /// build's metrics instead of copied ([`crate::visible::Visible::hand_on_people`]).
     pub figures_handed_on: bool,
+    /// Weeks and months whose visible figures were decided afresh (the
+    /// others were the last build's decisions, their inputs the same).
+    pub weeks_decided: usize,
+    pub months_decided: usize,
+    /// People whose data health was assessed afresh.
+    pub health_assessed: usize,
 }
 
 /// What this build did, and whether it was a rebuild after a body edit
@@ -89,6 +95,9 @@ pub struct Derived {
     /// Shared with the data pages' memo, which compares the next build's
     /// figures with these.
     pub visible: Arc<crate::visible::Visible>,
+    /// People whose data health was assessed (the others' was the last
+    /// build's).
+    pub health_assessed: usize,
 }
 
 /// What the metrics of the next build may take from the last one's: the
@@ -98,6 +107,40 @@ pub(crate) struct Reuse {
     pub rest: u64,
     pub metrics: crate::metrics::Metrics,
     pub changed: BTreeSet<String>,
+    /// What the visible stage decided from `metrics`.
+    decided: Arc<crate::visible::Decided>,
+    /// The data health found with `metrics`.
+    health: crate::datahealth::DataHealth,
+}
+
+impl Reuse {
+    /// The metrics and data health of `data`, computed again only for the
+    /// changed people, with how many people's health was assessed, and
+    /// what the visible stage may take from the last build's: its
+    /// decisions, and the changed people's figures as they were (taken
+    /// before [`crate::metrics::compute_reusing`] consumes the metrics).
+    pub(crate) fn compute(
+        self,
+        data: &TeamData,
+        rules: &[BehaviourRule],
+        config: &crate::config::Config,
+    ) -> (
+        crate::metrics::Metrics,
+        crate::datahealth::DataHealth,
+        usize,
+        crate::visible::Prior,
+    ) {
+        let prior = crate::visible::Prior::new(self.decided, &self.metrics.people, &self.changed);
+        let weeks = self.metrics.weeks.clone();
+        let metrics = crate::metrics::compute_reusing(data, rules, config, self.metrics, &self.changed);
+        let last = crate::datahealth::Last {
+            health: self.health,
+            weeks: &weeks,
+            changed: &self.changed,
+        };
+        let (health, assessed) = crate::datahealth::assess_reusing(data, &metrics, Some(last));
+        (metrics, health, assessed, prior)
+    }
 }
 
 /// What the last load read, for a rebuild after an edit to log files only.
@@ -135,7 +178,7 @@ pub struct Memo {
     pub(crate) data_pages: DataPages,
     /// Each person's entry of `metrics.json`, by id: (key of the figures
     /// it prints, the entry).
-    json_entries: HashMap<String, (u64, String)>,
+    json_entries: HashMap<String, (u64, Arc<str>)>,
     counts: BuildCounts,
     /// The last good build, whole, while its files and documents are not
     /// handed back to the tables above: a rebuild after edits to page
@@ -189,10 +232,10 @@ impl Memo {
                 Some((was, entry)) if was == key => entry,
                 _ => {
                     written += 1;
-                    json::person_entry(p)
+                    Arc::from(json::person_entry(p))
                 }
             };
-            kept.insert(id.to_string(), (key, entry.clone()));
+            kept.insert(id.to_string(), (key, Arc::clone(&entry)));
             entry
         });
         self.json_entries = kept;
@@ -354,11 +397,18 @@ impl Memo {
         let reusable = self.derived_inputs.1 == old_key;
         match self.derived.take() {
             Some((_, derived)) => match Arc::try_unwrap(derived) {
-                Ok(Derived { metrics, .. }) => {
+                Ok(Derived {
+                    metrics,
+                    visible,
+                    health,
+                    ..
+                }) => {
                     self.reuse = reusable.then(|| Reuse {
                         rest: self.derived_inputs.0,
                         metrics,
                         changed: people.clone(),
+                        decided: visible.decided(),
+                        health,
                     });
                 }
                 Err(_) => self.reuse = None,
@@ -428,6 +478,8 @@ impl Memo {
         let people = data_people(self.data.as_ref());
         self.counts.counts.people_computed = reuse.as_ref().map_or(people, |r| r.changed.len());
         let d = Arc::new(compute(reuse));
+        (self.counts.counts.weeks_decided, self.counts.counts.months_decided) = d.visible.decided_afresh();
+        self.counts.counts.health_assessed = d.health_assessed;
         self.derived = Some((key, d.clone()));
         self.derived_inputs = (rest, data);
         d

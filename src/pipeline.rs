@@ -447,21 +447,28 @@ fn build_inner(
             None => std::sync::Arc::clone(&parsed.data),
             Some(_) => std::sync::Arc::new(privacy::restrict(TeamData::clone(&parsed.data), &scope)),
         };
-        let metrics = match reuse {
+        let (metrics, health, health_assessed, prior) = match reuse {
             // The last metrics are of the whole data: a build restricted
             // to some teams computes its own.
-            Some(r) if scope.teams.is_none() => metrics::compute_reusing(&data, rules, config, r.metrics, &r.changed),
-            _ => metrics::compute(&data, rules, config),
+            Some(r) if scope.teams.is_none() => {
+                let (m, h, n, prior) = r.compute(&data, rules, config);
+                (m, h, n, Some(prior))
+            }
+            _ => {
+                let m = metrics::compute(&data, rules, config);
+                let (h, n) = datahealth::assess_reusing(&data, &m, None);
+                (m, h, n, None)
+            }
         };
-        let health = datahealth::assess(&data, &metrics);
-        let visible =
-            crate::visible::Visible::new(&metrics, &health, scope.mode, config.privacy.min_group_size, &targets)
-                .with_coaching(&data.sessions);
+        let min = config.privacy.min_group_size;
+        let visible = crate::visible::Visible::reusing(&metrics, &health, scope.mode, min, &targets, prior.as_ref())
+            .with_coaching(&data.sessions);
         crate::memo::Derived {
             data,
             metrics,
             health,
             visible: std::sync::Arc::new(visible),
+            health_assessed,
         }
     };
     let derived = match memo.as_deref_mut() {

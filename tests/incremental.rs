@@ -410,6 +410,14 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         first.json_entries_written >= people,
         "and prints every entry: {first:?}"
     );
+    assert!(
+        first.weeks_decided > 40 && first.months_decided > 10,
+        "and decides what may be shown of every week and month: {first:?}"
+    );
+    assert!(
+        first.health_assessed >= people,
+        "and assesses everyone's data health: {first:?}"
+    );
 
     let mut names: Vec<String> = fs::read_dir(site.join("data/logs/2026"))
         .unwrap()
@@ -427,6 +435,10 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
         let c = served.memo.counts();
         assert!(c.data_patched, "{log}: the data is patched, not loaded whole: {c:?}");
         assert_eq!(c.people_computed, 1, "{log}: only bram's figures are computed: {c:?}");
+        assert_eq!(
+            c.health_assessed, 1,
+            "{log}: only bram's data health is assessed: {c:?}"
+        );
         assert!(
             c.json_entries_written <= 1,
             "{log}: of metrics.json's people only bram's entry is printed again: {c:?}"
@@ -439,6 +451,18 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
             c.data_views_built <= first.data_views_built - people - of_teams + 3,
             "{log}: of the people's and teams' pages only bram's and his team's views are built again: {c:?}"
         );
+        if *log == latest {
+            assert_eq!(
+                (c.weeks_decided, c.months_decided),
+                (1, 1),
+                "{log}: what may be shown is decided again for the latest week and its month only: {c:?}"
+            );
+        } else {
+            assert!(
+                c.weeks_decided < first.weeks_decided && c.months_decided < first.months_decided,
+                "{log}: the weeks and months before the edit keep the last build's decisions: {c:?}"
+            );
+        }
         served.assert_clean(&format!("bram's count in {log} set to {to}"));
     }
     edit(&site, &latest, |_| was.clone());
@@ -478,4 +502,54 @@ fn a_count_edited_in_one_log_rebuilds_only_the_views_it_reaches() {
     });
     served.rebuild(&["data/team.yaml"]).unwrap();
     served.assert_clean("a team put first");
+}
+
+/// `text` (a log) with `person`'s entry of the week marked `skip`.
+fn with_skip(text: &str, person: &str) -> String {
+    let from = text.find(&format!("\n  {person}:")).expect("the person has an entry") + 1;
+    let rest = &text[from + 3 + person.len()..];
+    // The entry runs to the next person (indented two spaces) or the end.
+    let end = rest
+        .match_indices("\n  ")
+        .find(|(i, _)| !rest[i + 3..].starts_with(' '))
+        .map_or(text.len(), |(i, _)| from + 3 + person.len() + i);
+    format!("{}  {person}: skip{}", &text[..from], &text[end..])
+}
+
+#[test]
+fn a_log_edit_that_hides_or_shows_a_small_group_gives_a_clean_builds_privacy() {
+    // The example is aggregate with groups of at least 5; team zuid has
+    // five reps in its latest week. One of them skipping the week leaves
+    // four behind zuid's figures of that week: they go, and a sibling
+    // with them; the skip undone, they are shown again.
+    let t = TestSite::example();
+    let site = t.site();
+    let mut served = Served::new(&site);
+    let first = served.memo.counts();
+    let mut names: Vec<String> = fs::read_dir(site.join("data/logs/2026"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let latest = format!("data/logs/2026/{}", names.last().unwrap());
+    let was = fs::read_to_string(site.join(&latest)).unwrap();
+    let shown = served.files.clone();
+    for (what, text) in [
+        ("ivo skips the week", with_skip(&was, "ivo")),
+        ("ivo back", was.clone()),
+    ] {
+        edit(&site, &latest, |_| text.clone());
+        served.rebuild(&[&latest]).unwrap();
+        let c = served.memo.counts();
+        assert!(c.data_patched, "{what}: the data is patched: {c:?}");
+        assert!(
+            c.weeks_decided < first.weeks_decided && c.months_decided < first.months_decided,
+            "{what}: the weeks before it keep the last build's decisions: {c:?}"
+        );
+        served.assert_clean(what);
+        if text != was {
+            assert_ne!(served.files, shown, "{what}: the edit changes what is shown");
+        }
+    }
+    assert_eq!(served.files, shown, "ivo back: the pages of before");
 }

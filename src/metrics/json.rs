@@ -29,7 +29,7 @@ fn num(x: Option<f64>) -> Value {
 /// be shown (others are left out, as are suppressed figures set to null by
 /// the caller beforehand).
 pub fn metrics_json(m: &Metrics, people: People) -> String {
-    metrics_json_with(m, people, &mut |_, p| person_entry(p))
+    metrics_json_with(m, people, &mut |_, p| person_entry(p).into())
 }
 
 /// [`metrics_json`] with each person's entry from `entry` (given the id and
@@ -38,7 +38,7 @@ pub fn metrics_json(m: &Metrics, people: People) -> String {
 pub fn metrics_json_with(
     m: &Metrics,
     people: People,
-    entry: &mut dyn FnMut(&str, &super::PersonFigures) -> String,
+    entry: &mut dyn FnMut(&str, &super::PersonFigures) -> std::sync::Arc<str>,
 ) -> String {
     // Written as serde_json's pretty printer writes the whole object (keys
     // sorted, two spaces a level): the parts are printed alone and indented
@@ -63,22 +63,26 @@ pub fn metrics_json_with(
     if !matches!(people, People::Hidden) {
         // By key, as the object's keys are sorted (pseudonyms sort apart
         // from the ids).
-        let entries: BTreeMap<String, String> = m.people.iter().map(|(id, p)| (key_of(id), entry(id, p))).collect();
-        let object = if entries.is_empty() {
-            "{}".to_string()
+        let entries: BTreeMap<String, std::sync::Arc<str>> =
+            m.people.iter().map(|(id, p)| (key_of(id), entry(id, p))).collect();
+        // Written in place, the entries already indented to their depth:
+        // indenting megabytes of kept entries again cost more than the rest
+        // of the document.
+        text.push_str("  \"people\": ");
+        if entries.is_empty() {
+            text.push_str("{}");
         } else {
-            let mut o = String::from("{\n");
+            text.push_str("{\n");
             for (i, (key, value)) in entries.iter().enumerate() {
-                o.push_str("  ");
-                o.push_str(&Value::from(key.as_str()).to_string());
-                o.push_str(": ");
-                o.push_str(&value.replace('\n', "\n  "));
-                o.push_str(if i + 1 == entries.len() { "\n" } else { ",\n" });
+                text.push_str("    ");
+                text.push_str(&Value::from(key.as_str()).to_string());
+                text.push_str(": ");
+                text.push_str(value);
+                text.push_str(if i + 1 == entries.len() { "\n" } else { ",\n" });
             }
-            o.push('}');
-            o
-        };
-        field(&mut text, "people", &object, false);
+            text.push_str("  }");
+        }
+        text.push_str(",\n");
     }
     field(&mut text, "teams", &pretty(&teams(m)), true);
     text.push_str("}\n");
@@ -90,9 +94,10 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
 }
 
-/// One person's entry under `people`, pretty-printed as at the top level.
+/// One person's entry under `people`, pretty-printed and indented for its
+/// place in the document (two levels down).
 pub fn person_entry(p: &super::PersonFigures) -> String {
-    pretty(&person_value(p))
+    pretty(&person_value(p)).replace('\n', "\n    ")
 }
 
 fn person_value(p: &super::PersonFigures) -> Value {

@@ -448,7 +448,7 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
             if std::env::var_os("RITME_TIMINGS").is_some() {
                 let c = memo.counts();
                 println!(
-                    "  {} files read, {} Markdown documents rendered, data {}, metrics {} ({} people), data pages {} ({} views), {} charts drawn",
+                    "  {} files read, {} Markdown documents rendered, data {}, metrics {} ({} people, {} weeks and {} months decided, {} people's data health), data pages {} ({} views), {} charts drawn",
                     c.files_read,
                     c.markdown_rendered,
                     match (c.data_loaded, c.data_patched) {
@@ -458,6 +458,9 @@ fn rebuild(site: &std::path::Path, state: &RwLock<State>, signal: &Signal, memo:
                     },
                     if c.metrics_computed { "computed" } else { "kept" },
                     c.people_computed,
+                    c.weeks_decided,
+                    c.months_decided,
+                    c.health_assessed,
                     if c.data_pages_drawn { "drawn" } else { "kept" },
                     c.data_views_built,
                     c.charts_drawn

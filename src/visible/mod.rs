@@ -131,7 +131,9 @@ pub struct Visible {
     pub behaviours: BTreeMap<String, Vec<Option<f64>>>,
     /// Reps per level now (a hidden count is `None`).
     pub levels_now: BTreeMap<Level, Option<usize>>,
-    pub months: BTreeMap<Month, MonthShown>,
+    /// Shared with the next build's decisions, which take the months an
+    /// edit does not reach as they are.
+    pub months: BTreeMap<Month, std::sync::Arc<MonthShown>>,
     /// People whose own figures may be shown: none in aggregate builds,
     /// reps in pseudonymous builds, everyone in named builds (then the
     /// metrics' own map, shared).
@@ -153,6 +155,133 @@ pub struct Visible {
     /// Set once this (last) build's people's figures were handed to the
     /// next build's metrics ([`Visible::hand_on_people`]).
     handed_on: Option<Box<HandedOn>>,
+    /// This build's decisions, for the next build's [`Prior`].
+    decided: std::sync::Arc<Decided>,
+    /// Weeks and months decided afresh (the others were the prior's).
+    afresh: (usize, usize),
+}
+
+/// The months as shown, the teams each month hides with the team's other
+/// months, and how many months were decided afresh.
+type MonthsDecided = (
+    BTreeMap<Month, std::sync::Arc<MonthShown>>,
+    BTreeMap<Month, BTreeSet<usize>>,
+    usize,
+);
+
+/// A week's decisions on the behaviours' figures.
+#[derive(Debug, Clone)]
+struct WeekFigures {
+    /// Per behaviour: the overall CR(b).
+    overall: Vec<Option<f64>>,
+    /// Per team and behaviour (team-major): CR(b), `None` when hidden.
+    cells: Vec<Option<f64>>,
+    /// Teams whose figure of the week goes.
+    teams_hidden: Vec<usize>,
+}
+
+/// What one build decided, week by week and month by month, with the key
+/// of what the decisions read besides the people's figures.
+#[derive(Debug, Default)]
+pub(crate) struct Decided {
+    key: u64,
+    /// Per week: whether the overall figure goes, and the teams whose
+    /// figure goes (team index, why).
+    weekly: Vec<(bool, Vec<(usize, Why)>)>,
+    figures: Vec<WeekFigures>,
+    /// Per week: (team, behaviour, share) of the shares shown.
+    shares: Vec<Vec<(usize, usize, f64)>>,
+    /// Each team's series as shown, by team index: what the months read.
+    series: Vec<Vec<Option<f64>>>,
+    /// Per month: the teams hidden with the team's other months.
+    before: BTreeMap<Month, BTreeSet<usize>>,
+    months: BTreeMap<Month, std::sync::Arc<MonthShown>>,
+}
+
+/// What a rebuild after an edit to some people's log entries may take from
+/// the last build's visible stage: its decisions, and the changed people's
+/// figures as they were (everyone else's are the same by construction of
+/// [`crate::metrics::compute_reusing`]). A decision is reused only when
+/// every input it reads of the changed people is the same, bit for bit.
+pub struct Prior {
+    decided: std::sync::Arc<Decided>,
+    /// The changed people's figures in the last build (`None`: not there).
+    before: BTreeMap<String, Option<PersonFigures>>,
+}
+
+fn same_cr(a: Option<&Option<f64>>, b: Option<&Option<f64>>) -> bool {
+    a.map(|x| x.map(f64::to_bits)) == b.map(|x| x.map(f64::to_bits))
+}
+
+impl Prior {
+    /// `decided` are the last build's decisions, `people` its metrics'
+    /// figures, `changed` the people whose log entries changed since.
+    pub(crate) fn new(
+        decided: std::sync::Arc<Decided>,
+        people: &BTreeMap<String, PersonFigures>,
+        changed: &BTreeSet<String>,
+    ) -> Prior {
+        Prior {
+            decided,
+            before: changed.iter().map(|id| (id.clone(), people.get(id).cloned())).collect(),
+        }
+    }
+
+    /// The changed people, as they were and as they are in `m`.
+    fn pairs<'a>(&'a self, m: &'a Metrics) -> impl Iterator<Item = Option<(&'a PersonFigures, &'a PersonFigures)>> {
+        self.before
+            .iter()
+            .map(|(id, was)| Some((was.as_ref()?, m.people.get(id)?)))
+    }
+
+    /// Whether what a week's decisions read of the changed people is the
+    /// same: their CR, and per behaviour their cell and CR(b), at week `j`.
+    fn same_week(&self, m: &Metrics, j: usize) -> bool {
+        self.pairs(m).all(|pair| {
+            pair.is_some_and(|(was, now)| {
+                same_cr(was.cr_series.get(j), now.cr_series.get(j))
+                    && was.behaviours.len() == now.behaviours.len()
+                    && was.behaviours.iter().zip(&now.behaviours).all(|((a, fa), (b, fb))| {
+                        a == b
+                            && fa.cells.get(j) == fb.cells.get(j)
+                            && same_cr(Some(&m.behaviour_cr_at(fa, j)), Some(&m.behaviour_cr_at(fb, j)))
+                    })
+            })
+        })
+    }
+
+    /// Whether what a month's decisions read of the changed people is the
+    /// same: their cells in the month's weeks `idx` and their CR as of its
+    /// last week `last`.
+    fn same_month(&self, m: &Metrics, idx: &[usize], last: Option<usize>) -> bool {
+        self.pairs(m).all(|pair| {
+            // As `compute_reusing` takes a month: never for a person without
+            // behaviours, whose month it computes again.
+            pair.is_some_and(|(was, now)| {
+                !now.behaviours.is_empty()
+                    && (was.rep, &was.team) == (now.rep, &now.team)
+                    && last.is_none_or(|j| same_cr(was.cr_series.get(j), now.cr_series.get(j)))
+                    && was.behaviours.len() == now.behaviours.len()
+                    && was
+                        .behaviours
+                        .iter()
+                        .zip(&now.behaviours)
+                        .all(|((a, fa), (b, fb))| a == b && idx.iter().all(|&i| fa.cells.get(i) == fb.cells.get(i)))
+            })
+        })
+    }
+}
+
+/// `fresh` (the values of the weeks `todo`, in order) and, for every other
+/// week, the last build's value.
+fn merge<T: Clone>(todo: &[usize], fresh: Vec<T>, last: Option<&[T]>, n: usize) -> Vec<T> {
+    let mut fresh = todo.iter().copied().zip(fresh).peekable();
+    (0..n)
+        .map(|j| match fresh.next_if(|(k, _)| *k == j) {
+            Some((_, v)) => v,
+            None => last.expect("a week not decided again has the last build's decision")[j].clone(),
+        })
+        .collect()
 }
 
 /// What a build that handed its people's figures on still knows of them.
@@ -175,12 +304,25 @@ impl Visible {
         min_group_size: usize,
         targets: &BTreeMap<String, u32>,
     ) -> Visible {
+        Visible::reusing(m, health, mode, min_group_size, targets, None)
+    }
+
+    /// [`Visible::new`], taking from `prior` (the last build's decisions)
+    /// every decision whose inputs are the same: the result is the same.
+    pub fn reusing(
+        m: &Metrics,
+        health: &crate::datahealth::DataHealth,
+        mode: PrivacyMode,
+        min_group_size: usize,
+        targets: &BTreeMap<String, u32>,
+        prior: Option<&Prior>,
+    ) -> Visible {
         let min = if mode == PrivacyMode::Named {
             1
         } else {
             min_group_size.max(1)
         };
-        let mut v = Builder::new(m, mode, min, targets).build();
+        let mut v = Builder::new(m, mode, min, targets, prior).build();
         v.missing_total = health.people.values().map(|h| h.missing_weeks.len()).sum();
         v.outlier_total = health.outliers.len();
         v.health = crate::datahealth::DataHealth {
@@ -268,6 +410,17 @@ impl Visible {
         self.redacted.people = std::sync::Arc::clone(&self.people);
     }
 
+    /// This build's decisions, for the next build's [`Prior`].
+    pub(crate) fn decided(&self) -> std::sync::Arc<Decided> {
+        std::sync::Arc::clone(&self.decided)
+    }
+
+    /// How many weeks and months this build decided afresh (the others
+    /// were taken from its [`Prior`]).
+    pub fn decided_afresh(&self) -> (usize, usize) {
+        self.afresh
+    }
+
     /// Whether `id`'s figures are the same in this build and in `next`
     /// (`Some(true)`), differ (`Some(false)`), or neither build shows
     /// them (`None`).
@@ -308,10 +461,17 @@ struct Builder<'a> {
     /// month, where filtering every rep each time made the stage quadratic
     /// in the number of teams (26% of a 2,000-person build's CPU time).
     by_team: BTreeMap<&'a str, Vec<(&'a str, &'a PersonFigures)>>,
+    prior: Option<&'a Prior>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(m: &'a Metrics, mode: PrivacyMode, min: usize, targets: &'a BTreeMap<String, u32>) -> Self {
+    fn new(
+        m: &'a Metrics,
+        mode: PrivacyMode,
+        min: usize,
+        targets: &'a BTreeMap<String, u32>,
+        prior: Option<&'a Prior>,
+    ) -> Self {
         let index: rustc_hash::FxHashMap<&str, u32> = m
             .people
             .keys()
@@ -338,6 +498,7 @@ impl<'a> Builder<'a> {
             reps,
             rep_ix,
             by_team,
+            prior,
         }
     }
 
@@ -396,9 +557,17 @@ impl<'a> Builder<'a> {
             .map(|(id, t)| (id.as_str(), t.cr_series.clone()))
             .collect();
         let mut team_why: BTreeMap<&str, Option<Why>> = team_ids.iter().map(|t| (*t, None)).collect();
-        let weekly: Vec<(bool, Vec<(&str, Why)>)> = (0..n)
-            .into_par_iter()
-            .map(|j| {
+        // In a rebuild, only the weeks whose inputs the changed people's
+        // figures reach are decided again; every other week's decisions
+        // read exactly what they read in the last build.
+        let key = self.key(&team_ids, &bs);
+        let prior = self
+            .prior
+            .filter(|p| p.decided.key == key && p.decided.weekly.len() == n);
+        let todo: Vec<usize> = (0..n).filter(|&j| !prior.is_some_and(|p| p.same_week(m, j))).collect();
+        let weekly: Vec<(bool, Vec<(usize, Why)>)> = todo
+            .par_iter()
+            .map(|&j| {
                 let defined = |i: usize| self.reps[i].1.cr_series[j].is_some();
                 let everyone = (0..self.reps.len()).filter(|&i| defined(i)).count();
                 let overall_shown = everyone >= min;
@@ -419,10 +588,11 @@ impl<'a> Builder<'a> {
                 };
                 let hides = team_ids
                     .iter()
-                    .filter(|t| o.hides(t))
-                    .map(|t| {
+                    .enumerate()
+                    .filter(|(_, t)| o.hides(t))
+                    .map(|(i, t)| {
                         (
-                            *t,
+                            i,
                             if o.small.contains(t) {
                                 Why::TooFew
                             } else {
@@ -434,14 +604,15 @@ impl<'a> Builder<'a> {
                 (!overall_shown || o.parent, hides)
             })
             .collect();
-        for (j, (overall_hidden, hides)) in weekly.into_iter().enumerate() {
-            if overall_hidden {
+        let weekly = merge(&todo, weekly, prior.map(|p| p.decided.weekly.as_slice()), n);
+        for (j, (overall_hidden, hides)) in weekly.iter().enumerate() {
+            if *overall_hidden {
                 overall[j] = None;
             }
-            for (t, why) in hides {
-                series.get_mut(t).expect("every team has a series")[j] = None;
+            for &(t, why) in hides {
+                series.get_mut(team_ids[t]).expect("every team has a series")[j] = None;
                 if j + 1 == n {
-                    team_why.insert(t, Some(why));
+                    team_why.insert(team_ids[t], Some(why));
                 }
             }
         }
@@ -450,50 +621,29 @@ impl<'a> Builder<'a> {
         // Behaviours per week, per team and overall: the teams of a
         // behaviour are siblings under its overall figure, the behaviours of
         // a team siblings under the team's figure.
-        let mut behaviours: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
-        let mut team_behaviours: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> =
-            team_ids.iter().map(|t| (*t, BTreeMap::new())).collect();
-        for b in &behaviour_ids {
-            behaviours.insert(b.to_string(), vec![None; n]);
-            for t in &team_ids {
-                team_behaviours
-                    .get_mut(t)
-                    .expect("team")
-                    .insert(b.to_string(), vec![None; n]);
-            }
-        }
-        struct WeekFigures {
-            /// Per behaviour: the overall CR(b).
-            overall: Vec<Option<f64>>,
-            /// Per team and behaviour (team-major): CR(b), `None` when hidden.
-            cells: Vec<Option<f64>>,
-            /// Teams whose figure of the week goes.
-            teams_hidden: Vec<usize>,
-        }
         // CR(p, b) of every rep and behaviour as of every week, by week.
         // Computed a block of weeks at a time per figure: week by week, the
         // figures' prefix sums (megabytes of them) fell out of the cache
         // between one week and the next.
         const BLOCK: usize = 8;
-        let starts: Vec<usize> = (0..n).step_by(BLOCK).collect();
-        let cr_by_week: Vec<Vec<Option<f64>>> = starts
-            .into_par_iter()
-            .map(|start| {
-                let weeks = start..(start + BLOCK).min(n);
-                let mut out: Vec<Vec<Option<f64>>> = weeks.clone().map(|_| Vec::with_capacity(rep_bf.len())).collect();
+        // Indexed like `todo`.
+        let cr_by_week: Vec<Vec<Option<f64>>> = todo
+            .par_chunks(BLOCK)
+            .map(|weeks| {
+                let mut out: Vec<Vec<Option<f64>>> = weeks.iter().map(|_| Vec::with_capacity(rep_bf.len())).collect();
                 for b in &rep_bf {
-                    for j in weeks.clone() {
-                        out[j - start].push(b.and_then(|b| m.behaviour_cr_at(b, j)));
+                    for (q, &j) in weeks.iter().enumerate() {
+                        out[q].push(b.and_then(|b| m.behaviour_cr_at(b, j)));
                     }
                 }
                 out
             })
             .flatten()
             .collect();
-        let per_week: Vec<WeekFigures> = (0..n)
-            .into_par_iter()
-            .map(|j| {
-                let cr = &cr_by_week[j];
+        let per_week: Vec<WeekFigures> = todo
+            .par_iter()
+            .zip(&cr_by_week)
+            .map(|(&j, cr)| {
                 let cr_of = |i: usize, k: usize| cr[i * nb + k];
                 // (team, behaviour), team-major: contributors and value.
                 let mut counts = Vec::with_capacity(team_ids.len() * nb);
@@ -563,17 +713,28 @@ impl<'a> Builder<'a> {
             })
             .collect();
         drop(cr_by_week);
-        for (j, w) in per_week.into_iter().enumerate() {
-            for (k, b) in bs.iter().enumerate() {
-                behaviours.get_mut(*b).expect("behaviour")[j] = w.overall[k];
-            }
-            for (t, id) in team_ids.iter().enumerate() {
-                let rows = team_behaviours.get_mut(id).expect("team");
-                for (k, b) in bs.iter().enumerate() {
-                    rows.get_mut(*b).expect("behaviour")[j] = w.cells[t * nb + k];
-                }
-            }
-            for t in w.teams_hidden {
+        let per_week = merge(&todo, per_week, prior.map(|p| p.decided.figures.as_slice()), n);
+        // Turned into series by position: looking each of the figures up by
+        // team and behaviour name cost more than deciding a week.
+        let behaviours: BTreeMap<String, Vec<Option<f64>>> = bs
+            .iter()
+            .enumerate()
+            .map(|(k, b)| (b.to_string(), per_week.iter().map(|w| w.overall[k]).collect()))
+            .collect();
+        let mut team_behaviours: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .enumerate()
+            .map(|(t, id)| {
+                let rows = bs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| (b.to_string(), per_week.iter().map(|w| w.cells[t * nb + k]).collect()))
+                    .collect();
+                (*id, rows)
+            })
+            .collect();
+        for (j, w) in per_week.iter().enumerate() {
+            for &t in &w.teams_hidden {
                 series.get_mut(team_ids[t]).expect("team")[j] = None;
             }
         }
@@ -582,16 +743,9 @@ impl<'a> Builder<'a> {
         // The teams of one behaviour's week are siblings under the share
         // over every team (a figure any reader can add up from the teams'
         // sizes and shares), so a small cell takes a sibling with it.
-        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
-            .iter()
-            .map(|t| {
-                let rows = behaviour_ids.iter().map(|b| (b.to_string(), vec![None; n])).collect();
-                (*t, rows)
-            })
-            .collect();
-        let weekly_shares: Vec<Vec<(usize, usize, f64)>> = (0..n)
-            .into_par_iter()
-            .map(|i| {
+        let weekly_shares: Vec<Vec<(usize, usize, f64)>> = todo
+            .par_iter()
+            .map(|&i| {
                 let mut out = Vec::new();
                 for (k, b) in bs.iter().enumerate() {
                     let target = self.targets.get(*b).copied().unwrap_or(1);
@@ -626,15 +780,26 @@ impl<'a> Builder<'a> {
                 out
             })
             .collect();
-        for (i, found) in weekly_shares.into_iter().enumerate() {
-            for (t, k, share) in found {
-                shares
-                    .get_mut(team_ids[t])
-                    .expect("team")
-                    .get_mut(bs[k])
-                    .expect("behaviour")[i] = Some(share);
+        let weekly_shares = merge(&todo, weekly_shares, prior.map(|p| p.decided.shares.as_slice()), n);
+        // (team, behaviour), team-major: the share per week.
+        let mut grid: Vec<Vec<Option<f64>>> = vec![vec![None; n]; team_ids.len() * nb];
+        for (i, found) in weekly_shares.iter().enumerate() {
+            for &(t, k, share) in found {
+                grid[t * nb + k][i] = Some(share);
             }
         }
+        let mut grid = grid.into_iter();
+        let mut shares: BTreeMap<&str, BTreeMap<String, Vec<Option<f64>>>> = team_ids
+            .iter()
+            .map(|t| {
+                let rows = bs
+                    .iter()
+                    .zip(grid.by_ref())
+                    .map(|(b, row)| (b.to_string(), row))
+                    .collect();
+                (*t, rows)
+            })
+            .collect();
 
         // Levels now: reps per level, siblings under the number of reps.
         let levels_now = {
@@ -645,7 +810,7 @@ impl<'a> Builder<'a> {
             self.level_cells(&counts)
         };
 
-        let months = self.months(&series, &bs, &rep_bf);
+        let (months, month_before, months_afresh) = self.months(&series, &bs, &rep_bf, prior);
 
         // Managers: per team only in named builds; as a group otherwise.
         let named = self.mode == PrivacyMode::Named;
@@ -706,6 +871,16 @@ impl<'a> Builder<'a> {
             .cloned()
             .collect();
         let redacted = redact(m, &teams, &months, &overall, &people);
+        let afresh = (todo.len(), months_afresh);
+        let decided = Decided {
+            key,
+            weekly,
+            figures: per_week,
+            shares: weekly_shares,
+            series: team_ids.iter().map(|t| series[t].clone()).collect(),
+            before: month_before,
+            months: months.clone(),
+        };
         Visible {
             mode: self.mode,
             min_group_size: min,
@@ -726,7 +901,31 @@ impl<'a> Builder<'a> {
             coaching: BTreeMap::new(),
             redacted,
             handed_on: None,
+            decided: std::sync::Arc::new(decided),
+            afresh,
         }
+    }
+
+    /// A key of everything the decisions read besides the figures' values
+    /// and cells: who is a rep of which team with which behaviours, the
+    /// teams, weeks and months, and the rules' settings. A decision is
+    /// taken from the last build only when this is the same.
+    fn key(&self, team_ids: &[&str], bs: &[&str]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let m = self.m;
+        let mut h = std::hash::DefaultHasher::new();
+        (self.mode as u8, self.min, self.targets, &m.weeks, team_ids, bs).hash(&mut h);
+        (m.window_weeks, m.min_weeks).hash(&mut h);
+        for (month, f) in &m.months {
+            (month, &f.weeks).hash(&mut h);
+        }
+        for (id, p) in m.people.iter() {
+            (id, p.rep, &p.team, p.cr_series.len()).hash(&mut h);
+            for (b, f) in &p.behaviours {
+                (b, f.cells.len()).hash(&mut h);
+            }
+        }
+        h.finish()
     }
 
     /// The managers of each team (the non-reps of its roster) and their
@@ -773,71 +972,105 @@ impl<'a> Builder<'a> {
 
     /// `bs` are the reps' behaviour ids in order, `rep_bf` their figures
     /// per rep (rep-major), as [`Builder::build`] resolved them.
+    /// Also returns the teams each month hides with the team's other
+    /// months, and how many months were decided afresh (the others were
+    /// `prior`'s, every input they read the same).
     fn months(
         &self,
         series: &BTreeMap<&str, Vec<Option<f64>>>,
         bs: &[&str],
         rep_bf: &[Option<&crate::metrics::BehaviourFigures>],
-    ) -> BTreeMap<Month, MonthShown> {
+        prior: Option<&Prior>,
+    ) -> MonthsDecided {
         let m = self.m;
         let min = self.min;
         let named = self.mode == PrivacyMode::Named;
         let team_ids: Vec<&str> = m.teams.keys().map(String::as_str).collect();
-        let team_of = |id: &str| m.people.get(id).map(|p| p.team.as_str());
-        // Months of a team are siblings under the team's headline: collect
-        // each team's month contributors first.
-        let mut per_team_months: BTreeMap<&str, Vec<(Month, People)>> = BTreeMap::new();
-        // Each month's reps by team, found in one pass over the month.
-        let month_teams: BTreeMap<Month, BTreeMap<&str, Vec<&str>>> = m
+        // Each month's reps by team (by position in `team_ids`), found in
+        // one pass over the month by person index: the months of a team and
+        // the teams of a month read the same sets.
+        let team_at: Vec<Option<usize>> = m
+            .people
+            .values()
+            .map(|p| team_ids.binary_search(&p.team.as_str()).ok())
+            .collect();
+        let month_sets: BTreeMap<Month, Vec<People>> = m
             .months
-            .iter()
+            .par_iter()
             .map(|(month, f)| {
-                let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+                let mut sets = vec![People::new(); team_ids.len()];
                 for id in f.reps.keys() {
-                    if let Some(t) = team_of(id) {
-                        by.entry(t).or_default().push(id.as_str());
+                    if let Some(&i) = self.index.get(id.as_str())
+                        && let Some(t) = team_at[i as usize]
+                    {
+                        sets[t].insert(i);
                     }
                 }
-                (*month, by)
+                (*month, sets)
             })
             .collect();
-        let month_team =
-            |month: &Month, t: &str| -> People { self.who(month_teams[month].get(t).into_iter().flatten().copied()) };
         // The first non-rep of each team in id order: its manager's figures.
         let mut first_manager: BTreeMap<&str, &PersonFigures> = BTreeMap::new();
         for p in m.people.values().filter(|p| !p.rep) {
             first_manager.entry(p.team.as_str()).or_insert(p);
         }
-        for month in m.months.keys() {
-            for t in &team_ids {
-                per_team_months
-                    .entry(t)
-                    .or_default()
-                    .push((*month, month_team(month, t)));
-            }
-        }
+        // Months of a team are siblings under the team's headline.
         let mut month_team_hidden: BTreeSet<(Month, &str)> = BTreeSet::new();
-        for (t, list) in &per_team_months {
+        for (ti, t) in team_ids.iter().enumerate() {
             let parent_shown = series[t].last().copied().flatten().is_some();
-            let cells: Vec<(Month, &People)> = list.iter().map(|(mo, p)| (*mo, p)).collect();
+            let cells: Vec<(Month, &People)> = month_sets.iter().map(|(mo, sets)| (*mo, &sets[ti])).collect();
             let o = siblings(&cells, min, parent_shown, &BTreeSet::new());
-            for (mo, _) in list {
+            for (mo, _) in &cells {
                 if o.hides(mo) {
-                    month_team_hidden.insert((*mo, t));
+                    month_team_hidden.insert((*mo, *t));
                 }
             }
         }
+        let month_before: BTreeMap<Month, BTreeSet<usize>> = m
+            .months
+            .keys()
+            .map(|mo| {
+                let hidden = team_ids
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| month_team_hidden.contains(&(*mo, **t)))
+                    .map(|(i, _)| i)
+                    .collect();
+                (*mo, hidden)
+            })
+            .collect();
+        // A month of the last build is taken when it read the same: the
+        // same teams hidden with their other months, the same team figures
+        // as shown as of its last week, and the same of the changed people.
+        let last_month = |month: &Month, f: &crate::metrics::MonthFigures, j: Option<usize>| {
+            let p = prior?;
+            let was = p.decided.months.get(month)?;
+            let month_ix: Vec<usize> = f.weeks.iter().filter_map(|w| m.week_index(*w)).collect();
+            let same = was.weeks == f.weeks
+                && p.decided.before.get(month) == month_before.get(month)
+                && j.is_none_or(|j| {
+                    team_ids
+                        .iter()
+                        .zip(&p.decided.series)
+                        .all(|(t, s)| same_cr(s.get(j), series[t].get(j)))
+                })
+                && p.same_month(m, &month_ix, j);
+            same.then(|| was.clone())
+        };
         // Each month on its own (in parallel): the months of a team were
         // decided together above.
-        m.months
+        let months: BTreeMap<Month, (bool, std::sync::Arc<MonthShown>)> = m
+            .months
             .par_iter()
             .map(|(month, f)| {
                 let j = f.weeks.last().and_then(|w| m.week_index(*w));
+                if let Some(was) = last_month(month, f, j) {
+                    return (*month, (false, was));
+                }
                 let all = self.who(f.reps.keys().map(String::as_str));
                 let mut month_shown = all.len() >= min;
                 // Teams of the month.
-                let sets: Vec<(&str, People)> = team_ids.iter().map(|t| (*t, month_team(month, t))).collect();
-                let cells: Vec<(&str, &People)> = sets.iter().map(|(k, p)| (*k, p)).collect();
+                let cells: Vec<(&str, &People)> = team_ids.iter().copied().zip(&month_sets[month]).collect();
                 let before: BTreeSet<&str> = team_ids
                     .iter()
                     .copied()
@@ -920,58 +1153,59 @@ impl<'a> Builder<'a> {
                 } else {
                     Level::ALL.iter().map(|l| (*l, None)).collect()
                 };
-                (
-                    *month,
-                    MonthShown {
-                        weeks: f.weeks.clone(),
-                        cr: if month_shown { f.cr } else { None },
-                        hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
-                            Why::TooFew
-                        } else {
-                            Why::Protects
-                        }),
-                        hidden_teams,
-                        levels,
-                        coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
-                        coaching_minutes_per_rep: if coaching_shown {
-                            f.coaching_minutes_per_rep
-                        } else {
-                            None
-                        },
-                        // ρ is null below the minimum already; its points are people.
-                        lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
-                        lead_lag_points: if self.mode == PrivacyMode::Aggregate {
-                            Vec::new()
-                        } else {
-                            f.lead_lag_points
-                                .iter()
-                                .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
-                                .cloned()
-                                .collect()
-                        },
-                        behaviours,
-                        teams,
-                        team_coaching,
-                        reps: if named { f.reps.clone() } else { BTreeMap::new() },
-                        managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
-                        role_model_gaps: if named {
-                            m.teams
-                                .iter()
-                                .map(|(t, tf)| {
-                                    let gap = j.and_then(|j| {
-                                        let manager = first_manager.get(t.as_str())?;
-                                        Some(manager.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
-                                    });
-                                    (t.clone(), gap)
-                                })
-                                .collect()
-                        } else {
-                            BTreeMap::new()
-                        },
+                let shown = MonthShown {
+                    weeks: f.weeks.clone(),
+                    cr: if month_shown { f.cr } else { None },
+                    hidden: (!month_shown && f.cr.is_some()).then_some(if all.len() < min {
+                        Why::TooFew
+                    } else {
+                        Why::Protects
+                    }),
+                    hidden_teams,
+                    levels,
+                    coaching_coverage: if coaching_shown { f.coaching_coverage } else { None },
+                    coaching_minutes_per_rep: if coaching_shown {
+                        f.coaching_minutes_per_rep
+                    } else {
+                        None
                     },
-                )
+                    // ρ is null below the minimum already; its points are people.
+                    lead_lag: f.lead_lag.filter(|ll| ll.n >= min),
+                    lead_lag_points: if self.mode == PrivacyMode::Aggregate {
+                        Vec::new()
+                    } else {
+                        f.lead_lag_points
+                            .iter()
+                            .filter(|(p, _, _)| named || self.m.people.get(p).is_some_and(|p| p.rep))
+                            .cloned()
+                            .collect()
+                    },
+                    behaviours,
+                    teams,
+                    team_coaching,
+                    reps: if named { f.reps.clone() } else { BTreeMap::new() },
+                    managers: j.map(|j| self.managers_at(j, series)).unwrap_or_default(),
+                    role_model_gaps: if named {
+                        m.teams
+                            .iter()
+                            .map(|(t, tf)| {
+                                let gap = j.and_then(|j| {
+                                    let manager = first_manager.get(t.as_str())?;
+                                    Some(manager.cr_series.get(j).copied()?? - tf.cr_series.get(j).copied()??)
+                                });
+                                (t.clone(), gap)
+                            })
+                            .collect()
+                    } else {
+                        BTreeMap::new()
+                    },
+                };
+                (*month, (true, std::sync::Arc::new(shown)))
             })
-            .collect()
+            .collect();
+        let afresh = months.values().filter(|(fresh, _)| *fresh).count();
+        let months = months.into_iter().map(|(mo, (_, shown))| (mo, shown)).collect();
+        (months, month_before, afresh)
     }
 }
 
@@ -979,7 +1213,7 @@ impl<'a> Builder<'a> {
 fn redact(
     m: &Metrics,
     teams: &BTreeMap<String, TeamShown>,
-    months: &BTreeMap<Month, MonthShown>,
+    months: &BTreeMap<Month, std::sync::Arc<MonthShown>>,
     overall: &[Option<f64>],
     people: &std::sync::Arc<BTreeMap<String, PersonFigures>>,
 ) -> Metrics {
@@ -990,7 +1224,33 @@ fn redact(
         weeks: m.weeks.clone(),
         people: std::sync::Arc::clone(people),
         teams: m.teams.clone(),
-        months: m.months.clone(),
+        // Each month made from what it shows (cloning the metrics' months
+        // first copied every month's reps twice).
+        months: m
+            .months
+            .iter()
+            .map(|(mo, f)| {
+                let r = match months.get(mo) {
+                    Some(s) => crate::metrics::MonthFigures {
+                        weeks: f.weeks.clone(),
+                        cr: s.cr,
+                        // A hidden count is left out (`null` in metrics.json), never 0.
+                        levels: s.levels.iter().filter_map(|(l, n)| Some((*l, (*n)?))).collect(),
+                        coaching_coverage: s.coaching_coverage,
+                        coaching_minutes_per_rep: s.coaching_minutes_per_rep,
+                        lead_lag: s.lead_lag,
+                        behaviours: s.behaviours.clone(),
+                        teams: s.teams.clone(),
+                        reps: s.reps.clone(),
+                        active_reps: f.active_reps.clone(),
+                        team_coaching: s.team_coaching.clone(),
+                        lead_lag_points: s.lead_lag_points.clone(),
+                    },
+                    None => f.clone(),
+                };
+                (*mo, r)
+            })
+            .collect(),
         overall_series: overall.to_vec(),
         window_weeks: m.window_weeks,
         min_weeks: m.min_weeks,
@@ -1007,20 +1267,6 @@ fn redact(
             t.role_model_gap = s.role_model_gap;
             t.cr_series = s.cr_series.clone();
         }
-    }
-    for (mo, f) in r.months.iter_mut() {
-        let Some(s) = months.get(mo) else { continue };
-        f.cr = s.cr;
-        // A hidden count is left out (`null` in metrics.json), never 0.
-        f.levels = s.levels.iter().filter_map(|(l, n)| Some((*l, (*n)?))).collect();
-        f.coaching_coverage = s.coaching_coverage;
-        f.coaching_minutes_per_rep = s.coaching_minutes_per_rep;
-        f.lead_lag = s.lead_lag;
-        f.lead_lag_points = s.lead_lag_points.clone();
-        f.behaviours = s.behaviours.clone();
-        f.teams = s.teams.clone();
-        f.team_coaching = s.team_coaching.clone();
-        f.reps = s.reps.clone();
     }
     r
 }

@@ -216,3 +216,216 @@ fn managers_show_as_a_group_of_enough_and_their_gap_only_beside_shown_teams() {
         assert_eq!(mo.managers.cr, None);
     }
 }
+
+fn rules() -> Vec<BehaviourRule> {
+    ["bel", "luister"]
+        .iter()
+        .map(|b| BehaviourRule {
+            id: b.to_string(),
+            target: 1,
+            roles: None,
+            half_life: None,
+        })
+        .collect()
+}
+
+fn config() -> Config {
+    let mut c = Config::default();
+    c.consistency.min_weeks = 2;
+    c
+}
+
+/// Every figure two builds show, side by side (their decisions apart).
+fn assert_same_shown(a: &Visible, b: &Visible, what: &str) {
+    assert_eq!(a.overall, b.overall, "{what}: overall");
+    assert_eq!(a.contributors, b.contributors, "{what}: contributors");
+    assert_eq!(a.teams, b.teams, "{what}: teams");
+    assert_eq!(a.behaviours, b.behaviours, "{what}: behaviours");
+    assert_eq!(a.levels_now, b.levels_now, "{what}: levels now");
+    assert_eq!(a.months, b.months, "{what}: months");
+    assert_eq!(a.people, b.people, "{what}: people");
+    assert_eq!(a.managers, b.managers, "{what}: managers");
+    assert_eq!(a.manager_behaviours, b.manager_behaviours, "{what}: manager behaviours");
+    assert_eq!(a.health, b.health, "{what}: health");
+    assert_eq!(a.redacted, b.redacted, "{what}: metrics.json's figures");
+}
+
+/// The visible stage of `after` decided from the last build of `before`
+/// (whose log entries differ only for `changed`), and a clean one; with
+/// the weeks and months the first decided afresh.
+fn rebuilt(before: &TeamData, after: &TeamData, changed: &[&str], mode: PrivacyMode, min: usize) -> (Visible, Visible) {
+    let (rules, c) = (rules(), config());
+    let targets: BTreeMap<String, u32> = rules.iter().map(|r| (r.id.clone(), r.target)).collect();
+    let health = Default::default();
+    let last_metrics = compute(before, &rules, &c);
+    let last = Visible::new(&last_metrics, &health, mode, min, &targets);
+    let changed: BTreeSet<String> = changed.iter().map(|s| s.to_string()).collect();
+    let prior = Prior::new(last.decided(), &last_metrics.people, &changed);
+    let m = crate::metrics::compute_reusing(after, &rules, &c, last_metrics, &changed);
+    let reused = Visible::reusing(&m, &health, mode, min, &targets, Some(&prior));
+    let clean = Visible::new(&compute(after, &rules, &c), &health, mode, min, &targets);
+    (reused, clean)
+}
+
+#[test]
+fn a_rebuild_decides_again_only_the_weeks_and_months_an_edit_reaches_and_shows_what_a_clean_build_shows() {
+    // a-0 skips `bel` in W08, the last week: team a's cell of that week
+    // holds four people, so it goes, and a sibling with it.
+    let all = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+    let skipped = site(&[("a", 5), ("b", 6), ("c", 7)], &[("a-0", "2026-W08", "bel")]);
+    for mode in [PrivacyMode::Aggregate, PrivacyMode::Pseudonymous] {
+        for (before, after, flip) in [(&all, &skipped, "shown to hidden"), (&skipped, &all, "hidden to shown")] {
+            let what = format!("{mode:?}, W08 {flip}");
+            let (reused, clean) = rebuilt(before, after, &["a-0"], mode, 5);
+            assert_same_shown(&reused, &clean, &what);
+            let j = clean.weeks.len() - 1;
+            let last = Visible::new(
+                &compute(before, &rules(), &config()),
+                &Default::default(),
+                mode,
+                5,
+                &rules().iter().map(|r| (r.id.clone(), r.target)).collect(),
+            );
+            assert_ne!(
+                last.teams["a"].shares["bel"][j].is_some(),
+                clean.teams["a"].shares["bel"][j].is_some(),
+                "{what}: the edit flips team a's cell"
+            );
+            assert_eq!(
+                reused.decided_afresh(),
+                (1, 1),
+                "{what}: only the last week and its month are decided again"
+            );
+            assert_eq!(clean.decided_afresh(), (clean.weeks.len(), clean.months.len()));
+        }
+    }
+}
+
+#[test]
+fn a_rebuild_hides_and_shows_a_teams_figure_as_a_clean_build_does() {
+    // a-0 skips everything from W02 on: too few eligible weeks for a CR,
+    // so team a has four contributors in those weeks and its figure goes
+    // (and another team's with it, or the total could give it away).
+    let skip: Vec<(&str, String, &str)> = (2..=8)
+        .flat_map(|wk| ["bel", "luister"].map(|b| ("a-0", format!("2026-W{wk:02}"), b)))
+        .collect();
+    let skip: Vec<(&str, &str, &str)> = skip.iter().map(|(p, wk, b)| (*p, wk.as_str(), *b)).collect();
+    let all = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+    let skipped = site(&[("a", 5), ("b", 6), ("c", 7)], &skip);
+    for mode in [PrivacyMode::Aggregate, PrivacyMode::Pseudonymous] {
+        for (before, after, flip) in [(&all, &skipped, "shown to hidden"), (&skipped, &all, "hidden to shown")] {
+            let what = format!("{mode:?}, team a {flip}");
+            let (reused, clean) = rebuilt(before, after, &["a-0"], mode, 5);
+            assert_same_shown(&reused, &clean, &what);
+            let shown = clean.teams["a"].hidden.is_none();
+            assert_eq!(shown, std::ptr::eq(after, &all), "{what}: the edit flips team a");
+            assert!(
+                reused.decided_afresh().0 < clean.weeks.len(),
+                "{what}: the weeks before the edit are the last build's: {:?}",
+                reused.decided_afresh()
+            );
+        }
+    }
+}
+
+#[test]
+fn decisions_are_not_taken_from_a_build_with_other_settings() {
+    let d = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+    let (rules, c) = (rules(), config());
+    let targets: BTreeMap<String, u32> = rules.iter().map(|r| (r.id.clone(), r.target)).collect();
+    let m = compute(&d, &rules, &c);
+    let health = Default::default();
+    let last = Visible::new(&m, &health, PrivacyMode::Aggregate, 5, &targets);
+    let prior = Prior::new(last.decided(), &m.people, &BTreeSet::new());
+    for (mode, min) in [(PrivacyMode::Aggregate, 6), (PrivacyMode::Pseudonymous, 5)] {
+        let v = Visible::reusing(&m, &health, mode, min, &targets, Some(&prior));
+        assert_eq!(v.decided_afresh(), (v.weeks.len(), v.months.len()), "{mode:?}, {min}");
+        assert_same_shown(&v, &Visible::new(&m, &health, mode, min, &targets), "other settings");
+    }
+    let same = Visible::reusing(&m, &health, PrivacyMode::Aggregate, 5, &targets, Some(&prior));
+    assert_eq!(
+        same.decided_afresh(),
+        (0, 0),
+        "nothing changed: nothing is decided again"
+    );
+    assert_same_shown(&same, &last, "the same settings");
+}
+
+#[test]
+fn a_month_is_decided_again_when_only_its_cells_changed() {
+    // a-0 misses everything, so skipping `bel` in the weeks of February
+    // changes no CR and no team figure of any week: only the month reads
+    // the change (a-0 no longer counts in February's `bel`).
+    let misses = |skip_february: bool| {
+        let mut d = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+        let february = w("2026-W08").month();
+        for ((id, week), entry) in d.logs.iter_mut() {
+            if id != "a-0" {
+                continue;
+            }
+            let values = ["bel", "luister"]
+                .iter()
+                .map(|b| {
+                    let skip = skip_february && *b == "bel" && week.month() == february;
+                    (b.to_string(), if skip { Logged::Skip } else { Logged::Count(0) })
+                })
+                .collect();
+            *entry = WeekEntry::Values(values);
+        }
+        d
+    };
+    let (before, after) = (misses(false), misses(true));
+    for mode in [PrivacyMode::Aggregate, PrivacyMode::Pseudonymous] {
+        let (reused, clean) = rebuilt(&before, &after, &["a-0"], mode, 5);
+        assert_same_shown(&reused, &clean, &format!("{mode:?}"));
+        let (weeks, months) = reused.decided_afresh();
+        assert!(
+            weeks < clean.weeks.len(),
+            "{mode:?}: January's weeks are the last build's"
+        );
+        assert_eq!(months, 1, "{mode:?}: February is decided again");
+    }
+}
+
+#[test]
+fn data_health_is_assessed_again_only_for_the_changed_people_and_is_a_clean_builds() {
+    // a-0 skips both behaviours of W03-W05 (a different coverage) and b-1
+    // logs an outlier: the two changed people.
+    let mut skip: Vec<(&str, String, &str)> = (3..=5)
+        .flat_map(|wk| ["bel", "luister"].map(|b| ("a-0", format!("2026-W{wk:02}"), b)))
+        .collect();
+    skip.sort();
+    let skip: Vec<(&str, &str, &str)> = skip.iter().map(|(p, wk, b)| (*p, wk.as_str(), *b)).collect();
+    let before = site(&[("a", 5), ("b", 6), ("c", 7)], &[]);
+    let mut after = site(&[("a", 5), ("b", 6), ("c", 7)], &skip);
+    after.logs.insert(
+        ("b-1".to_string(), w("2026-W06")),
+        WeekEntry::Values(
+            [
+                ("bel".to_string(), Logged::Count(40)),
+                ("luister".to_string(), Logged::Count(1)),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+    );
+    let (rules, c) = (rules(), config());
+    let (was, now) = (compute(&before, &rules, &c), compute(&after, &rules, &c));
+    let clean = crate::datahealth::assess(&after, &now);
+    assert!(!clean.outliers.is_empty(), "b-1's 40 is an outlier");
+    let again = |changed: &BTreeSet<String>| {
+        let last = crate::datahealth::Last {
+            health: crate::datahealth::assess(&before, &was),
+            weeks: &was.weeks,
+            changed,
+        };
+        crate::datahealth::assess_reusing(&after, &now, Some(last))
+    };
+    let changed: BTreeSet<String> = ["a-0".to_string(), "b-1".to_string()].into();
+    assert_eq!(again(&changed), (clean.clone(), 2), "only the two are assessed");
+    assert_ne!(
+        again(&BTreeSet::new()).0,
+        clean,
+        "the edit changes what the data health shows, so a stale one would differ"
+    );
+}

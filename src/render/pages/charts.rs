@@ -16,6 +16,7 @@ pub fn level_stack(sh: &Shown, id: &str, months: usize, until: Option<Month>) ->
             .rev()
             .filter(|(m, _)| until.is_none_or(|u| **m <= u))
             .take(months)
+            .map(|(m, f)| (m, &**f))
             .collect();
     // A month with a hidden count keeps its place as a gap that says why:
     // drawn as 0 it would lie, left out it would go missing unremarked.
