@@ -346,15 +346,14 @@ pub fn sibling(out: &Path, suffix: &str) -> Option<PathBuf> {
 }
 
 /// Loads what the last build into `out` left, keeping only the pages the
-/// output verifiably still holds. Anything unreadable gives an empty cache.
-pub fn load(out: &Path) -> Previous {
+/// output verifiably still holds (asked of `staging`, which holds the lock
+/// on the output: nothing can replace it until this build is written).
+/// Anything unreadable gives an empty cache.
+pub fn load(out: &Path, staging: &mut crate::output::Staging) -> Previous {
     let Some(binary) = binary_identity() else {
         return Previous::default();
     };
     let Some(text) = path(out).and_then(|p| std::fs::read_to_string(p).ok()) else {
-        return Previous::default();
-    };
-    let Some(manifest) = crate::output::manifest(out) else {
         return Previous::default();
     };
     let mut lines = text.lines();
@@ -362,10 +361,13 @@ pub fn load(out: &Path) -> Previous {
         return Previous::default();
     }
     let entries: Vec<(&str, u64, u64)> = lines.filter_map(parse_line).collect();
+    let files: Vec<(&str, u64)> = entries.iter().map(|(route, _, hash)| (*route, *hash)).collect();
+    let keep = staging.keepable(&files);
     let pages = entries
-        .par_iter()
-        .filter(|(route, _, hash)| manifest.get(*route) == Some(hash) && out.join(route).is_file())
-        .map(|(route, key, hash)| (route.to_string(), (*key, *hash)))
+        .iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|((route, key, hash), _)| (route.to_string(), (*key, *hash)))
         .collect();
     Previous {
         pages,
@@ -625,6 +627,12 @@ mod tests {
     use super::*;
     use crate::output::{OutputFile, write_site};
 
+    /// The cache as a build sees it once it holds the output's lock.
+    fn load_now(out: &Path) -> Previous {
+        let mut staging = crate::output::Staging::open(out, false).unwrap();
+        load(out, &mut staging)
+    }
+
     fn keys(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
         pairs.iter().map(|(r, k)| (r.to_string(), *k)).collect()
     }
@@ -724,7 +732,7 @@ mod tests {
     #[test]
     fn a_recorded_page_is_kept_only_with_its_key() {
         let (_tmp, out, _) = recorded();
-        let prev = load(&out);
+        let prev = load_now(&out);
         assert!(prev.kept("a/index.html", 1).is_some());
         assert_eq!(prev.kept("a/index.html", 9), None, "another key renders again");
         assert_eq!(prev.kept("c/index.html", 1), None);
@@ -743,9 +751,29 @@ mod tests {
         )
         .unwrap();
         std::fs::remove_file(out.join("b/index.html")).unwrap();
-        let prev = load(&out);
+        std::fs::remove_file(sibling(&out, "ritme-prev").unwrap().join("b/index.html")).unwrap();
+        let prev = load_now(&out);
         assert_eq!(prev.kept("a/index.html", 1), None);
         assert_eq!(prev.kept("b/index.html", 2), None);
+    }
+
+    #[test]
+    fn a_page_gone_from_the_output_but_in_the_sibling_is_kept_from_there() {
+        let (_tmp, out, files) = recorded();
+        // A second build of the same bytes: both folders hold `a` and `b`.
+        let written = write_site(&out, &files, &[], false).unwrap();
+        record(&out, &keys(&[("a/index.html", 1), ("b/index.html", 2)]), &written);
+        std::fs::remove_file(out.join("b/index.html")).unwrap();
+        let mut staging = crate::output::Staging::open(&out, false).unwrap();
+        let prev = load(&out, &mut staging);
+        let hash = prev.kept("b/index.html", 2).expect("the sibling holds b's bytes");
+        let kept = [crate::output::KeptFile {
+            path: "b/index.html".into(),
+            hash,
+        }];
+        let a = staging.put("a/index.html", b"A").unwrap();
+        staging.finish(vec![a], &kept).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
     }
 
     #[test]
@@ -757,7 +785,7 @@ mod tests {
         write_site(&out, &[OutputFile::new("a/index.html", "B")], &[], false).unwrap();
         record(&out, &keys(&[("a/index.html", 1)]), &a);
         assert_eq!(
-            load(&out).kept("a/index.html", 1),
+            load_now(&out).kept("a/index.html", 1),
             None,
             "A's key must not vouch for B's bytes"
         );
@@ -915,7 +943,7 @@ mod tests {
         write_site(&out, &[OutputFile::new("a/index.html", "A")], &[], false).unwrap();
         for junk in ["", "ritme-cache 1 zz\n", "garbage\n0 0 ../x\n"] {
             std::fs::write(path(&out).unwrap(), junk).unwrap();
-            assert!(load(&out).pages.is_empty(), "{junk:?}");
+            assert!(load_now(&out).pages.is_empty(), "{junk:?}");
         }
         let written = crate::output::manifest(&out).unwrap();
         record(&out, &keys(&[("a/index.html", 1)]), &written);
@@ -925,7 +953,7 @@ mod tests {
             format!("{text}zz zz a/index.html\n0 0 ../../etc/passwd\n"),
         )
         .unwrap();
-        let prev = load(&out);
+        let prev = load_now(&out);
         assert_eq!(prev.pages.len(), 1, "only the sound line is used: {:?}", prev.pages);
     }
 }

@@ -296,7 +296,6 @@ fn build_all(site: &Path, fresh: Fresh, base_url: Option<String>) -> Result<(), 
 struct Target {
     started: Instant,
     fingerprint: Option<String>,
-    previous: crate::cache::Previous,
 }
 
 /// Checks that `out` may be written and whether anything changed since the
@@ -328,18 +327,7 @@ fn prepare_target(
         );
         return Ok(None);
     }
-    Ok(Some(Target {
-        started,
-        fingerprint,
-        previous: if no_cache {
-            Default::default()
-        } else {
-            crate::cache::Previous {
-                words: std::sync::Arc::new(crate::cache::load_words(out)),
-                ..crate::cache::load(out)
-            }
-        },
-    }))
+    Ok(Some(Target { started, fingerprint }))
 }
 
 /// Builds the parsed site for `audience` into `out`: each page is written
@@ -353,12 +341,18 @@ fn build_and_write(
     target: Target,
 ) -> Result<(), ExitCode> {
     use rayon::prelude::*;
-    let Target {
-        started,
-        fingerprint,
-        previous,
-    } = target;
-    let staging = output::Staging::open(out, fresh.force).map_err(|e| write_failure(out, e))?;
+    let Target { started, fingerprint } = target;
+    let mut staging = output::Staging::open(out, fresh.force).map_err(|e| write_failure(out, e))?;
+    // Loaded once the lock is held: the output's manifest it checks the
+    // pages against is then read once, for this and for the write.
+    let previous = if fresh.no_cache {
+        Default::default()
+    } else {
+        crate::cache::Previous {
+            words: std::sync::Arc::new(crate::cache::load_words(out)),
+            ..crate::cache::load(out, &mut staging)
+        }
+    };
     let sink = output::StagingSink::new(&staging);
     let built = match pipeline::build_into(parsed, audience, &previous, Some(&sink)) {
         Ok(built) => built,

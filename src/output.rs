@@ -131,6 +131,15 @@ pub struct Staging {
     manifest: Option<BTreeMap<String, u64>>,
     /// The folder was made empty by this build: nothing in it to compare.
     fresh: bool,
+    /// The output's manifest as read under the lock by [`Staging::keepable`]:
+    /// no other build can replace the output before [`Staging::finish`].
+    live: Option<BTreeMap<String, u64>>,
+    /// Whether this folder holds the file, for the paths `keepable` found
+    /// listed here with the output's hash: `finish` need not look again.
+    in_place: std::collections::HashMap<String, bool>,
+    /// How many times a kept file was looked for on disk: the test that one
+    /// look per file is enough counts them.
+    looks: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     _lock: fs::File,
 }
 
@@ -175,8 +184,58 @@ impl Staging {
             name,
             manifest,
             fresh,
+            live: None,
+            in_place: Default::default(),
+            looks: Default::default(),
             _lock: lock,
         })
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.looks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        path.is_file()
+    }
+
+    /// A counter of the looks for kept files on disk, still readable after
+    /// [`Staging::finish`].
+    pub fn looks(&self) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+        self.looks.clone()
+    }
+
+    /// Which of `files` (path, content hash) the new build may keep without
+    /// making them again: the output's manifest lists that hash and the
+    /// file is there to be taken, in this folder already (an unchanged page
+    /// is in both folders after the second build) or in the output. One
+    /// look at the disk per file, and one read of the output's manifest
+    /// shared with [`Staging::finish`].
+    pub fn keepable(&mut self, files: &[(&str, u64)]) -> Vec<bool> {
+        use rayon::prelude::*;
+        let Some(live) = manifest(&self.out) else {
+            return vec![false; files.len()];
+        };
+        let here = self.manifest.as_ref().filter(|_| !self.fresh);
+        let looked: Vec<(bool, Option<bool>)> = files
+            .par_iter()
+            .map(|(path, hash)| {
+                if live.get(*path) != Some(hash) {
+                    return (false, None);
+                }
+                if here.is_some_and(|m| m.get(*path) == Some(hash)) {
+                    if self.is_file(&self.dir.join(path)) {
+                        return (true, Some(true));
+                    }
+                    return (self.is_file(&self.out.join(path)), Some(false));
+                }
+                (self.is_file(&self.out.join(path)), None)
+            })
+            .collect();
+        for ((path, _), (_, in_place)) in files.iter().zip(&looked) {
+            if let Some(found) = in_place {
+                self.in_place.insert(path.to_string(), *found);
+            }
+        }
+        self.live = Some(live);
+        looked.into_iter().map(|(keep, _)| keep).collect()
     }
 
     /// Puts one file of the new build in, unless the folder holds those
@@ -234,19 +293,27 @@ impl Staging {
     /// holds) copied from the output where missing, whatever the build no
     /// longer has removed, the marker written, and the folder swapped in.
     /// Returns the manifest of the new build.
-    pub fn finish(self, written: Vec<Stored>, kept: &[KeptFile]) -> anyhow::Result<BTreeMap<String, u64>> {
+    pub fn finish(mut self, written: Vec<Stored>, kept: &[KeptFile]) -> anyhow::Result<BTreeMap<String, u64>> {
         use rayon::prelude::*;
         if let Some(bad) = kept.iter().map(|k| &k.path).find(|p| !is_safe_relative(p)) {
             anyhow::bail!("internal error: unsafe output path {bad:?}");
         }
         let dir = &self.dir;
         let live = &self.out;
-        let live_manifest = if kept.is_empty() { None } else { manifest(live) };
+        let live_manifest = match self.live.take() {
+            Some(m) => Some(m),
+            None if kept.is_empty() => None,
+            None => manifest(live),
+        };
         kept.par_iter().try_for_each(|k| -> anyhow::Result<()> {
             let path = dir.join(&k.path);
             let same = match &self.manifest {
-                Some(m) => !self.fresh && m.get(&k.path) == Some(&k.hash) && path.is_file(),
-                None => false,
+                Some(m) if !self.fresh && m.get(&k.path) == Some(&k.hash) => self
+                    .in_place
+                    .get(&k.path)
+                    .copied()
+                    .unwrap_or_else(|| self.is_file(&path)),
+                _ => false,
             };
             if same {
                 return Ok(());
@@ -629,6 +696,40 @@ mod tests {
         assert!(!out.join("d").exists(), "and the folders above it");
         assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "C");
         assert!(!out.join(".gitignore").exists());
+    }
+
+    #[test]
+    fn a_kept_file_is_looked_for_once() {
+        use std::sync::atomic::Ordering;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let files = [
+            OutputFile::new("a/index.html", "A"),
+            OutputFile::new("b/index.html", "B"),
+        ];
+        // Twice: then both folders hold both files.
+        write_site(&out, &files, &[], false).unwrap();
+        let listed = write_site(&out, &files, &[], false).unwrap();
+        let wanted: Vec<(&str, u64)> = listed.iter().map(|(p, h)| (p.as_str(), *h)).collect();
+        let mut staging = Staging::open(&out, false).unwrap();
+        let looks = staging.looks();
+        assert_eq!(staging.keepable(&wanted), [true, true]);
+        assert_eq!(looks.load(Ordering::Relaxed), 2, "one look in the sibling per file");
+        let kept: Vec<KeptFile> = listed
+            .iter()
+            .map(|(p, h)| KeptFile {
+                path: p.clone(),
+                hash: *h,
+            })
+            .collect();
+        assert_eq!(staging.finish(vec![], &kept).unwrap(), listed);
+        assert_eq!(looks.load(Ordering::Relaxed), 2, "finish does not look again");
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
+        // Gone from both folders: made again, not kept.
+        fs::remove_file(out.join("a/index.html")).unwrap();
+        fs::remove_file(tmp.path().join(".public.ritme-prev/a/index.html")).unwrap();
+        let mut staging = Staging::open(&out, false).unwrap();
+        assert_eq!(staging.keepable(&wanted), [false, true]);
     }
 
     #[test]
