@@ -68,14 +68,12 @@ pub fn load_markdown(out: &Path) -> Markdown {
     if !folder.is_dir() {
         return Markdown::default();
     }
-    let head = format!("{MD_HEAD} {binary:016x}\n");
+    let head = head_line(MD_HEAD, binary);
     let shards: Vec<Option<Vec<(u64, crate::markdown::Rendered)>>> = (0..MD_SHARDS)
         .into_par_iter()
         .map(|n| {
             let bytes = std::fs::read(md_shard(&folder, n)).ok()?;
-            let (body, sum) = bytes.strip_prefix(head.as_bytes())?.split_last_chunk::<8>()?;
-            (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
-            let mut r = Reader(body);
+            let mut r = Reader(unseal(&bytes, &head)?);
             let mut docs = Vec::new();
             while !r.0.is_empty() {
                 docs.push(r.entry()?);
@@ -172,7 +170,7 @@ pub fn stage_markdown<'a>(
     for (key, doc) in docs {
         by_shard[(key % MD_SHARDS) as usize].push((key, doc));
     }
-    let head = format!("{MD_HEAD} {binary:016x}\n");
+    let head = head_line(MD_HEAD, binary);
     let mut shards: Vec<u64> = by_shard
         .into_par_iter()
         .enumerate()
@@ -184,12 +182,11 @@ pub fn stage_markdown<'a>(
         .filter_map(|(n, mut docs)| {
             // In key order: the same documents give the same bytes.
             docs.sort_unstable_by_key(|(k, _)| *k);
-            let mut w = head.clone().into_bytes();
-            for (key, doc) in docs {
-                put_entry(&mut w, key, doc);
-            }
-            let sum = checksum(&w[head.len()..]);
-            w.extend_from_slice(&sum.to_le_bytes());
+            let w = sealed(&head, |w| {
+                for (key, doc) in docs {
+                    put_entry(w, key, doc);
+                }
+            });
             let tmp = StagedMarkdown::new_name(&folder, n as u64);
             if std::fs::write(&tmp, w).is_ok() {
                 Some(n as u64)
@@ -402,12 +399,8 @@ pub fn record(out: &Path, keys: &[(String, u64)], written: &BTreeMap<String, u64
             text.push_str(&format!("{key:016x} {hash:016x} {route}\n"));
         }
     }
-    // Written aside and renamed, so a killed build never leaves half a cache.
-    let Some(tmp) = sibling(out, "ritme-cache-new") else {
-        return;
-    };
-    if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &target).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if let Some(tmp) = sibling(out, "ritme-cache-new") {
+        put_aside(&tmp, &target, text.into_bytes());
     }
 }
 
@@ -423,17 +416,44 @@ fn checksum(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The first line of a cache file of `kind` written by the binary `binary`.
+fn head_line(kind: &str, binary: u64) -> String {
+    format!("{kind} {binary:016x}\n")
+}
+
+/// A cache file's contents: `head`, what `fill` writes, and the checksum
+/// of what `fill` wrote.
+fn sealed(head: &str, fill: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut w = head.as_bytes().to_vec();
+    fill(&mut w);
+    let sum = checksum(&w[head.len()..]);
+    w.extend_from_slice(&sum.to_le_bytes());
+    w
+}
+
+/// What [`sealed`] was given to write, when `bytes` begin with `head` (this
+/// binary's, of this kind) and end with the checksum of what lies between.
+fn unseal<'a>(bytes: &'a [u8], head: &str) -> Option<&'a [u8]> {
+    let (body, sum) = bytes.strip_prefix(head.as_bytes())?.split_last_chunk::<8>()?;
+    (checksum(body) == u64::from_le_bytes(*sum)).then_some(body)
+}
+
+/// Writes `bytes` at `tmp` and renames it to `target`, so that a killed
+/// build never leaves half a cache; a failure only costs the next build
+/// its head start.
+fn put_aside(tmp: &Path, target: &Path, bytes: Vec<u8>) {
+    if std::fs::write(tmp, bytes).is_err() || std::fs::rename(tmp, target).is_err() {
+        let _ = std::fs::remove_file(tmp);
+    }
+}
+
 /// Loads the search index's word counts kept beside `out` by the last
 /// build. Anything unreadable, damaged or of another ritme binary gives an
 /// empty cache (every page's words are counted again).
 pub fn load_words(out: &Path) -> crate::search::WordCache {
     let read = || -> Option<crate::search::WordCache> {
-        let binary = binary_identity()?;
         let bytes = std::fs::read(sibling(out, "ritme-words")?).ok()?;
-        let body = bytes.strip_prefix(format!("{WORDS_HEAD} {binary:016x}\n").as_bytes())?;
-        let (body, sum) = body.split_last_chunk::<8>()?;
-        (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
-        let mut r = Reader(body);
+        let mut r = Reader(unseal(&bytes, &head_line(WORDS_HEAD, binary_identity()?))?);
         let vocabulary: Vec<Box<str>> = (0..r.len()?)
             .map(|_| r.string().map(String::into_boxed_str))
             .collect::<Option<_>>()?;
@@ -470,33 +490,27 @@ pub fn record_words(out: &Path, words: &crate::search::WordCache) {
     ) else {
         return;
     };
-    let head = format!("{WORDS_HEAD} {binary:016x}\n");
-    let pairs: usize = words.docs.values().map(Vec::len).sum();
-    let mut w = Vec::with_capacity(head.len() + pairs * 8 + words.docs.len() * 16 + words.vocabulary.len() * 16);
-    w.extend_from_slice(head.as_bytes());
-    let from = w.len();
-    put_len(&mut w, words.vocabulary.len());
-    for word in &words.vocabulary {
-        put_str(&mut w, word);
-    }
-    // In key order: the same counts give the same bytes.
-    let mut docs: Vec<(&u64, &Vec<(u32, u32)>)> = words.docs.iter().collect();
-    docs.sort_unstable_by_key(|(k, _)| **k);
-    put_len(&mut w, docs.len());
-    for (key, counts) in docs {
-        w.extend_from_slice(&key.to_le_bytes());
-        put_len(&mut w, counts.len());
-        for (word, n) in counts {
-            w.extend_from_slice(&word.to_le_bytes());
-            w.extend_from_slice(&n.to_le_bytes());
+    let w = sealed(&head_line(WORDS_HEAD, binary), |w| {
+        let pairs: usize = words.docs.values().map(Vec::len).sum();
+        w.reserve(pairs * 8 + words.docs.len() * 16 + words.vocabulary.len() * 16);
+        put_len(w, words.vocabulary.len());
+        for word in &words.vocabulary {
+            put_str(w, word);
         }
-    }
-    let sum = checksum(&w[from..]);
-    w.extend_from_slice(&sum.to_le_bytes());
-    // Written aside and renamed, so a killed build never leaves half a cache.
-    if std::fs::write(&tmp, w).is_err() || std::fs::rename(&tmp, &target).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+        // In key order: the same counts give the same bytes.
+        let mut docs: Vec<(&u64, &Vec<(u32, u32)>)> = words.docs.iter().collect();
+        docs.sort_unstable_by_key(|(k, _)| **k);
+        put_len(w, docs.len());
+        for (key, counts) in docs {
+            w.extend_from_slice(&key.to_le_bytes());
+            put_len(w, counts.len());
+            for (word, n) in counts {
+                w.extend_from_slice(&word.to_le_bytes());
+                w.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+    });
+    put_aside(&tmp, &target, w);
 }
 
 const FRONT_HEAD: &str = "ritme-front 1";
@@ -507,12 +521,8 @@ const FRONT_HEAD: &str = "ritme-front 1";
 pub fn load_front_matter(out: &Path) -> crate::content::FrontMatter {
     use crate::content::{PageMeta, Status};
     let read = || -> Option<crate::content::FrontMatter> {
-        let binary = binary_identity()?;
         let bytes = std::fs::read(sibling(out, "ritme-front")?).ok()?;
-        let body = bytes.strip_prefix(format!("{FRONT_HEAD} {binary:016x}\n").as_bytes())?;
-        let (body, sum) = body.split_last_chunk::<8>()?;
-        (checksum(body) == u64::from_le_bytes(*sum)).then_some(())?;
-        let mut r = Reader(body);
+        let mut r = Reader(unseal(&bytes, &head_line(FRONT_HEAD, binary_identity()?))?);
         let mut pages = std::collections::HashMap::new();
         for _ in 0..r.len()? {
             let key = r.u64()?;
@@ -561,8 +571,6 @@ pub fn record_front_matter(out: &Path, front: &crate::content::FrontMatter) {
     ) else {
         return;
     };
-    let head = format!("{FRONT_HEAD} {binary:016x}\n");
-    let mut w = head.clone().into_bytes();
     fn optional<T>(w: &mut Vec<u8>, v: Option<T>, put: impl FnOnce(&mut Vec<u8>, T)) {
         match v {
             None => w.push(0),
@@ -572,30 +580,27 @@ pub fn record_front_matter(out: &Path, front: &crate::content::FrontMatter) {
             }
         }
     }
-    // In key order: the same pages give the same bytes.
-    let mut pages: Vec<_> = front.pages.iter().collect();
-    pages.sort_unstable_by_key(|(k, _)| **k);
-    put_len(&mut w, pages.len());
-    for (key, m) in pages {
-        w.extend_from_slice(&key.to_le_bytes());
-        optional(&mut w, m.title.as_deref(), put_str);
-        optional(&mut w, m.summary.as_deref(), put_str);
-        optional(&mut w, m.weight, |w, n| w.extend_from_slice(&(n as u64).to_le_bytes()));
-        optional(&mut w, m.owner.as_deref(), put_str);
-        w.push(match m.status {
-            crate::content::Status::Draft => 0,
-            crate::content::Status::Approved => 1,
-        });
-        optional(&mut w, m.review_by, |w, d| {
-            w.extend_from_slice(&(i64::from(d.num_days_from_ce()) as u64).to_le_bytes())
-        });
-    }
-    let sum = checksum(&w[head.len()..]);
-    w.extend_from_slice(&sum.to_le_bytes());
-    // Written aside and renamed, so a killed build never leaves half a cache.
-    if std::fs::write(&tmp, w).is_err() || std::fs::rename(&tmp, &target).is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
+    let w = sealed(&head_line(FRONT_HEAD, binary), |w| {
+        // In key order: the same pages give the same bytes.
+        let mut pages: Vec<_> = front.pages.iter().collect();
+        pages.sort_unstable_by_key(|(k, _)| **k);
+        put_len(w, pages.len());
+        for (key, m) in pages {
+            w.extend_from_slice(&key.to_le_bytes());
+            optional(w, m.title.as_deref(), put_str);
+            optional(w, m.summary.as_deref(), put_str);
+            optional(w, m.weight, |w, n| w.extend_from_slice(&(n as u64).to_le_bytes()));
+            optional(w, m.owner.as_deref(), put_str);
+            w.push(match m.status {
+                crate::content::Status::Draft => 0,
+                crate::content::Status::Approved => 1,
+            });
+            optional(w, m.review_by, |w, d| {
+                w.extend_from_slice(&(i64::from(d.num_days_from_ce()) as u64).to_le_bytes())
+            });
+        }
+    });
+    put_aside(&tmp, &target, w);
 }
 
 /// Forgets the cache of `out` (a build that renders everything anyway).

@@ -704,34 +704,41 @@ fn a_broken_page_is_reported_once_not_by_every_link_to_it() {
     assert!(!err.contains("broken link"), "index.md links to the broken page: {err}");
 }
 
-/// (Markdown documents rendered, documents in the site), from the timings.
-fn markdown_rendered(a: &assert_cmd::assert::Assert) -> (usize, usize) {
+/// The numbers of the timings line that holds `marker`.
+fn timing_numbers(a: &assert_cmd::assert::Assert, marker: &str) -> Vec<usize> {
     let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
     let line = out
         .lines()
-        .find(|l| l.contains("Markdown rendered for"))
-        .unwrap_or_else(|| panic!("no Markdown count in {out:?}"));
-    let n: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("no {marker:?} in {out:?}"));
+    line.split(|c: char| !c.is_ascii_digit())
         .filter_map(|n| n.parse().ok())
-        .collect();
+        .collect()
+}
+
+/// (Markdown documents rendered, documents in the site), from the timings.
+fn markdown_rendered(a: &assert_cmd::assert::Assert) -> (usize, usize) {
+    let n = timing_numbers(a, "Markdown rendered for");
     (n[0], n[1])
+}
+
+/// A build of `site` into its output with the timings printed.
+fn timed_build(site: &TestSite, extra: &[&str]) -> assert_cmd::assert::Assert {
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(site.out())
+        .args(extra)
+        .env("RITME_TIMINGS", "1")
+        .assert()
+        .success()
 }
 
 #[test]
 fn an_edit_runs_markdown_for_the_edited_page_only_and_equals_a_clean_build() {
     let site = TestSite::example();
-    let timed = |extra: &[&str]| {
-        ritme()
-            .arg("build")
-            .arg(site.site())
-            .arg("-o")
-            .arg(site.out())
-            .args(extra)
-            .env("RITME_TIMINGS", "1")
-            .assert()
-            .success()
-    };
+    let timed = |extra: &[&str]| timed_build(&site, extra);
     let (ran, docs) = markdown_rendered(&timed(&[]));
     assert_eq!(ran, docs, "the first build renders every document");
     assert!(docs > 10);
@@ -762,32 +769,14 @@ fn an_edit_runs_markdown_for_the_edited_page_only_and_equals_a_clean_build() {
 /// (pages whose words were counted, pages, text scripts made, text
 /// scripts) of the search index, from the timings.
 fn search_counted(a: &assert_cmd::assert::Assert) -> [usize; 4] {
-    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
-    let line = out
-        .lines()
-        .find(|l| l.contains("Search: words counted for"))
-        .unwrap_or_else(|| panic!("no search count in {out:?}"));
-    let n: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
+    let n = timing_numbers(a, "Search: words counted for");
     [n[0], n[1], n[2], n[3]]
 }
 
 #[test]
 fn an_edit_counts_the_words_of_the_edited_page_only_and_a_damaged_cache_only_costs_time() {
     let site = TestSite::example();
-    let timed = |extra: &[&str]| {
-        ritme()
-            .arg("build")
-            .arg(site.site())
-            .arg("-o")
-            .arg(site.out())
-            .args(extra)
-            .env("RITME_TIMINGS", "1")
-            .assert()
-            .success()
-    };
+    let timed = |extra: &[&str]| timed_build(&site, extra);
     let [counted, pages, made, scripts] = search_counted(&timed(&[]));
     assert_eq!((counted, made), (pages, scripts), "the first build counts every page");
     assert!(pages > 10 && scripts > 1, "{pages} pages, {scripts} scripts");
