@@ -316,8 +316,9 @@ fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
 }
 
 /// On a 390 px phone every chart shows one drawing whose text is 11 px or
-/// more on screen, in a box that does not scroll sideways; on a desktop
-/// screen the wide drawing shows (one per chart there too).
+/// more on screen, in a box that does not scroll sideways, and no figure of
+/// a table is cut over two lines; on a desktop screen the wide drawing
+/// shows (one per chart there too).
 #[test]
 #[cfg_attr(
     not(all(ritme_chromium, ritme_node)),
@@ -326,7 +327,18 @@ fn a_search_snippet_shows_the_text_around_a_match_deep_in_a_page() {
 fn charts_and_badges_on_a_phone_stay_readable_and_inside_their_boxes() {
     let site = TestSite::example();
     site.build(&["--no-cache"]).success();
-    let pages: Vec<std::path::PathBuf> = [
+    // A person's page exists only where people may be named: a team's
+    // audience of the example, built beside the aggregate site.
+    let named = site.tmp.path().join("named");
+    ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(&named)
+        .args(["--no-cache", "--audience", "team-noord"])
+        .assert()
+        .success();
+    let mut pages: Vec<std::path::PathBuf> = [
         "index.html",
         "teams/noord/index.html",
         "behaviours/tijdig-opvolgen/index.html",
@@ -337,6 +349,7 @@ fn charts_and_badges_on_a_phone_stay_readable_and_inside_their_boxes() {
     .iter()
     .map(|p| site.out().join(p))
     .collect();
+    pages.extend(["people/anne/index.html", "teams/noord/index.html"].map(|p| named.join(p)));
     let args: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
     for width in ["390", "1280"] {
         let Some(v) = interact("charts", &args, &["--width", width]) else {
@@ -358,6 +371,11 @@ fn charts_and_badges_on_a_phone_stay_readable_and_inside_their_boxes() {
                 page["labels_outside"],
                 serde_json::json!([]),
                 "level badges stick out of their cards at {width} px: {page}"
+            );
+            assert_eq!(
+                page["broken_figures"],
+                serde_json::json!([]),
+                "figures cut over two lines at {width} px: {page}"
             );
             if width == "390" {
                 let min = page["min_text_px"].as_f64().unwrap();

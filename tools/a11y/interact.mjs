@@ -11,8 +11,8 @@
 //   node tools/a11y/interact.mjs search PAGE.html QUERY
 //       types QUERY in the search box and reports the results' snippets
 //   node tools/a11y/interact.mjs charts PAGE.html…
-//       at 390 px: the smallest chart text on screen and whether a chart box
-//       scrolls sideways, per page
+//       at 390 px: the smallest chart text on screen, whether a chart box
+//       scrolls sideways, and the figures cut over two lines, per page
 // Options: --chromium BIN (default $CHROMIUM or /usr/bin/chromium)
 //          --width PX (charts: the screen width, default 390)
 
@@ -144,6 +144,24 @@ async function charts(files) {
             return r.right > o.right + 0.5 || r.left < o.left - 0.5;
           })
           .map((b) => b.textContent.trim());
+        // A figure cut over two lines ("10" above "0%") reads as two numbers.
+        // Lines of an element's text: its pieces' boxes, grouped where they
+        // overlap (a raised footnote mark stays on its line).
+        const lines = (el) => {
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const rects = [...range.getClientRects()].filter((r) => r.width > 0).sort((a, b) => a.top - b.top);
+          let n = 0;
+          let bottom = -Infinity;
+          for (const r of rects) {
+            if (r.top >= bottom - 1) n++;
+            bottom = r.top >= bottom - 1 ? r.bottom : Math.max(bottom, r.bottom);
+          }
+          return n;
+        };
+        const broken_figures = [...document.querySelectorAll(".rate, td.num")]
+          .filter((e) => e.getClientRects().length && e.textContent.trim() && lines(e) > 1)
+          .map((e) => e.textContent.trim());
         return {
           charts: figures.length,
           visible_svgs: figures.map((f) => [...f.querySelectorAll("svg")].filter((s) => s.getClientRects().length).length),
@@ -153,6 +171,7 @@ async function charts(files) {
           scrolling: boxes.filter((b) => b.scrollWidth > b.clientWidth + 1).length,
           page_wider: document.documentElement.scrollWidth > window.innerWidth,
           labels_outside,
+          broken_figures,
         };
       })),
     });
