@@ -56,15 +56,7 @@ fn site(teams: &[(&str, usize)], skip: &[(&str, &str, &str)]) -> TeamData {
 }
 
 fn visible(d: &TeamData, min: usize) -> Visible {
-    let rules: Vec<BehaviourRule> = ["bel", "luister"]
-        .iter()
-        .map(|b| BehaviourRule {
-            id: b.to_string(),
-            target: 1,
-            roles: None,
-            half_life: None,
-        })
-        .collect();
+    let rules = rules();
     let mut c = Config::default();
     c.consistency.min_weeks = 2;
     let m = compute(d, &rules, &c);
