@@ -14,6 +14,8 @@ use serde_yaml as backend;
 
 use crate::diagnostics::{Diagnostic, Pos};
 
+mod flat;
+
 /// Collections may nest this deep and no deeper. ritme's own files need
 /// four levels; the limit leaves room for any hand-written file while a
 /// `[[[[…` of a hundred thousand levels is refused at its 65th bracket
@@ -23,6 +25,9 @@ pub const MAX_DEPTH: usize = 64;
 /// Parses one YAML document. `first_line` is the 1-based line in `file` at
 /// which `text` starts (front matter starts below its `---`).
 pub fn parse<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
+    if let Some(value) = flat::read(text) {
+        return Ok(value);
+    }
     if !flat_with_unique_keys(text) {
         check_shape(text, file, first_line)?;
     }
