@@ -54,7 +54,7 @@ fn md_shard(folder: &Path, n: u64) -> PathBuf {
 fn keys_hash(keys: &mut [u64]) -> u64 {
     use std::hash::{Hash, Hasher};
     keys.sort_unstable();
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     keys.hash(&mut h);
     h.finish()
 }
@@ -615,7 +615,7 @@ pub fn clear(out: &Path) {
 pub fn binary_identity() -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let exe = std::env::current_exe().ok()?.metadata().ok()?;
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     exe.len().hash(&mut h);
     exe.modified()

@@ -14,7 +14,7 @@ use std::time::UNIX_EPOCH;
 /// The fingerprint as hex, or `None` when something could not be examined
 /// (then the build simply runs).
 pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     crate::cache::binary_identity()?.hash(&mut h);
     options.hash(&mut h);
     std::env::var(crate::privacy::KEY_VAR).ok().hash(&mut h);

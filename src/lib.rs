@@ -18,6 +18,7 @@ pub mod eject;
 pub mod embedded;
 pub mod fingerprint;
 pub mod frontmatter;
+pub mod hash;
 pub mod history;
 pub mod import;
 pub mod locale;

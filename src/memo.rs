@@ -20,8 +20,9 @@
 //! | charts | the chart's input (its numbers, names, id) and the language | each chart's HTML, on any page ([`Charts`]) |
 //! | `metrics.json` | each person's figures that it prints | each person's entry ([`Memo::metrics_json`]) |
 
+use crate::hash::KeyHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::content::Content;
@@ -496,7 +497,7 @@ fn data_people(data: Option<&(u64, Loaded)>) -> usize {
 
 /// A hash of everything the team data stage reads but the log files' texts.
 fn rest_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::new();
     for f in data.team.iter().chain(&data.coaching).chain(data.outcomes.iter()) {
         (&f.rel, &f.text).hash(&mut h);
     }
@@ -509,12 +510,7 @@ fn rest_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<Str
 
 /// Hashes how many files of each kind there are, the behaviour rules and
 /// the rejected ids: what both data keys read beside the files.
-fn hash_kinds_and_rules(
-    h: &mut DefaultHasher,
-    data: &DataSources,
-    rules: &[BehaviourRule],
-    rejected: &BTreeSet<String>,
-) {
+fn hash_kinds_and_rules(h: &mut KeyHasher, data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) {
     (
         data.team.is_some(),
         data.logs.len(),
@@ -535,7 +531,7 @@ pub(crate) fn load(data: &DataSources, rules: &[BehaviourRule], rejected: &BTree
 
 /// A hash of everything the team data stage reads.
 pub(crate) fn data_key(data: &DataSources, rules: &[BehaviourRule], rejected: &BTreeSet<String>) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::new();
     let files = data
         .team
         .iter()
@@ -680,7 +676,7 @@ impl DataPages {
     ) -> Option<crate::render::views::PageJob> {
         let mut m = self.lock();
         let key = {
-            let mut h = DefaultHasher::new();
+            let mut h = KeyHasher::new();
             (m.base, template, inputs).hash(&mut h);
             h.finish()
         };
@@ -771,7 +767,7 @@ impl DataPages {
 /// record, team, sessions and stories; a team's record and stories): what
 /// [`DataPages::view_job`] is given.
 pub(crate) fn view_inputs(parts: &impl std::fmt::Debug) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::new();
     hash_debug(&mut h, parts);
     h.finish()
 }
@@ -811,7 +807,7 @@ pub(crate) fn same_coaching(a: &crate::visible::Visible, b: &crate::visible::Vis
 /// audience and names the data pages read), the settings, and the weeks
 /// and months of the figures.
 pub(crate) fn person_base(pages: u64, config: &crate::config::Config, v: &crate::visible::Visible) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::new();
     pages.hash(&mut h);
     hash_debug(&mut h, config);
     (&v.weeks, v.as_of, v.mode as u8, v.min_group_size).hash(&mut h);
@@ -880,8 +876,8 @@ impl Charts {
 
 /// Feeds a value's `Debug` text to a hasher: the views' inputs that have
 /// no `Hash` (front matter, history) are hashed through it, field by field.
-pub(crate) fn hash_debug(h: &mut DefaultHasher, value: &impl std::fmt::Debug) {
-    struct Sink<'a>(&'a mut DefaultHasher);
+pub(crate) fn hash_debug(h: &mut KeyHasher, value: &impl std::fmt::Debug) {
+    struct Sink<'a>(&'a mut KeyHasher);
     impl std::fmt::Write for Sink<'_> {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
             self.0.write(s.as_bytes());

@@ -507,9 +507,9 @@ fn write_marker(dir: &Path, listed: &BTreeMap<String, u64>) -> anyhow::Result<()
 /// A stable hash of file contents, to skip writing unchanged files.
 fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
-    // SipHash with fixed keys: stable for a given ritme binary, which is all
+    // Stable for a given ritme binary, which is all
     // the manifest needs (a different binary at worst rewrites files).
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     bytes.hash(&mut h);
     h.finish()
 }

@@ -477,7 +477,7 @@ fn build_inner(
             // (in the data key and `ritme.yaml`'s text with the
             // behaviours), the settings, and the audience.
             use std::hash::{Hash, Hasher};
-            let mut h = std::hash::DefaultHasher::new();
+            let mut h = crate::hash::KeyHasher::new();
             sources.config.as_ref().map(|f| &f.text).hash(&mut h);
             config.base_url.hash(&mut h);
             audience.hash(&mut h);
@@ -536,7 +536,7 @@ fn build_inner(
         .collect();
     let salt = {
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::hash::KeyHasher::new();
         (scope.mode as u8).hash(&mut h);
         persons.iter().for_each(|p| (p.id, p.name).hash(&mut h));
         allowed.hash(&mut h);

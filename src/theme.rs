@@ -48,7 +48,7 @@ pub fn load(sources: &Sources, config: &Config) -> Result<Theme, Diagnostics> {
 
     let templates_hash = {
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::hash::KeyHasher::new();
         templates.hash(&mut h);
         h.finish()
     };

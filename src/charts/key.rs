@@ -113,7 +113,7 @@ mod tests {
     use super::*;
 
     fn key_of(input: &impl ChartKey) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::hash::KeyHasher::new();
         input.key(&mut h);
         h.finish()
     }

@@ -157,7 +157,7 @@ pub struct FrontMatter {
 /// same fields (a text with errors is never cached).
 pub fn front_matter_key(yaml: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     yaml.hash(&mut h);
     h.finish()
 }

@@ -126,7 +126,7 @@ fn person_value(p: &super::PersonFigures) -> Value {
 /// A hash of everything [`person_entry`] reads: the key its entry is kept by.
 pub fn person_entry_key(p: &super::PersonFigures) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     (p.cr.map(f64::to_bits), p.level.key()).hash(&mut h);
     for (bid, b) in &p.behaviours {
         (bid, b.hits, b.eligible, b.cr.map(f64::to_bits), b.level.key()).hash(&mut h);

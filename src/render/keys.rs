@@ -8,8 +8,9 @@
 //! show it, and only those pages get a new key. Anything that reaches
 //! every page (a title in the navigation, a template) changes them all.
 
+use crate::hash::KeyHasher;
 use serde::{Serialize, ser};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 
 use super::views::PageJob;
 
@@ -20,7 +21,7 @@ use super::views::PageJob;
 /// hashed) and a copy of it; here a string costs its length and bytes.
 /// Every value carries a tag and every string its length, so values whose
 /// JSON differs get different keys (the tests compare with JSON).
-pub fn hash_serialized<T: Serialize + ?Sized>(h: &mut DefaultHasher, value: &T) {
+pub fn hash_serialized<T: Serialize + ?Sized>(h: &mut KeyHasher, value: &T) {
     // Views serialise without fail (no maps with non-string keys, no
     // custom errors); if one ever did, the marker makes the key differ
     // from any good one, so the page is rendered (and fails there).
@@ -30,7 +31,7 @@ pub fn hash_serialized<T: Serialize + ?Sized>(h: &mut DefaultHasher, value: &T) 
 }
 
 /// A serde serialiser that writes into a hasher instead of a text.
-struct Feed<'a>(&'a mut DefaultHasher);
+struct Feed<'a>(&'a mut KeyHasher);
 
 /// The only way feeding a hasher fails: a value that reports an error.
 #[derive(Debug)]
@@ -297,7 +298,7 @@ feed_fields!(SerializeStruct, SerializeStructVariant);
 
 /// The key of one page, given the key of what all pages share.
 pub fn page_key(shared: u64, job: &PageJob, root: &str) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = KeyHasher::new();
     shared.hash(&mut h);
     job.template.hash(&mut h);
     hash_serialized(
@@ -342,7 +343,7 @@ mod tests {
     }
 
     fn key<T: Serialize + ?Sized>(value: &T) -> u64 {
-        let mut h = DefaultHasher::new();
+        let mut h = KeyHasher::new();
         hash_serialized(&mut h, value);
         h.finish()
     }

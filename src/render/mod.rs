@@ -148,7 +148,7 @@ pub fn render_markdown_cached(
 /// against every route, so a page added or moved renders all again.
 pub(crate) fn routes_key(routes: &BTreeMap<String, String>, options: &crate::config::MarkdownOptions) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     routes.hash(&mut h);
     (options.raw_html, options.remote_images).hash(&mut h);
     h.finish()
@@ -157,7 +157,7 @@ pub(crate) fn routes_key(routes: &BTreeMap<String, String>, options: &crate::con
 /// The key of everything one document's rendering reads.
 pub(crate) fn markdown_key(routes_key: u64, rel: &str, body: &str, body_line: usize, route: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     (routes_key, rel, body, &body_line, route).hash(&mut h);
     h.finish()
 }
@@ -461,7 +461,7 @@ fn base_context(input: &Input) -> (Context, u64) {
         brand: input.brand.clone(),
     };
     let nav = nav(input);
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     input.salt.hash(&mut h);
     input.theme.templates_hash.hash(&mut h);
     // The filters format numbers and dates in the configured language.
@@ -997,11 +997,11 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
 fn data_pages_key(input: &Input, rendered: &BTreeMap<String, Rendered>, metrics_key: u64) -> u64 {
     use crate::memo::hash_debug;
     use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = crate::hash::KeyHasher::new();
     metrics_key.hash(&mut h);
     input.salt.hash(&mut h);
     let c = input.content;
-    fn docs<M: std::fmt::Debug>(h: &mut std::hash::DefaultHasher, list: &[Doc<M>]) {
+    fn docs<M: std::fmt::Debug>(h: &mut crate::hash::KeyHasher, list: &[Doc<M>]) {
         list.len().hash(h);
         for d in list {
             (&d.rel, &d.id, &d.route).hash(h);

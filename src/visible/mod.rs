@@ -913,7 +913,7 @@ impl<'a> Builder<'a> {
     fn key(&self, team_ids: &[&str], bs: &[&str]) -> u64 {
         use std::hash::{Hash, Hasher};
         let m = self.m;
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::hash::KeyHasher::new();
         (self.mode as u8, self.min, self.targets, &m.weeks, team_ids, bs).hash(&mut h);
         (m.window_weeks, m.min_weeks).hash(&mut h);
         for (month, f) in &m.months {

@@ -83,7 +83,7 @@ impl<'a> Shown<'a> {
             return draw();
         };
         use std::hash::{Hash, Hasher};
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::hash::KeyHasher::new();
         // The chart's words come from the language alone.
         (form, std::any::type_name::<I>(), self.input.config.language.code()).hash(&mut h);
         input.key(&mut h);
