@@ -293,7 +293,16 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
     for (n, text) in index.texts.into_iter().enumerate() {
         files.push(OutputFile::new(format!("assets/search-text/{n}.js"), text));
     }
-    let parts = input.memo.map(|_| {
+    let parts = match input.memo {
+        Some(_) => Some(jobs),
+        None => {
+            // The views hold every chart of the site: freed on both cores
+            // rather than on one while the other waits for the build's end.
+            jobs.into_par_iter().with_max_len(1).for_each(drop);
+            None
+        }
+    };
+    let parts = parts.map(|jobs| {
         let is_search = |p: &str| p == "assets/search-index.js" || p.starts_with("assets/search-text/");
         Box::new(patch::Parts {
             search_docs: entries.take().unwrap_or_default(),
@@ -377,7 +386,11 @@ fn render_pages(
     base: &Context,
     shared: u64,
 ) -> Vec<(u64, Result<Page, Vec<Diagnostic>>)> {
+    // One page a piece: the monthly reports and their mail copies come last
+    // and cost a hundred person pages each, so a run of them left whole to
+    // one thread kept the other idle for the render's last half second.
     jobs.par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(i, job)| {
             let root = page_root(input.config, &job.route);
@@ -950,9 +963,14 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
 
+    // The reports' views (24 months of charts) beside the people's and
+    // teams', not after them, where their few parallel parts left a core idle.
     let draw = || {
-        let mut jobs = dashboard_jobs(input, &shown, &stories);
-        jobs.extend(report_jobs(input, &shown, rendered, &stories));
+        let (mut jobs, reports) = rayon::join(
+            || dashboard_jobs(input, &shown, &stories),
+            || report_jobs(input, &shown, rendered, &stories),
+        );
+        jobs.extend(reports);
         jobs
     };
     let data_jobs = match input.memo {
