@@ -318,6 +318,161 @@ impl Reader<'_> {
     }
 }
 
+const SRC_HEAD: &str = "ritme-src 1";
+/// The texts are split by path into this many files, so that an edit
+/// rewrites one of them, not the 23 MB of a 10,000-page site's sources.
+const SRC_SHARDS: u64 = 32;
+
+/// The site's text files as the last build read them, by path, each with
+/// what the file looked like when it was read: a build takes the text of
+/// a file whose stamp is unchanged from here instead of opening it (one
+/// shard read replaces ~300 opens and reads).
+#[derive(Debug, Default)]
+pub struct SourceTexts {
+    pub texts: Vec<(String, crate::source::Stamp, String)>,
+    /// A hash of the paths and stamps each shard held when it was loaded:
+    /// a shard that would hold the same again is not written again.
+    pub shards: Vec<Option<u64>>,
+}
+
+fn src_shard_of(rel: &str) -> usize {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::hash::KeyHasher::new();
+    rel.hash(&mut h);
+    (h.finish() % SRC_SHARDS) as usize
+}
+
+/// A hash of the paths and stamps of a shard's texts (sorted by path).
+fn stamps_hash<'a>(entries: impl Iterator<Item = (&'a str, &'a crate::source::Stamp)>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::hash::KeyHasher::new();
+    for (rel, s) in entries {
+        (rel, s.len, s.modified, s.changed, s.file).hash(&mut h);
+    }
+    h.finish()
+}
+
+fn put_stamp(w: &mut Vec<u8>, s: &crate::source::Stamp) {
+    for n in [
+        s.len,
+        s.modified.0 as u64,
+        s.modified.1 as u64,
+        s.changed.0 as u64,
+        s.changed.1 as u64,
+        s.file.0,
+        s.file.1,
+    ] {
+        w.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+impl Reader<'_> {
+    fn stamp(&mut self) -> Option<crate::source::Stamp> {
+        Some(crate::source::Stamp {
+            len: self.u64()?,
+            modified: (self.u64()? as i64, self.u64()? as i64),
+            changed: (self.u64()? as i64, self.u64()? as i64),
+            file: (self.u64()?, self.u64()?),
+        })
+    }
+}
+
+/// Loads the source texts kept beside `out`; a shard that is unreadable,
+/// damaged or of another ritme binary counts as empty (its files are read).
+pub fn load_sources(out: &Path) -> SourceTexts {
+    let (Some(binary), Some(folder)) = (binary_identity(), sibling(out, "ritme-src")) else {
+        return SourceTexts::default();
+    };
+    let head = head_line(SRC_HEAD, binary);
+    let shards: Vec<Option<Vec<(String, crate::source::Stamp, String)>>> = (0..SRC_SHARDS)
+        .into_par_iter()
+        .map(|n| {
+            let bytes = std::fs::read(md_shard(&folder, n)).ok()?;
+            let mut r = Reader(unseal(&bytes, &head)?);
+            let mut texts = Vec::new();
+            while !r.0.is_empty() {
+                let rel = r.string()?;
+                let stamp = r.stamp()?;
+                let text = r.string()?;
+                // A text kept in the wrong shard would be written twice.
+                (src_shard_of(&rel) == n as usize).then_some(())?;
+                texts.push((rel, stamp, text));
+            }
+            Some(texts)
+        })
+        .collect();
+    let mut loaded = SourceTexts::default();
+    for shard in shards {
+        loaded.shards.push(
+            shard
+                .as_ref()
+                .map(|texts| stamps_hash(texts.iter().map(|(rel, s, _)| (rel.as_str(), s)))),
+        );
+        loaded.texts.extend(shard.into_iter().flatten());
+    }
+    loaded
+}
+
+/// The shards of the source texts that differ from those `loaded` (the
+/// [`SourceTexts::shards`] this build started from), ready to be written
+/// by [`record_sources`].
+pub fn source_shards(texts: Vec<(&str, crate::source::Stamp, &str)>, loaded: &[Option<u64>]) -> Vec<(u64, Vec<u8>)> {
+    let Some(binary) = binary_identity() else {
+        return Vec::new();
+    };
+    let mut by_shard: Vec<Vec<(&str, crate::source::Stamp, &str)>> = (0..SRC_SHARDS).map(|_| Vec::new()).collect();
+    for t in texts {
+        by_shard[src_shard_of(t.0)].push(t);
+    }
+    let head = head_line(SRC_HEAD, binary);
+    by_shard
+        .into_par_iter()
+        .enumerate()
+        .filter_map(|(n, mut texts)| {
+            // In path order: the same files give the same bytes.
+            texts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let hash = stamps_hash(texts.iter().map(|(rel, s, _)| (*rel, s)));
+            if loaded.get(n).copied().flatten() == Some(hash) {
+                return None;
+            }
+            let bytes = sealed(&head, |w| {
+                w.reserve(texts.iter().map(|(rel, _, text)| rel.len() + text.len() + 72).sum());
+                for (rel, stamp, text) in texts {
+                    put_str(w, rel);
+                    put_stamp(w, &stamp);
+                    put_str(w, text);
+                }
+            });
+            Some((n as u64, bytes))
+        })
+        .collect()
+}
+
+/// Writes the shards [`source_shards`] made beside `out`; returns how many
+/// were written. Each is written aside and renamed, so a killed build never
+/// leaves half a shard, and failing only costs the next build its head start.
+pub fn record_sources(out: &Path, shards: Vec<(u64, Vec<u8>)>) -> usize {
+    let Some(folder) = sibling(out, "ritme-src") else {
+        return 0;
+    };
+    if shards.is_empty() || std::fs::create_dir_all(&folder).is_err() {
+        return 0;
+    }
+    shards
+        .into_par_iter()
+        .filter(|(n, bytes)| {
+            let target = md_shard(&folder, *n);
+            let tmp = folder.join(format!("{n:02}.new"));
+            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &target).is_ok() {
+                true
+            } else {
+                let _ = std::fs::remove_file(&tmp);
+                false
+            }
+        })
+        .count()
+}
+
 impl Previous {
     /// The content hash of the page at `route` when the output holds it
     /// with this key.
@@ -631,6 +786,148 @@ pub fn binary_identity() -> Option<u64> {
 mod tests {
     use super::*;
     use crate::output::{OutputFile, write_site};
+
+    /// One discovery of `site` as `ritme build` runs it into `out`: the
+    /// fingerprint's stamps, the texts kept beside `out`, and the shards it
+    /// writes for the next build. Returns the sources, how many text files
+    /// were read from disk, and how many shards were written.
+    fn discover_into(site: &Path, out: &Path, use_cache: bool) -> (crate::source::Sources, usize, usize) {
+        let walked = crate::fingerprint::walk(site, out, &[]);
+        let loaded = if use_cache {
+            load_sources(out)
+        } else {
+            Default::default()
+        };
+        let mut cache = crate::source::FileCache::with_texts(loaded.texts, walked.stamps);
+        let (sources, diags) = crate::source::discover_cached(site, Some(&mut cache));
+        assert!(!diags.has_errors());
+        let texts = cache.texts(&sources, std::time::SystemTime::now(), std::time::Duration::ZERO);
+        let written = record_sources(out, source_shards(texts, &loaded.shards));
+        (sources, cache.reads(), written)
+    }
+
+    fn set_mtime(path: &Path, t: std::time::SystemTime) {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    /// A source whose stamp is unchanged is taken from the texts kept
+    /// beside the output, not read; one with a new size, modification time
+    /// or change time is read again (the change time also catches an edit
+    /// that keeps the size and sets the modification time back), and a
+    /// damaged shard only costs reading its files.
+    #[test]
+    fn unchanged_sources_are_not_read_and_changed_ones_always_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(site.join("pages")).unwrap();
+        std::fs::write(site.join("ritme.yaml"), "title: T\n").unwrap();
+        for n in 0..40 {
+            std::fs::write(
+                site.join(format!("pages/p{n}.md")),
+                format!("---\ntitle: P{n}\n---\nText {n}.\n"),
+            )
+            .unwrap();
+        }
+        let fresh = |label: &str, got: &crate::source::Sources| {
+            let (want, _) = crate::source::discover(&site);
+            assert_eq!(got.pages, want.pages, "{label}: the texts on disk");
+            assert_eq!(got.config, want.config, "{label}");
+        };
+        let (first, read, written) = discover_into(&site, &out, true);
+        assert_eq!((read, written), (41, SRC_SHARDS as usize), "nothing kept yet");
+        fresh("first", &first);
+
+        let (again, read, written) = discover_into(&site, &out, true);
+        assert_eq!((read, written), (0, 0), "nothing changed: nothing read or written");
+        fresh("again", &again);
+
+        // Same size, new modification time.
+        let a = site.join("pages/p1.md");
+        std::fs::write(&a, "---\ntitle: P1\n---\nTekst 1\n").unwrap();
+        let (edited, read, written) = discover_into(&site, &out, true);
+        assert_eq!((read, written), (1, 1), "the edited file alone");
+        fresh("same size", &edited);
+        assert!(edited.pages.iter().any(|f| f.text.contains("Tekst 1")));
+
+        // Same size and the modification time set back: the change time differs.
+        let b = site.join("pages/p2.md");
+        let was = std::fs::metadata(&b).unwrap().modified().unwrap();
+        std::fs::write(&b, "---\ntitle: P2\n---\nTekst 2\n").unwrap();
+        set_mtime(&b, was);
+        assert_eq!(std::fs::metadata(&b).unwrap().modified().unwrap(), was);
+        let (edited, read, _) = discover_into(&site, &out, true);
+        assert_eq!(
+            read, 1,
+            "a file with its old modification time but a new change time is read"
+        );
+        fresh("same mtime", &edited);
+        assert!(edited.pages.iter().any(|f| f.text.contains("Tekst 2")));
+
+        // A file replaced by another (a rename over it) with the same size and times.
+        let c = site.join("pages/p3.md");
+        let old = std::fs::metadata(&c).unwrap().modified().unwrap();
+        let tmp = site.join("p3.tmp");
+        std::fs::write(&tmp, "---\ntitle: P3\n---\nTekst 3\n").unwrap();
+        set_mtime(&tmp, old);
+        std::fs::rename(&tmp, &c).unwrap();
+        let (edited, read, _) = discover_into(&site, &out, true);
+        assert_eq!(read, 1);
+        fresh("renamed over", &edited);
+
+        // Damaged shards (a flipped byte, a cut file, nonsense): their files are read again.
+        let folder = sibling(&out, "ritme-src").unwrap();
+        let shard = |n: u64| md_shard(&folder, n);
+        let bytes = std::fs::read(shard(0)).unwrap();
+        let mut flipped = bytes.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 1;
+        std::fs::write(shard(0), flipped).unwrap();
+        std::fs::write(shard(1), &std::fs::read(shard(1)).unwrap()[..10]).unwrap();
+        std::fs::write(shard(2), b"nonsense").unwrap();
+        let in_damaged = first
+            .pages
+            .iter()
+            .map(|f| f.rel.as_str())
+            .chain(["ritme.yaml"])
+            .filter(|rel| src_shard_of(rel) < 3)
+            .count();
+        assert!(in_damaged > 0);
+        let (after, read, written) = discover_into(&site, &out, true);
+        assert_eq!((read, written), (in_damaged, 3), "only the damaged shards' files");
+        fresh("damaged", &after);
+        assert_eq!(discover_into(&site, &out, true).1, 0, "the shards are whole again");
+
+        // Without the cache (--no-cache) every file is read, and the texts are kept anew.
+        assert_eq!(discover_into(&site, &out, false).1, 41);
+    }
+
+    /// A file changed within the file system's time resolution before the
+    /// build is not kept: a second write in the same tick would leave its
+    /// stamp unchanged.
+    #[test]
+    fn a_file_changed_just_now_is_read_again_next_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("pages")).unwrap();
+        std::fs::write(site.join("ritme.yaml"), "title: T\n").unwrap();
+        std::fs::write(site.join("pages/a.md"), "A\n").unwrap();
+        let mut cache = crate::source::FileCache::with_texts(
+            Vec::new(),
+            crate::fingerprint::walk(&site, &dir.path().join("public"), &[]).stamps,
+        );
+        let (sources, _) = crate::source::discover_cached(&site, Some(&mut cache));
+        let now = std::time::SystemTime::now();
+        let settle = std::time::Duration::from_secs(2);
+        assert!(cache.texts(&sources, now, settle).is_empty(), "written just now");
+        let later = now + std::time::Duration::from_secs(3);
+        assert_eq!(cache.texts(&sources, later, settle).len(), 2, "settled");
+    }
 
     /// The cache as a build sees it once it holds the output's lock.
     fn load_now(out: &Path) -> Previous {

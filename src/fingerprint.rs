@@ -2,11 +2,12 @@
 //! with nothing changed can stop before reading a single page.
 //!
 //! It covers the ritme binary itself, the build options, the pseudonym key,
-//! every file of the site folder (path, size, modification time — like
-//! make, not contents: stat is far cheaper than reading) and the last git
+//! every file of the site folder (path, size, modification and change
+//! time, inode — like make, not contents: stat is far cheaper than reading) and the last git
 //! commit of the folder. It is stored beside the output (in the lock file),
 //! never in it, so the output stays byte-identical across machines.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
@@ -14,6 +15,32 @@ use std::time::UNIX_EPOCH;
 /// The fingerprint as hex, or `None` when something could not be examined
 /// (then the build simply runs).
 pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
+    walk(site, out, options).fingerprint
+}
+
+/// What the walk of the site folder found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// See [`of`].
+    pub fingerprint: Option<String>,
+    /// The stamp of every plain file the walk stat'ed, by site-relative
+    /// `/`-separated path: discovery takes them instead of a second stat.
+    pub stamps: HashMap<String, crate::source::Stamp>,
+}
+
+/// [`of`], also keeping every file's stamp.
+pub fn walk(site: &Path, out: &Path, options: &[&str]) -> Walked {
+    let mut stamps = HashMap::new();
+    let fingerprint = hash_walk(site, out, options, &mut stamps);
+    Walked { fingerprint, stamps }
+}
+
+fn hash_walk(
+    site: &Path,
+    out: &Path,
+    options: &[&str],
+    stamps: &mut HashMap<String, crate::source::Stamp>,
+) -> Option<String> {
     let mut h = crate::hash::KeyHasher::new();
     crate::cache::binary_identity()?.hash(&mut h);
     options.hash(&mut h);
@@ -36,14 +63,18 @@ pub fn of(site: &Path, out: &Path, options: &[&str]) -> Option<String> {
     {
         let entry = entry.ok()?;
         let meta = entry.metadata().ok()?;
-        entry.path().strip_prefix(site).ok()?.hash(&mut h);
-        meta.len().hash(&mut h);
-        meta.modified()
-            .ok()?
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_nanos()
-            .hash(&mut h);
+        let rel = entry.path().strip_prefix(site).ok()?;
+        rel.hash(&mut h);
+        meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+        // The change time too: an edit that keeps the size and sets the
+        // modification time back (a checkout, a copy keeping times) still
+        // sets it.
+        let stamp = crate::source::Stamp::of(&meta);
+        (stamp.len, stamp.modified, stamp.changed, stamp.file).hash(&mut h);
+        if meta.file_type().is_file() {
+            let name: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+            stamps.insert(name.join("/"), stamp);
+        }
     }
     let git = std::process::Command::new("git")
         .arg("-C")

@@ -150,7 +150,7 @@ pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result
             }
         }
     }
-    let parsed = parse_inner(opts, Default::default(), Some(memo))?;
+    let parsed = parse_inner(opts, Default::default(), None, Some(memo))?;
     let built = build_inner(&parsed, opts.audience.as_deref(), &opts.previous, None, Some(memo));
     match built {
         Ok(mut built) => {
@@ -201,6 +201,8 @@ pub struct Parsed {
     /// With a front-matter cache given: the free pages' front matter for
     /// the next build, and how many were parsed.
     pub front_matter: Option<content::FrontMatter>,
+    /// With [`Files`] given: the source texts for the next build.
+    pub files: Option<FilesKept>,
     logo: Option<(String, Vec<u8>)>,
     brand: crate::brand::BrandView,
     diags: Vec<Diagnostic>,
@@ -233,26 +235,70 @@ impl Parsed {
 /// Reads and validates the site: everything that does not depend on whom
 /// the build is for.
 pub fn parse(opts: &Options) -> Result<Parsed, Error> {
-    parse_inner(opts, Default::default(), None)
+    parse_inner(opts, Default::default(), None, None)
 }
 
 /// [`parse`], taking Markdown documents unchanged since the last build
-/// from `markdown` instead of rendering them again.
-pub fn parse_with(opts: &Options, markdown: crate::cache::Markdown) -> Result<Parsed, Error> {
-    parse_inner(opts, markdown, None)
+/// from `markdown` instead of rendering them again, and with `files` the
+/// text files unchanged since then from it instead of reading them.
+pub fn parse_with(opts: &Options, markdown: crate::cache::Markdown, files: Option<Files>) -> Result<Parsed, Error> {
+    parse_inner(opts, markdown, files, None)
 }
+
+/// The text files the last build into an output read (see
+/// [`crate::cache::load_sources`]), for [`parse_with`].
+pub struct Files {
+    pub cache: source::FileCache,
+    /// [`crate::cache::SourceTexts::shards`].
+    pub shards: Vec<Option<u64>>,
+}
+
+/// What a build given [`Files`] leaves for the next one.
+pub struct FilesKept {
+    /// The shards of the source texts that changed (see [`crate::cache::record_sources`]).
+    pub shards: Vec<(u64, Vec<u8>)>,
+    /// How many text files were read from disk, of how many.
+    pub read: usize,
+    pub texts: usize,
+}
+
+/// How long a file must have stood unchanged before its text is kept for
+/// the next build: within the file system's time resolution (2 s on FAT)
+/// a second write could leave the same stamp.
+const SETTLE: Duration = Duration::from_secs(2);
 
 /// [`parse`] for `serve`: `memo` holds what the last rebuild read and
 /// rendered (it replaces the on-disk Markdown cache there).
 fn parse_inner(
     opts: &Options,
     mut markdown: crate::cache::Markdown,
+    files: Option<Files>,
     mut memo: Option<&mut crate::memo::Memo>,
 ) -> Result<Parsed, Error> {
     let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
 
-    let (mut sources, found) = source::discover_cached(&opts.site, memo.as_deref_mut().map(|m| &mut m.files));
+    let now = std::time::SystemTime::now();
+    let (mut sources, found, files) = match (memo.as_deref_mut(), files) {
+        (Some(m), _) => {
+            let (sources, found) = source::discover_cached(&opts.site, Some(&mut m.files));
+            (sources, found, None)
+        }
+        (None, Some(mut files)) => {
+            let (sources, found) = source::discover_cached(&opts.site, Some(&mut files.cache));
+            let texts = files.cache.texts(&sources, now, SETTLE);
+            let kept = FilesKept {
+                read: files.cache.reads(),
+                texts: sources.text_files(),
+                shards: crate::cache::source_shards(texts, &files.shards),
+            };
+            (sources, found, Some(kept))
+        }
+        (None, None) => {
+            let (sources, found) = source::discover(&opts.site);
+            (sources, found, None)
+        }
+    };
     diags.extend(found);
     let (history, history_warning) = history::read(&opts.site);
     diags.extend(history_warning.clone());
@@ -367,6 +413,7 @@ fn parse_inner(
         md_keys,
         markdown_rendered,
         front_matter,
+        files,
         logo,
         brand,
         diags: diags.into_sorted(),

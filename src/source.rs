@@ -66,6 +66,24 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// How many text files were read (everything but the static files).
+    pub fn text_files(&self) -> usize {
+        let d = &self.data;
+        usize::from(self.config.is_some())
+            + usize::from(self.index.is_some())
+            + self.behaviours.len()
+            + self.guides.len()
+            + self.stories.len()
+            + self.reports.len()
+            + self.pages.len()
+            + self.templates.len()
+            + self.i18n.len()
+            + usize::from(d.team.is_some())
+            + d.logs.len()
+            + d.coaching.len()
+            + usize::from(d.outcomes.is_some())
+    }
+
     /// Drops the text of the Markdown files once their documents are
     /// parsed (which copies what they need): a build that keeps no memo
     /// for the next one never reads it again.
@@ -101,28 +119,44 @@ pub fn discover(root: &Path) -> (Sources, Diagnostics) {
 }
 
 /// What a file looked like when it was read: a file whose size, modification
-/// and change times are the same has not been written since (the change
-/// time cannot be set back by a program, unlike the modification time).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    len: u64,
-    modified: Option<std::time::SystemTime>,
-    changed: (i64, i64),
+/// and change times (and place on the disk) are the same has not been written
+/// since (the change time cannot be set back by a program, unlike the
+/// modification time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stamp {
+    pub len: u64,
+    /// Seconds and nanoseconds since the epoch.
+    pub modified: (i64, i64),
+    pub changed: (i64, i64),
+    /// Device and inode: a file put in another's place (a rename over it) is another file.
+    pub file: (u64, u64),
 }
 
 impl Stamp {
-    fn of(meta: &fs::Metadata) -> Stamp {
+    pub fn of(meta: &fs::Metadata) -> Stamp {
         #[cfg(unix)]
-        let changed = {
+        {
             use std::os::unix::fs::MetadataExt as _;
-            (meta.ctime(), meta.ctime_nsec())
-        };
+            Stamp {
+                len: meta.len(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+                file: (meta.dev(), meta.ino()),
+            }
+        }
         #[cfg(not(unix))]
-        let changed = (0, 0);
-        Stamp {
-            len: meta.len(),
-            modified: meta.modified().ok(),
-            changed,
+        {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or((-1, -1), |d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
+            Stamp {
+                len: meta.len(),
+                modified,
+                changed: (0, 0),
+                file: (0, 0),
+            }
         }
     }
 }
@@ -149,9 +183,79 @@ pub struct FileCache {
     reads: AtomicUsize,
     /// Files this build looked at on disk (stat'ed or read).
     examined: AtomicUsize,
+    /// Stamps already taken by this build (the fingerprint's walk, which
+    /// stats every file of the site), used instead of a second stat.
+    known: HashMap<String, Stamp>,
 }
 
 impl FileCache {
+    /// A cache of files read by an earlier build, as (site-relative path,
+    /// stamp when read, text); `known` are the stamps this build has
+    /// already taken, by site-relative path.
+    pub fn with_texts(texts: Vec<(String, Stamp, String)>, known: HashMap<String, Stamp>) -> FileCache {
+        FileCache {
+            entries: Mutex::new(
+                texts
+                    .into_iter()
+                    .map(|(rel, stamp, text)| (rel, (stamp, Payload::Text(text))))
+                    .collect(),
+            ),
+            known,
+            ..Default::default()
+        }
+    }
+
+    /// Every text file of `sources` this build read or took from here,
+    /// with its stamp from before it was read: what a later build may take
+    /// instead of reading it. A file changed in the last `settle` before
+    /// `now` is left out: a second write within the clock's resolution
+    /// would give it the same stamp, so it is read again next time.
+    pub fn texts<'a>(
+        &self,
+        sources: &'a Sources,
+        now: std::time::SystemTime,
+        settle: std::time::Duration,
+    ) -> Vec<(&'a str, Stamp, &'a str)> {
+        let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let limit = now
+            .checked_sub(settle)
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or((0, 0), |d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
+        let Sources {
+            config,
+            index,
+            behaviours,
+            guides,
+            stories,
+            reports,
+            pages,
+            data,
+            templates,
+            i18n,
+            ..
+        } = sources;
+        let texts = config
+            .iter()
+            .chain(index)
+            .chain(behaviours)
+            .chain(guides)
+            .chain(stories)
+            .chain(reports)
+            .chain(pages)
+            .chain(templates)
+            .chain(i18n)
+            .chain(&data.team)
+            .chain(&data.logs)
+            .chain(&data.coaching)
+            .chain(&data.outcomes);
+        texts
+            .filter_map(|f| {
+                let stamp = *seen.get(&f.rel)?;
+                (stamp.changed < limit && stamp.modified < limit).then_some((f.rel.as_str(), stamp, f.text.as_str()))
+            })
+            .collect()
+    }
+
     /// Marks files as changed (absolute paths, as the watcher reports them).
     pub fn mark_dirty(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
         self.dirty.extend(paths);
@@ -239,12 +343,17 @@ impl FileCache {
     /// The file's last text or bytes, if it has not changed since; records
     /// the stamp of a file about to be read.
     fn take(&self, path: &Path, rel: &str) -> Option<Payload> {
-        self.examined.fetch_add(1, Ordering::Relaxed);
-        let meta = fs::symlink_metadata(path).ok()?;
-        if !meta.file_type().is_file() {
-            return None; // links are checked on every read
-        }
-        let stamp = Stamp::of(&meta);
+        let stamp = match self.known.get(rel) {
+            Some(stamp) => *stamp,
+            None => {
+                self.examined.fetch_add(1, Ordering::Relaxed);
+                let meta = fs::symlink_metadata(path).ok()?;
+                if !meta.file_type().is_file() {
+                    return None; // links are checked on every read
+                }
+                Stamp::of(&meta)
+            }
+        };
         self.seen
             .lock()
             .unwrap_or_else(|e| e.into_inner())

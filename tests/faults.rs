@@ -75,6 +75,7 @@ fn full_disk_gives_a_clear_error_and_keeps_the_last_good_build() {
                 ".site.ritme-md",
                 ".site.ritme-words",
                 ".site.ritme-front",
+                ".site.ritme-src",
             ]
             .contains(&n.as_str())
         })

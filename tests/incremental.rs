@@ -553,3 +553,74 @@ fn a_log_edit_that_hides_or_shows_a_small_group_gives_a_clean_builds_privacy() {
     }
     assert_eq!(served.files, shown, "ivo back: the pages of before");
 }
+
+/// `ritme build`'s count of the text files it read: (read, of).
+fn sources_read(site: &TestSite) -> (usize, usize) {
+    let a = support::ritme()
+        .arg("build")
+        .arg(site.site())
+        .arg("-o")
+        .arg(site.out())
+        .env("RITME_TIMINGS", "1")
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let line = out
+        .lines()
+        .find(|l| l.contains("text files read"))
+        .unwrap_or_else(|| panic!("no count of the files read in {out:?}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (n[0], n[1])
+}
+
+/// The CLI takes the text of every source whose size, modification and
+/// change times are unchanged from beside the output instead of reading
+/// it; an edit that keeps the size and sets the modification time back is
+/// still seen (by the fingerprint and by the source cache), and the output
+/// is a clean build's.
+#[test]
+fn a_cli_build_reads_only_the_changed_sources_and_gives_a_clean_builds_bytes() {
+    let site = TestSite::example();
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (read, files) = sources_read(&site);
+    assert_eq!(read, files, "the first build reads every file");
+    assert!(files > 20, "{files} files");
+    settle();
+    let a = "pages/over-ritme.md";
+    site.write(a, &format!("{}\nEen zin over zeldzaamheid.\n", site.read(a)));
+    // Files written just before the first build are not kept: all read again.
+    assert_eq!(sources_read(&site), (files, files));
+    settle();
+    // Same size, new text, the old modification time: only the change time tells.
+    let b = first_file(&site.site().join("stories"));
+    let b = format!("stories/{b}");
+    let path = site.site().join(&b);
+    let was = fs::metadata(&path).unwrap().modified().unwrap();
+    let text = site.read(&b);
+    // The last word's letter: in the body, never the front matter.
+    let at = text.rfind('e').unwrap();
+    let edited = format!("{}a{}", &text[..at], &text[at + 1..]);
+    assert_ne!(edited, text);
+    assert_eq!(edited.len(), text.len());
+    site.write(&b, &edited);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(was)
+        .unwrap();
+    // `a` was edited just before the last build, so it is read again too.
+    assert_eq!(
+        sources_read(&site),
+        (2, files),
+        "the two files changed since they were kept"
+    );
+    assert_eq!(
+        support::tree(&site.out()),
+        support::tree(&site.clean_build("clean")),
+        "same bytes as a clean build"
+    );
+}
