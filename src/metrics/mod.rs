@@ -285,6 +285,7 @@ fn behaviour_row(
     let mut eligible_before = Vec::with_capacity(n);
     let (mut s, mut hits, mut eligible, mut logged) = (0.0f64, 0u32, 0u32, 0u32);
     let mut started = false;
+    let mut slot = 0;
     for (i, &w) in ctx.weeks.iter().enumerate() {
         let active = span.is_some_and(|(a, end)| w >= a && end.is_none_or(|e| w <= e));
         let cell = if !active {
@@ -292,7 +293,7 @@ fn behaviour_row(
         } else {
             match entries[i] {
                 Some(WeekEntry::Skip) => Cell::Skipped,
-                Some(WeekEntry::Values(v)) => match v.get(&rule.id) {
+                Some(WeekEntry::Values(v)) => match v.get_hinted(&rule.id, &mut slot) {
                     Some(Logged::Skip) => Cell::Skipped,
                     Some(Logged::Count(a)) => Cell::Logged(*a),
                     None => Cell::NotLogged,

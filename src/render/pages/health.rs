@@ -10,7 +10,7 @@ pub fn health_view(sh: &Shown) -> HealthView {
         .teams
         .iter()
         .filter_map(|(id, c)| {
-            let team = input.data.team(id)?;
+            let team = sh.team(id)?;
             Some((team.name.clone(), *c))
         })
         .collect();

@@ -60,7 +60,7 @@ pub fn scoreboard(sh: &Shown) -> Option<(ScoreboardView, Vec<String>)> {
         }];
         for (id, f) in &sh.v.teams {
             if f.cr_series.iter().any(Option::is_some)
-                && let Some(team) = input.data.team(id)
+                && let Some(team) = sh.team(id)
             {
                 trend_series.push(charts::TrendSeries {
                     colour: super::colours::team_colour(input, id),

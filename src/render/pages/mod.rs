@@ -37,6 +37,8 @@ pub struct Shown<'a> {
     memo: Option<&'a crate::memo::Charts>,
     /// Each person's coaching sessions in data order, made when first asked.
     sessions: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<&'a crate::teamdata::Session>>>,
+    /// Teams by id, made when first asked.
+    teams: std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::teamdata::Team>>,
 }
 
 impl<'a> Shown<'a> {
@@ -49,6 +51,7 @@ impl<'a> Shown<'a> {
             week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
             memo: input.memo.map(|(m, _)| &m.charts),
             sessions: std::sync::OnceLock::new(),
+            teams: std::sync::OnceLock::new(),
         }
     }
 
@@ -64,6 +67,21 @@ impl<'a> Shown<'a> {
             map
         });
         by_person.get(person).map_or(&[], Vec::as_slice)
+    }
+
+    /// The team of id `id`, as [`crate::teamdata::TeamData::team`] (every
+    /// person page and every team's row asks: a scan of the teams for each
+    /// was quadratic in the size of the site).
+    pub fn team(&self, id: &str) -> Option<&'a crate::teamdata::Team> {
+        let by_id = self.teams.get_or_init(|| {
+            let mut map = std::collections::HashMap::with_capacity(self.input.data.teams.len());
+            for t in &self.input.data.teams {
+                // The first of an id, as the scan found it.
+                map.entry(t.id.as_str()).or_insert(t);
+            }
+            map
+        });
+        by_id.get(id).copied()
     }
 
     /// A chart's `<figure>`, drawn by `draw`, or taken from `serve`'s memo
@@ -307,10 +325,7 @@ fn behaviour_title<'a>(input: &'a Input, id: &'a str) -> &'a str {
 }
 
 fn team_name(sh: &Shown, team: &str) -> String {
-    sh.input
-        .data
-        .team(team)
-        .map_or_else(|| team.to_string(), |t| t.name.clone())
+    sh.team(team).map_or_else(|| team.to_string(), |t| t.name.clone())
 }
 
 /// The reps of a team this build may list, with the name they are shown

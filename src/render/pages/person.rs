@@ -91,7 +91,7 @@ pub fn person_view(sh: &Shown, person: &crate::teamdata::Person, stories: Vec<St
         .collect();
     Some(PersonView {
         name: person.name.clone(),
-        team: input.data.team(&person.team).map(|t| Link {
+        team: sh.team(&person.team).map(|t| Link {
             title: t.name.clone(),
             route: format!("teams/{}/index.html", t.id),
         }),

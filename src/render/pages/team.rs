@@ -7,7 +7,7 @@ use crate::charts;
 use crate::locale;
 
 pub fn team_card(sh: &Shown, id: &str) -> Option<TeamCard> {
-    let team = sh.input.data.team(id)?;
+    let team = sh.team(id)?;
     let f = sh.v.teams.get(id)?;
     let now = headline::now(sh);
     let before = now.and_then(|p| headline::earlier(sh, p));
@@ -82,8 +82,7 @@ pub fn team_view(sh: &Shown, id: &str, stories: Vec<StoryCard>) -> Option<TeamVi
     // A team has one manager: only named builds name them or show their
     // figures per team (the visible stage leaves them out elsewhere).
     let named = input.scope.mode == crate::config::PrivacyMode::Named;
-    let manager = input
-        .data
+    let manager = sh
         .team(id)
         .and_then(|t| t.manager.as_deref())
         .filter(|_| named)
