@@ -288,7 +288,7 @@ def main():
     for n, medium, *_, sizes in clean_rows:
         if medium == clean_rows[0][1]:
             print(f"At {n:,} pages ritme also wrote {sizes['beside'] / 1e6:.0f} MB beside its output "
-                  "(the Markdown, search-word and front-matter caches and the page keys for the next build), in every build's time.")
+                  "(the Markdown, search-word, front-matter and source-text caches and the page keys for the next build), in every build's time.")
     if inc_rows:
         print(f"\nritme rebuilds into its existing output (on {media[-1]}), median (min–max) of {args.runs}\n")
         print("| pages | clean build (s) | nothing changed (s) | all re-rendered, --no-cache (s) "
