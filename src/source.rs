@@ -18,6 +18,28 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+/// Every text file of a [`Sources`] in one order, borrowed (`iter`) or
+/// taken (`into_iter`): a kind of file added to `Sources` is added here
+/// once and reaches every cache of texts.
+macro_rules! text_files {
+    ($s:expr, $each:ident) => {
+        $s.config
+            .$each()
+            .chain($s.index.$each())
+            .chain($s.behaviours.$each())
+            .chain($s.guides.$each())
+            .chain($s.stories.$each())
+            .chain($s.reports.$each())
+            .chain($s.pages.$each())
+            .chain($s.templates.$each())
+            .chain($s.i18n.$each())
+            .chain($s.data.team.$each())
+            .chain($s.data.logs.$each())
+            .chain($s.data.coaching.$each())
+            .chain($s.data.outcomes.$each())
+    };
+}
+
 /// Largest text input accepted. Playbook pages and a year of logs are a few
 /// hundred kilobytes; this bound keeps a mistaken 100 MB file from eating
 /// time and memory.
@@ -221,33 +243,7 @@ impl FileCache {
             .checked_sub(settle)
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or((0, 0), |d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
-        let Sources {
-            config,
-            index,
-            behaviours,
-            guides,
-            stories,
-            reports,
-            pages,
-            data,
-            templates,
-            i18n,
-            ..
-        } = sources;
-        let texts = config
-            .iter()
-            .chain(index)
-            .chain(behaviours)
-            .chain(guides)
-            .chain(stories)
-            .chain(reports)
-            .chain(pages)
-            .chain(templates)
-            .chain(i18n)
-            .chain(&data.team)
-            .chain(&data.logs)
-            .chain(&data.coaching)
-            .chain(&data.outcomes);
+        let texts = text_files!(sources, iter);
         texts
             .filter_map(|f| {
                 let stamp = *seen.get(&f.rel)?;
@@ -295,7 +291,7 @@ impl FileCache {
     }
 
     /// Takes back the files of a build for the next one.
-    pub fn keep(&mut self, sources: Sources) {
+    pub fn keep(&mut self, mut sources: Sources) {
         let seen = std::mem::take(self.seen.get_mut().unwrap_or_else(|e| e.into_inner()));
         let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
         entries.clear();
@@ -304,34 +300,8 @@ impl FileCache {
                 entries.insert(rel, (*stamp, payload));
             }
         };
-        let Sources {
-            config,
-            index,
-            behaviours,
-            guides,
-            stories,
-            reports,
-            pages,
-            data,
-            templates,
-            i18n,
-            static_files,
-            ..
-        } = sources;
-        let texts = config
-            .into_iter()
-            .chain(index)
-            .chain(behaviours)
-            .chain(guides)
-            .chain(stories)
-            .chain(reports)
-            .chain(pages)
-            .chain(templates)
-            .chain(i18n)
-            .chain(data.team)
-            .chain(data.logs)
-            .chain(data.coaching)
-            .chain(data.outcomes);
+        let static_files = std::mem::take(&mut sources.static_files);
+        let texts = text_files!(sources, into_iter);
         for f in texts {
             put(f.rel, Payload::Text(f.text));
         }

@@ -194,6 +194,24 @@ fn other<T>() -> Result<T, Error> {
     Err(de::Error::custom("left to serde_yaml"))
 }
 
+/// Deserializer methods that read as another one does.
+macro_rules! forward {
+    ($($name:ident => $to:ident),* $(,)?) => {$(
+        fn $name<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            self.$to(visitor)
+        }
+    )*};
+}
+
+/// Deserializer methods for what this reader never takes (each gives up).
+macro_rules! refuse {
+    ($($name:ident($($arg:ty),*)),* $(,)?) => {$(
+        fn $name<V: Visitor<'de>>(self, $(_: $arg,)* _: V) -> Result<V::Value, Error> {
+            other()
+        }
+    )*};
+}
+
 impl<'de> de::Deserializer<'de> for Value<'de> {
     type Error = Error;
 
@@ -208,14 +226,6 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         visitor.visit_borrowed_str(self.text)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_str(visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -247,23 +257,10 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
         }
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_i64(visitor)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.deserialize_u64(visitor)
+    forward! {
+        deserialize_i8 => deserialize_i64, deserialize_i16 => deserialize_i64, deserialize_i32 => deserialize_i64,
+        deserialize_u8 => deserialize_u64, deserialize_u16 => deserialize_u64, deserialize_u32 => deserialize_u64,
+        deserialize_string => deserialize_str, deserialize_identifier => deserialize_str,
     }
 
     /// A unit variant named by the value (serde_yaml takes a quoted name too).
@@ -283,55 +280,12 @@ impl<'de> de::Deserializer<'de> for Value<'de> {
         visitor.visit_unit()
     }
 
-    fn deserialize_i128<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_u128<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_f64<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_char<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_bytes<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_unit<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_seq<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_tuple<V: Visitor<'de>>(self, _: usize, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_tuple_struct<V: Visitor<'de>>(self, _: &'static str, _: usize, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
-        other()
-    }
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        _: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Error> {
-        other()
+    refuse! {
+        deserialize_i128(), deserialize_u128(), deserialize_f32(), deserialize_f64(),
+        deserialize_char(), deserialize_bytes(), deserialize_byte_buf(), deserialize_unit(),
+        deserialize_unit_struct(&'static str), deserialize_newtype_struct(&'static str),
+        deserialize_seq(), deserialize_tuple(usize), deserialize_tuple_struct(&'static str, usize),
+        deserialize_map(), deserialize_struct(&'static str, &'static [&'static str])
     }
 }
 
@@ -352,6 +306,22 @@ mod tests {
             Ok(slow) => Err(format!("{text:?}: read {fast:?}, serde_yaml {slow:?}")),
             Err(e) => Err(format!("{text:?}: read {fast:?}, serde_yaml refuses: {e}")),
         }
+    }
+
+    /// [`same`] for each kind of front matter and for maps of strings,
+    /// optional strings, optional numbers and booleans.
+    fn every_kind(text: &str) -> [Result<bool, String>; 9] {
+        [
+            same::<PageMeta>(text),
+            same::<StoryMeta>(text),
+            same::<BehaviourMeta>(text),
+            same::<GuideMeta>(text),
+            same::<ReportMeta>(text),
+            same::<BTreeMap<String, String>>(text),
+            same::<BTreeMap<String, Option<String>>>(text),
+            same::<BTreeMap<String, Option<i64>>>(text),
+            same::<BTreeMap<String, bool>>(text),
+        ]
     }
 
     #[test]
@@ -503,16 +473,7 @@ mod tests {
                     format!("title: Pagina 1\n{key}: {value}\n"),
                     format!("{key}: {value}  # c\nx: 1\n"),
                 ] {
-                    for result in [
-                        same::<PageMeta>(&text),
-                        same::<StoryMeta>(&text),
-                        same::<BehaviourMeta>(&text),
-                        same::<GuideMeta>(&text),
-                        same::<ReportMeta>(&text),
-                        same::<BTreeMap<String, String>>(&text),
-                        same::<BTreeMap<String, Option<i64>>>(&text),
-                        same::<BTreeMap<String, bool>>(&text),
-                    ] {
+                    for result in every_kind(&text) {
                         assert!(result.is_ok(), "{}", result.unwrap_err());
                         taken += usize::from(result == Ok(true));
                     }
@@ -541,17 +502,7 @@ mod tests {
         ) {
             let mut text: String = lines.iter().map(|(k, sep, v)| format!("{k}{sep}{v}\n")).collect();
             text.push_str(extra);
-            for result in [
-                same::<PageMeta>(&text),
-                same::<StoryMeta>(&text),
-                same::<BehaviourMeta>(&text),
-                same::<GuideMeta>(&text),
-                same::<ReportMeta>(&text),
-                same::<BTreeMap<String, String>>(&text),
-                same::<BTreeMap<String, Option<String>>>(&text),
-                same::<BTreeMap<String, Option<i64>>>(&text),
-                same::<BTreeMap<String, bool>>(&text),
-            ] {
+            for result in every_kind(&text) {
                 proptest::prop_assert!(result.is_ok(), "{}", result.unwrap_err());
             }
         }
