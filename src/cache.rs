@@ -59,6 +59,29 @@ fn keys_hash(keys: &mut [u64]) -> u64 {
     h.finish()
 }
 
+/// The entries of each of `count` shards in `folder`, read in parallel; a
+/// shard that is missing, damaged or of another binary (its head line is
+/// not `head`), or holds an entry `entry` cannot read, is `None`.
+fn read_shards<T: Send>(
+    folder: &Path,
+    count: u64,
+    head: &str,
+    entry: impl Fn(&mut Reader, u64) -> Option<T> + Sync,
+) -> Vec<Option<Vec<T>>> {
+    (0..count)
+        .into_par_iter()
+        .map(|n| {
+            let bytes = std::fs::read(md_shard(folder, n)).ok()?;
+            let mut r = Reader(unseal(&bytes, head)?);
+            let mut entries = Vec::new();
+            while !r.0.is_empty() {
+                entries.push(entry(&mut r, n)?);
+            }
+            Some(entries)
+        })
+        .collect()
+}
+
 /// Loads the Markdown cache kept beside `out` (a folder of shards); a
 /// shard that is unreadable (another ritme binary's, damaged) counts as empty.
 pub fn load_markdown(out: &Path) -> Markdown {
@@ -68,19 +91,7 @@ pub fn load_markdown(out: &Path) -> Markdown {
     if !folder.is_dir() {
         return Markdown::default();
     }
-    let head = head_line(MD_HEAD, binary);
-    let shards: Vec<Option<Vec<(u64, crate::markdown::Rendered)>>> = (0..MD_SHARDS)
-        .into_par_iter()
-        .map(|n| {
-            let bytes = std::fs::read(md_shard(&folder, n)).ok()?;
-            let mut r = Reader(unseal(&bytes, &head)?);
-            let mut docs = Vec::new();
-            while !r.0.is_empty() {
-                docs.push(r.entry()?);
-            }
-            Some(docs)
-        })
-        .collect();
+    let shards = read_shards(&folder, MD_SHARDS, &head_line(MD_HEAD, binary), |r, _| r.entry());
     let mut md = Markdown::default();
     for shard in shards {
         md.shards.push(shard.as_ref().map(|docs| {
@@ -105,19 +116,19 @@ pub fn record_markdown<'a>(
     stage_markdown(out, docs, loaded).commit()
 }
 
-/// Shards of the Markdown cache written aside (`NN.new`), not yet in use:
-/// the pipeline writes them while the pages are rendered and only puts
-/// them in place ([`StagedMarkdown::commit`]) once the build succeeded, so
+/// Shards of a cache written aside (`NN.new`), not yet in use: the
+/// pipeline writes the Markdown cache's while the pages are rendered and only puts
+/// them in place ([`StagedShards::commit`]) once the build succeeded, so
 /// a failed build leaves the cache as the last good one left it. A killed
 /// build leaves at most `.new` files, which no build reads.
 #[derive(Debug, Default)]
 #[must_use = "staged shards are only used once committed"]
-pub struct StagedMarkdown {
+pub struct StagedShards {
     folder: Option<PathBuf>,
     shards: Vec<u64>,
 }
 
-impl StagedMarkdown {
+impl StagedShards {
     fn new_name(folder: &Path, n: u64) -> PathBuf {
         folder.join(format!("{n:02}.new"))
     }
@@ -150,28 +161,28 @@ impl StagedMarkdown {
 }
 
 /// Writes the shards [`record_markdown`] would write, aside, for
-/// [`StagedMarkdown::commit`] to put in place.
+/// [`StagedShards::commit`] to put in place.
 pub fn stage_markdown<'a>(
     out: &Path,
     docs: impl Iterator<Item = (u64, &'a crate::markdown::Rendered)>,
     loaded: &[Option<u64>],
-) -> StagedMarkdown {
+) -> StagedShards {
     let (Some(binary), Some(folder)) = (binary_identity(), sibling(out, "ritme-md")) else {
-        return StagedMarkdown::default();
+        return StagedShards::default();
     };
     // A cache of an older ritme is a single file by that name.
     if std::fs::symlink_metadata(&folder).is_ok_and(|m| !m.is_dir()) {
         let _ = std::fs::remove_file(&folder);
     }
     if std::fs::create_dir_all(&folder).is_err() {
-        return StagedMarkdown::default();
+        return StagedShards::default();
     }
     let mut by_shard: Vec<Vec<(u64, &crate::markdown::Rendered)>> = (0..MD_SHARDS).map(|_| Vec::new()).collect();
     for (key, doc) in docs {
         by_shard[(key % MD_SHARDS) as usize].push((key, doc));
     }
     let head = head_line(MD_HEAD, binary);
-    let mut shards: Vec<u64> = by_shard
+    let shards = by_shard
         .into_par_iter()
         .enumerate()
         .filter(|(n, docs)| {
@@ -179,7 +190,7 @@ pub fn stage_markdown<'a>(
             let unchanged = loaded.get(*n).copied().flatten() == Some(keys_hash(&mut keys));
             !unchanged
         })
-        .filter_map(|(n, mut docs)| {
+        .map(|(n, mut docs)| {
             // In key order: the same documents give the same bytes.
             docs.sort_unstable_by_key(|(k, _)| *k);
             let w = sealed(&head, |w| {
@@ -187,9 +198,19 @@ pub fn stage_markdown<'a>(
                     put_entry(w, key, doc);
                 }
             });
-            let tmp = StagedMarkdown::new_name(&folder, n as u64);
-            if std::fs::write(&tmp, w).is_ok() {
-                Some(n as u64)
+            (n as u64, w)
+        });
+    stage_shards(folder, shards)
+}
+
+/// Writes each (number, bytes) shard aside in `folder`, for
+/// [`StagedShards::commit`] to put in place.
+fn stage_shards(folder: PathBuf, shards: impl ParallelIterator<Item = (u64, Vec<u8>)>) -> StagedShards {
+    let mut written: Vec<u64> = shards
+        .filter_map(|(n, bytes)| {
+            let tmp = StagedShards::new_name(&folder, n);
+            if std::fs::write(&tmp, bytes).is_ok() {
+                Some(n)
             } else {
                 // A full disk: half a shard is no use to anyone.
                 let _ = std::fs::remove_file(&tmp);
@@ -197,10 +218,10 @@ pub fn stage_markdown<'a>(
             }
         })
         .collect();
-    shards.sort_unstable();
-    StagedMarkdown {
+    written.sort_unstable();
+    StagedShards {
         folder: Some(folder),
-        shards,
+        shards: written,
     }
 }
 
@@ -383,24 +404,13 @@ pub fn load_sources(out: &Path) -> SourceTexts {
     let (Some(binary), Some(folder)) = (binary_identity(), sibling(out, "ritme-src")) else {
         return SourceTexts::default();
     };
-    let head = head_line(SRC_HEAD, binary);
-    let shards: Vec<Option<Vec<(String, crate::source::Stamp, String)>>> = (0..SRC_SHARDS)
-        .into_par_iter()
-        .map(|n| {
-            let bytes = std::fs::read(md_shard(&folder, n)).ok()?;
-            let mut r = Reader(unseal(&bytes, &head)?);
-            let mut texts = Vec::new();
-            while !r.0.is_empty() {
-                let rel = r.string()?;
-                let stamp = r.stamp()?;
-                let text = r.string()?;
-                // A text kept in the wrong shard would be written twice.
-                (src_shard_of(&rel) == n as usize).then_some(())?;
-                texts.push((rel, stamp, text));
-            }
-            Some(texts)
-        })
-        .collect();
+    let shards = read_shards(&folder, SRC_SHARDS, &head_line(SRC_HEAD, binary), |r, n| {
+        let rel = r.string()?;
+        let stamp = r.stamp()?;
+        let text = r.string()?;
+        // A text kept in the wrong shard would be written twice.
+        (src_shard_of(&rel) == n as usize).then_some((rel, stamp, text))
+    });
     let mut loaded = SourceTexts::default();
     for shard in shards {
         loaded.shards.push(
@@ -458,19 +468,7 @@ pub fn record_sources(out: &Path, shards: Vec<(u64, Vec<u8>)>) -> usize {
     if shards.is_empty() || std::fs::create_dir_all(&folder).is_err() {
         return 0;
     }
-    shards
-        .into_par_iter()
-        .filter(|(n, bytes)| {
-            let target = md_shard(&folder, *n);
-            let tmp = folder.join(format!("{n:02}.new"));
-            if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &target).is_ok() {
-                true
-            } else {
-                let _ = std::fs::remove_file(&tmp);
-                false
-            }
-        })
-        .count()
+    stage_shards(folder, shards.into_par_iter()).commit()
 }
 
 impl Previous {

@@ -72,8 +72,7 @@ fn hash_walk(
         let stamp = crate::source::Stamp::of(&meta);
         (stamp.len, stamp.modified, stamp.changed, stamp.file).hash(&mut h);
         if meta.file_type().is_file() {
-            let name: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
-            stamps.insert(name.join("/"), stamp);
+            stamps.insert(crate::source::slash_path(rel), stamp);
         }
     }
     let git = std::process::Command::new("git")

@@ -90,20 +90,7 @@ pub struct Sources {
 impl Sources {
     /// How many text files were read (everything but the static files).
     pub fn text_files(&self) -> usize {
-        let d = &self.data;
-        usize::from(self.config.is_some())
-            + usize::from(self.index.is_some())
-            + self.behaviours.len()
-            + self.guides.len()
-            + self.stories.len()
-            + self.reports.len()
-            + self.pages.len()
-            + self.templates.len()
-            + self.i18n.len()
-            + usize::from(d.team.is_some())
-            + d.logs.len()
-            + d.coaching.len()
-            + usize::from(d.outcomes.is_some())
+        text_files!(self, iter).count()
     }
 
     /// Drops the text of the Markdown files once their documents are
@@ -627,12 +614,16 @@ impl Reader<'_> {
     }
 
     fn rel_name(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(self.root).unwrap_or(path);
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        slash_path(path.strip_prefix(self.root).unwrap_or(path))
     }
+}
+
+/// A site-relative path as ritme names files everywhere: `/` between its parts.
+pub fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The files that could be read, in order; the problems go to `diags`.

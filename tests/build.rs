@@ -704,18 +704,6 @@ fn a_broken_page_is_reported_once_not_by_every_link_to_it() {
     assert!(!err.contains("broken link"), "index.md links to the broken page: {err}");
 }
 
-/// The numbers of the timings line that holds `marker`.
-fn timing_numbers(a: &assert_cmd::assert::Assert, marker: &str) -> Vec<usize> {
-    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
-    let line = out
-        .lines()
-        .find(|l| l.contains(marker))
-        .unwrap_or_else(|| panic!("no {marker:?} in {out:?}"));
-    line.split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect()
-}
-
 /// (Markdown documents rendered, documents in the site), from the timings.
 fn markdown_rendered(a: &assert_cmd::assert::Assert) -> (usize, usize) {
     let n = timing_numbers(a, "Markdown rendered for");
@@ -850,14 +838,6 @@ fn an_edit_counts_the_words_of_the_edited_page_only_and_a_damaged_cache_only_cos
 
 /// (free pages whose front matter was parsed, free pages), from the timings.
 fn front_matter_parsed(a: &assert_cmd::assert::Assert) -> [usize; 2] {
-    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
-    let line = out
-        .lines()
-        .find(|l| l.contains("Front matter parsed for"))
-        .unwrap_or_else(|| panic!("no front matter count in {out:?}"));
-    let n: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
+    let n = timing_numbers(a, "Front matter parsed for");
     [n[0], n[1]]
 }

@@ -564,15 +564,7 @@ fn sources_read(site: &TestSite) -> (usize, usize) {
         .env("RITME_TIMINGS", "1")
         .assert()
         .success();
-    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
-    let line = out
-        .lines()
-        .find(|l| l.contains("text files read"))
-        .unwrap_or_else(|| panic!("no count of the files read in {out:?}"));
-    let n: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
+    let n = support::timing_numbers(&a, "text files read");
     (n[0], n[1])
 }
 

@@ -1236,7 +1236,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
     }));
     // Coaching pages: only for the teams the visible stage gave one.
     jobs.par_extend(input.visible.coaching.par_iter().filter_map(|(team, _)| {
-        let inputs = || crate::memo::view_inputs(&input.data.team(team));
+        let inputs = || crate::memo::view_inputs(&shown.team(team));
         let make = || {
             let view = pages::coaching::coaching_view(shown, team)?;
             Some(PageJob {
@@ -1271,7 +1271,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 .collect();
             let route = format!("people/{}/index.html", person.id);
             let inputs = input.memo.map(|_| {
-                let team = input.data.team(&person.team);
+                let team = shown.team(&person.team);
                 crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own))
             });
             let make = || {

@@ -146,6 +146,18 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The numbers of the `RITME_TIMINGS` line that holds `marker`.
+pub fn timing_numbers(a: &assert_cmd::assert::Assert, marker: &str) -> Vec<usize> {
+    let out = String::from_utf8_lossy(&a.get_output().stdout).into_owned();
+    let line = out
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("no {marker:?} in {out:?}"));
+    line.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}
+
 pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
