@@ -8,6 +8,7 @@
 //! (lol_html), rather than trusted.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 
 use lol_html::html_content::ContentType;
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
@@ -35,8 +36,88 @@ const URL_ATTRIBUTES: [&str; 12] = [
 /// `html` with every link turned into its text, every image into its
 /// description, and nothing left that loads or runs.
 pub fn standalone(html: &str) -> String {
+    rewrite(html, None)
+}
+
+/// [`standalone`] of a page that carries figures ritme drew itself: the
+/// same bytes, but the parser walks only the page around them.
+///
+/// Each of `drawn` must be a fixed point of [`standalone`]: markup from
+/// ritme's chart code, which names no URL, runs nothing and has no `<a>`,
+/// image or stylesheet, whatever words it shows (the charts' tests hold
+/// every chart kind to that). A report's charts are nine tenths of its
+/// bytes and some 23,000 of its 27,000 elements (2,000 named people).
+pub fn standalone_around(html: &str, drawn: &[&str]) -> String {
+    debug_assert!(
+        drawn.iter().all(|d| standalone(d) == *d),
+        "a drawn figure that standalone() changes"
+    );
+    around(html, drawn).unwrap_or_else(|| standalone(html))
+}
+
+/// The tag that holds a drawn figure's place while the page is rewritten.
+const PLACE: &str = "ritme-drawn";
+
+/// The page rewritten with each drawn figure set aside and put back; `None`
+/// when that cannot be shown to give [`standalone`]'s bytes, which is when
+/// a figure's place was not an element's: inside a comment, an attribute,
+/// a script, a title or a text area, the parser would have read the figure
+/// as text, so it must be read as [`standalone`] reads it.
+fn around(html: &str, drawn: &[&str]) -> Option<String> {
+    // Too short to be worth setting aside; and a page that already has the
+    // placeholder tag in it cannot have its own told from ours.
+    const WORTH: usize = 512;
+    if html.contains(PLACE) {
+        return None;
+    }
+    let mut places: Vec<(usize, usize)> = drawn
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.len() >= WORTH)
+        .flat_map(|(i, d)| html.match_indices(*d).map(move |(at, _)| (at, i)))
+        .collect();
+    if places.is_empty() {
+        return None;
+    }
+    places.sort_unstable();
+    let mut masked = String::with_capacity(html.len() / 4);
+    let (mut from, mut set_aside) = (0, 0);
+    for (at, i) in places {
+        if at < from {
+            continue; // inside a figure already set aside
+        }
+        masked.push_str(&html[from..at]);
+        let _ = write!(masked, "<{PLACE} data-i=\"{i}\"></{PLACE}>");
+        from = at + drawn[i].len();
+        set_aside += 1;
+    }
+    masked.push_str(&html[from..]);
+    let put_back = RefCell::new(0usize);
+    let restore = |el: &mut lol_html::html_content::Element| {
+        let figure = el
+            .get_attribute("data-i")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| drawn.get(i));
+        if let Some(figure) = figure {
+            el.replace(figure, ContentType::Html);
+            *put_back.borrow_mut() += 1;
+        }
+    };
+    let out = rewrite(&masked, Some(&restore));
+    (*put_back.borrow() == set_aside).then_some(out)
+}
+
+/// The rewrite itself; `restore` is handed every placeholder element.
+fn rewrite(html: &str, restore: Option<&dyn Fn(&mut lol_html::html_content::Element)>) -> String {
     let style = RefCell::new(String::new());
-    let settings = RewriteStrSettings::new()
+    let mut settings = RewriteStrSettings::new();
+    if let Some(restore) = restore {
+        settings = settings.append_element_content_handler(element!(PLACE, |el| {
+            restore(el);
+            Ok(())
+        }));
+    }
+    let settings = settings
         .append_element_content_handler(element!("a", |el| {
             el.remove_and_keep_content();
             Ok(())
@@ -217,5 +298,79 @@ mod tests {
     fn a_page_without_links_is_unchanged() {
         let html = "<!DOCTYPE html><html><head><style>a{color:red}</style></head><body><p class=\"x\">Één &amp; twee</p><svg viewBox=\"0 0 1 1\"><rect width=\"1\" height=\"1\"/></svg></body></html>";
         assert_eq!(standalone(html), html);
+    }
+
+    /// A drawn figure's stand-in: long, inert, with elements of its own.
+    fn figure(n: usize) -> String {
+        let circles: String = (0..40)
+            .map(|k| format!("<circle cx=\"{k}\" cy=\"{n}\" r=\"2\"><title>Één &lt;{k}&gt;</title></circle>"))
+            .collect();
+        format!(
+            "<figure class=\"chart\" id=\"f{n}\"><svg viewBox=\"0 0 9 9\">{circles}</svg><figcaption>{n}</figcaption></figure>\n"
+        )
+    }
+
+    /// Wherever a page puts the figures, setting them aside gives
+    /// `standalone`'s bytes; in an element's place it is what happens.
+    #[test]
+    fn figures_set_aside_give_the_same_bytes_in_every_context() {
+        let (a, b) = (figure(1), figure(2));
+        assert_eq!(standalone(&a), a, "the stand-in must be inert");
+        let page = |middle: &str| {
+            format!(
+                "<!DOCTYPE html><html><head><title>R</title><style>p{{background:url(x.png)}}</style></head>\
+                 <body><p>Zie <a href=\"https://x.example\">dit</a>.</p>{middle}<img src=\"x.png\" alt=\"logo\"></body></html>"
+            )
+        };
+        let at_elements = [
+            format!("{a}<p>tussen</p>{b}"),
+            format!("<div>{b}{a}</div>"),
+            format!("<a href=\"https://x.example\">{a}</a>{b}"),
+            format!("{a}{a}{b}"),
+            format!("<svg>{a}</svg>{b}"),
+            format!("<form action=\"https://x.example\">{a}</form>{b}"),
+        ];
+        let as_text = [
+            format!("<textarea>{a}</textarea>{b}"),
+            format!("<title>{a}</title>"),
+            format!("<script>var s = '{a}';</script>{b}"),
+            format!("<!-- {a} -->{b}"),
+            format!("<div title=\"{a}\">x</div>"),
+            format!("<style>{a}</style>{b}"),
+            format!("<{PLACE} data-i=\"0\"></{PLACE}>{a}"),
+            format!("<xmp>{a}</xmp>"),
+            format!("<noscript>{a}</noscript>"),
+        ];
+        let drawn = [a.as_str(), b.as_str(), ""];
+        for (middle, fast) in at_elements
+            .iter()
+            .map(|m| (m, true))
+            .chain(as_text.iter().map(|m| (m, false)))
+        {
+            let html = page(middle);
+            let slow = standalone(&html);
+            assert_eq!(standalone_around(&html, &drawn), slow, "{middle:.120}");
+            match around(&html, &drawn) {
+                Some(out) => assert_eq!(out, slow, "{middle:.120}"),
+                None => assert!(!fast, "not set aside: {middle:.120}"),
+            }
+            if fast {
+                assert!(around(&html, &drawn).is_some(), "set aside: {middle:.120}");
+            }
+        }
+        // Nothing drawn, or too little to be worth it: the plain rewrite.
+        let html = page(&a);
+        assert_eq!(around(&html, &[]), None);
+        assert_eq!(around(&html, &["<p>"]), None);
+    }
+
+    /// The assertion that keeps a changed chart from slipping past the
+    /// parser: a figure that `standalone` would rewrite is refused.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "a drawn figure that standalone() changes")]
+    fn a_figure_with_a_link_is_refused() {
+        let linked = format!("<a href=\"https://x.example\">{}</a>", figure(1));
+        standalone_around(&format!("<p>{linked}</p>"), &[&linked]);
     }
 }

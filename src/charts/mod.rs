@@ -344,58 +344,63 @@ mod tests {
         assert_eq!(month_name_of(&ChartText::dutch(), "2026-03"), "maart");
     }
 
-    /// Every kind, on a little data: a title, a sentence, a table with
-    /// rows, and a figure whose ids match.
-    #[test]
-    fn every_chart_has_title_sentence_and_table() {
-        let t = ChartText::english();
+    /// One chart of every kind on a little data, `word` after each of
+    /// the words the data brings (titles, names, labels).
+    fn one_of_each(t: &ChartText, word: &str) -> Vec<Chart> {
         let weeks: Vec<String> = vec!["2026-W01".into(), "2026-W02".into()];
-        let charts = vec![
+        vec![
             trend(
                 &TrendInput {
                     id: "a".into(),
-                    title: "Trend".into(),
+                    title: format!("Trend{word}"),
                     weeks: weeks.clone(),
                     series: vec![TrendSeries {
                         colour: None,
-                        name: "Team".into(),
+                        name: format!("Team{word}"),
                         values: vec![Some(0.5), Some(0.6)],
                     }],
+                    markers: (!word.is_empty())
+                        .then(|| StoryMarker {
+                            week: "2026-W02".into(),
+                            label: word.to_string(),
+                        })
+                        .into_iter()
+                        .collect(),
                     ..TrendInput::default()
                 },
-                &t,
+                t,
             ),
             heatmap(
                 &HeatmapInput {
                     id: "b".into(),
-                    title: "Rhythm".into(),
-                    row_header: "Person".into(),
+                    title: format!("Rhythm{word}"),
+                    row_header: format!("Person{word}"),
                     weeks: weeks.clone(),
                     data: HeatmapData::States(vec![HeatmapRow {
-                        label: "P".into(),
+                        label: format!("P{word}"),
                         cells: vec![CellState::Hit, CellState::Miss],
                     }]),
                 },
-                &t,
+                t,
             ),
             behaviour_bars(
                 &BehaviourBarsInput {
                     id: "c".into(),
-                    title: "Per behaviour".into(),
+                    title: format!("Per behaviour{word}"),
                     this_month: "2026-02".into(),
                     last_month: "2026-01".into(),
                     behaviours: vec![BehaviourBar {
-                        title: "B".into(),
+                        title: format!("B{word}"),
                         this_month: Some(0.7),
                         last_month: Some(0.6),
                     }],
                 },
-                &t,
+                t,
             ),
             level_stack(
                 &LevelStackInput {
                     id: "d".into(),
-                    title: "Levels".into(),
+                    title: format!("Levels{word}"),
                     months: vec![LevelMonth {
                         month: "2026-01".into(),
                         counts: LevelCounts {
@@ -407,26 +412,26 @@ mod tests {
                     }],
                     hidden_note: None,
                 },
-                &t,
+                t,
             ),
             scatter(
                 &ScatterInput {
                     id: "e".into(),
-                    title: "Lead-lag".into(),
+                    title: format!("Lead-lag{word}"),
                     points: vec![ScatterPoint {
-                        label: String::new(),
+                        label: word.to_string(),
                         x: 0.5,
                         y: 0.4,
                     }],
                     rho: None,
                     n: 1,
                 },
-                &t,
+                t,
             ),
             coverage(
                 &CoverageInput {
                     id: "f".into(),
-                    title: "Coaching".into(),
+                    title: format!("Coaching{word}"),
                     months: vec![CoverageMonth {
                         month: "2026-01".into(),
                         coverage: Some(0.5),
@@ -435,18 +440,26 @@ mod tests {
                     }],
                     target_minutes: Some(180.0),
                 },
-                &t,
+                t,
             ),
             sparkline(
                 &SparklineInput {
                     id: "g".into(),
-                    title: "Strength".into(),
+                    title: format!("Strength{word}"),
                     weeks,
                     values: vec![Some(0.2), Some(0.4)],
                 },
-                &t,
+                t,
             ),
-        ];
+        ]
+    }
+
+    /// Every kind, on a little data: a title, a sentence, a table with
+    /// rows, and a figure whose ids match.
+    #[test]
+    fn every_chart_has_title_sentence_and_table() {
+        let t = ChartText::english();
+        let charts = one_of_each(&t, "");
         let kinds: Vec<&str> = charts.iter().map(|c| c.kind.key()).collect();
         assert_eq!(
             kinds,
@@ -491,6 +504,24 @@ mod tests {
                 );
             }
             assert!(!html.contains("tabindex"), "nothing to scroll, so no tab stop");
+        }
+    }
+
+    /// A report's mail copy passes its charts by the parser unread
+    /// (`mailsafe::standalone_around`): every kind, in every form a page
+    /// shows it, must be left as it is by `standalone`, whatever words an
+    /// author gives it.
+    #[test]
+    fn every_chart_is_inert_whatever_its_words() {
+        let word = " <a href=\"javascript:x\" onclick=y>url(https://t.example/p.png) <script>alert(1)</script>\
+                    <style>@import 'https://t.example/s.css';</style><img src=x onerror=alert(2)> \"' &amp;";
+        for t in [ChartText::english(), ChartText::dutch()] {
+            for c in one_of_each(&t, word) {
+                for html in [render_html(&c), render_inline(&c)] {
+                    assert!(html.contains("alert(1)"), "{}: the words are shown", c.kind);
+                    assert_eq!(crate::mailsafe::standalone(&html), html, "{}", c.kind);
+                }
+            }
         }
     }
 

@@ -447,7 +447,10 @@ pub(crate) fn render_page(
         .tera
         .render(job.template, &ctx)
         .map(|html| match job.template {
-            "report_mail.html" => crate::mailsafe::standalone(&html),
+            "report_mail.html" => match &job.body {
+                Body::Report(r) => crate::mailsafe::standalone_around(&html, &r.drawn()),
+                _ => crate::mailsafe::standalone(&html),
+            },
             _ => html,
         })
         .map_err(|e| theme::template_error(&e, &theme.origins, Some(&job.route)))

@@ -475,6 +475,17 @@ pub struct ReportView {
     pub gap_note: Option<String>,
 }
 
+impl ReportView {
+    /// The figures ritme drew for the report, as they stand in its page.
+    pub fn drawn(&self) -> Vec<&str> {
+        self.charts
+            .iter()
+            .chain([&self.lead_lag_chart])
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportIndexView {
     pub items: Vec<ReportRow>,
