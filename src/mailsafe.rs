@@ -74,7 +74,14 @@ fn around(html: &str, drawn: &[&str]) -> Option<String> {
         .iter()
         .enumerate()
         .filter(|(_, d)| d.len() >= WORTH)
-        .flat_map(|(i, d)| html.match_indices(*d).map(move |(at, _)| (at, i)))
+        .flat_map(|(i, d)| {
+            // Found by its head and then compared whole: a search for the
+            // whole figure (up to a megabyte) costs more than the parse.
+            let head = (0..=WORTH).rev().find_map(|n| d.get(..n)).unwrap_or(d);
+            html.match_indices(head)
+                .filter(move |(at, _)| html[*at..].starts_with(*d))
+                .map(move |(at, _)| (at, i))
+        })
         .collect();
     if places.is_empty() {
         return None;
