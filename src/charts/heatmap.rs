@@ -55,7 +55,7 @@ pub struct HeatmapInput {
     /// Header of the row column in the table: "Person", "Team", "Behaviour".
     pub row_header: String,
     /// ISO week keys, oldest first: the columns.
-    pub weeks: Vec<String>,
+    pub weeks: super::WeekKeys,
     pub data: HeatmapData,
 }
 
@@ -452,7 +452,7 @@ pub(crate) mod tests {
     use crate::charts::tests_support::*;
 
     pub(crate) fn sample() -> HeatmapInput {
-        let weeks: Vec<String> = (5..=16).map(|w| format!("2026-W{w:02}")).collect();
+        let weeks: super::super::WeekKeys = (5..=16).map(|w| format!("2026-W{w:02}")).collect();
         let row = |label: &str, cells: Vec<CellState>| HeatmapRow {
             label: label.into(),
             cells,
@@ -562,7 +562,7 @@ pub(crate) mod tests {
         assert_well_formed(&empty);
         assert_eq!(empty.sentence, "No data yet");
         let inactive = HeatmapInput {
-            weeks: vec!["2026-W01".into()],
+            weeks: vec!["2026-W01".into()].into(),
             data: HeatmapData::States(vec![HeatmapRow {
                 label: "X".into(),
                 cells: vec![Inactive],
@@ -573,7 +573,7 @@ pub(crate) mod tests {
         assert_well_formed(&c);
         assert!(c.svg.contains("No data yet"));
         let undefined = HeatmapInput {
-            weeks: vec!["2026-W01".into()],
+            weeks: vec!["2026-W01".into()].into(),
             data: HeatmapData::Shares(vec![HeatmapRow {
                 label: "X".into(),
                 cells: vec![Some(f64::NAN)],
@@ -592,7 +592,7 @@ pub(crate) mod tests {
 
     /// A large chart, for the timings reported by hand (`--ignored --nocapture`).
     pub(crate) fn big() -> HeatmapInput {
-        let weeks: Vec<String> = (0..104)
+        let weeks: super::super::WeekKeys = (0..104)
             .map(|i| format!("{}-W{:02}", 2025 + i / 52, i % 52 + 1))
             .collect();
         let rows = (0..40)

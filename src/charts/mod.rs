@@ -40,6 +40,60 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::locale;
 
+/// The week keys (`YYYY-Www`) along a chart's x axis: a window onto one
+/// list shared by all the charts of a build. A data-heavy site draws some
+/// 20,000 charts over the same 104 weeks; each had its own copy of them.
+#[derive(Debug, Clone, Default)]
+pub struct WeekKeys {
+    all: std::sync::Arc<[String]>,
+    from: usize,
+}
+
+impl WeekKeys {
+    /// The keys from the `from`th on (none when `from` is past the end).
+    pub fn window(&self, from: usize) -> WeekKeys {
+        WeekKeys {
+            all: std::sync::Arc::clone(&self.all),
+            from: (self.from + from).min(self.all.len()),
+        }
+    }
+}
+
+impl std::ops::Deref for WeekKeys {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.all[self.from..]
+    }
+}
+
+impl From<Vec<String>> for WeekKeys {
+    fn from(keys: Vec<String>) -> Self {
+        WeekKeys {
+            all: keys.into(),
+            from: 0,
+        }
+    }
+}
+
+impl FromIterator<String> for WeekKeys {
+    fn from_iter<I: IntoIterator<Item = String>>(keys: I) -> Self {
+        keys.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+/// Two windows are the same when they show the same keys.
+impl PartialEq for WeekKeys {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl std::hash::Hash for WeekKeys {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h);
+    }
+}
+
 /// Every kind of chart ritme draws. A shortcode names one by its key; a
 /// `match` over this enum must handle every kind, so a new kind cannot be
 /// forgotten (it was a string, and a missing arm silently drew a scatter).
@@ -347,7 +401,7 @@ mod tests {
     /// One chart of every kind on a little data, `word` after each of
     /// the words the data brings (titles, names, labels).
     fn one_of_each(t: &ChartText, word: &str) -> Vec<Chart> {
-        let weeks: Vec<String> = vec!["2026-W01".into(), "2026-W02".into()];
+        let weeks: WeekKeys = vec!["2026-W01".into(), "2026-W02".into()].into();
         vec![
             trend(
                 &TrendInput {
@@ -580,7 +634,7 @@ mod tests {
             goal in odd_value(),
         ) {
             let t = ChartText::english();
-            let week_keys: Vec<String> = (0..weeks)
+            let week_keys: WeekKeys = (0..weeks)
                 .map(|i| if i % 7 == 3 { label.clone() } else { format!("2026-W{:02}", i + 1) })
                 .collect();
             let months: Vec<String> = (0..values.len()).map(|i| format!("2026-{:02}", i % 14)).collect();

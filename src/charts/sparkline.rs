@@ -15,7 +15,7 @@ pub struct SparklineInput {
     /// What the line is of, e.g. the behaviour's title.
     pub title: String,
     /// ISO week keys, oldest first.
-    pub weeks: Vec<String>,
+    pub weeks: super::WeekKeys,
     /// Strength per week (0–1), or undefined.
     pub values: Vec<Option<f64>>,
 }
@@ -126,7 +126,7 @@ pub(crate) mod tests {
     use crate::charts::tests_support::*;
 
     pub(crate) fn sample(i: usize) -> SparklineInput {
-        let weeks: Vec<String> = (1..=13).map(|w| format!("2026-W{w:02}")).collect();
+        let weeks: super::super::WeekKeys = (1..=13).map(|w| format!("2026-W{w:02}")).collect();
         let mut s = 0.0;
         let values = (0..13)
             .map(|w| {
@@ -168,7 +168,7 @@ pub(crate) mod tests {
         assert_well_formed(&empty);
         assert_eq!(empty.sentence, "No data yet");
         let undefined = SparklineInput {
-            weeks: vec!["2026-W01".into()],
+            weeks: vec!["2026-W01".into()].into(),
             values: vec![Some(f64::NAN)],
             ..SparklineInput::default()
         };

@@ -16,7 +16,7 @@ pub struct TrendInput {
     pub id: String,
     pub title: String,
     /// ISO week keys `YYYY-Www`, oldest first: the x axis.
-    pub weeks: Vec<String>,
+    pub weeks: super::WeekKeys,
     /// The first series is the one the sentence speaks of.
     pub series: Vec<TrendSeries>,
     /// Goal as a share (0–1), drawn dashed.
@@ -408,7 +408,7 @@ pub(crate) mod tests {
     use crate::charts::tests_support::*;
 
     pub(crate) fn sample() -> TrendInput {
-        let weeks: Vec<String> = (5..=17).map(|w| format!("2026-W{w:02}")).collect();
+        let weeks: super::super::WeekKeys = (5..=17).map(|w| format!("2026-W{w:02}")).collect();
         TrendInput {
             id: "trend-noord".into(),
             title: "Team Noord: consistency".into(),
@@ -512,7 +512,7 @@ pub(crate) mod tests {
         assert!(empty.svg.contains("No data yet"));
         assert_eq!(empty.sentence, "No data yet");
         let undefined = TrendInput {
-            weeks: vec!["2026-W01".into(), "2026-W02".into()],
+            weeks: vec!["2026-W01".into(), "2026-W02".into()].into(),
             series: vec![TrendSeries {
                 colour: None,
                 name: "X".into(),
@@ -526,7 +526,7 @@ pub(crate) mod tests {
         assert!(c.svg.contains("No data yet"));
         assert_eq!(c.table.rows[1][1], "–");
         let single = TrendInput {
-            weeks: vec!["2026-W01".into()],
+            weeks: vec!["2026-W01".into()].into(),
             series: vec![TrendSeries {
                 colour: None,
                 name: "X".into(),

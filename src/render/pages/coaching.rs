@@ -52,7 +52,7 @@ pub fn coaching_view(sh: &Shown, team: &str) -> Option<CoachingView> {
             t(input, "coach_intro"),
             &[("team", &name), ("week", &as_of.to_string())],
         ),
-        weeks: sh.week_keys(from),
+        weeks: sh.week_keys(from).to_vec(),
         legend: crate::charts::CELL_STATES
             .iter()
             .map(|s| rhythm_cell(input, *s))

@@ -32,7 +32,7 @@ pub struct Shown<'a> {
     pub v: &'a Visible,
     pub text: ChartText,
     /// `YYYY-Www` of every week, formatted once for all charts.
-    week_keys: Vec<String>,
+    week_keys: chart::WeekKeys,
     /// `serve`'s charts of the last builds, by input.
     memo: Option<&'a crate::memo::Charts>,
     /// Each person's coaching sessions in data order, made when first asked.
@@ -48,7 +48,7 @@ impl<'a> Shown<'a> {
             input,
             v,
             text: ChartText::for_language(input.config.language),
-            week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
+            week_keys: v.weeks.iter().map(|w| w.to_string()).collect::<Vec<_>>().into(),
             memo: input.memo.map(|(m, _)| &m.charts),
             sessions: std::sync::OnceLock::new(),
             teams: std::sync::OnceLock::new(),
@@ -136,8 +136,8 @@ impl<'a> Shown<'a> {
         self.input.identities.display(id).map(str::to_string)
     }
 
-    fn week_keys(&self, from: usize) -> Vec<String> {
-        self.week_keys[from..].to_vec()
+    fn week_keys(&self, from: usize) -> chart::WeekKeys {
+        self.week_keys.window(from)
     }
 }
 
