@@ -48,7 +48,7 @@ impl<'a> Shown<'a> {
             input,
             v,
             text: ChartText::for_language(input.config.language),
-            week_keys: v.weeks.iter().map(|w| w.to_string()).collect::<Vec<_>>().into(),
+            week_keys: v.weeks.iter().map(|w| w.to_string()).collect(),
             memo: input.memo.map(|(m, _)| &m.charts),
             sessions: std::sync::OnceLock::new(),
             teams: std::sync::OnceLock::new(),
