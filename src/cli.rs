@@ -467,6 +467,13 @@ fn build_and_write(
                 s.counted, s.pages, s.scripts_made, s.scripts
             );
         }
+        if built.views_at_once > 0 {
+            let _ = writeln!(
+                stdout,
+                "  Person views held at once: {} (each drawn as its page is rendered)",
+                built.views_at_once
+            );
+        }
     }
     Ok(())
 }

@@ -54,6 +54,8 @@ pub struct Built {
     /// Into an output folder: what the search index reused, and the word
     /// counts it leaves for the next build.
     pub search: Option<crate::search::Counted>,
+    /// The most person views the build held at once (see [`render::Rendering`]).
+    pub views_at_once: usize,
 }
 
 /// Files whose making is put off until they are asked for: the search
@@ -723,6 +725,7 @@ fn build_inner(
     Ok(Built {
         deferred: None,
         search: rendering.search.take(),
+        views_at_once: rendering.views_at_once,
         edit,
         pages: rendered + rendering.kept.iter().filter(|k| k.path.ends_with(".html")).count(),
         rendered,
@@ -988,6 +991,7 @@ fn body_edit(opts: &Options, memo: &mut crate::memo::Memo, mut last: Box<Last>) 
         deferred,
         edit: None,
         search: None,
+        views_at_once: 0,
     };
     memo.last = Some(last);
     Ok(built)
@@ -1324,5 +1328,31 @@ mod tests {
         given.extend(streamed.files);
         given.sort_by(|a, b| a.path.cmp(&b.path));
         assert_eq!(given, held.files, "the same files with the same bytes");
+    }
+
+    #[test]
+    fn a_build_draws_each_persons_view_as_its_page_is_rendered_with_the_bytes_of_a_view_drawn_first() {
+        let opts = Options {
+            site: Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/en"),
+            audience: Some("team-north".into()),
+            ..Default::default()
+        };
+        let parsed = parse(&opts).unwrap();
+        let built = build_for(&parsed, opts.audience.as_deref(), &Default::default()).unwrap();
+        let people = built.files.iter().filter(|f| f.path.starts_with("people/")).count();
+        assert!(people >= 5, "the audience has person pages: {people}");
+        // Each worker holds the view of the page it renders, and no more.
+        assert!(built.views_at_once >= 1, "person views were drawn");
+        assert!(
+            built.views_at_once <= rayon::current_num_threads(),
+            "{} of {people} person views held at once",
+            built.views_at_once
+        );
+        // `serve` draws every view before rendering (its memo keeps them):
+        // the pages are the same.
+        let mut memo = crate::memo::Memo::new();
+        let served = build_incremental(&opts, &mut memo).unwrap();
+        assert_eq!(served.views_at_once, people, "serve holds every person's view");
+        assert_eq!(served.files, built.files, "the same files with the same bytes");
     }
 }

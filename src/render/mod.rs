@@ -75,6 +75,8 @@ pub struct Rendering {
     /// Into an output folder: what the search index reused, and what it
     /// leaves for the next build.
     pub search: Option<crate::search::Counted>,
+    /// The most person views this build held at once.
+    pub views_at_once: usize,
 }
 
 /// Renders every Markdown document of the site, keyed by source path.
@@ -200,7 +202,8 @@ pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -
 
 /// Renders every page of the site.
 pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Rendering, Diagnostics> {
-    let mut jobs = page_jobs(input, rendered);
+    let shown = pages::Shown::new(input);
+    let mut jobs = page_jobs(input, &shown, rendered);
     let (base, shared) = base_context(input);
     let theme = input.theme;
 
@@ -232,7 +235,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         kept: &kept_shard,
     });
     let (results, (index, search)) = rayon::join(
-        || render_pages(input, &jobs, &base, shared),
+        || render_pages(input, &shown, &jobs, &base, shared),
         || {
             search_index(
                 input,
@@ -348,6 +351,7 @@ pub fn render(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Result<Re
         warnings,
         parts,
         search,
+        views_at_once: shown.views.most(),
     })
 }
 
@@ -382,6 +386,7 @@ pub(crate) fn search_output(index: crate::search::SearchFiles) -> Vec<OutputFile
 /// Every page through its template (or kept from the last build), with its key.
 fn render_pages(
     input: &Input,
+    shown: &pages::Shown,
     jobs: &[PageJob],
     base: &Context,
     shared: u64,
@@ -393,6 +398,20 @@ fn render_pages(
         .with_max_len(1)
         .enumerate()
         .map(|(i, job)| {
+            let drawn;
+            let job = match &job.body {
+                Body::Later(later) => match drawn_job(shown, job, later) {
+                    Some(j) => {
+                        drawn = j;
+                        &drawn
+                    }
+                    None => {
+                        let d = Diagnostic::error(&job.route, "internal error: this page's view could not be drawn");
+                        return (0, Err(vec![d]));
+                    }
+                },
+                _ => job,
+            };
             let root = page_root(input.config, &job.route);
             let key = input
                 .memo
@@ -739,15 +758,34 @@ fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Opt
 }
 
 /// Every page of the site, as (route, template, view).
-fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJob> {
+/// `job` with the view its [`Later`] body stands for.
+fn drawn_job(shown: &pages::Shown, job: &PageJob, later: &Later) -> Option<PageJob> {
+    let body = match later {
+        Later::Person { index, stories } => {
+            let person = shown.input.data.people.get(*index)?;
+            Body::Person(Box::new(pages::person::person_view(shown, person, stories.clone())?))
+        }
+    };
+    Some(PageJob {
+        route: job.route.clone(),
+        template: job.template,
+        section: job.section,
+        title: job.title.clone(),
+        description: job.description.clone(),
+        review: job.review.clone(),
+        body,
+        search_text: job.search_text.clone(),
+    })
+}
+
+fn page_jobs(input: &Input, shown: &pages::Shown, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJob> {
     let content = input.content;
     let config = input.config;
     let mut jobs = Vec::new();
     let stories: Vec<StoryCard> = content.stories.iter().map(|s| story_card(input, rendered, s)).collect();
     let guides: Vec<GuideCard> = content.guides.iter().map(|g| guide_card(content, g)).collect();
     let behaviours: Vec<BehaviourCard> = content.behaviours.iter().map(behaviour_card).collect();
-    let shown = pages::Shown::new(input);
-    let (scoreboard, home_charts) = match pages::home::scoreboard(&shown) {
+    let (scoreboard, home_charts) = match pages::home::scoreboard(shown) {
         Some((s, c)) => (Some(s), c),
         None => (None, Vec::new()),
     };
@@ -756,7 +794,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     let (home_html, _) = content
         .home
         .as_ref()
-        .map(|h| html_of(&shown, rendered, &h.rel))
+        .map(|h| html_of(shown, rendered, &h.rel))
         .unwrap_or_default();
     let home_title = content
         .home
@@ -807,10 +845,10 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         search_text: SearchText::default(),
     });
     for (b, card) in content.behaviours.iter().zip(&behaviours) {
-        let (html, toc) = html_of(&shown, rendered, &b.rel);
-        let charts = pages::behaviour::behaviour_charts(&shown, &b.id);
+        let (html, toc) = html_of(shown, rendered, &b.rel);
+        let charts = pages::behaviour::behaviour_charts(shown, &b.id);
         let view = BehaviourView {
-            charts_note: pages::behaviour::charts_note(&shown, &b.id, charts.is_empty()),
+            charts_note: pages::behaviour::charts_note(shown, &b.id, charts.is_empty()),
             charts,
             card: card.clone(),
             half_life: b.meta.half_life.unwrap_or(config.consistency.half_life),
@@ -866,7 +904,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
     for (g, card) in content.guides.iter().zip(&guides) {
-        let (html, toc) = html_of(&shown, rendered, &g.rel);
+        let (html, toc) = html_of(shown, rendered, &g.rel);
         jobs.push(PageJob {
             route: g.route.clone(),
             template: "guide.html",
@@ -904,7 +942,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
         });
     }
     for (s, card) in content.stories.iter().zip(&stories) {
-        let (html, _) = html_of(&shown, rendered, &s.rel);
+        let (html, _) = html_of(shown, rendered, &s.rel);
         jobs.push(PageJob {
             route: s.route.clone(),
             template: "story.html",
@@ -926,7 +964,7 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     // as long as the rest of the site's jobs together).
     let children = page_children(content);
     jobs.par_extend(content.pages.par_iter().map(|p| {
-        let (html, toc) = html_of(&shown, rendered, &p.rel);
+        let (html, toc) = html_of(shown, rendered, &p.rel);
         let title = p.meta.title.clone().unwrap_or_default();
         PageJob {
             route: p.route.clone(),
@@ -972,8 +1010,8 @@ fn page_jobs(input: &Input, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJo
     // teams', not after them, where their few parallel parts left a core idle.
     let draw = || {
         let (mut jobs, reports) = rayon::join(
-            || dashboard_jobs(input, &shown, &stories),
-            || report_jobs(input, &shown, rendered, &stories),
+            || dashboard_jobs(input, shown, &stories),
+            || report_jobs(input, shown, rendered, &stories),
         );
         jobs.extend(reports);
         jobs
@@ -1265,7 +1303,7 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
         )
     }));
     if input.scope.mode == crate::config::PrivacyMode::Named {
-        jobs.par_extend(input.data.people.par_iter().filter_map(|person| {
+        jobs.par_extend(input.data.people.par_iter().enumerate().filter_map(|(index, person)| {
             let own: Vec<StoryCard> = input
                 .content
                 .stories
@@ -1275,30 +1313,33 @@ fn dashboard_jobs(input: &Input, shown: &pages::Shown, stories: &[StoryCard]) ->
                 .map(|(_, c)| c.clone())
                 .collect();
             let route = format!("people/{}/index.html", person.id);
-            let inputs = input.memo.map(|_| {
-                let team = shown.team(&person.team);
-                crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own))
-            });
-            let make = || {
-                let view = pages::person::person_view(shown, person, own)?;
-                Some(PageJob {
-                    route: route.clone(),
-                    template: "person.html",
-                    section: "teams",
-                    title: person.name.clone(),
-                    description: String::new(),
-                    review: None,
-                    body: Body::Person(Box::new(view)),
-                    search_text: SearchText::default(),
-                })
+            let job = |body| PageJob {
+                route: route.clone(),
+                template: "person.html",
+                section: "teams",
+                title: person.name.clone(),
+                description: String::new(),
+                review: None,
+                body,
+                search_text: SearchText::default(),
             };
-            // `serve` keeps each person's page while its inputs stay the same.
-            match (input.memo, inputs) {
-                (Some((memo, _)), Some(inputs)) => {
+            match input.memo {
+                // `serve` keeps each person's page while its inputs stay the same.
+                Some((memo, _)) => {
+                    let team = shown.team(&person.team);
+                    let inputs = crate::memo::view_inputs(&(person, team, shown.sessions_of(&person.id), &own));
                     let same = |a: &_, b: &_| crate::memo::same_person(a, b, &person.id);
-                    memo.view_job(route.clone(), "person.html", inputs, same, make)
+                    memo.view_job(route.clone(), "person.html", inputs, same, || {
+                        let view = pages::person::person_view(shown, person, own)?;
+                        Some(job(Body::Person(Box::new(view))))
+                    })
                 }
-                _ => make(),
+                // A build without a memo draws the view as the page is rendered.
+                None => shown
+                    .v
+                    .people
+                    .contains_key(&person.id)
+                    .then(|| job(Body::Later(Later::Person { index, stories: own }))),
             }
         }));
     }

@@ -212,6 +212,20 @@ pub enum Body {
     Report(Box<ReportView>),
     ReportIndex(ReportIndexView),
     Empty {},
+    /// A view drawn only when its page is rendered (see [`Later`]); never
+    /// serialised: it is replaced by the view before the page's key is taken.
+    #[serde(skip)]
+    Later(Later),
+}
+
+/// A page whose view is drawn as the page is rendered and dropped with it,
+/// instead of with every other view before the first page: a person's
+/// page holds its charts (~60 KB of SVG), which for 20,000 people was a
+/// quarter of the build's peak memory.
+#[derive(Debug, Clone)]
+pub enum Later {
+    /// The person at this index of the team data, with their stories.
+    Person { index: usize, stories: Vec<StoryCard> },
 }
 
 /// One page to render: where, with which template, and what.
@@ -371,6 +385,50 @@ pub struct PersonView {
     pub charts: Vec<String>,
     pub sessions: Vec<SessionView>,
     pub stories: Vec<StoryCard>,
+    /// Counts the build's person views while they are held.
+    #[serde(skip)]
+    pub held: Held,
+}
+
+/// How many of a build's views are held at once, and the most there were:
+/// a build without a memo draws each person's view as its page is
+/// rendered, so it holds a few, not one per person.
+#[derive(Debug, Default)]
+pub struct ViewCount {
+    now: std::sync::atomic::AtomicUsize,
+    most: std::sync::atomic::AtomicUsize,
+}
+
+impl ViewCount {
+    /// The most views held at once so far.
+    pub fn most(&self) -> usize {
+        self.most.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// One view's place in its build's [`ViewCount`], given back when the view is dropped.
+#[derive(Debug)]
+pub struct Held(std::sync::Arc<ViewCount>);
+
+impl Held {
+    pub fn new(count: &std::sync::Arc<ViewCount>) -> Held {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = count.now.fetch_add(1, Relaxed) + 1;
+        count.most.fetch_max(now, Relaxed);
+        Held(count.clone())
+    }
+}
+
+impl Clone for Held {
+    fn clone(&self) -> Held {
+        Held::new(&self.0)
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -39,6 +39,8 @@ pub struct Shown<'a> {
     sessions: std::sync::OnceLock<std::collections::HashMap<&'a str, Vec<&'a crate::teamdata::Session>>>,
     /// Teams by id, made when first asked.
     teams: std::sync::OnceLock<std::collections::HashMap<&'a str, &'a crate::teamdata::Team>>,
+    /// The person views of this build held at once.
+    pub views: std::sync::Arc<crate::render::views::ViewCount>,
 }
 
 impl<'a> Shown<'a> {
@@ -52,6 +54,7 @@ impl<'a> Shown<'a> {
             memo: input.memo.map(|(m, _)| &m.charts),
             sessions: std::sync::OnceLock::new(),
             teams: std::sync::OnceLock::new(),
+            views: Default::default(),
         }
     }
 

@@ -101,5 +101,6 @@ pub fn person_view(sh: &Shown, person: &crate::teamdata::Person, stories: Vec<St
         charts: charts_html,
         sessions,
         stories,
+        held: crate::render::views::Held::new(&sh.views),
     })
 }
