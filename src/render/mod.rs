@@ -757,27 +757,19 @@ fn description_of(rendered: &BTreeMap<String, Rendered>, rel: &str, summary: Opt
         .unwrap_or_else(|| rendered.get(rel).map(|r| r.first_paragraph.clone()).unwrap_or_default())
 }
 
-/// Every page of the site, as (route, template, view).
 /// `job` with the view its [`Later`] body stands for.
 fn drawn_job(shown: &pages::Shown, job: &PageJob, later: &Later) -> Option<PageJob> {
-    let body = match later {
+    let mut drawn = job.clone();
+    drawn.body = match later {
         Later::Person { index, stories } => {
             let person = shown.input.data.people.get(*index)?;
             Body::Person(Box::new(pages::person::person_view(shown, person, stories.clone())?))
         }
     };
-    Some(PageJob {
-        route: job.route.clone(),
-        template: job.template,
-        section: job.section,
-        title: job.title.clone(),
-        description: job.description.clone(),
-        review: job.review.clone(),
-        body,
-        search_text: job.search_text.clone(),
-    })
+    Some(drawn)
 }
 
+/// Every page of the site, as (route, template, view).
 fn page_jobs(input: &Input, shown: &pages::Shown, rendered: &BTreeMap<String, Rendered>) -> Vec<PageJob> {
     let content = input.content;
     let config = input.config;
