@@ -546,10 +546,12 @@ pub fn record(out: &Path, keys: &[(String, u64)], written: &BTreeMap<String, u64
         return;
     };
     let manifest = written;
-    let mut text = format!("{HEAD} {binary:016x}\n");
+    use std::fmt::Write;
+    let mut text = String::with_capacity(keys.iter().map(|(route, _)| route.len() + 35).sum::<usize>() + 64);
+    let _ = writeln!(text, "{HEAD} {binary:016x}");
     for (route, key) in keys {
         if let Some(hash) = manifest.get(route) {
-            text.push_str(&format!("{key:016x} {hash:016x} {route}\n"));
+            let _ = writeln!(text, "{key:016x} {hash:016x} {route}");
         }
     }
     if let Some(tmp) = sibling(out, "ritme-cache-new") {

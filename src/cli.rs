@@ -220,13 +220,37 @@ fn build(
     // stamps, and the text of each file whose stamp the last build
     // recorded, instead of opening it.
     let stamps = std::mem::take(&mut target.stamps);
-    let loaded = if fresh.no_cache {
-        Default::default()
+    let listing = target.listing.take();
+    // The three caches are read and decoded side by side: one after the
+    // other they were a serial stretch of every build after an edit.
+    let (loaded, markdown) = if fresh.no_cache {
+        (
+            Default::default(),
+            crate::cache::Markdown {
+                front_matter: Some(Default::default()),
+                ..Default::default()
+            },
+        )
     } else {
-        crate::cache::load_sources(&out)
+        let (sources, (front, markdown)) = rayon::join(
+            || crate::cache::load_sources(&out),
+            || {
+                rayon::join(
+                    || crate::cache::load_front_matter(&out),
+                    || crate::cache::load_markdown(&out),
+                )
+            },
+        );
+        (
+            sources,
+            crate::cache::Markdown {
+                front_matter: Some(front),
+                ..markdown
+            },
+        )
     };
     let files = pipeline::Files {
-        cache: crate::source::FileCache::with_texts(loaded.texts, stamps),
+        cache: crate::source::FileCache::with_texts(loaded.texts, stamps).with_listing(listing),
         shards: loaded.shards,
     };
     let opts = pipeline::Options {
@@ -235,17 +259,6 @@ fn build(
         audience,
         review_date: None,
         previous: Default::default(),
-    };
-    let markdown = if fresh.no_cache {
-        crate::cache::Markdown {
-            front_matter: Some(Default::default()),
-            ..Default::default()
-        }
-    } else {
-        crate::cache::Markdown {
-            front_matter: Some(crate::cache::load_front_matter(&out)),
-            ..crate::cache::load_markdown(&out)
-        }
     };
     let shards = markdown.shards.clone();
     let loading = loading.elapsed();
@@ -274,10 +287,14 @@ fn build(
         (result, done)
     });
     if result.is_ok() {
-        if let Some(front) = &parsed.front_matter {
-            crate::cache::record_front_matter(&out, front);
-        }
-        let shards = staged.commit();
+        let ((), shards) = rayon::join(
+            || {
+                if let Some(front) = &parsed.front_matter {
+                    crate::cache::record_front_matter(&out, front);
+                }
+            },
+            || staged.commit(),
+        );
         if std::env::var_os("RITME_TIMINGS").is_some() {
             println!(
                 "  Markdown cache: {shards} shards written in {:.1} ms, beside the render",
@@ -326,6 +343,8 @@ struct Target {
     fingerprint: Option<String>,
     /// Every file's stamp, from the fingerprint's walk.
     stamps: std::collections::HashMap<String, crate::source::Stamp>,
+    /// Every entry of the site folder, from the same walk.
+    listing: Option<Vec<crate::source::Listed>>,
 }
 
 /// Checks that `out` may be written and whether anything changed since the
@@ -343,8 +362,11 @@ fn prepare_target(
     if let Err(d) = crate::outdir::check(site, out).and_then(|()| output::check_replaceable(out, force)) {
         return Err(report(&[d]));
     }
-    let crate::fingerprint::Walked { fingerprint, stamps } =
-        crate::fingerprint::walk(site, out, &[base_url.as_deref().unwrap_or(""), audience.unwrap_or("")]);
+    let crate::fingerprint::Walked {
+        fingerprint,
+        stamps,
+        listing,
+    } = crate::fingerprint::walk(site, out, &[base_url.as_deref().unwrap_or(""), audience.unwrap_or("")]);
     if !force
         && !no_cache
         && fingerprint
@@ -362,6 +384,7 @@ fn prepare_target(
         started,
         fingerprint,
         stamps,
+        listing,
     }))
 }
 
@@ -385,9 +408,13 @@ fn build_and_write(
     let previous = if fresh.no_cache {
         Default::default()
     } else {
+        let (words, pages) = rayon::join(
+            || crate::cache::load_words(out),
+            || crate::cache::load(out, &mut staging),
+        );
         crate::cache::Previous {
-            words: std::sync::Arc::new(crate::cache::load_words(out)),
-            ..crate::cache::load(out, &mut staging)
+            words: std::sync::Arc::new(words),
+            ..pages
         }
     };
     let sink = output::StagingSink::new(&staging);
@@ -411,10 +438,14 @@ fn build_and_write(
             staging.finish(stored, &built.kept)
         })
         .map_err(|e| write_failure(out, WriteError::Io(e)))?;
-    crate::cache::record(out, &built.keys, &written);
-    if let Some(search) = &built.search {
-        crate::cache::record_words(out, &search.cache);
-    }
+    rayon::join(
+        || crate::cache::record(out, &built.keys, &written),
+        || {
+            if let Some(search) = &built.search {
+                crate::cache::record_words(out, &search.cache);
+            }
+        },
+    );
     if let Some(f) = &fingerprint {
         crate::fingerprint::record(out, f);
     }

@@ -26,21 +26,20 @@ pub struct Walked {
     /// The stamp of every plain file the walk stat'ed, by site-relative
     /// `/`-separated path: discovery takes them instead of a second stat.
     pub stamps: HashMap<String, crate::source::Stamp>,
+    /// Every entry the walk found, in its order, when that is all discovery
+    /// would find (the walk succeeded, left no folder out and met only
+    /// UTF-8 names): discovery takes it instead of walking the site again.
+    pub listing: Option<Vec<crate::source::Listed>>,
 }
 
 /// [`of`], also keeping every file's stamp.
 pub fn walk(site: &Path, out: &Path, options: &[&str]) -> Walked {
-    let mut stamps = HashMap::new();
-    let fingerprint = hash_walk(site, out, options, &mut stamps);
-    Walked { fingerprint, stamps }
+    let mut walked = Walked::default();
+    walked.fingerprint = hash_walk(site, out, options, &mut walked);
+    walked
 }
 
-fn hash_walk(
-    site: &Path,
-    out: &Path,
-    options: &[&str],
-    stamps: &mut HashMap<String, crate::source::Stamp>,
-) -> Option<String> {
+fn hash_walk(site: &Path, out: &Path, options: &[&str], walked: &mut Walked) -> Option<String> {
     let mut h = crate::hash::KeyHasher::new();
     crate::cache::binary_identity()?.hash(&mut h);
     options.hash(&mut h);
@@ -55,8 +54,9 @@ fn hash_walk(
         .stderr(std::process::Stdio::null())
         .spawn();
     // Waited for also when the walk gives up, so that no child is left behind.
-    let walked = (|| -> Option<()> {
+    let done = (|| -> Option<()> {
         let out = out.canonicalize().ok();
+        let left_out = std::cell::Cell::new(false);
         let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(site)
             .follow_links(false)
             .sort_by_file_name()
@@ -69,6 +69,7 @@ fn hash_walk(
                     && out
                         .as_ref()
                         .is_some_and(|o| e.path().canonicalize().is_ok_and(|p| p == *o));
+                left_out.set(left_out.get() || is_out);
                 !hidden && !is_out
             })
             .collect::<Result<_, _>>()
@@ -77,8 +78,16 @@ fn hash_walk(
         // site was the longest stretch of a build with one core working.
         use rayon::prelude::*;
         let metas: Vec<std::fs::Metadata> = entries.par_iter().map(|e| e.metadata().ok()).collect::<Option<_>>()?;
+        let mut listing = (!left_out.get()).then(|| Vec::with_capacity(entries.len()));
         for (entry, meta) in entries.iter().zip(&metas) {
             let rel = entry.path().strip_prefix(site).ok()?;
+            let name = crate::source::slash_path(rel);
+            if rel.to_str().is_none() {
+                listing = None;
+            }
+            if let Some(l) = listing.as_mut().filter(|_| entry.depth() > 0) {
+                l.push(crate::source::Listed::new(name.clone(), meta.file_type()));
+            }
             rel.hash(&mut h);
             meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
             // The change time too: an edit that keeps the size and sets the
@@ -87,13 +96,14 @@ fn hash_walk(
             let stamp = crate::source::Stamp::of(meta);
             (stamp.len, stamp.modified, stamp.changed, stamp.file).hash(&mut h);
             if meta.file_type().is_file() {
-                stamps.insert(crate::source::slash_path(rel), stamp);
+                walked.stamps.insert(name, stamp);
             }
         }
+        walked.listing = listing;
         Some(())
     })();
     let git = git.and_then(|child| child.wait_with_output());
-    walked?;
+    done?;
     if let Ok(o) = git {
         o.stdout.hash(&mut h);
     }

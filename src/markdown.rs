@@ -23,7 +23,7 @@ pub struct PageContext<'a> {
     /// Output path of the page being rendered.
     pub route: &'a str,
     /// Source path → output path of every document in the site.
-    pub routes: &'a BTreeMap<String, String>,
+    pub routes: &'a BTreeMap<&'a str, &'a str>,
     pub raw_html: bool,
     /// Keep images from other sites (`markdown.remote_images`).
     pub remote_images: bool,
@@ -430,8 +430,8 @@ fn resolve_link<'a>(
         );
         return dest.clone();
     };
-    let Some(target_route) = ctx.routes.get(&target_rel) else {
-        let hint = match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().map(String::as_str)) {
+    let Some(target_route) = ctx.routes.get(target_rel.as_str()) else {
+        let hint = match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().copied()) {
             Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
             None => "check the file name; links are relative to this file".to_string(),
         };
@@ -447,7 +447,7 @@ fn resolve_link<'a>(
     if let Some(a) = anchor {
         let (line, column) = pos();
         out.anchor_links.push(AnchorLink {
-            target_route: target_route.clone(),
+            target_route: target_route.to_string(),
             anchor: a.to_string(),
             line,
             column,
@@ -582,14 +582,13 @@ impl<'a> LineIndex<'a> {
 mod tests {
     use super::*;
 
-    fn routes() -> BTreeMap<String, String> {
+    fn routes() -> BTreeMap<&'static str, &'static str> {
         [
             ("behaviours/tijdig-opvolgen.md", "behaviours/tijdig-opvolgen/index.html"),
             ("coaching/spiegelgesprek.md", "coaching/spiegelgesprek/index.html"),
             ("index.md", "index.html"),
         ]
         .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect()
     }
 

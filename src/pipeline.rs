@@ -158,9 +158,10 @@ pub fn build_incremental(opts: &Options, memo: &mut crate::memo::Memo) -> Result
         Ok(mut built) => {
             match built.edit.take() {
                 Some(base) => {
+                    let routes_key = render::routes_key(&parsed.content.route_refs(), &parsed.config.markdown);
                     let routes = parsed.content.routes();
                     memo.last = Some(Box::new(Last {
-                        routes_key: render::routes_key(&routes, &parsed.config.markdown),
+                        routes_key,
                         routes,
                         parsed,
                         base: *base,
@@ -1079,11 +1080,12 @@ fn edit_one(
         Kind::Page => body_only(parsed.pages.pop(), find(&c.pages, rel), AnyDoc::Page)?,
         Kind::Report => return None,
     };
+    let route_refs: BTreeMap<&str, &str> = routes.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let ctx = crate::markdown::PageContext {
         rel,
         body_line,
         route: &route,
-        routes,
+        routes: &route_refs,
         raw_html: p.config.markdown.raw_html,
         remote_images: p.config.markdown.remote_images,
     };

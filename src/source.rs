@@ -170,6 +170,38 @@ impl Stamp {
     }
 }
 
+/// One entry of the site folder as a walk of it found it (see
+/// [`FileCache::with_listing`]).
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Site-relative, `/`-separated.
+    rel: String,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Folder,
+    Link,
+    Other,
+}
+
+impl Listed {
+    pub fn new(rel: String, file_type: fs::FileType) -> Listed {
+        let kind = if file_type.is_symlink() {
+            Kind::Link
+        } else if file_type.is_dir() {
+            Kind::Folder
+        } else if file_type.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        Listed { rel, kind }
+    }
+}
+
 /// A file as last read.
 enum Payload {
     Text(String),
@@ -195,6 +227,9 @@ pub struct FileCache {
     /// Stamps already taken by this build (the fingerprint's walk, which
     /// stats every file of the site), used instead of a second stat.
     known: HashMap<String, Stamp>,
+    /// Every entry of the site folder in walk order, from the fingerprint's
+    /// walk of this build: the folders are not walked a second time.
+    listing: Option<Vec<Listed>>,
 }
 
 impl FileCache {
@@ -212,6 +247,13 @@ impl FileCache {
             known,
             ..Default::default()
         }
+    }
+
+    /// The cache, taking the folders' entries from `listing` (a walk of the
+    /// whole site folder by this build, hidden entries left out) instead of
+    /// walking them again.
+    pub fn with_listing(self, listing: Option<Vec<Listed>>) -> FileCache {
+        FileCache { listing, ..self }
     }
 
     /// Every text file of `sources` this build read or took from here,
@@ -493,6 +535,23 @@ impl Reader<'_> {
     /// Files under `dir` (recursively), as (path, site-relative name).
     /// Hidden files (`.git`, editor swap files) are skipped.
     fn walk(&self, dir: &str, diags: &mut Diagnostics) -> Vec<(PathBuf, String)> {
+        if let Some(listing) = self.cache.and_then(|c| c.listing.as_deref()) {
+            // A folder that is a link (or lies under one) was not walked
+            // into: it is walked here.
+            if let Some(at) = listing.iter().position(|e| e.rel == dir && e.kind == Kind::Folder) {
+                let mut out = Vec::new();
+                let prefix = format!("{dir}/");
+                for e in listing[at + 1..].iter().take_while(|e| e.rel.starts_with(&prefix)) {
+                    let path = self.root.join(&e.rel);
+                    match e.kind {
+                        Kind::Link => self.link(path, e.rel.clone(), &mut out, diags),
+                        Kind::File => out.push((path, e.rel.clone())),
+                        Kind::Folder | Kind::Other => {}
+                    }
+                }
+                return out;
+            }
+        }
         let base = self.root.join(dir);
         if !base.is_dir() {
             return Vec::new();
@@ -514,18 +573,7 @@ impl Reader<'_> {
             };
             let rel = self.rel_name(entry.path());
             if entry.path_is_symlink() {
-                match fs::canonicalize(entry.path()) {
-                    Ok(target) if target.starts_with(self.canonical_root) => {
-                        if target.is_file() {
-                            out.push((entry.path().to_path_buf(), rel));
-                        }
-                    }
-                    Ok(_) => diags.push(
-                        Diagnostic::error(rel, "symbolic link points outside the site folder")
-                            .with_hint("ritme never reads files outside the site; copy the file in instead"),
-                    ),
-                    Err(_) => diags.push(Diagnostic::error(rel, "symbolic link points to nothing")),
-                }
+                self.link(entry.path().to_path_buf(), rel, &mut out, diags);
                 continue;
             }
             if entry.file_type().is_file() {
@@ -533,6 +581,23 @@ impl Reader<'_> {
             }
         }
         out
+    }
+
+    /// A symbolic link found in a folder: kept when it leads to a file
+    /// inside the site; one that leads out of it or nowhere is reported.
+    fn link(&self, path: PathBuf, rel: String, out: &mut Vec<(PathBuf, String)>, diags: &mut Diagnostics) {
+        match fs::canonicalize(&path) {
+            Ok(target) if target.starts_with(self.canonical_root) => {
+                if target.is_file() {
+                    out.push((path, rel));
+                }
+            }
+            Ok(_) => diags.push(
+                Diagnostic::error(rel, "symbolic link points outside the site folder")
+                    .with_hint("ritme never reads files outside the site; copy the file in instead"),
+            ),
+            Err(_) => diags.push(Diagnostic::error(rel, "symbolic link points to nothing")),
+        }
     }
 
     fn read_text(&self, path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
@@ -641,4 +706,87 @@ fn kept_reporting<T>(read: Vec<Result<T, Diagnostic>>, diags: &mut Diagnostics) 
 fn has_ext(rel: &str, exts: &[&str]) -> bool {
     rel.rsplit_once('.')
         .is_some_and(|(_, ext)| exts.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A site with nested folders, hidden files, a folder and files linked
+    /// from inside, a link out of the site and one to nothing.
+    fn site_with_links(dir: &Path) -> PathBuf {
+        let site = dir.join("site");
+        let write = |rel: &str, text: &str| {
+            let p = site.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        };
+        write("ritme.yaml", "title: T\n");
+        write("pages/a.md", "# A\n");
+        write("pages/deep/er/b.md", "# B\n");
+        write("pages/deep/c.txt", "not a page\n");
+        write("pages/.hidden.md", "# hidden\n");
+        write("pages/.git/d.md", "# hidden folder\n");
+        write("pages-more/e.md", "# beside pages/, not in it\n");
+        write("stories/s.md", "# S\n");
+        write("static/logo.svg", "<svg/>");
+        write("static/css/x.css", "a{}");
+        write("data/logs/2026-w01.yaml", "week: 2026-W01\n");
+        fs::write(dir.join("outside.md"), "# out\n").unwrap();
+        symlink(site.join("pages/a.md"), site.join("pages/link-in.md")).unwrap();
+        symlink(dir.join("outside.md"), site.join("pages/link-out.md")).unwrap();
+        symlink(site.join("nowhere.md"), site.join("pages/link-none.md")).unwrap();
+        symlink(site.join("stories"), site.join("pages/linked-folder")).unwrap();
+        site
+    }
+
+    fn shown(sources: &Sources, diags: &Diagnostics) -> String {
+        format!("{sources:?}\n{:?}", diags.iter().collect::<Vec<_>>())
+    }
+
+    /// Discovery taking the folders' entries from the fingerprint's walk
+    /// finds what its own walk of each folder finds: the same files in the
+    /// same order, the same links kept and the same ones reported.
+    #[test]
+    fn discovery_from_the_fingerprint_listing_finds_what_its_own_walk_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = site_with_links(dir.path());
+        let walked = crate::fingerprint::walk(&site, &dir.path().join("public"), &[]);
+        let listing = walked.listing.clone();
+        assert!(
+            listing.as_ref().is_some_and(|l| l.len() > 10),
+            "the walk gave no listing"
+        );
+        let mut listed = FileCache::default().with_listing(listing);
+        let (a, a_diags) = discover_cached(&site, Some(&mut listed));
+        let (b, b_diags) = discover_cached(&site, None);
+        assert_eq!(shown(&a, &a_diags), shown(&b, &b_diags));
+        assert_eq!(
+            a.pages.len(),
+            3,
+            "{:?}",
+            a.pages.iter().map(|f| &f.rel).collect::<Vec<_>>()
+        );
+        assert_eq!(a_diags.error_count(), 2);
+        assert_eq!(a.static_files.len(), 2);
+        assert_eq!(a.data.logs.len(), 1);
+    }
+
+    /// An output folder inside the site is left out of the fingerprint's
+    /// walk but not of discovery: its walk then gives no listing.
+    #[test]
+    fn an_output_inside_the_site_gives_no_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = site_with_links(dir.path());
+        fs::create_dir_all(site.join("pages/public")).unwrap();
+        fs::write(site.join("pages/public/index.md"), "# out\n").unwrap();
+        let walked = crate::fingerprint::walk(&site, &site.join("pages/public"), &[]);
+        assert!(walked.listing.is_none());
+        assert!(
+            crate::fingerprint::walk(&site, &dir.path().join("public"), &[])
+                .listing
+                .is_some()
+        );
+    }
 }

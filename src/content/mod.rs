@@ -117,14 +117,21 @@ impl Content {
 
     /// Source path → output path for every document, for resolving Markdown links.
     pub fn routes(&self) -> BTreeMap<String, String> {
-        let mut map = self.unparsed.clone();
+        self.route_refs()
+            .into_iter()
+            .map(|(rel, route)| (rel.to_string(), route.to_string()))
+            .collect()
+    }
+
+    /// [`Content::routes`], borrowed: the checks that only look routes up
+    /// need no copy of 10,000 paths each.
+    pub fn route_refs(&self) -> BTreeMap<&str, &str> {
+        let mut map: BTreeMap<&str, &str> = self.unparsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if let Some(h) = &self.home {
-            map.insert(h.rel.clone(), h.route.clone());
+            map.insert(&h.rel, &h.route);
         }
-        fn add<M>(map: &mut BTreeMap<String, String>, docs: &[Doc<M>]) {
-            for d in docs {
-                map.insert(d.rel.clone(), d.route.clone());
-            }
+        fn add<'a, M>(map: &mut BTreeMap<&'a str, &'a str>, docs: &'a [Doc<M>]) {
+            map.extend(docs.iter().map(|d| (d.rel.as_str(), d.route.as_str())));
         }
         add(&mut map, &self.behaviours);
         add(&mut map, &self.guides);
@@ -308,22 +315,26 @@ pub fn parse_cached(sources: &Sources, cache: Option<&FrontMatter>) -> (Content,
     check_unique(&mut diags, content.stories.iter().map(|d| (&d.id, &d.rel)), "story");
     check_unique(&mut diags, content.pages.iter().map(|d| (&d.id, &d.rel)), "page");
 
-    let parsed = content.routes();
-    for f in [
-        &sources.behaviours,
-        &sources.guides,
-        &sources.stories,
-        &sources.reports,
-        &sources.pages,
-    ]
-    .into_iter()
-    .flatten()
-    .chain(sources.index.iter())
-    {
-        if !parsed.contains_key(&f.rel) {
-            let stand_in = format!("{}/index.html", slug::slugify(f.rel.trim_end_matches(".md")));
-            content.unparsed.insert(f.rel.clone(), stand_in);
-        }
+    // Files that gave no document still get a route, so links to them resolve.
+    let unparsed: Vec<&str> = {
+        let parsed = content.route_refs();
+        [
+            &sources.behaviours,
+            &sources.guides,
+            &sources.stories,
+            &sources.reports,
+            &sources.pages,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(sources.index.iter())
+        .map(|f| f.rel.as_str())
+        .filter(|rel| !parsed.contains_key(rel))
+        .collect()
+    };
+    for rel in unparsed {
+        let stand_in = format!("{}/index.html", slug::slugify(rel.trim_end_matches(".md")));
+        content.unparsed.insert(rel.to_string(), stand_in);
     }
     sort_docs(&mut content);
     (content, diags, front_matter)

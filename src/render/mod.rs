@@ -93,7 +93,7 @@ pub fn render_markdown_cached(
     options: &crate::config::MarkdownOptions,
     mut cache: crate::cache::Markdown,
 ) -> (BTreeMap<String, Rendered>, BTreeMap<String, u64>, usize) {
-    let routes = content.routes();
+    let routes = content.route_refs();
     // Links are resolved against every route: a page added or moved renders all again.
     let routes_key = routes_key(&routes, options);
     let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
@@ -148,7 +148,7 @@ pub fn render_markdown_cached(
 
 /// The key of what every document's rendering shares: links are resolved
 /// against every route, so a page added or moved renders all again.
-pub(crate) fn routes_key(routes: &BTreeMap<String, String>, options: &crate::config::MarkdownOptions) -> u64 {
+pub(crate) fn routes_key(routes: &BTreeMap<&str, &str>, options: &crate::config::MarkdownOptions) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::hash::KeyHasher::new();
     routes.hash(&mut h);
@@ -172,10 +172,10 @@ pub fn markdown_cacheable(r: &Rendered) -> bool {
 
 /// Links to `#anchors` that name no heading on their target page.
 pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -> Vec<Diagnostic> {
-    let routes = content.routes();
+    let routes = content.route_refs();
     let by_route: BTreeMap<&str, &BTreeSet<String>> = rendered
         .iter()
-        .filter_map(|(rel, r)| routes.get(rel).map(|route| (route.as_str(), &r.anchors)))
+        .filter_map(|(rel, r)| routes.get(rel.as_str()).map(|route| (*route, &r.anchors)))
         .collect();
     let mut out = Vec::new();
     for (rel, r) in rendered {
@@ -636,7 +636,7 @@ fn changes_view(input: &Input) -> ChangesView {
 /// with the titles of the pages it changed, linked: one list for the
 /// change-log page and every report.
 pub fn page_changes(input: &Input, month: Option<&str>) -> Vec<ChangeView> {
-    let routes = input.content.routes();
+    let routes = input.content.route_refs();
     let titles = titles_by_source(input.content);
     let is_page = |f: &str| titles.contains_key(f) && routes.contains_key(f);
     input
@@ -653,7 +653,7 @@ pub fn page_changes(input: &Input, month: Option<&str>) -> Vec<ChangeView> {
                 .filter_map(|f| {
                     Some(Link {
                         title: titles.get(f)?.clone(),
-                        route: routes.get(*f)?.clone(),
+                        route: routes.get(*f)?.to_string(),
                     })
                 })
                 .collect(),
