@@ -262,7 +262,7 @@ fn put_str(w: &mut Vec<u8>, s: &str) {
 /// Reads what `record_markdown` wrote; `None` at anything malformed.
 struct Reader<'a>(&'a [u8]);
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> Option<u8> {
         let (b, rest) = self.0.split_first()?;
         self.0 = rest;
@@ -288,18 +288,20 @@ impl Reader<'_> {
             .filter(|n| *n <= self.0.len().max(1 << 20))
     }
     fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_owned)
+    }
+    /// The next string, borrowed: a caller keeping it elsewhere (the HTML,
+    /// kept as an `Arc<str>`) copies it once, not twice.
+    fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
-        if n > self.0.len() {
-            return None;
-        }
-        let (s, rest) = self.0.split_at(n);
+        let (s, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
-        String::from_utf8(s.to_vec()).ok()
+        std::str::from_utf8(s).ok()
     }
     fn entry(&mut self) -> Option<(u64, crate::markdown::Rendered)> {
         use crate::markdown::{AnchorLink, Rendered, TocEntry};
         let key = self.u64()?;
-        let html = self.string()?.into();
+        let html = self.str()?.into();
         let toc = (0..self.len()?)
             .map(|_| {
                 let (level, rest) = self.0.split_first()?;

@@ -77,26 +77,46 @@ fn hash_walk(site: &Path, out: &Path, options: &[&str], walked: &mut Walked) -> 
         // One system call per file, on both cores: the walk of a 10,000-page
         // site was the longest stretch of a build with one core working.
         use rayon::prelude::*;
-        let metas: Vec<std::fs::Metadata> = entries.par_iter().map(|e| e.metadata().ok()).collect::<Option<_>>()?;
-        let mut listing = (!left_out.get()).then(|| Vec::with_capacity(entries.len()));
-        for (entry, meta) in entries.iter().zip(&metas) {
-            let rel = entry.path().strip_prefix(site).ok()?;
-            let name = crate::source::slash_path(rel);
-            if rel.to_str().is_none() {
-                listing = None;
+        // Each entry is hashed there too; the walk's hash is of those hashes in order.
+        struct Seen {
+            name: String,
+            utf8: bool,
+            file_type: std::fs::FileType,
+            stamp: crate::source::Stamp,
+            hash: u64,
+        }
+        let seen: Vec<Seen> = entries
+            .par_iter()
+            .map(|entry| {
+                let meta = entry.metadata().ok()?;
+                let rel = entry.path().strip_prefix(site).ok()?;
+                meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+                // The change time too: an edit that keeps the size and sets the
+                // modification time back (a checkout, a copy keeping times) still
+                // sets it.
+                let stamp = crate::source::Stamp::of(&meta);
+                let mut h = crate::hash::KeyHasher::new();
+                rel.hash(&mut h);
+                (stamp.len, stamp.modified, stamp.changed, stamp.file).hash(&mut h);
+                Some(Seen {
+                    name: crate::source::slash_path(rel),
+                    utf8: rel.to_str().is_some(),
+                    file_type: meta.file_type(),
+                    stamp,
+                    hash: h.finish(),
+                })
+            })
+            .collect::<Option<_>>()?;
+        let mut listing = (!left_out.get() && seen.iter().all(|s| s.utf8)).then(|| Vec::with_capacity(seen.len()));
+        walked.stamps.reserve(seen.len());
+        // The site folder itself is the first entry: not listed.
+        for (n, s) in seen.into_iter().enumerate() {
+            s.hash.hash(&mut h);
+            if let Some(l) = listing.as_mut().filter(|_| n > 0) {
+                l.push(crate::source::Listed::new(s.name.clone(), s.file_type));
             }
-            if let Some(l) = listing.as_mut().filter(|_| entry.depth() > 0) {
-                l.push(crate::source::Listed::new(name.clone(), meta.file_type()));
-            }
-            rel.hash(&mut h);
-            meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-            // The change time too: an edit that keeps the size and sets the
-            // modification time back (a checkout, a copy keeping times) still
-            // sets it.
-            let stamp = crate::source::Stamp::of(meta);
-            (stamp.len, stamp.modified, stamp.changed, stamp.file).hash(&mut h);
-            if meta.file_type().is_file() {
-                walked.stamps.insert(name, stamp);
+            if s.file_type.is_file() {
+                walked.stamps.insert(s.name, s.stamp);
             }
         }
         walked.listing = listing;
