@@ -238,6 +238,8 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     hugo_version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     media = args.media.split(",")
+    if args.work:
+        os.makedirs(args.work, exist_ok=True)
     load_start = load()
 
     clean_rows, inc_rows = [], []
