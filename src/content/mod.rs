@@ -125,6 +125,20 @@ impl Content {
 
     /// [`Content::routes`], borrowed: the checks that only look routes up
     /// need no copy of 10,000 paths each.
+    /// The source path of every document (not of the stand-ins).
+    fn rels(&self) -> rustc_hash::FxHashSet<&str> {
+        let docs = self.home.iter().map(|d| d.rel.as_str());
+        fn rels<M>(docs: &[Doc<M>]) -> impl Iterator<Item = &str> {
+            docs.iter().map(|d| d.rel.as_str())
+        }
+        docs.chain(rels(&self.behaviours))
+            .chain(rels(&self.guides))
+            .chain(rels(&self.stories))
+            .chain(rels(&self.reports))
+            .chain(rels(&self.pages))
+            .collect()
+    }
+
     pub fn route_refs(&self) -> BTreeMap<&str, &str> {
         let mut map: BTreeMap<&str, &str> = self.unparsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         if let Some(h) = &self.home {
@@ -317,7 +331,7 @@ pub fn parse_cached(sources: &Sources, cache: Option<&FrontMatter>) -> (Content,
 
     // Files that gave no document still get a route, so links to them resolve.
     let unparsed: Vec<&str> = {
-        let parsed = content.route_refs();
+        let parsed = content.rels();
         [
             &sources.behaviours,
             &sources.guides,
@@ -329,7 +343,7 @@ pub fn parse_cached(sources: &Sources, cache: Option<&FrontMatter>) -> (Content,
         .flatten()
         .chain(sources.index.iter())
         .map(|f| f.rel.as_str())
-        .filter(|rel| !parsed.contains_key(rel))
+        .filter(|rel| !parsed.contains(rel))
         .collect()
     };
     for rel in unparsed {

@@ -116,34 +116,30 @@ pub fn render_markdown_cached(
         .map(|(rel, body, body_line, route)| markdown_key(routes_key, rel, body, *body_line, route))
         .collect();
     // Cached documents are moved out of the cache, not copied.
-    let mut rendered = BTreeMap::new();
-    let mut todo = Vec::new();
-    for (doc, key) in docs.iter().zip(&keys) {
-        match cache.docs.remove(key) {
-            Some(r) => {
-                rendered.insert(doc.0.to_string(), r);
-            }
-            None => todo.push(doc),
-        }
-    }
-    let ran = todo.len();
-    let fresh: Vec<(String, Rendered)> = todo
+    let taken: Vec<Option<Rendered>> = keys.iter().map(|key| cache.docs.remove(key)).collect();
+    let ran = taken.iter().filter(|t| t.is_none()).count();
+    let all: Vec<(String, Rendered)> = docs
         .par_iter()
-        .map(|(rel, body, body_line, route)| {
-            let ctx = PageContext {
-                rel,
-                body_line: *body_line,
-                route,
-                routes: &routes,
-                raw_html: options.raw_html,
-                remote_images: options.remote_images,
-            };
-            (rel.to_string(), markdown::render(body, &ctx))
+        .zip(taken)
+        .map(|((rel, body, body_line, route), taken)| {
+            let r = taken.unwrap_or_else(|| {
+                let ctx = PageContext {
+                    rel,
+                    body_line: *body_line,
+                    route,
+                    routes: &routes,
+                    raw_html: options.raw_html,
+                    remote_images: options.remote_images,
+                };
+                markdown::render(body, &ctx)
+            });
+            (rel.to_string(), r)
         })
         .collect();
-    rendered.extend(fresh);
+    // Collected whole, the maps are sorted once and built in one pass
+    // instead of by 10,000 inserts on one core.
     let keys = docs.iter().zip(keys).map(|(d, k)| (d.0.to_string(), k)).collect();
-    (rendered, keys, ran)
+    (all.into_iter().collect(), keys, ran)
 }
 
 /// The key of what every document's rendering shares: links are resolved
@@ -172,6 +168,9 @@ pub fn markdown_cacheable(r: &Rendered) -> bool {
 
 /// Links to `#anchors` that name no heading on their target page.
 pub fn check_anchors(rendered: &BTreeMap<String, Rendered>, content: &Content) -> Vec<Diagnostic> {
+    if rendered.values().all(|r| r.anchor_links.is_empty()) {
+        return Vec::new();
+    }
     let routes = content.route_refs();
     let by_route: BTreeMap<&str, &BTreeSet<String>> = rendered
         .iter()
@@ -1169,8 +1168,9 @@ fn top_level_pages(content: &Content) -> Vec<Link> {
         .iter()
         .filter_map(|p| p.id.split_once('/').map(|(f, _)| f))
         .collect();
+    let ids: rustc_hash::FxHashSet<&str> = content.pages.iter().map(|p| p.id.as_str()).collect();
     for folder in folders {
-        if !content.pages.iter().any(|p| p.id == folder) {
+        if !ids.contains(folder) {
             links.push(Link {
                 title: folder_title(folder),
                 route: format!("{folder}/index.html"),
