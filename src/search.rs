@@ -646,60 +646,74 @@ fn build(
         }
     }
     drop(next);
-    let counted = reuse.map(|_| {
-        let mut used = vec![false; vocabulary.len()];
-        counted
-            .iter()
-            .flat_map(|c| c.iter())
-            .for_each(|(w, _)| used[*w as usize] = true);
-        let docs = if used.iter().all(|u| *u) {
-            keys.iter()
-                .zip(counted)
-                .map(|(key, counts)| (*key, counts.into_owned()))
-                .collect()
-        } else {
-            // Only the words some page still has are kept, numbered anew
-            // in the order first met, so that words of pages gone do not pile up.
-            let mut number = vec![u32::MAX; vocabulary.len()];
-            let mut kept: Vec<Box<str>> = Vec::new();
-            let docs = keys
-                .iter()
-                .zip(counted)
-                .map(|(key, counts)| {
-                    let counts = counts
-                        .iter()
-                        .map(|(w, n)| {
-                            let w = *w as usize;
-                            if number[w] == u32::MAX {
-                                number[w] = kept.len() as u32;
-                                kept.push(std::mem::take(&mut vocabulary[w]));
-                            }
-                            (number[w], *n)
-                        })
-                        .collect();
-                    (*key, counts)
-                })
-                .collect();
-            vocabulary = kept;
-            docs
-        };
-        let scripts = match texts {
+    // The word cache for the next build is made beside the index: one
+    // after the other they were the index's last stretch on one core.
+    let pages = keys.len();
+    let (cache, index) = rayon::join(
+        move || reuse.map(|_| word_cache(&keys, counted, vocabulary)),
+        || index_json(docs, &start, &postings, &stem_list),
+    );
+    let counted = cache.map(|cache| Counted {
+        cache,
+        counted: recounted,
+        pages,
+        scripts_made,
+        scripts: match texts {
             Texts::Skip => 0,
             _ => made,
-        };
-        Counted {
-            cache: WordCache {
-                vocabulary: std::mem::take(&mut vocabulary),
-                docs,
-            },
-            counted: recounted,
-            pages: keys.len(),
-            scripts_made,
-            scripts,
-        }
+        },
     });
+    (SearchFiles { index, texts: scripts }, counted)
+}
+
+/// The word counts of this build's pages (by their keys), for the next one
+/// (see [`Reuse`]).
+fn word_cache(keys: &[u64], counted: Vec<Cow<[(u32, u32)]>>, mut vocabulary: Vec<Box<str>>) -> WordCache {
+    let mut used = vec![false; vocabulary.len()];
+    counted
+        .iter()
+        .flat_map(|c| c.iter())
+        .for_each(|(w, _)| used[*w as usize] = true);
+    let docs = if used.iter().all(|u| *u) {
+        keys.iter()
+            .zip(counted)
+            .map(|(key, counts)| (*key, counts.into_owned()))
+            .collect()
+    } else {
+        // Only the words some page still has are kept, numbered anew
+        // in the order first met, so that words of pages gone do not pile up.
+        let mut number = vec![u32::MAX; vocabulary.len()];
+        let mut kept: Vec<Box<str>> = Vec::new();
+        let docs = keys
+            .iter()
+            .zip(counted)
+            .map(|(key, counts)| {
+                let counts = counts
+                    .iter()
+                    .map(|(w, n)| {
+                        let w = *w as usize;
+                        if number[w] == u32::MAX {
+                            number[w] = kept.len() as u32;
+                            kept.push(std::mem::take(&mut vocabulary[w]));
+                        }
+                        (number[w], *n)
+                    })
+                    .collect();
+                (*key, counts)
+            })
+            .collect();
+        vocabulary = kept;
+        docs
+    };
+    WordCache { vocabulary, docs }
+}
+
+/// The index's script: every page's title, address and section, and each
+/// stem's postings (`start[s]..start[s + 1]` of `postings`), packed.
+fn index_json(docs: &[SearchDoc], start: &[usize], postings: &[(u32, u32)], stem_list: &[&str]) -> String {
+    use rayon::prelude::*;
     let terms: Vec<(&str, Vec<u64>)> = start
-        .windows(2)
+        .par_windows(2)
         .enumerate()
         .filter(|(_, w)| w[0] < w[1])
         .map(|(stem, w)| {
@@ -736,13 +750,7 @@ fn build(
     };
     let json = serde_json::to_string(&index).unwrap_or_else(|_| "{\"sections\":[],\"docs\":[],\"terms\":{}}".into());
     // `</` inside a script would end it early in some contexts; JSON allows `<\/`.
-    (
-        SearchFiles {
-            index: format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/")),
-            texts: scripts,
-        },
-        counted,
-    )
+    format!("window.RITME_SEARCH = {};\n", json.replace("</", "<\\/"))
 }
 
 /// Lowercased words of at least three letters.
