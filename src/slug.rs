@@ -64,19 +64,26 @@ pub fn root_prefix(output_path: &str) -> String {
 /// A link from the page at `from` (an output path) to the output path `to`,
 /// relative so that the site works from any sub-path and from `file://`.
 pub fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = match from.rfind('/') {
-        Some(i) => from[..i].split('/').collect(),
-        None => Vec::new(),
+    // Segment by segment, without collecting them: every link of every
+    // page comes here (a sixth of the Markdown stage's time with the Vecs).
+    let dir = from.rfind('/').map(|i| &from[..i]);
+    let depth = dir.map_or(0, |d| d.split('/').count());
+    let last = to.split('/').count() - 1;
+    let common = match dir {
+        Some(d) => d
+            .split('/')
+            .zip(to.split('/'))
+            .take_while(|(a, b)| a == b)
+            .count()
+            .min(last),
+        None => 0,
     };
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(to_parts.len().saturating_sub(1));
-    let mut out = "../".repeat(from_dir.len() - common);
-    out.push_str(&to_parts[common..].join("/"));
+    let rest = to.splitn(common + 1, '/').last().unwrap_or("");
+    let mut out = String::with_capacity(3 * (depth - common) + rest.len());
+    for _ in common..depth {
+        out.push_str("../");
+    }
+    out.push_str(rest);
     out
 }
 
@@ -151,6 +158,25 @@ mod tests {
                 }
             }
             prop_assert_eq!(slugify(&s), want);
+        }
+
+        /// The same link as the plain definition: the folders of `from`
+        /// and the parts of `to`, the shared leading ones dropped.
+        #[test]
+        fn relative_is_the_plain_definition(a in "[a-c/]{0,12}", b in "[a-c/]{0,12}") {
+            let from_dir: Vec<&str> = match a.rfind('/') {
+                Some(i) => a[..i].split('/').collect(),
+                None => Vec::new(),
+            };
+            let to_parts: Vec<&str> = b.split('/').collect();
+            let common = from_dir
+                .iter()
+                .zip(&to_parts)
+                .take_while(|(x, y)| x == y)
+                .count()
+                .min(to_parts.len() - 1);
+            let plain = "../".repeat(from_dir.len() - common) + &to_parts[common..].join("/");
+            prop_assert_eq!(relative(&a, &b), plain);
         }
 
         #[test]
