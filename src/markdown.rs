@@ -14,6 +14,32 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::diagnostics::Diagnostic;
 use crate::slug;
 
+/// Source path → output path of every document, as a build holds it:
+/// borrowed from its documents, or owned by `serve`'s last build.
+pub trait Routes {
+    fn route(&self, rel: &str) -> Option<&str>;
+    /// Every source path, for the hint of a broken link.
+    fn sources(&self) -> Box<dyn Iterator<Item = &str> + '_>;
+}
+
+impl Routes for BTreeMap<&str, &str> {
+    fn route(&self, rel: &str) -> Option<&str> {
+        self.get(rel).copied()
+    }
+    fn sources(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.keys().copied())
+    }
+}
+
+impl Routes for BTreeMap<String, String> {
+    fn route(&self, rel: &str) -> Option<&str> {
+        self.get(rel).map(String::as_str)
+    }
+    fn sources(&self) -> Box<dyn Iterator<Item = &str> + '_> {
+        Box::new(self.keys().map(String::as_str))
+    }
+}
+
 /// What the renderer needs to know about the page and the site.
 pub struct PageContext<'a> {
     /// Source path of the Markdown file (for diagnostics and relative links).
@@ -23,7 +49,7 @@ pub struct PageContext<'a> {
     /// Output path of the page being rendered.
     pub route: &'a str,
     /// Source path → output path of every document in the site.
-    pub routes: &'a BTreeMap<&'a str, &'a str>,
+    pub routes: &'a dyn Routes,
     pub raw_html: bool,
     /// Keep images from other sites (`markdown.remote_images`).
     pub remote_images: bool,
@@ -430,8 +456,8 @@ fn resolve_link<'a>(
         );
         return dest.clone();
     };
-    let Some(target_route) = ctx.routes.get(target_rel.as_str()) else {
-        let hint = match crate::diagnostics::nearest(&target_rel, ctx.routes.keys().copied()) {
+    let Some(target_route) = ctx.routes.route(&target_rel) else {
+        let hint = match crate::diagnostics::nearest(&target_rel, ctx.routes.sources()) {
             Some(near) => format!("did you mean `{}`?", relative_source(ctx.rel, near)),
             None => "check the file name; links are relative to this file".to_string(),
         };

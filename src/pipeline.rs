@@ -1080,12 +1080,11 @@ fn edit_one(
         Kind::Page => body_only(parsed.pages.pop(), find(&c.pages, rel), AnyDoc::Page)?,
         Kind::Report => return None,
     };
-    let route_refs: BTreeMap<&str, &str> = routes.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let ctx = crate::markdown::PageContext {
         rel,
         body_line,
         route: &route,
-        routes: &route_refs,
+        routes,
         raw_html: p.config.markdown.raw_html,
         remote_images: p.config.markdown.remote_images,
     };

@@ -123,36 +123,27 @@ impl Content {
             .collect()
     }
 
-    /// [`Content::routes`], borrowed: the checks that only look routes up
-    /// need no copy of 10,000 paths each.
-    /// The source path of every document (not of the stand-ins).
-    fn rels(&self) -> rustc_hash::FxHashSet<&str> {
-        let docs = self.home.iter().map(|d| d.rel.as_str());
-        fn rels<M>(docs: &[Doc<M>]) -> impl Iterator<Item = &str> {
-            docs.iter().map(|d| d.rel.as_str())
+    /// (source path, output path) of every document, stand-ins left out.
+    fn documents(&self) -> impl Iterator<Item = (&str, &str)> {
+        fn of<M>(docs: &[Doc<M>]) -> impl Iterator<Item = (&str, &str)> {
+            docs.iter().map(|d| (d.rel.as_str(), d.route.as_str()))
         }
-        docs.chain(rels(&self.behaviours))
-            .chain(rels(&self.guides))
-            .chain(rels(&self.stories))
-            .chain(rels(&self.reports))
-            .chain(rels(&self.pages))
-            .collect()
+        of(self.home.as_slice())
+            .chain(of(&self.behaviours))
+            .chain(of(&self.guides))
+            .chain(of(&self.stories))
+            .chain(of(&self.reports))
+            .chain(of(&self.pages))
     }
 
+    /// [`Content::routes`], borrowed: the checks that only look routes up
+    /// need no copy of 10,000 paths each.
     pub fn route_refs(&self) -> BTreeMap<&str, &str> {
-        let mut map: BTreeMap<&str, &str> = self.unparsed.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        if let Some(h) = &self.home {
-            map.insert(&h.rel, &h.route);
-        }
-        fn add<'a, M>(map: &mut BTreeMap<&'a str, &'a str>, docs: &'a [Doc<M>]) {
-            map.extend(docs.iter().map(|d| (d.rel.as_str(), d.route.as_str())));
-        }
-        add(&mut map, &self.behaviours);
-        add(&mut map, &self.guides);
-        add(&mut map, &self.stories);
-        add(&mut map, &self.reports);
-        add(&mut map, &self.pages);
-        map
+        self.unparsed
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(self.documents())
+            .collect()
     }
 
     pub fn behaviour(&self, id: &str) -> Option<&Doc<BehaviourMeta>> {
@@ -331,7 +322,7 @@ pub fn parse_cached(sources: &Sources, cache: Option<&FrontMatter>) -> (Content,
 
     // Files that gave no document still get a route, so links to them resolve.
     let unparsed: Vec<&str> = {
-        let parsed = content.rels();
+        let parsed: rustc_hash::FxHashSet<&str> = content.documents().map(|(rel, _)| rel).collect();
         [
             &sources.behaviours,
             &sources.guides,
