@@ -30,7 +30,7 @@ pub struct Previous {
 /// after a one-page edit runs Markdown for that page only.
 #[derive(Debug, Clone, Default)]
 pub struct Markdown {
-    pub docs: HashMap<u64, crate::markdown::Rendered>,
+    pub docs: HashMap<u64, Kept>,
     /// The keys each shard of the cache held when it was loaded: a shard
     /// that would hold the same keys again is not written again.
     pub shards: Vec<Option<u64>>,
@@ -39,11 +39,30 @@ pub struct Markdown {
     pub front_matter: Option<crate::content::FrontMatter>,
 }
 
-const MD_HEAD: &str = "ritme-md 3";
+/// A document as a build may take it from an earlier one.
+#[derive(Debug, Clone)]
+pub enum Kept {
+    /// Whole, as `serve` keeps its last build's documents in memory.
+    Whole(crate::markdown::Rendered),
+    /// What the cache beside the output keeps of it: what other pages
+    /// read. Its HTML and text are made again from its Markdown if
+    /// anything reads them (see `markup`).
+    Outline(Outline),
+}
+
+/// The parts of a rendered document that the cache beside the output keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    pub toc: Vec<crate::markdown::TocEntry>,
+    pub anchors: std::collections::BTreeSet<String>,
+    pub anchor_links: Vec<crate::markdown::AnchorLink>,
+    pub first_paragraph: String,
+}
+
+const MD_HEAD: &str = "ritme-md 4";
 /// The cache is split by key into this many files, so that a build after
-/// a one-page edit rewrites one or two of them, not the HTML and text of
-/// every document (56 MB for 10,000 pages: an eighth of such a build's
-/// time went into writing and reading it whole).
+/// a one-page edit rewrites one or two of them, not the outline of every
+/// document.
 const MD_SHARDS: u64 = 64;
 
 fn md_shard(folder: &Path, n: u64) -> PathBuf {
@@ -98,7 +117,8 @@ pub fn load_markdown(out: &Path) -> Markdown {
             let mut keys: Vec<u64> = docs.iter().map(|(k, _)| *k).collect();
             keys_hash(&mut keys)
         }));
-        md.docs.extend(shard.into_iter().flatten());
+        md.docs
+            .extend(shard.into_iter().flatten().map(|(key, o)| (key, Kept::Outline(o))));
     }
     md
 }
@@ -227,7 +247,6 @@ fn stage_shards(folder: PathBuf, shards: impl ParallelIterator<Item = (u64, Vec<
 
 fn put_entry(w: &mut Vec<u8>, key: u64, doc: &crate::markdown::Rendered) {
     w.extend_from_slice(&key.to_le_bytes());
-    put_str(w, &doc.html);
     put_len(w, doc.toc.len());
     for t in &doc.toc {
         w.push(t.level);
@@ -247,7 +266,6 @@ fn put_entry(w: &mut Vec<u8>, key: u64, doc: &crate::markdown::Rendered) {
         put_str(w, &l.written);
     }
     put_str(w, &doc.first_paragraph);
-    put_str(w, &doc.text);
 }
 
 fn put_len(w: &mut Vec<u8>, n: usize) {
@@ -290,18 +308,15 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Option<String> {
         self.str().map(str::to_owned)
     }
-    /// The next string, borrowed: a caller keeping it elsewhere (the HTML,
-    /// kept as an `Arc<str>`) copies it once, not twice.
     fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
         let (s, rest) = self.0.split_at_checked(n)?;
         self.0 = rest;
         std::str::from_utf8(s).ok()
     }
-    fn entry(&mut self) -> Option<(u64, crate::markdown::Rendered)> {
-        use crate::markdown::{AnchorLink, Rendered, TocEntry};
+    fn entry(&mut self) -> Option<(u64, Outline)> {
+        use crate::markdown::{AnchorLink, TocEntry};
         let key = self.u64()?;
-        let html = self.str()?.into();
         let toc = (0..self.len()?)
             .map(|_| {
                 let (level, rest) = self.0.split_first()?;
@@ -327,15 +342,11 @@ impl<'a> Reader<'a> {
             .collect::<Option<_>>()?;
         Some((
             key,
-            Rendered {
-                html,
+            Outline {
                 toc,
                 anchors,
                 anchor_links,
                 first_paragraph: self.string()?,
-                text: self.string()?,
-                shortcodes: Vec::new(),
-                diagnostics: Vec::new(),
             },
         ))
     }
@@ -1095,6 +1106,13 @@ mod tests {
         );
     }
 
+    fn outline(kept: &Kept) -> &Outline {
+        match kept {
+            Kept::Outline(o) => o,
+            Kept::Whole(_) => panic!("the cache beside the output keeps outlines"),
+        }
+    }
+
     #[test]
     fn markdown_comes_back_as_it_was_recorded_and_damage_empties_it() {
         use crate::markdown::{AnchorLink, Rendered, TocEntry};
@@ -1123,24 +1141,16 @@ mod tests {
         assert_eq!(written, MD_SHARDS as usize, "a first build writes every shard");
         let back = load_markdown(&out);
         assert_eq!(back.docs.len(), 2);
-        let got = &back.docs[&42];
+        let want = Outline {
+            toc: doc.toc.clone(),
+            anchors: doc.anchors.clone(),
+            anchor_links: doc.anchor_links.clone(),
+            first_paragraph: doc.first_paragraph.clone(),
+        };
         assert_eq!(
-            (
-                &got.html,
-                &got.toc,
-                &got.anchors,
-                &got.anchor_links,
-                &got.first_paragraph,
-                &got.text
-            ),
-            (
-                &doc.html,
-                &doc.toc,
-                &doc.anchors,
-                &doc.anchor_links,
-                &doc.first_paragraph,
-                &doc.text
-            )
+            outline(&back.docs[&42]),
+            &want,
+            "the outline, and neither HTML nor text"
         );
         let file = md_shard(&sibling(&out, "ritme-md").unwrap(), 42 % MD_SHARDS);
         let bytes = std::fs::read(&file).unwrap();
@@ -1148,7 +1158,7 @@ mod tests {
         let cut = load_markdown(&out);
         assert!(!cut.docs.contains_key(&42), "a cut shard is no cache");
         assert!(cut.docs.contains_key(&7), "the other shards are still good");
-        // A byte of the HTML or text changed still parses: the checksum
+        // A byte of a title or the first paragraph changed still parses: the checksum
         // makes it no cache rather than another page.
         for at in [bytes.len() / 2, bytes.len() - 10] {
             let mut bad = bytes.clone();
@@ -1157,7 +1167,7 @@ mod tests {
             assert!(!load_markdown(&out).docs.contains_key(&42), "byte {at} changed");
         }
         std::fs::write(&file, &bytes).unwrap();
-        assert_eq!(load_markdown(&out).docs[&42].text, doc.text, "whole again");
+        assert_eq!(outline(&load_markdown(&out).docs[&42]), &want, "whole again");
         std::fs::write(&file, b"ritme-md 2 0000000000000000\n").unwrap();
         assert!(
             !load_markdown(&out).docs.contains_key(&42),
@@ -1172,11 +1182,10 @@ mod tests {
         let out = tmp.path().join("public");
         let docs: Vec<(u64, Rendered)> = (0..500u64)
             .map(|k| {
-                let html = format!("<p>{k}</p>");
                 (
                     k * 7919,
                     Rendered {
-                        html: html.into(),
+                        first_paragraph: format!("{k}"),
                         ..Default::default()
                     },
                 )
@@ -1192,7 +1201,7 @@ mod tests {
         edited[3] = (
             123_456_789,
             Rendered {
-                html: "<p>new</p>".into(),
+                first_paragraph: "new".into(),
                 ..Default::default()
             },
         );
@@ -1200,7 +1209,7 @@ mod tests {
         assert!(written <= 2, "{written} shards written");
         let back = load_markdown(&out);
         assert_eq!(back.docs.len(), 500);
-        assert_eq!(&*back.docs[&123_456_789].html, "<p>new</p>");
+        assert_eq!(outline(&back.docs[&123_456_789]).first_paragraph, "new");
         assert!(!back.docs.contains_key(&(3 * 7919)));
     }
 
@@ -1209,11 +1218,11 @@ mod tests {
         use crate::markdown::Rendered;
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let doc = |html: &str| Rendered {
-            html: html.into(),
+        let doc = |first: &str| Rendered {
+            first_paragraph: first.into(),
             ..Default::default()
         };
-        let (old, new) = (doc("<p>old</p>"), doc("<p>new</p>"));
+        let (old, new) = (doc("old"), doc("new"));
         record_markdown(&out, [(1, &old)].into_iter(), &[]);
         let loaded = load_markdown(&out);
 
@@ -1237,7 +1246,7 @@ mod tests {
         assert_eq!(staged.commit(), 2, "shard 1 emptied and shard 2 filled");
         let back = load_markdown(&out);
         assert_eq!(back.docs.len(), 1);
-        assert_eq!(&*back.docs[&2].html, "<p>new</p>");
+        assert_eq!(outline(&back.docs[&2]).first_paragraph, "new");
     }
 
     #[test]

@@ -264,10 +264,9 @@ fn build(
     let loading = loading.elapsed();
     let mut parsed = pipeline::parse_with(&opts, markdown, Some(files)).map_err(|e| fail(&e))?;
     let kept_files = parsed.files.take();
-    // The Markdown cache (the HTML and text of every document: 57 MB for
-    // 10,000 pages) is written while the pages are rendered, not after
-    // them: its shards are rayon jobs the workers take up whenever the
-    // render leaves one of them idle.
+    // The Markdown cache (every document's outline) is written while the
+    // pages are rendered, not after them: its shards are rayon jobs the
+    // workers take up whenever the render leaves one of them idle.
     // The source texts are written beside them: they do not depend on
     // the build's success (a text is kept with the stamp its file had
     // before it was read).
@@ -483,6 +482,11 @@ fn build_and_write(
             "  Markdown rendered for {} of {} documents (the others unchanged since the last build)",
             parsed.markdown_rendered,
             parsed.markdown_documents()
+        );
+        let _ = writeln!(
+            stdout,
+            "  Markdown made again for {} documents kept in outline (their HTML or text was read)",
+            parsed.markdown_made_later()
         );
         if let Some(f) = &parsed.front_matter {
             let _ = writeln!(

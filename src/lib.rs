@@ -24,6 +24,7 @@ pub mod import;
 pub mod locale;
 pub mod mailsafe;
 pub mod markdown;
+pub mod markup;
 pub mod memo;
 pub mod metrics;
 pub mod outdir;

@@ -55,42 +55,7 @@ pub struct PageContext<'a> {
     pub remote_images: bool,
 }
 
-/// A document's HTML, shared: every view that shows the document (its
-/// page, a report quoting it) holds the same bytes instead of a copy,
-/// which was a large part of a big site's peak memory.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Html(std::sync::Arc<str>);
-
-impl std::ops::Deref for Html {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Html {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<String> for Html {
-    fn from(s: String) -> Self {
-        Html(s.into())
-    }
-}
-
-impl From<&str> for Html {
-    fn from(s: &str) -> Self {
-        Html(s.into())
-    }
-}
-
-impl serde::Serialize for Html {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
+pub use crate::markup::{Html, Text};
 
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -119,7 +84,7 @@ pub struct Rendered {
     /// The first paragraph as plain text, for summaries.
     pub first_paragraph: String,
     /// All text of the page, for the search index.
-    pub text: String,
+    pub text: Text,
     /// Shortcodes found in the page, in order; the HTML holds a placeholder
     /// for each ([`placeholder`]) until the charts are drawn.
     pub shortcodes: Vec<ShortcodeUse>,
@@ -210,6 +175,7 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     let lines = LineIndex::new(markdown, ctx.body_line);
     let mut events: Vec<Event> = Vec::new();
     let mut raw_html_warned = false;
+    let mut text = String::new();
     // Per open link or image, whether it was left out (its end is then too).
     let mut dropped: Vec<bool> = Vec::new();
 
@@ -306,8 +272,8 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
         };
 
         match &event {
-            Event::Text(t) | Event::Code(t) => out.text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.text.push(' '),
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
             _ => {}
         }
         match (&event, in_first_paragraph) {
@@ -389,11 +355,10 @@ pub fn render(markdown: &str, ctx: &PageContext) -> Rendered {
     out.html = html.into();
     out.first_paragraph = out.first_paragraph.trim().to_string();
     for i in 0..out.shortcodes.len() {
-        out.text = out.text.replace(&placeholder(i), " ");
+        text = text.replace(&placeholder(i), " ");
         out.first_paragraph = out.first_paragraph.replace(&placeholder(i), "").trim().to_string();
     }
-    // Held until the search index is built: without the slack of growing.
-    out.text.shrink_to_fit();
+    out.text = text.into();
     out
 }
 

@@ -281,7 +281,10 @@ impl Memo {
         options: &crate::config::MarkdownOptions,
     ) -> BTreeMap<String, Rendered> {
         let cache = crate::cache::Markdown {
-            docs: std::mem::take(&mut self.markdown).into_values().collect(),
+            docs: std::mem::take(&mut self.markdown)
+                .into_values()
+                .map(|(k, r)| (k, crate::cache::Kept::Whole(r)))
+                .collect(),
             ..Default::default()
         };
         let (rendered, keys, ran) = crate::render::render_markdown_cached(content, options, cache);

@@ -224,6 +224,12 @@ impl Parsed {
             .filter_map(|(rel, r)| Some((*self.md_keys.get(rel)?, r)))
     }
 
+    /// How many documents taken from the cache in outline had their HTML
+    /// or text made again because something read them (see `markup`).
+    pub fn markdown_made_later(&self) -> usize {
+        self.rendered_md.values().filter(|r| r.html.made_later()).count()
+    }
+
     /// How many Markdown documents the site has.
     pub fn markdown_documents(&self) -> usize {
         self.rendered_md.len()

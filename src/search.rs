@@ -35,6 +35,20 @@ pub struct SearchDoc<'a> {
     /// The section shown beside a result ("Gedrag", "Coaching", …).
     pub section: String,
     pub text: Vec<&'a str>,
+    /// A document's own text, after `text`: made (see `markup`) only when
+    /// the page is counted or its text script made.
+    pub body: Option<&'a crate::markdown::Text>,
+}
+
+impl SearchDoc<'_> {
+    /// The whole text, `text` and `body` one after the other.
+    fn whole(&self) -> String {
+        let mut s = self.text.concat();
+        if let Some(b) = self.body {
+            s.push_str(b);
+        }
+        s
+    }
 }
 
 #[derive(Serialize)]
@@ -126,6 +140,12 @@ fn doc_key(d: &SearchDoc, excluded: u64) -> u64 {
     d.title.hash(&mut h);
     // The pieces' lengths too: the same text split otherwise only costs a recount.
     d.text.hash(&mut h);
+    // A document's text by the key it is made from, as a page's key reads its HTML.
+    match d.body.map(|b| (b.key(), b)) {
+        Some((Some(key), _)) => (1u8, key).hash(&mut h),
+        Some((None, b)) => (2u8, b.as_str()).hash(&mut h),
+        None => 0u8.hash(&mut h),
+    }
     h.finish()
 }
 
@@ -525,7 +545,7 @@ fn build(
             .par_iter()
             .enumerate()
             .map(|(i, d)| match !hit[i] || make[i / TEXT_SHARD] {
-                true => d.text.concat(),
+                true => d.whole(),
                 false => String::new(),
             })
             .collect();
@@ -843,6 +863,7 @@ mod tests {
             route: "a/index.html",
             section: "Gedrag".into(),
             text: vec![text],
+            body: None,
         }
     }
 
@@ -972,6 +993,7 @@ mod tests {
                 let (a, b) = x.split_at(3);
                 SearchDoc {
                     text: vec![a, b],
+                    body: None,
                     ..doc(t, "")
                 }
             })

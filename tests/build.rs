@@ -754,6 +754,60 @@ fn an_edit_runs_markdown_for_the_edited_page_only_and_equals_a_clean_build() {
     assert_eq!(markdown_rendered(&timed(&["--no-cache"])), (docs + 1, docs + 1));
 }
 
+#[test]
+fn an_edit_leaves_unchanged_documents_unrendered_and_a_title_change_renders_them_with_the_same_bytes() {
+    let site = TestSite::fixture("minimal");
+    let pages = 120;
+    for i in 0..pages {
+        site.write(
+            &format!("pages/map/p{i:03}.md"),
+            &format!(
+                "---\ntitle: Pagina {i}\n---\n## Kop {i}\n\nTekst van pagina {i}, met [een link](p000.md#kop-0).\n"
+            ),
+        );
+    }
+    let timed = |extra: &[&str]| timed_build(&site, extra);
+    let made_later = |a: &assert_cmd::assert::Assert| timing_numbers(a, "Markdown made again for")[0];
+    assert_eq!(
+        made_later(&timed(&[])),
+        0,
+        "a first build renders every document itself"
+    );
+
+    // The edited page's own Markdown runs; of the others only those whose
+    // text the search script shared with it holds (32 pages a script) are
+    // made again, not every document the cache kept in outline.
+    let page = "pages/map/p060.md";
+    site.write(page, &format!("{}\nEen nieuwe zin.\n", site.read(page)));
+    let edited = timed(&[]);
+    let (ran, docs) = markdown_rendered(&edited);
+    assert!(ran < 10 && docs > pages, "{ran} of {docs} documents rendered");
+    let made = made_later(&edited);
+    assert!(
+        made <= 40,
+        "{made} of {docs} documents made again after a one-page edit"
+    );
+    assert!(site.output("map/p060/index.html").contains("Een nieuwe zin."));
+    assert_eq!(
+        tree(&site.out()),
+        tree(&site.clean_build("clean")),
+        "same bytes as a clean build"
+    );
+
+    // The site's title is on every page: every page is rendered, and each
+    // document kept in outline is made again from its Markdown.
+    let config = site.read("ritme.yaml");
+    site.write("ritme.yaml", &config.replace("title: Testsite", "title: Testsite twee"));
+    let retitled = timed(&[]);
+    assert!(made_later(&retitled) >= pages, "{} made again", made_later(&retitled));
+    assert!(site.output("map/p007/index.html").contains("Testsite twee"));
+    assert_eq!(
+        tree(&site.out()),
+        tree(&site.clean_build("clean2")),
+        "same bytes as a clean build"
+    );
+}
+
 /// (pages whose words were counted, pages, text scripts made, text
 /// scripts) of the search index, from the timings.
 fn search_counted(a: &assert_cmd::assert::Assert) -> [usize; 4] {

@@ -96,6 +96,12 @@ impl<'a, 'b> ser::Serializer for &'b mut Feed<'a> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
+    /// Not a text anyone reads: a document's HTML feeds its Markdown key
+    /// here instead of its bytes (see `markup`).
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
     fn serialize_bool(self, v: bool) -> Result<(), Unhashable> {
         self.0.write_u8(tag::BOOL);
         self.0.write_u8(v as u8);

@@ -116,23 +116,69 @@ pub fn render_markdown_cached(
         .map(|(rel, body, body_line, route)| markdown_key(routes_key, rel, body, *body_line, route))
         .collect();
     // Cached documents are moved out of the cache, not copied.
-    let taken: Vec<Option<Rendered>> = keys.iter().map(|key| cache.docs.remove(key)).collect();
+    let taken: Vec<Option<crate::cache::Kept>> = keys.iter().map(|key| cache.docs.remove(key)).collect();
     let ran = taken.iter().filter(|t| t.is_none()).count();
+    // What a document taken in outline is rendered again from, should
+    // anything read its HTML or text: the routes, owned once for all.
+    let owned_routes = taken
+        .iter()
+        .any(|t| matches!(t, Some(crate::cache::Kept::Outline(_))))
+        .then(|| {
+            std::sync::Arc::new(
+                routes
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+        });
     let all: Vec<(String, Rendered)> = docs
         .par_iter()
         .zip(taken)
-        .map(|((rel, body, body_line, route), taken)| {
-            let r = taken.unwrap_or_else(|| {
-                let ctx = PageContext {
-                    rel,
-                    body_line: *body_line,
-                    route,
-                    routes: &routes,
-                    raw_html: options.raw_html,
-                    remote_images: options.remote_images,
-                };
-                markdown::render(body, &ctx)
-            });
+        .zip(&keys)
+        .map(|(((rel, body, body_line, route), taken), &key)| {
+            let r = match taken {
+                Some(crate::cache::Kept::Whole(r)) => r,
+                Some(crate::cache::Kept::Outline(o)) => {
+                    let later = crate::markup::Later::new(
+                        key,
+                        crate::markup::Source {
+                            body: (*body).into(),
+                            rel: rel.to_string(),
+                            body_line: *body_line,
+                            route: route.to_string(),
+                            routes: owned_routes.clone().unwrap_or_default(),
+                            raw_html: options.raw_html,
+                            remote_images: options.remote_images,
+                        },
+                    );
+                    Rendered {
+                        html: crate::markup::Html::later(&later),
+                        text: crate::markup::Text::later(&later),
+                        toc: o.toc,
+                        anchors: o.anchors,
+                        anchor_links: o.anchor_links,
+                        first_paragraph: o.first_paragraph,
+                        shortcodes: Vec::new(),
+                        diagnostics: Vec::new(),
+                    }
+                }
+                None => {
+                    let ctx = PageContext {
+                        rel,
+                        body_line: *body_line,
+                        route,
+                        routes: &routes,
+                        raw_html: options.raw_html,
+                        remote_images: options.remote_images,
+                    };
+                    let mut r = markdown::render(body, &ctx);
+                    // Marked with its key, as a document taken from the
+                    // cache is: a page's key then reads the same either way.
+                    r.html = r.html.with_key(key);
+                    r.text = r.text.with_key(key);
+                    r
+                }
+            };
             (rel.to_string(), r)
         })
         .collect();
@@ -366,7 +412,7 @@ pub(crate) fn search_doc(theme: &Theme, j: &PageJob, rendered: &BTreeMap<String,
             theme.strings.get(&key).cloned().unwrap_or(key)
         },
         text: match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
-            Some(r) => vec![s.extra.clone(), " ".into(), r.text.clone()],
+            Some(r) => vec![s.extra.clone(), " ".into(), r.text.to_string()],
             None if !s.extra.is_empty() => vec![s.extra.clone()],
             None => vec![j.description.clone()],
         },
@@ -1092,7 +1138,9 @@ fn search_index(
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
-        .map(|j| SearchDoc {
+        .map(|j| (j, &j.search_text))
+        .map(|(j, s)| (j, s, s.source.as_deref().and_then(|rel| rendered.get(rel))))
+        .map(|(j, s, body)| SearchDoc {
             title: &j.title,
             route: &j.route,
             // Section keys are written with `-` (`data-health`), strings with `_`.
@@ -1100,14 +1148,12 @@ fn search_index(
                 let key = j.section.replace('-', "_");
                 input.theme.strings.get(&key).cloned().unwrap_or(key)
             },
-            text: {
-                let s = &j.search_text;
-                match s.source.as_deref().and_then(|rel| rendered.get(rel)) {
-                    Some(r) => vec![s.extra.as_str(), " ", r.text.as_str()],
-                    None if !s.extra.is_empty() => vec![s.extra.as_str()],
-                    None => vec![j.description.as_str()],
-                }
+            text: match &body {
+                Some(_) => vec![s.extra.as_str(), " "],
+                None if !s.extra.is_empty() => vec![s.extra.as_str()],
+                None => vec![j.description.as_str()],
             },
+            body: body.map(|r| &r.text),
         })
         .collect();
     let lang = input.config.language;

@@ -30,6 +30,7 @@ impl SearchEntry {
             route: &self.route,
             section: self.section.clone(),
             text: self.text.iter().map(String::as_str).collect(),
+            body: None,
         }
     }
 }
