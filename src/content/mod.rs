@@ -59,7 +59,9 @@ pub struct Doc<M> {
     /// The front-matter text, kept to locate values in validation errors.
     pub yaml: String,
     pub yaml_line: usize,
-    pub body: String,
+    /// Shared: a document taken from the cache in outline renders from it
+    /// if its HTML is read (see `markup`).
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
 }
 
@@ -104,7 +106,7 @@ impl Content {
         fn clear<M>(docs: &mut [Doc<M>]) {
             for d in docs {
                 d.yaml = String::new();
-                d.body = String::new();
+                d.body = "".into();
             }
         }
         clear(self.home.as_mut_slice());
@@ -504,7 +506,7 @@ fn parse_doc_with<M>(
         meta,
         yaml: split.yaml.to_string(),
         yaml_line: split.yaml_line,
-        body: split.body.to_string(),
+        body: split.body.into(),
         body_line: split.body_line,
     })
 }
@@ -544,7 +546,7 @@ mod tests {
         let pages = c
             .pages
             .iter()
-            .map(|p| (p.rel.clone(), p.route.clone(), p.meta.clone(), p.body.clone()))
+            .map(|p| (p.rel.clone(), p.route.clone(), p.meta.clone(), p.body.to_string()))
             .collect();
         (pages, format!("{d:?}"))
     }

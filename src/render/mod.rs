@@ -96,14 +96,14 @@ pub fn render_markdown_cached(
     let routes = content.route_refs();
     // Links are resolved against every route: a page added or moved renders all again.
     let routes_key = routes_key(&routes, options);
-    let mut docs: Vec<(&str, &str, usize, &str)> = Vec::new();
+    let mut docs: Vec<(&str, &std::sync::Arc<str>, usize, &str)> = Vec::new();
     if let Some(h) = &content.home {
         docs.push((&h.rel, &h.body, h.body_line, &h.route));
     }
-    fn push<'a, M>(docs: &mut Vec<(&'a str, &'a str, usize, &'a str)>, list: &'a [Doc<M>]) {
+    fn push<'a, M>(docs: &mut Vec<(&'a str, &'a std::sync::Arc<str>, usize, &'a str)>, list: &'a [Doc<M>]) {
         docs.extend(
             list.iter()
-                .map(|d| (d.rel.as_str(), d.body.as_str(), d.body_line, d.route.as_str())),
+                .map(|d| (d.rel.as_str(), &d.body, d.body_line, d.route.as_str())),
         );
     }
     push(&mut docs, &content.behaviours);
@@ -142,7 +142,7 @@ pub fn render_markdown_cached(
                     let later = crate::markup::Later::new(
                         key,
                         crate::markup::Source {
-                            body: (*body).into(),
+                            body: std::sync::Arc::clone(body),
                             rel: rel.to_string(),
                             body_line: *body_line,
                             route: route.to_string(),
