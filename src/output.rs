@@ -140,6 +140,10 @@ pub struct Staging {
     /// How many times a kept file was looked for on disk: the test that one
     /// look per file is enough counts them.
     looks: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// The folders a fresh folder has been given so far: a file's folder
+    /// is made before the file instead of after a failed first try (one
+    /// failed open for every page of a site whose pages each have their own).
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     _lock: fs::File,
 }
 
@@ -187,6 +191,7 @@ impl Staging {
             live: None,
             in_place: Default::default(),
             looks: Default::default(),
+            made: Default::default(),
             _lock: lock,
         })
     }
@@ -268,9 +273,21 @@ impl Staging {
     /// an older build, a folder or file in the way (the old build had a
     /// page where this one has a folder, or the other way round) goes first.
     fn write_new(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if self.fresh {
+            if let Some(folder) = path.parent().filter(|f| *f != self.dir) {
+                let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(folder);
+                if !known {
+                    fs::create_dir_all(folder)?;
+                    self.made
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(folder.to_path_buf());
+                }
+            }
+            return fs::File::create(path)?.write_all(bytes);
+        }
         match create_file(path) {
             Ok(mut f) => return f.write_all(bytes),
-            Err(_) if self.fresh => {}
             Err(_) => {
                 if path.is_dir() {
                     fs::remove_dir_all(path)?;

@@ -341,6 +341,12 @@ impl FileCache {
 
     /// The file's last text or bytes, if it has not changed since; records
     /// the stamp of a file about to be read.
+    /// The stamp of `rel` when this build's walk saw it as a plain file
+    /// (not a link): reading it needs no second look at what it is.
+    fn regular(&self, rel: &str) -> Option<Stamp> {
+        self.known.get(rel).copied()
+    }
+
     fn take(&self, path: &Path, rel: &str) -> Option<Payload> {
         let stamp = match self.known.get(rel) {
             Some(stamp) => *stamp,
@@ -601,6 +607,7 @@ impl Reader<'_> {
     }
 
     fn read_text(&self, path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
+        let mut walked = None;
         if let Some(cache) = self.cache {
             match cache.take(&self.canonical(path), &rel) {
                 Some(Payload::Text(text)) => return Ok(SourceFile { rel, text }),
@@ -608,19 +615,30 @@ impl Reader<'_> {
                     cache.reads.fetch_add(1, Ordering::Relaxed);
                 }
             }
-        }
-        let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-        let inside = || fs::canonicalize(path).is_ok_and(|t| t.starts_with(self.canonical_root));
-        if is_link && !inside() {
-            return Err(Diagnostic::error(rel, "symbolic link points outside the site folder")
-                .with_hint("ritme never reads files outside the site; copy the file in instead"));
+            walked = cache.regular(&rel);
         }
         let limit = if rel.starts_with("data/") {
             MAX_DATA_BYTES
         } else {
             MAX_TEXT_BYTES
         };
-        let bytes = self.read_bounded(path, &rel, limit)?;
+        // A file the walk saw as a plain file is opened without following
+        // a link (one made since then fails to open, and takes the way
+        // below) and sized by the walk's stamp: two system calls fewer per
+        // file, of the six a clean build spent on each.
+        let plain = walked.and_then(|stamp| self.read_plain(path, &rel, limit, stamp.len).transpose());
+        let bytes = match plain {
+            Some(read) => read?,
+            None => {
+                let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+                let inside = || fs::canonicalize(path).is_ok_and(|t| t.starts_with(self.canonical_root));
+                if is_link && !inside() {
+                    return Err(Diagnostic::error(rel, "symbolic link points outside the site folder")
+                        .with_hint("ritme never reads files outside the site; copy the file in instead"));
+                }
+                self.read_bounded(path, &rel, limit)?
+            }
+        };
         match String::from_utf8(bytes) {
             Ok(mut text) => {
                 // A byte-order mark from Windows editors is not content.
@@ -644,29 +662,26 @@ impl Reader<'_> {
     /// taken from the open file, so a file swapped between the check and
     /// the read cannot slip past it, and no second lookup of the path is needed.
     fn read_bounded(&self, path: &Path, rel: &str, limit: u64) -> Result<Vec<u8>, Diagnostic> {
-        use std::io::Read as _;
         let cannot = |e: std::io::Error| Diagnostic::error(rel, format!("cannot read: {e}"));
-        let mut file = fs::File::open(path).map_err(cannot)?;
+        let file = fs::File::open(path).map_err(cannot)?;
         let len = file.metadata().map_err(cannot)?.len();
-        if len > limit {
-            return Err(Diagnostic::error(
-                rel,
-                format!(
-                    "file is too large ({} MB; the limit is {} MB)",
-                    len / 1_000_000,
-                    limit / 1_000_000
-                ),
-            )
-            .with_hint("split it into smaller files, or move it out of the site folder"));
-        }
-        let mut bytes = Vec::with_capacity(len as usize);
-        // `take` keeps a file that grows while it is read within the limit.
-        file.by_ref().take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
-        if bytes.len() as u64 > limit {
-            return Err(Diagnostic::error(rel, "file is too large (it grew while it was read)")
-                .with_hint("split it into smaller files, or move it out of the site folder"));
-        }
-        Ok(bytes)
+        read_within(file, rel, limit, len)
+    }
+
+    /// [`Self::read_bounded`] for a file the walk saw as a plain file of
+    /// `len` bytes; `None` when it is a link now.
+    fn read_plain(&self, path: &Path, rel: &str, limit: u64, len: u64) -> Result<Option<Vec<u8>>, Diagnostic> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let file = match fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Ok(None),
+            Err(e) => return Err(Diagnostic::error(rel, format!("cannot read: {e}"))),
+        };
+        read_within(file, rel, limit, len).map(Some)
     }
 
     /// `path` under the canonical root, as the watcher names it (no
@@ -681,6 +696,35 @@ impl Reader<'_> {
     fn rel_name(&self, path: &Path) -> String {
         slash_path(path.strip_prefix(self.root).unwrap_or(path))
     }
+}
+
+/// The bytes of the open `file` of `rel`, `len` bytes by its last look,
+/// when they are no more than `limit`: the look only sizes the buffer and
+/// turns a file too large away early, as the read itself stops past the
+/// limit, so a file swapped or grown since cannot slip past it.
+fn read_within(mut file: fs::File, rel: &str, limit: u64, len: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read as _;
+    let too_large = |how: String| {
+        Diagnostic::error(rel, format!("file is too large ({how})"))
+            .with_hint("split it into smaller files, or move it out of the site folder")
+    };
+    if len > limit {
+        return Err(too_large(format!(
+            "{} MB; the limit is {} MB",
+            len / 1_000_000,
+            limit / 1_000_000
+        )));
+    }
+    // One byte more than the file holds: the read that finds its end needs no buffer of its own.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    file.by_ref()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Diagnostic::error(rel, format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large("it grew while it was read".into()));
+    }
+    Ok(bytes)
 }
 
 /// The order of the entries of one folder as a walk takes them: by file
@@ -729,6 +773,34 @@ fn has_ext(rel: &str, exts: &[&str]) -> bool {
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_file_seen_as_plain_by_the_walk_but_a_link_out_now_is_still_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        fs::create_dir_all(root.join("pages")).unwrap();
+        fs::write(tmp.path().join("secret.md"), "geheim").unwrap();
+        fs::write(root.join("pages/a.md"), "# A\n").unwrap();
+        let stamp = Stamp::of(&fs::symlink_metadata(root.join("pages/a.md")).unwrap());
+        let cache = FileCache::with_texts(Vec::new(), HashMap::from([("pages/a.md".to_string(), stamp)]));
+        let reader = Reader {
+            root: &root,
+            canonical_root: &fs::canonicalize(&root).unwrap(),
+            cache: Some(&cache),
+        };
+        let plain = reader.read_text(&root.join("pages/a.md"), "pages/a.md".into()).unwrap();
+        assert_eq!(plain.text, "# A\n");
+        // Made a link out of the site after the walk looked at it.
+        fs::remove_file(root.join("pages/a.md")).unwrap();
+        symlink(tmp.path().join("secret.md"), root.join("pages/a.md")).unwrap();
+        let err = reader.read_text(&root.join("pages/a.md"), "pages/a.md".into()).unwrap_err();
+        assert!(err.to_string().contains("outside the site"), "{err}");
+        // Grown past the limit since the walk: the read itself stops.
+        fs::remove_file(root.join("pages/a.md")).unwrap();
+        fs::write(root.join("pages/a.md"), vec![b'x'; MAX_TEXT_BYTES as usize + 10]).unwrap();
+        let err = reader.read_text(&root.join("pages/a.md"), "pages/a.md".into()).unwrap_err();
+        assert!(err.to_string().contains("too large"), "{err}");
+    }
 
     #[test]
     fn a_walk_by_file_name_goes_in_walkdirs_own_order() {
