@@ -793,12 +793,16 @@ mod tests {
         // Made a link out of the site after the walk looked at it.
         fs::remove_file(root.join("pages/a.md")).unwrap();
         symlink(tmp.path().join("secret.md"), root.join("pages/a.md")).unwrap();
-        let err = reader.read_text(&root.join("pages/a.md"), "pages/a.md".into()).unwrap_err();
+        let err = reader
+            .read_text(&root.join("pages/a.md"), "pages/a.md".into())
+            .unwrap_err();
         assert!(err.to_string().contains("outside the site"), "{err}");
         // Grown past the limit since the walk: the read itself stops.
         fs::remove_file(root.join("pages/a.md")).unwrap();
         fs::write(root.join("pages/a.md"), vec![b'x'; MAX_TEXT_BYTES as usize + 10]).unwrap();
-        let err = reader.read_text(&root.join("pages/a.md"), "pages/a.md".into()).unwrap_err();
+        let err = reader
+            .read_text(&root.join("pages/a.md"), "pages/a.md".into())
+            .unwrap_err();
         assert!(err.to_string().contains("too large"), "{err}");
     }
 

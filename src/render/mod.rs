@@ -1138,22 +1138,24 @@ fn search_index(
     let docs: Vec<SearchDoc> = jobs
         .iter()
         .filter(|j| j.route != "404.html" && j.template != "report_mail.html")
-        .map(|j| (j, &j.search_text))
-        .map(|(j, s)| (j, s, s.source.as_deref().and_then(|rel| rendered.get(rel))))
-        .map(|(j, s, body)| SearchDoc {
-            title: &j.title,
-            route: &j.route,
-            // Section keys are written with `-` (`data-health`), strings with `_`.
-            section: {
-                let key = j.section.replace('-', "_");
-                input.theme.strings.get(&key).cloned().unwrap_or(key)
-            },
-            text: match &body {
-                Some(_) => vec![s.extra.as_str(), " "],
-                None if !s.extra.is_empty() => vec![s.extra.as_str()],
-                None => vec![j.description.as_str()],
-            },
-            body: body.map(|r| &r.text),
+        .map(|j| {
+            let s = &j.search_text;
+            let body = s.source.as_deref().and_then(|rel| rendered.get(rel));
+            SearchDoc {
+                title: &j.title,
+                route: &j.route,
+                // Section keys are written with `-` (`data-health`), strings with `_`.
+                section: {
+                    let key = j.section.replace('-', "_");
+                    input.theme.strings.get(&key).cloned().unwrap_or(key)
+                },
+                text: match body {
+                    Some(_) => vec![s.extra.as_str(), " "],
+                    None if !s.extra.is_empty() => vec![s.extra.as_str()],
+                    None => vec![j.description.as_str()],
+                },
+                body: body.map(|r| &r.text),
+            }
         })
         .collect();
     let lang = input.config.language;
