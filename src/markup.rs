@@ -80,7 +80,8 @@ impl Default for Part {
 }
 
 impl Part {
-    fn as_str(&self) -> &str {
+    /// The bytes, made first if they are not yet.
+    fn bytes(&self) -> &Arc<str> {
         match self {
             Part::Ready { s, .. } => s,
             Part::Later { doc, html: true } => &doc.made().0,
@@ -88,12 +89,12 @@ impl Part {
         }
     }
 
+    fn as_str(&self) -> &str {
+        self.bytes()
+    }
+
     fn shared(&self) -> Arc<str> {
-        match self {
-            Part::Ready { s, .. } => s.clone(),
-            Part::Later { doc, html: true } => doc.made().0.clone(),
-            Part::Later { doc, html: false } => doc.made().1.clone(),
-        }
+        self.bytes().clone()
     }
 
     /// The Markdown key the string is made from, when it is a document's.

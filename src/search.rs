@@ -141,9 +141,11 @@ fn doc_key(d: &SearchDoc, excluded: u64) -> u64 {
     // The pieces' lengths too: the same text split otherwise only costs a recount.
     d.text.hash(&mut h);
     // A document's text by the key it is made from, as a page's key reads its HTML.
-    match d.body.map(|b| (b.key(), b)) {
-        Some((Some(key), _)) => (1u8, key).hash(&mut h),
-        Some((None, b)) => (2u8, b.as_str()).hash(&mut h),
+    match d.body {
+        Some(b) => match b.key() {
+            Some(key) => (1u8, key).hash(&mut h),
+            None => (2u8, b.as_str()).hash(&mut h),
+        },
         None => 0u8.hash(&mut h),
     }
     h.finish()
